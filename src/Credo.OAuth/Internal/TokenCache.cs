@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Credo.OAuth.Internal;
+
+internal sealed class TokenCache(
+    ITokenClient tokenClient,
+    IOptionsMonitor<TokenClientOptions> options,
+    TimeProvider timeProvider,
+    OAuthMetrics metrics,
+    ILogger<TokenCache> logger) : ITokenCache
+{
+    private readonly ConcurrentDictionary<TokenCacheKey, TokenCacheEntry> _entries = new();
+
+    internal ITokenClient TokenClient => tokenClient;
+
+    internal TokenClientOptions Options => options.CurrentValue;
+
+    internal TimeProvider TimeProvider => timeProvider;
+
+    internal OAuthMetrics Metrics => metrics;
+
+    internal ILogger Logger => logger;
+
+    public ValueTask<TokenResult> GetTokenAsync(TokenCacheKey key, ClientCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            entry = AddEntry(key);
+        }
+
+        return entry.GetAsync(credentials, cancellationToken);
+    }
+
+    public void Reject(TokenCacheKey key, AccessToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (_entries.TryGetValue(key, out var entry) && entry.Reject(token))
+        {
+            Log.TokenRejected(logger, key.CredentialId, key.Version);
+        }
+    }
+
+    public void Remove(string credentialId)
+    {
+        foreach (var key in _entries.Keys)
+        {
+            if (key.CredentialId == credentialId)
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private TokenCacheEntry AddEntry(TokenCacheKey key)
+    {
+        var entry = _entries.GetOrAdd(key, static (k, cache) => new TokenCacheEntry(k, cache), this);
+
+        // A newer version of a credential makes the tokens of older versions unreachable; drop them.
+        foreach (var existing in _entries.Keys)
+        {
+            if (existing.CredentialId == key.CredentialId && existing.Version < key.Version)
+            {
+                _entries.TryRemove(existing, out _);
+            }
+        }
+
+        return entry;
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Logging;
+
+namespace Credo.OAuth.Internal;
+
+/// <summary>
+/// The tokens of one cache key. Readers take an immutable <see cref="State"/> snapshot without locking;
+/// the one token request in flight is published with a compare-and-swap, so concurrent callers share it.
+/// </summary>
+internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
+{
+    private State _state = State.Empty;
+    private Task<TokenResult>? _inFlight;
+
+    public ValueTask<TokenResult> GetAsync(ClientCredentials credentials, CancellationToken cancellationToken)
+    {
+        var state = Volatile.Read(ref _state);
+        var now = cache.TimeProvider.GetTimestamp();
+        if (state.Token is { } cached)
+        {
+            if (now < state.RefreshAt)
+            {
+                cache.Metrics.CacheHit();
+                return new ValueTask<TokenResult>(cached);
+            }
+
+            if (now < state.ExpiresAt)
+            {
+                // Refresh ahead: one caller starts the renewal, everyone keeps the valid token meanwhile.
+                cache.Metrics.CacheHit();
+                if (now >= state.RetryAt)
+                {
+                    _ = StartRequest(credentials);
+                }
+
+                return new ValueTask<TokenResult>(cached);
+            }
+        }
+
+        if (state.LastFailure is { } failure && now < state.RetryAt)
+        {
+            return new ValueTask<TokenResult>(failure);
+        }
+
+        return new ValueTask<TokenResult>(WaitAsync(credentials, cancellationToken));
+    }
+
+    public bool Reject(AccessToken token)
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if (!ReferenceEquals(state.Token?.Token, token))
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, state with { Token = null }, state) == state)
+            {
+                return true;
+            }
+        }
+    }
+
+    private Task<TokenResult> WaitAsync(ClientCredentials credentials, CancellationToken cancellationToken)
+    {
+        cache.Metrics.CacheWait();
+        return StartRequest(credentials).WaitAsync(cancellationToken);
+    }
+
+    private Task<TokenResult> StartRequest(ClientCredentials credentials)
+    {
+        var inFlight = Volatile.Read(ref _inFlight);
+        if (inFlight is not null)
+        {
+            return inFlight;
+        }
+
+        var completion = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        inFlight = Interlocked.CompareExchange(ref _inFlight, completion.Task, null);
+        if (inFlight is not null)
+        {
+            return inFlight;
+        }
+
+        _ = RunRequestAsync(credentials, completion);
+        return completion.Task;
+    }
+
+    private async Task RunRequestAsync(ClientCredentials credentials, TaskCompletionSource<TokenResult> completion)
+    {
+        try
+        {
+            // Another caller may have finished a request between our snapshot and winning the swap.
+            var state = Volatile.Read(ref _state);
+            var result = state.Token is { } fresh && cache.TimeProvider.GetTimestamp() < state.RefreshAt
+                ? fresh
+                : Store(await cache.TokenClient.RequestTokenAsync(credentials, CancellationToken.None));
+            Volatile.Write(ref _inFlight, null);
+            completion.SetResult(result);
+        }
+        catch (Exception e)
+        {
+            Volatile.Write(ref _inFlight, null);
+            completion.SetException(e);
+        }
+    }
+
+    private TokenResult Store(TokenResult result)
+    {
+        var time = cache.TimeProvider;
+        var now = time.GetTimestamp();
+        var options = cache.Options;
+        var current = Volatile.Read(ref _state);
+        if (result.Succeeded)
+        {
+            var lifetime = result.Token.Lifetime;
+            var refreshBefore = TimeSpan.FromTicks(Math.Min(options.RefreshBefore.Ticks, lifetime.Ticks / 2));
+            Volatile.Write(ref _state, new State(result, now + Ticks(lifetime - refreshBefore), now + Ticks(lifetime), null, 0, 0));
+            return result;
+        }
+
+        var failures = current.Failures + 1;
+        var wait = Backoff.Delay(failures, options.InitialBackoff, options.MaxBackoff, result.Failure.RetryAfter);
+        Volatile.Write(ref _state, current with { LastFailure = result, RetryAt = now + Ticks(wait), Failures = failures });
+        Log.TokenRenewalFailed(cache.Logger, key.CredentialId, key.Version, wait);
+        return result;
+
+        long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+    }
+
+    /// <summary>What the entry knows, replaced as a whole. Times are <see cref="TimeProvider.GetTimestamp"/> values.</summary>
+    private sealed record State(TokenResult? Token, long RefreshAt, long ExpiresAt, TokenResult? LastFailure, long RetryAt, int Failures)
+    {
+        public static readonly State Empty = new(null, 0, 0, null, 0, 0);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Credo.OAuth.Outbound;
+
+namespace Credo.OAuth.Internal;
+
+/// <summary>Builds <see cref="TokenFailure"/>s with their messages and hints.</summary>
+internal static class TokenFailures
+{
+    private static readonly string[] EntraHosts =
+        ["login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn", "login.chinacloudapi.cn"];
+
+    public static string Display(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Path);
+
+    public static TokenResult NotOAuth(in TokenResponseParser.Answer answer, string endpoint, string? what)
+    {
+        var contentType = answer.ContentType is null ? "no content type" : Sanitize(answer.ContentType, 100);
+        var body = what is null ? contentType : $"{what} ({contentType})";
+        return Fail(new TokenFailure(
+            TokenFailureKind.NotOAuthResponse,
+            $"The token endpoint {endpoint} answered HTTP {answer.StatusCode} with {body}, which is not an OAuth token response.")
+        {
+            StatusCode = answer.StatusCode,
+            ContentType = answer.ContentType is null ? null : Sanitize(answer.ContentType, 100),
+            RetryAfter = answer.RetryAfter,
+            Hint = answer.StatusCode switch
+            {
+                404 or 405 => "Check the token endpoint URL: the server does not accept token requests there.",
+                429 or 503 => "The server is overloaded or throttling; Credo waits before asking again.",
+                >= 200 and < 300 => "Check that the URL is the token endpoint and not a sign-in page.",
+                _ => null,
+            },
+        });
+    }
+
+    public static TokenResult InvalidTokenResponse(in TokenResponseParser.Answer answer, string endpoint, string what) =>
+        Fail(new TokenFailure(TokenFailureKind.InvalidTokenResponse, $"The token response of {endpoint} {what}.")
+        {
+            StatusCode = answer.StatusCode,
+            ContentType = answer.ContentType is null ? null : Sanitize(answer.ContentType, 100),
+        });
+
+    public static TokenResult OAuthError(in TokenResponseParser.Answer answer, ClientCredentials credentials, string endpoint, string error, string? description, string? uri)
+    {
+        var code = Sanitize(error, 100);
+        var text = description is null ? null : Sanitize(description, 1000);
+        return Fail(new TokenFailure(
+            TokenFailureKind.OAuthError,
+            text is null
+                ? $"The authorization server at {endpoint} refused the request: {code}."
+                : $"The authorization server at {endpoint} refused the request: {code}: {text}")
+        {
+            StatusCode = answer.StatusCode,
+            ContentType = answer.ContentType is null ? null : Sanitize(answer.ContentType, 100),
+            Error = code,
+            ErrorDescription = text,
+            ErrorUri = uri is null ? null : Sanitize(uri, 500),
+            RetryAfter = answer.RetryAfter,
+            Hint = HintFor(code, credentials),
+        });
+    }
+
+    public static TokenResult Timeout(Uri endpoint, TimeSpan timeout) =>
+        Fail(new TokenFailure(
+            TokenFailureKind.Timeout,
+            $"The token endpoint {Display(endpoint)} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s."));
+
+    public static TokenResult Transport(Uri endpoint, HttpRequestException exception)
+    {
+        var where = $"{endpoint.Host}:{endpoint.Port}";
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case OutboundRequestBlockedException blocked:
+                    return Fail(new TokenFailure(TokenFailureKind.Blocked, $"Credo did not send the request to {Display(endpoint)}: {blocked.Reason}.")
+                    {
+                        Hint = "Use the public address of the authorization server; link-local and cloud metadata addresses are never allowed.",
+                    });
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
+                    return Fail(new TokenFailure(TokenFailureKind.NameResolution, $"The host name {endpoint.Host} could not be resolved.")
+                    {
+                        Hint = "Check the spelling of the token endpoint and this machine's DNS settings.",
+                    });
+                case AuthenticationException:
+                    return Fail(new TokenFailure(TokenFailureKind.Tls, $"The TLS handshake with {where} failed: {Sanitize(e.Message, 300)}")
+                    {
+                        Hint = "Check that the server's certificate is valid for this host name and trusted by this machine.",
+                    });
+                case SocketException socket:
+                    return Fail(new TokenFailure(TokenFailureKind.Connection, $"Could not connect to {where}: {Sanitize(socket.Message, 300)}."));
+                default:
+                    break;
+            }
+        }
+
+        return exception.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError =>
+                Fail(new TokenFailure(TokenFailureKind.NameResolution, $"The host name {endpoint.Host} could not be resolved.")),
+            HttpRequestError.SecureConnectionError =>
+                Fail(new TokenFailure(TokenFailureKind.Tls, $"The TLS handshake with {where} failed.")),
+            _ => Fail(new TokenFailure(TokenFailureKind.Connection, $"The connection to {where} failed: {Sanitize(exception.Message, 300)}")),
+        };
+    }
+
+    /// <summary>Strips control characters and caps the length of a text that came from a server.</summary>
+    public static string Sanitize(string text, int maxLength)
+    {
+        var clean = string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        }).Trim();
+        return clean.Length <= maxLength ? clean : string.Concat(clean.AsSpan(0, maxLength), "…");
+    }
+
+    private static TokenResult Fail(TokenFailure failure) => TokenResult.Failed(failure);
+
+    private static string? HintFor(string error, ClientCredentials credentials)
+    {
+        var entra = EntraHosts.Contains(credentials.TokenEndpoint.Host, StringComparer.OrdinalIgnoreCase);
+        if (entra && error != "invalid_client" && !credentials.Scopes.Tokens.All(s => s.EndsWith("/.default", StringComparison.Ordinal)))
+        {
+            return "Microsoft Entra's client credentials grant needs a scope of the form {resource}/.default; for EWS use https://outlook.office365.com/.default.";
+        }
+
+        if (entra && credentials.TokenEndpoint.AbsolutePath.Split('/') is [_, "common" or "organizations" or "consumers", ..])
+        {
+            return "Use the tenant ID or domain in the token endpoint, not common or organizations: https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token.";
+        }
+
+        return error switch
+        {
+            "invalid_client" when credentials.AuthenticationMethod == ClientAuthenticationMethod.ClientSecretBasic =>
+                "Check the client identifier and secret. If they are right, try \"Send credentials in the body of the request\": some servers, Microsoft Entra among them, expect it.",
+            "invalid_client" =>
+                "Check the client identifier and secret, and that the secret has not expired. If they are right, try \"Send credentials using the HTTP Basic authentication scheme\".",
+            "unauthorized_client" => "The client is not allowed the client credentials grant; enable it for this client on the authorization server.",
+            "invalid_scope" => "Check the scopes: the server does not grant one of them to this client.",
+            _ => null,
+        };
+    }
+}

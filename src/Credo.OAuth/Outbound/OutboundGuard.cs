@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using Credo.OAuth.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Credo.OAuth.Outbound;
+
+/// <summary>
+/// Enforces <see cref="OutboundOptions"/> where it cannot be bypassed: in the connect callback of the
+/// <see cref="SocketsHttpHandler"/> that every outbound client uses. The host is resolved once, every
+/// address is checked, and the socket connects only to the checked addresses, so a DNS answer that
+/// changes between check and use (rebinding) cannot slip through.
+/// </summary>
+public sealed class OutboundGuard
+{
+    private static readonly IPNetwork[] AlwaysBlocked =
+    [
+        IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("fd00:ec2::254/128"),
+    ];
+
+    private readonly IHostAddressResolver _resolver;
+    private readonly ILogger<OutboundGuard> _logger;
+    private readonly bool _allowHttp;
+    private readonly IPNetwork[] _blocked;
+    private readonly string[] _allowedHosts;
+
+    /// <summary>Creates the guard; throws <see cref="OptionsValidationException"/> for an unparsable network.</summary>
+    public OutboundGuard(IOptions<OutboundOptions> options, IHostAddressResolver resolver, ILogger<OutboundGuard> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _resolver = resolver;
+        _logger = logger;
+        _allowHttp = options.Value.AllowHttp;
+        _blocked = [.. AlwaysBlocked, .. options.Value.BlockedNetworks.Select(ParseNetwork)];
+        _allowedHosts = [.. options.Value.AllowedHosts.Select(h => h.Trim()).Where(h => h.Length > 0)];
+    }
+
+    /// <summary>
+    /// A handler for outbound HTTP: no redirects, no proxy (so the check applies to the real destination),
+    /// no cookies, and the guarded connect callback.
+    /// </summary>
+    public SocketsHttpHandler CreateHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = ConnectAsync,
+    };
+
+    /// <summary>Checks the destination of <paramref name="context"/> and connects to the checked addresses only.</summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var host = context.DnsEndPoint.Host;
+        var addresses = await ResolveCheckedAsync(host, context.InitialRequestMessage.RequestUri?.Scheme, cancellationToken);
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Resolves <paramref name="host"/> and returns its addresses when every one is allowed; otherwise throws <see cref="OutboundRequestBlockedException"/>.</summary>
+    public async Task<IPAddress[]> ResolveCheckedAsync(string host, string? scheme, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (_allowedHosts.Length > 0 && !_allowedHosts.Any(pattern => HostMatches(host, pattern)))
+        {
+            throw Refuse(host, "the host is not in Credo:Outbound:AllowedHosts");
+        }
+
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await _resolver.ResolveAsync(host, cancellationToken);
+
+        foreach (var address in addresses)
+        {
+            var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            foreach (var network in _blocked)
+            {
+                if (network.Contains(normalized))
+                {
+                    throw Refuse(host, $"it resolves to {normalized}, in the blocked network {network} (link-local, cloud metadata or Credo:Outbound:BlockedNetworks)");
+                }
+            }
+        }
+
+        if (string.Equals(scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) && !_allowHttp &&
+            !addresses.All(a => IPAddress.IsLoopback(a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)))
+        {
+            throw Refuse(host, "plain http is allowed only to loopback addresses (set Credo:Outbound:AllowHttp=true to allow it elsewhere)");
+        }
+
+        return addresses;
+    }
+
+    private OutboundRequestBlockedException Refuse(string host, string reason)
+    {
+        Log.OutboundBlocked(_logger, host, reason);
+        return new OutboundRequestBlockedException(host, reason);
+    }
+
+    private static bool HostMatches(string host, string pattern) =>
+        pattern.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+            : host.Equals(pattern, StringComparison.OrdinalIgnoreCase);
+
+    private static IPNetwork ParseNetwork(string cidr) =>
+        IPNetwork.TryParse(cidr.Trim(), out var network)
+            ? network
+            : throw new OptionsValidationException(
+                OutboundOptions.SectionName,
+                typeof(OutboundOptions),
+                [$"Credo:Outbound:BlockedNetworks has \"{cidr}\", which is not a network in CIDR notation such as 10.0.0.0/8 or fd00::/8."]);
+}

@@ -1,0 +1,29 @@
+namespace Credo.OAuth.Outbound;
+
+/// <summary>
+/// Where Credo may send requests (token endpoints, EWS, webhooks). Bound from <c>Credo:Outbound</c>.
+/// Link-local and cloud-metadata addresses are always refused; these settings can only refuse more.
+/// </summary>
+public sealed class OutboundOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Credo:Outbound";
+
+    /// <summary>
+    /// Allow plain <c>http</c> to hosts other than loopback. Default <see langword="false"/>: credentials
+    /// and tokens then only travel over TLS, except to 127.0.0.0/8, ::1 and localhost.
+    /// </summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Further networks to refuse, in CIDR notation (<c>10.0.0.0/8</c>, <c>fd00::/8</c>), checked against
+    /// every address a host name resolves to. Default: none beyond the built-in list.
+    /// </summary>
+    public IList<string> BlockedNetworks { get; } = [];
+
+    /// <summary>
+    /// When not empty, the only hosts Credo may connect to: exact names (<c>login.microsoftonline.com</c>)
+    /// or wildcards for subdomains (<c>*.example.com</c>). Default: empty, any host not blocked.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+}

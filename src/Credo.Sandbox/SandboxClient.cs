@@ -1,0 +1,35 @@
+namespace Credo.Sandbox;
+
+/// <summary>A client registered with the sandbox authorization server.</summary>
+public sealed class SandboxClient
+{
+    /// <summary>HTTP Basic client authentication.</summary>
+    public const string ClientSecretBasic = "client_secret_basic";
+
+    /// <summary>Client authentication in the request body.</summary>
+    public const string ClientSecretPost = "client_secret_post";
+
+    /// <summary>The scope Exchange Online expects for EWS with app-only access.</summary>
+    public const string ExchangeOnlineScope = "https://outlook.office365.com/.default";
+
+    /// <summary>The client identifier.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>The client secret.</summary>
+    public required string ClientSecret { get; init; }
+
+    /// <summary>The client authentication methods the client may use; default both.</summary>
+    public IReadOnlyList<string> AuthenticationMethods { get; init; } = [ClientSecretBasic, ClientSecretPost];
+
+    /// <summary>The scopes the client may request; default <see cref="ExchangeOnlineScope"/>.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [ExchangeOnlineScope];
+
+    /// <summary>Application roles put in the <c>roles</c> claim, as Microsoft Entra does for app permissions; default <c>full_access_as_app</c>.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = ["full_access_as_app"];
+
+    /// <summary>The client of <c>credo sandbox</c> and <c>serve --demo</c>: <c>sandbox-client</c> / <c>sandbox-secret</c>.</summary>
+    public static SandboxClient Default() => new() { ClientId = "sandbox-client", ClientSecret = "sandbox-secret" };
+
+    /// <summary>Describes the client without its secret.</summary>
+    public override string ToString() => $"{ClientId} ({string.Join(", ", AuthenticationMethods)}; scopes {string.Join(' ', Scopes)})";
+}

@@ -1,0 +1,172 @@
+using System.Security.Claims;
+using Credo.Sandbox.Internal;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Credo.Sandbox;
+
+/// <summary>
+/// The sandbox on Kestrel: an OpenIddict authorization server with the client credentials grant, both
+/// client authentication methods, signed (not encrypted) JWT access tokens whose audience is the resource
+/// of a <c>{resource}/.default</c> scope, and token introspection.
+/// </summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    /// <summary>Path of the token endpoint.</summary>
+    public const string TokenPath = "/connect/token";
+
+    /// <summary>Path of the introspection endpoint.</summary>
+    public const string IntrospectionPath = "/connect/introspect";
+
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Where the sandbox listens, for example <c>http://127.0.0.1:5090/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The token endpoint.</summary>
+    public Uri TokenEndpoint => new(BaseAddress, TokenPath);
+
+    /// <summary>The introspection endpoint.</summary>
+    public Uri IntrospectionEndpoint => new(BaseAddress, IntrospectionPath);
+
+    /// <summary>The services of the sandbox host.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts the sandbox and registers <see cref="SandboxOptions.Clients"/>.</summary>
+    public static async Task<SandboxServer> StartAsync(
+        SandboxOptions options,
+        Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // An empty builder: the sandbox reads no appsettings or environment of the process that hosts it.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(SandboxServer).Assembly.GetName().Name });
+        builder.WebHost.UseKestrelCore().UseUrls(options.Urls);
+        configureLogging?.Invoke(builder.Logging);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddRouting();
+        builder.Services.AddSingleton<SandboxClientRegistry>();
+
+        var database = "credo-sandbox-" + Guid.NewGuid().ToString("N");
+        builder.Services.AddDbContext<SandboxDbContext>(db => db.UseInMemoryDatabase(database).UseOpenIddict());
+        builder.Services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<SandboxDbContext>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris(TokenPath.TrimStart('/'))
+                    .SetIntrospectionEndpointUris(IntrospectionPath.TrimStart('/'));
+                server.AllowClientCredentialsFlow();
+                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                server.DisableAccessTokenEncryption();
+                server.SetAccessTokenLifetime(options.AccessTokenLifetime);
+                server.AddEventHandler(RequireClientAuthenticationMethod.Descriptor);
+                server.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .DisableTransportSecurityRequirement();
+            });
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.MapPost(TokenPath, IssueTokenAsync);
+        await app.StartAsync(cancellationToken);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var sandbox = new SandboxServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        foreach (var client in options.Clients)
+        {
+            await sandbox.AddClientAsync(client, cancellationToken);
+        }
+
+        return sandbox;
+    }
+
+    /// <summary>Registers a client (and its scopes) with the authorization server.</summary>
+    public async Task AddClientAsync(SandboxClient client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        await using var scope = _app.Services.CreateAsyncScope();
+        var scopes = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();
+        foreach (var name in client.Scopes)
+        {
+            if (await scopes.FindByNameAsync(name, cancellationToken) is null)
+            {
+                var descriptor = new OpenIddictScopeDescriptor { Name = name };
+                if (ResourceOf(name) is { } resource)
+                {
+                    descriptor.Resources.Add(resource);
+                }
+
+                await scopes.CreateAsync(descriptor, cancellationToken);
+            }
+        }
+
+        var application = new OpenIddictApplicationDescriptor
+        {
+            ClientId = client.ClientId,
+            ClientSecret = client.ClientSecret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = client.ClientId,
+            Permissions = { Permissions.Endpoints.Token, Permissions.Endpoints.Introspection, Permissions.GrantTypes.ClientCredentials },
+        };
+        foreach (var name in client.Scopes)
+        {
+            application.Permissions.Add(Permissions.Prefixes.Scope + name);
+        }
+
+        await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(application, cancellationToken);
+        _app.Services.GetRequiredService<SandboxClientRegistry>().Add(client);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static IResult IssueTokenAsync(HttpContext context, SandboxClientRegistry registry)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
+        var client = registry.Find(request.ClientId)
+            ?? throw new InvalidOperationException("OpenIddict authenticated a client that the sandbox does not know.");
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, client.ClientId);
+        identity.SetClaim("appid", client.ClientId);
+        foreach (var role in client.Roles)
+        {
+            identity.AddClaim(new Claim("roles", role, ClaimValueTypes.String));
+        }
+
+        var requested = request.GetScopes();
+        identity.SetScopes(requested);
+        identity.SetResources(requested.Select(ResourceOf).OfType<string>().Distinct(StringComparer.Ordinal));
+        identity.SetDestinations(static _ => [Destinations.AccessToken]);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The resource of a <c>{resource}/.default</c> scope, which becomes the token's audience.</summary>
+    private static string? ResourceOf(string scope) =>
+        scope.EndsWith("/.default", StringComparison.Ordinal) ? scope[..^"/.default".Length] : null;
+}

@@ -1,0 +1,28 @@
+using Credo.Server.Hosting;
+
+namespace Credo.Server.Cli;
+
+/// <summary>
+/// The services of a one-shot command, with the server's configuration sources (appsettings.json beside the
+/// executable, then environment variables such as <c>Credo__Outbound__AllowHttp=true</c>). Commands report
+/// their own outcome, so only errors are logged, on standard error.
+/// </summary>
+internal static class CliServices
+{
+    public static ServiceProvider Build()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Error)
+            .AddSimpleConsole(console => console.SingleLine = true));
+        services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        services.AddCredo(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text;
+using Credo.Sandbox;
+
+namespace Credo.Server.Cli;
+
+/// <summary>What the sandbox prints on start: where it is and how to get a token from it.</summary>
+internal static class SandboxBanner
+{
+    public static string Describe(SandboxServer sandbox, SandboxOptions options)
+    {
+        var text = new StringBuilder()
+            .AppendLine("Credo sandbox")
+            .AppendLine($"  address         {sandbox.BaseAddress}")
+            .AppendLine($"  token endpoint  {sandbox.TokenEndpoint}")
+            .AppendLine($"  introspection   {sandbox.IntrospectionEndpoint}");
+        foreach (var client in options.Clients)
+        {
+            text.AppendLine($"  client          {client.ClientId} / secret {client.ClientSecret} ({string.Join(", ", client.AuthenticationMethods)})")
+                .AppendLine($"  scope           {string.Join(' ', client.Scopes)}");
+        }
+
+        var first = options.Clients.FirstOrDefault();
+        if (first is not null)
+        {
+            text.AppendLine()
+                .AppendLine("Get a token:")
+                .AppendLine($"  echo '{first.ClientSecret}' | credo token --token-endpoint {sandbox.TokenEndpoint} --client-id {first.ClientId} --client-secret-stdin --scope \"{string.Join(' ', first.Scopes)}\"");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Credo.Sandbox;
+
+namespace Credo.Server.Cli;
+
+/// <summary><c>credo sandbox [--urls URLS]</c>: the sandbox authorization server, standalone.</summary>
+internal static class SandboxCommand
+{
+    public static Command Create()
+    {
+        var defaults = new SandboxOptions();
+        var urls = new Option<string>("--urls") { Description = $"Address to listen on (default {defaults.Urls}).", DefaultValueFactory = _ => defaults.Urls };
+        var command = new Command("sandbox", "Run the sandbox: an OAuth 2.0 authorization server on loopback with a demo client.") { urls };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new SandboxOptions { Urls = parse.GetRequiredValue(urls) };
+            SandboxServer sandbox;
+            try
+            {
+                sandbox = await SandboxServer.StartAsync(
+                    options,
+                    logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning),
+                    cancellationToken);
+            }
+            catch (IOException e)
+            {
+                return await CommandOutput.BadInputAsync("sandbox", [$"Could not listen on {options.Urls}: {e.Message} Choose another address with --urls."]);
+            }
+
+            await using (sandbox)
+            {
+                await Console.Out.WriteLineAsync(SandboxBanner.Describe(sandbox, options));
+                await Console.Out.WriteLineAsync("Press Ctrl+C to stop.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using Credo.Server.Cli;
+
+return await CredoCommandLine.InvokeAsync(args);
