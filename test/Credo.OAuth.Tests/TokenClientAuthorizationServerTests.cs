@@ -1,0 +1,90 @@
+using Credo.OAuth.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credo.OAuth.Tests;
+
+/// <summary>The token client against a real OpenIddict authorization server on loopback.</summary>
+public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixture server) : IClassFixture<AuthorizationServerFixture>
+{
+    [Theory]
+    [InlineData(ClientAuthenticationMethod.ClientSecretBasic)]
+    [InlineData(ClientAuthenticationMethod.ClientSecretPost)]
+    public async Task Client_with_special_characters_gets_a_token_with_its_method(ClientAuthenticationMethod method)
+    {
+        await using var services = OAuthServices.Create();
+        var sut = services.GetRequiredService<ITokenClient>();
+        var client = method == ClientAuthenticationMethod.ClientSecretBasic ? AuthorizationServerFixture.BasicClient : AuthorizationServerFixture.PostClient;
+
+        var result = await sut.RequestTokenAsync(server.Credentials(client, method), TestContext.Current.CancellationToken);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal("Bearer", result.Token.TokenType);
+        Assert.Equal(LifetimeSource.ExpiresIn, result.Token.LifetimeSource);
+        Assert.InRange(result.Token.Lifetime, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
+        var claims = result.Token.ReadJwtClaims();
+        Assert.NotNull(claims);
+        Assert.Equal(["https://outlook.office365.com"], claims.Audiences);
+        Assert.Equal(["full_access_as_app"], claims.Roles);
+        Assert.NotNull(claims.ExpiresAt);
+    }
+
+    [Theory]
+    [InlineData(ClientAuthenticationMethod.ClientSecretBasic)]
+    [InlineData(ClientAuthenticationMethod.ClientSecretPost)]
+    public async Task Wrong_secret_is_invalid_client_with_a_hint(ClientAuthenticationMethod method)
+    {
+        await using var services = OAuthServices.Create();
+        var sut = services.GetRequiredService<ITokenClient>();
+        var client = method == ClientAuthenticationMethod.ClientSecretBasic ? AuthorizationServerFixture.BasicClient : AuthorizationServerFixture.PostClient;
+
+        var result = await sut.RequestTokenAsync(server.Credentials(client, method, secret: "not the secret"), TestContext.Current.CancellationToken);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(TokenFailureKind.OAuthError, result.Failure.Kind);
+        Assert.Equal("invalid_client", result.Failure.Error);
+        Assert.NotNull(result.Failure.Hint);
+        Assert.Contains("invalid_client", result.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Basic_only_client_sending_credentials_in_the_body_is_invalid_client()
+    {
+        await using var services = OAuthServices.Create();
+        var sut = services.GetRequiredService<ITokenClient>();
+
+        var result = await sut.RequestTokenAsync(
+            server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretPost),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal("invalid_client", result.Failure?.Error);
+    }
+
+    [Fact]
+    public async Task Body_only_client_sending_HTTP_Basic_is_invalid_client_and_the_hint_suggests_the_body()
+    {
+        await using var services = OAuthServices.Create();
+        var sut = services.GetRequiredService<ITokenClient>();
+
+        var result = await sut.RequestTokenAsync(
+            server.Credentials(AuthorizationServerFixture.PostClient, ClientAuthenticationMethod.ClientSecretBasic),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal("invalid_client", result.Failure?.Error);
+        Assert.Contains("Send credentials in the body of the request", result.Failure?.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scope_the_client_may_not_request_is_invalid_scope()
+    {
+        await using var services = OAuthServices.Create();
+        var sut = services.GetRequiredService<ITokenClient>();
+
+        var result = await sut.RequestTokenAsync(
+            server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretBasic, scope: "https://graph.microsoft.com/.default"),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(TokenFailureKind.OAuthError, result.Failure?.Kind);
+        Assert.Equal("invalid_scope", result.Failure?.Error);
+        Assert.Equal(400, result.Failure?.StatusCode);
+    }
+}
