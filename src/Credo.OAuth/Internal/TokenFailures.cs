@@ -44,8 +44,9 @@ internal static class TokenFailures
 
     public static TokenResult OAuthError(in TokenResponseParser.Answer answer, ClientCredentials credentials, string endpoint, string error, string? description, string? uri)
     {
-        var code = Sanitize(error, 100);
-        var text = description is null ? null : Sanitize(description, 1000);
+        // A server that echoes the request back must not make Credo show or log the secret.
+        var code = Sanitize(Redact(error, credentials), 100);
+        var text = description is null ? null : Sanitize(Redact(description, credentials), 1000);
         return Fail(new TokenFailure(
             TokenFailureKind.OAuthError,
             text is null
@@ -56,7 +57,7 @@ internal static class TokenFailures
             ContentType = answer.ContentType is null ? null : Sanitize(answer.ContentType, 100),
             Error = code,
             ErrorDescription = text,
-            ErrorUri = uri is null ? null : Sanitize(uri, 500),
+            ErrorUri = uri is null ? null : Sanitize(Redact(uri, credentials), 500),
             RetryAfter = answer.RetryAfter,
             Hint = HintFor(code, credentials),
         });
@@ -120,6 +121,20 @@ internal static class TokenFailures
     }
 
     private static TokenResult Fail(TokenFailure failure) => TokenResult.Failed(failure);
+
+    /// <summary>Replaces every form in which the secret travels (plain, form-encoded, inside the Basic header) with <c>[redacted]</c>.</summary>
+    private static string Redact(string text, ClientCredentials credentials)
+    {
+        var secret = credentials.ClientSecret.Reveal();
+        var encoded = FormUrlEncoding.Encode(secret);
+        var basic = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(FormUrlEncoding.Encode(credentials.ClientId) + ":" + encoded));
+        foreach (var form in new[] { basic, encoded, Uri.EscapeDataString(secret), secret })
+        {
+            text = text.Replace(form, "[redacted]", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
 
     private static string? HintFor(string error, ClientCredentials credentials)
     {

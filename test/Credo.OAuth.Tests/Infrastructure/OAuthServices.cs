@@ -19,7 +19,7 @@ public static class OAuthServices
     public static ClientCredentials Credentials(
         Uri tokenEndpoint,
         string clientId = "client",
-        string secret = "secret",
+        string secret = "s3cr3t-value",
         string scope = "api://resource/.default",
         ClientAuthenticationMethod method = ClientAuthenticationMethod.ClientSecretBasic) =>
         new(tokenEndpoint, clientId, new Secret(secret), ScopeSet.Parse(scope), method);
