@@ -1,0 +1,48 @@
+using System.Net;
+using Credo.Server.Tests.Infrastructure;
+
+namespace Credo.Server.Tests.Cli;
+
+/// <summary><c>credo serve</c> run as a process, as the README tells a newcomer to run it.</summary>
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("credo-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    [Fact]
+    public async Task Serve_answers_health_and_readiness()
+    {
+        await using var credo = CredoProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", _data]);
+        var address = await WaitForAddressAsync(credo);
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+        using var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Serve_demo_runs_a_sandbox_that_credo_token_gets_a_token_from()
+    {
+        await using var credo = CredoProcess.Start(["--demo", "--urls", "http://127.0.0.1:0", "--data", _data]);
+        var tokenEndpoint = await credo.WaitForLineAsync("token endpoint");
+
+        var (exit, stdout, stderr) = await CredoProcess.RunAsync(
+            ["token", "--token-endpoint", tokenEndpoint, "--client-id", "sandbox-client", "--client-secret-stdin", "--scope", "https://outlook.office365.com/.default"],
+            stdin: "sandbox-secret");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("\"access_token\"", stdout, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> WaitForAddressAsync(CredoProcess credo)
+    {
+        // The console logger prints "Now listening on: http://127.0.0.1:PORT" on the line after the category.
+        var address = await credo.WaitForLineAsync("Now listening on:");
+        return address;
+    }
+}
