@@ -17,9 +17,9 @@ public sealed record ClientCredentials
         ArgumentNullException.ThrowIfNull(tokenEndpoint);
         ArgumentNullException.ThrowIfNull(clientSecret);
         ArgumentNullException.ThrowIfNull(scopes);
-        if (!tokenEndpoint.IsAbsoluteUri)
+        if (!tokenEndpoint.IsAbsoluteUri || (tokenEndpoint.Scheme != Uri.UriSchemeHttps && tokenEndpoint.Scheme != Uri.UriSchemeHttp))
         {
-            throw new ArgumentException("The token endpoint must be an absolute URL.", nameof(tokenEndpoint));
+            throw new ArgumentException("The token endpoint must be an absolute http or https URL.", nameof(tokenEndpoint));
         }
 
         if (ClientCredentialsRules.CheckClientId(clientId) is { } idError)

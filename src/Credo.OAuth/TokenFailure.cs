@@ -15,6 +15,24 @@ public sealed class TokenFailure
     /// <summary>The stage that failed.</summary>
     public TokenFailureKind Kind { get; }
 
+    /// <summary>
+    /// A stable snake_case name of <see cref="Kind"/> for machine-readable output and metrics: <c>blocked</c>,
+    /// <c>name_resolution</c>, <c>connection</c>, <c>tls</c>, <c>timeout</c>, <c>not_oauth_response</c>,
+    /// <c>oauth_error</c>, <c>invalid_token_response</c>.
+    /// </summary>
+    public string Stage => Kind switch
+    {
+        TokenFailureKind.Blocked => "blocked",
+        TokenFailureKind.NameResolution => "name_resolution",
+        TokenFailureKind.Connection => "connection",
+        TokenFailureKind.Tls => "tls",
+        TokenFailureKind.Timeout => "timeout",
+        TokenFailureKind.NotOAuthResponse => "not_oauth_response",
+        TokenFailureKind.OAuthError => "oauth_error",
+        TokenFailureKind.InvalidTokenResponse => "invalid_token_response",
+        _ => throw new InvalidOperationException($"Unknown failure kind {Kind}."),
+    };
+
     /// <summary>What happened, in a sentence that names the endpoint and the stage.</summary>
     public string Message { get; }
 

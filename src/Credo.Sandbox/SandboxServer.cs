@@ -87,7 +87,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseAuthentication();
-        app.MapPost(TokenPath, IssueTokenAsync);
+        app.MapPost(TokenPath, IssueToken);
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -144,7 +144,7 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static IResult IssueTokenAsync(HttpContext context, SandboxClientRegistry registry)
+    private static IResult IssueToken(HttpContext context, SandboxClientRegistry registry)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");

@@ -1,5 +1,7 @@
 using Credo.OAuth.Tests.Infrastructure;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Credo.OAuth.Tests;
@@ -11,11 +13,8 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Token_is_requested_once_for_1000_concurrent_callers_on_a_cold_key()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         endpoint.Hold();
 
         var calls = new Task<TokenResult>[1000];
@@ -32,11 +31,8 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Cache_hit_completes_synchronously_without_allocating()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
         await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
@@ -53,11 +49,8 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Refresh_ahead_of_expiry_sends_one_request_while_every_caller_keeps_the_valid_token()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         var first = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
         // Lifetime 3600 s, RefreshBefore 60 s: from 3540 s on the token is renewed ahead of expiry.
@@ -81,11 +74,8 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Expired_token_makes_callers_wait_for_the_one_request_in_flight()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
         _time.Advance(TimeSpan.FromHours(2));
@@ -102,12 +92,9 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Failure_is_not_cached_as_a_token_and_is_retried_after_the_backoff()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         endpoint.Failure = n => n == 1 ? (500, null) : null;
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
 
         var failed = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
         var duringBackoff = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
@@ -123,17 +110,14 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Backoff_grows_with_each_failure_and_honours_Retry_After()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         endpoint.Failure = n => n switch
         {
             1 => (503, "120"),
             <= 3 => (500, null),
             _ => null,
         };
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
 
         await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
         _time.Advance(TimeSpan.FromSeconds(119));
@@ -164,10 +148,8 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Credential_version_change_forces_a_new_token()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, _) = harness;
 
         var v1 = await sut.GetTokenAsync(TokenCacheKey.For("credential", 1, credentials), credentials, TestContext.Current.CancellationToken);
         var v2 = await sut.GetTokenAsync(TokenCacheKey.For("credential", 2, credentials), credentials, TestContext.Current.CancellationToken);
@@ -182,11 +164,8 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Rejected_token_is_renewed_but_rejecting_a_replaced_token_changes_nothing()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         var first = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
         sut.Reject(key, first.Token!);
@@ -202,11 +181,8 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task Removing_a_credential_drops_its_tokens()
     {
-        await using var endpoint = await TokenEndpoint.StartAsync();
-        await using var services = Services();
-        var sut = services.GetRequiredService<ITokenCache>();
-        var credentials = endpoint.Credentials();
-        var key = TokenCacheKey.For("credential", 1, credentials);
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
         await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
         sut.Remove("credential");
@@ -215,7 +191,52 @@ public sealed class TokenCacheTests
         Assert.Equal("token-2", after.Token?.Value);
     }
 
-    private ServiceProvider Services() => OAuthServices.Create(s => s.AddSingleton<TimeProvider>(_time));
+    [Fact]
+    public async Task Metrics_count_token_requests_by_result_cache_hits_and_waits()
+    {
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, key) = harness;
+        endpoint.Failure = n => n == 1 ? (500, null) : null;
+        var meters = harness.Services.GetRequiredService<IMeterFactory>();
+        using var requests = new MetricCollector<long>(meters, "Credo.OAuth", "credo.oauth.token.requests");
+        using var hits = new MetricCollector<long>(meters, "Credo.OAuth", "credo.oauth.token_cache.hits");
+        using var waits = new MetricCollector<long>(meters, "Credo.OAuth", "credo.oauth.token_cache.waits");
+
+        await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
+        await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
+        await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["oauth_error", "success"], requests.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+        Assert.Equal(2, hits.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(2, waits.GetMeasurementSnapshot().EvaluateAsCounter());
+    }
+
+    /// <summary>A token cache on a fake clock in front of a scripted token endpoint, with one credential's key.</summary>
+    private sealed class Harness(TokenEndpoint endpoint, ServiceProvider services) : IAsyncDisposable
+    {
+        public ServiceProvider Services => services;
+
+        private readonly ClientCredentials _credentials = endpoint.Credentials();
+
+        public static async Task<Harness> StartAsync(TimeProvider time) =>
+            new(await TokenEndpoint.StartAsync(), OAuthServices.Create(s => s.AddSingleton(time)));
+
+        public void Deconstruct(out TokenEndpoint tokenEndpoint, out ITokenCache cache, out ClientCredentials credentials, out TokenCacheKey key)
+        {
+            tokenEndpoint = endpoint;
+            cache = services.GetRequiredService<ITokenCache>();
+            credentials = _credentials;
+            key = TokenCacheKey.For("credential", 1, _credentials);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await services.DisposeAsync();
+            await endpoint.DisposeAsync();
+        }
+    }
 
     private static async Task<AccessToken> EventuallyAsync(ITokenCache cache, TokenCacheKey key, ClientCredentials credentials, string expected)
     {

@@ -11,11 +11,9 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
     [InlineData(ClientAuthenticationMethod.ClientSecretPost)]
     public async Task Client_with_special_characters_gets_a_token_with_its_method(ClientAuthenticationMethod method)
     {
-        await using var services = OAuthServices.Create();
-        var sut = services.GetRequiredService<ITokenClient>();
         var client = method == ClientAuthenticationMethod.ClientSecretBasic ? AuthorizationServerFixture.BasicClient : AuthorizationServerFixture.PostClient;
 
-        var result = await sut.RequestTokenAsync(server.Credentials(client, method), TestContext.Current.CancellationToken);
+        var result = await RequestAsync(server.Credentials(client, method));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Equal("Bearer", result.Token.TokenType);
@@ -33,11 +31,9 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
     [InlineData(ClientAuthenticationMethod.ClientSecretPost)]
     public async Task Wrong_secret_is_invalid_client_with_a_hint(ClientAuthenticationMethod method)
     {
-        await using var services = OAuthServices.Create();
-        var sut = services.GetRequiredService<ITokenClient>();
         var client = method == ClientAuthenticationMethod.ClientSecretBasic ? AuthorizationServerFixture.BasicClient : AuthorizationServerFixture.PostClient;
 
-        var result = await sut.RequestTokenAsync(server.Credentials(client, method, secret: "not the secret"), TestContext.Current.CancellationToken);
+        var result = await RequestAsync(server.Credentials(client, method, secret: "not the secret"));
 
         Assert.False(result.Succeeded);
         Assert.Equal(TokenFailureKind.OAuthError, result.Failure.Kind);
@@ -49,12 +45,8 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
     [Fact]
     public async Task Basic_only_client_sending_credentials_in_the_body_is_invalid_client()
     {
-        await using var services = OAuthServices.Create();
-        var sut = services.GetRequiredService<ITokenClient>();
 
-        var result = await sut.RequestTokenAsync(
-            server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretPost),
-            TestContext.Current.CancellationToken);
+        var result = await RequestAsync(server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretPost));
 
         Assert.Equal("invalid_client", result.Failure?.Error);
     }
@@ -62,12 +54,8 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
     [Fact]
     public async Task Body_only_client_sending_HTTP_Basic_is_invalid_client_and_the_hint_suggests_the_body()
     {
-        await using var services = OAuthServices.Create();
-        var sut = services.GetRequiredService<ITokenClient>();
 
-        var result = await sut.RequestTokenAsync(
-            server.Credentials(AuthorizationServerFixture.PostClient, ClientAuthenticationMethod.ClientSecretBasic),
-            TestContext.Current.CancellationToken);
+        var result = await RequestAsync(server.Credentials(AuthorizationServerFixture.PostClient, ClientAuthenticationMethod.ClientSecretBasic));
 
         Assert.Equal("invalid_client", result.Failure?.Error);
         Assert.Contains("Send credentials in the body of the request", result.Failure?.Hint, StringComparison.Ordinal);
@@ -76,15 +64,17 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
     [Fact]
     public async Task Scope_the_client_may_not_request_is_invalid_scope()
     {
-        await using var services = OAuthServices.Create();
-        var sut = services.GetRequiredService<ITokenClient>();
 
-        var result = await sut.RequestTokenAsync(
-            server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretBasic, scope: "https://graph.microsoft.com/.default"),
-            TestContext.Current.CancellationToken);
+        var result = await RequestAsync(server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretBasic, scope: "https://graph.microsoft.com/.default"));
 
         Assert.Equal(TokenFailureKind.OAuthError, result.Failure?.Kind);
         Assert.Equal("invalid_scope", result.Failure?.Error);
         Assert.Equal(400, result.Failure?.StatusCode);
+    }
+
+    private static async Task<TokenResult> RequestAsync(ClientCredentials credentials)
+    {
+        await using var services = OAuthServices.Create();
+        return await services.GetRequiredService<ITokenClient>().RequestTokenAsync(credentials, TestContext.Current.CancellationToken);
     }
 }

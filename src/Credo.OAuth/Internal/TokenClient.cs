@@ -63,7 +63,7 @@ internal sealed class TokenClient(
         }
         else
         {
-            metrics.TokenRequested(result.Failure.Kind.ToString(), elapsed);
+            metrics.TokenRequested(result.Failure.Stage, elapsed);
             Log.TokenRequestFailed(logger, endpoint, credentials.ClientId, result.Failure.Kind, result.Failure.Message);
         }
 

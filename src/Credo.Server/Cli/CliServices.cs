@@ -9,6 +9,7 @@ namespace Credo.Server.Cli;
 /// </summary>
 internal static class CliServices
 {
+    /// <summary>Builds the services; throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> for invalid settings.</summary>
     public static ServiceProvider Build()
     {
         var configuration = new ConfigurationBuilder()
@@ -23,6 +24,10 @@ internal static class CliServices
             .AddSimpleConsole(console => console.SingleLine = true));
         services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddCredo(configuration);
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        // Settings are checked before the command runs, as the server checks them at start.
+        provider.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        return provider;
     }
 }

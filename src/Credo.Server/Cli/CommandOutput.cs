@@ -21,7 +21,7 @@ internal static class CommandOutput
         if (json)
         {
             var output = new ErrorOutput(
-                StageName(failure.Kind),
+                failure.Stage,
                 failure.Message,
                 failure.Hint,
                 failure.StatusCode,
@@ -42,20 +42,6 @@ internal static class CommandOutput
 
         return ExitCodeOf(failure);
     }
-
-    /// <summary>The <c>stage</c> of the JSON error: a stable snake_case name.</summary>
-    public static string StageName(TokenFailureKind kind) => kind switch
-    {
-        TokenFailureKind.Blocked => "blocked",
-        TokenFailureKind.NameResolution => "name_resolution",
-        TokenFailureKind.Connection => "connection",
-        TokenFailureKind.Tls => "tls",
-        TokenFailureKind.Timeout => "timeout",
-        TokenFailureKind.NotOAuthResponse => "not_oauth_response",
-        TokenFailureKind.OAuthError => "oauth_error",
-        TokenFailureKind.InvalidTokenResponse => "invalid_token_response",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
 
     public static int ExitCodeOf(TokenFailure failure) => failure.Kind switch
     {

@@ -6,6 +6,10 @@ namespace Credo.Server.Cli;
 /// <summary>What the sandbox prints on start: where it is and how to get a token from it.</summary>
 internal static class SandboxBanner
 {
+    /// <summary>The sandbox prints its banner; its logs are warnings and errors only.</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging) =>
+        logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+
     public static string Describe(SandboxServer sandbox, SandboxOptions options)
     {
         var text = new StringBuilder()

@@ -19,7 +19,7 @@ internal static class SandboxCommand
             {
                 sandbox = await SandboxServer.StartAsync(
                     options,
-                    logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning),
+                    SandboxBanner.ConfigureLogging,
                     cancellationToken);
             }
             catch (IOException e)

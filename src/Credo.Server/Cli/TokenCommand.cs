@@ -39,7 +39,17 @@ internal static class TokenCommand
             }
 
             secret ??= await SecretInput.ReadAsync("Client secret: ", cancellationToken);
-            await using var services = CliServices.Build();
+            ServiceProvider services;
+            try
+            {
+                services = CliServices.Build();
+            }
+            catch (OptionsValidationException e)
+            {
+                return await CommandOutput.BadInputAsync("token", e.Failures);
+            }
+
+            await using var _ = services;
             return await RunAsync(
                 services,
                 parse.GetRequiredValue(endpoint),
@@ -63,16 +73,7 @@ internal static class TokenCommand
         bool json,
         CancellationToken cancellationToken)
     {
-        OutboundOptions outbound;
-        try
-        {
-            outbound = services.GetRequiredService<IOptions<OutboundOptions>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            return await CommandOutput.BadInputAsync("token", e.Failures);
-        }
-
+        var outbound = services.GetRequiredService<IOptions<OutboundOptions>>().Value;
         var errors = new List<string>();
         if (!OutboundAddress.TryParse(endpointText, outbound.AllowHttp, "token endpoint", out var tokenEndpoint, out var endpointError))
         {

@@ -4,7 +4,7 @@ using Credo.Server.Cli;
 namespace Credo.Server.Hosting;
 
 /// <summary>For <c>serve --demo</c>: the sandbox in-process on a free loopback port, stopped with the server.</summary>
-internal sealed class DemoSandboxService(ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+internal sealed class DemoSandboxService : IHostedService, IAsyncDisposable
 {
     private SandboxServer? _sandbox;
 
@@ -13,7 +13,7 @@ internal sealed class DemoSandboxService(ILoggerFactory loggerFactory) : IHosted
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
-        _sandbox = await SandboxServer.StartAsync(options, logging => logging.Services.AddSingleton(loggerFactory), cancellationToken);
+        _sandbox = await SandboxServer.StartAsync(options, SandboxBanner.ConfigureLogging, cancellationToken);
         await Console.Out.WriteLineAsync(SandboxBanner.Describe(_sandbox, options));
     }
 

@@ -89,6 +89,29 @@ public sealed class TokenCommandTests(SandboxFixture sandbox) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task Invalid_settings_exit_2_naming_the_setting()
+    {
+        var (exit, _, stderr) = await CredoProcess.RunAsync(
+            ["token", "--token-endpoint", "https://idp.example.com/token", "--client-id", "a", "--client-secret", "s", "--scope", "x"],
+            environment: new Dictionary<string, string> { ["Credo__Outbound__BlockedNetworks__0"] = "10.0.0.0/99" });
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Credo:Outbound:BlockedNetworks", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http_to_a_non_loopback_host_is_allowed_when_the_operator_allows_it()
+    {
+        var (exit, _, stderr) = await CredoProcess.RunAsync(
+            ["token", "--token-endpoint", "http://credo-test.invalid/token", "--client-id", "a", "--client-secret", "s", "--scope", "x"],
+            environment: new Dictionary<string, string> { ["Credo__Outbound__AllowHttp"] = "true" });
+
+        // The address is accepted; the .invalid name then fails to resolve (RFC 6761), a transport failure.
+        Assert.Equal(3, exit);
+        Assert.Contains("could not be resolved", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Refused_connection_exits_3()
     {
         var (exit, _, stderr) = await CredoProcess.RunAsync(
