@@ -1,0 +1,49 @@
+using Credo.Core.ApiKeys;
+using Credo.Core.Audit;
+using Credo.Core.Credentials;
+using Credo.Core.Persistence;
+using Credo.Core.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Credo.Core.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the database for <paramref name="database"/> and the services over it. Data Protection must be
+    /// configured by the host (where the key ring lives depends on the deployment).
+    /// </summary>
+    public static IServiceCollection AddCredoCore(this IServiceCollection services, DatabaseOptions database)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(database);
+        if (string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Credo is empty; set it, or leave Credo:Database:Provider at Sqlite to use DATA/credo.db.");
+        }
+
+        services.AddCredoOAuth();
+        services.TryAddSingleton(TimeProvider.System);
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<CredoDbContext, SqliteCredoDbContext>(o => o.UseSqlite(database.ConnectionString));
+                break;
+            case DatabaseProvider.PostgreSql:
+                services.AddDbContext<CredoDbContext, PostgreSqlCredoDbContext>(o => o.UseNpgsql(database.ConnectionString));
+                break;
+            default:
+                throw new InvalidOperationException($"Credo:Database:Provider is {database.Provider}; use Sqlite or PostgreSql.");
+        }
+
+        services.TryAddSingleton<SecretProtector>();
+        services.TryAddScoped<AuditLog>();
+        services.TryAddScoped<CredoDatabase>();
+        services.TryAddScoped<CredentialService>();
+        services.TryAddScoped<Credo.Core.Users.UserService>();
+        services.TryAddScoped<ApiKeyService>();
+        return services;
+    }
+}

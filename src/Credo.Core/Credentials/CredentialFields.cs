@@ -1,0 +1,35 @@
+namespace Credo.Core.Credentials;
+
+/// <summary>The fields of a credential with their labels (PRODUCT §2), used as keys of validation errors.</summary>
+public static class CredentialFields
+{
+    /// <summary>Name.</summary>
+    public const string Name = nameof(CredentialInput.Name);
+
+    /// <summary>Client Identifier.</summary>
+    public const string ClientId = nameof(CredentialInput.ClientId);
+
+    /// <summary>Client Secret.</summary>
+    public const string ClientSecret = nameof(CredentialInput.ClientSecret);
+
+    /// <summary>Token Endpoint.</summary>
+    public const string TokenEndpoint = nameof(CredentialInput.TokenEndpoint);
+
+    /// <summary>Scopes.</summary>
+    public const string Scopes = nameof(CredentialInput.Scopes);
+
+    /// <summary>Authentication Method.</summary>
+    public const string AuthenticationMethod = nameof(CredentialInput.AuthenticationMethod);
+
+    /// <summary>The label the console shows for <paramref name="field"/>.</summary>
+    public static string Label(string field) => field switch
+    {
+        Name => "Name",
+        ClientId => "Client Identifier",
+        ClientSecret => "Client Secret",
+        TokenEndpoint => "Token Endpoint",
+        Scopes => "Scopes",
+        AuthenticationMethod => "Authentication Method",
+        _ => field,
+    };
+}

@@ -1,0 +1,60 @@
+using Credo.OAuth;
+
+namespace Credo.Core.Credentials;
+
+/// <summary>Every rule of PRODUCT §2, each failure with a message that says what is wrong and how to fix it.</summary>
+public static class CredentialRules
+{
+    /// <summary>Longest name accepted.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// Checks <paramref name="input"/>; the result maps field names (<see cref="CredentialFields"/>) to messages and is
+    /// empty when the input is valid. <paramref name="secretRequired"/> is false on update, where an empty secret keeps the stored one.
+    /// </summary>
+    public static Dictionary<string, string> Check(CredentialInput input, bool allowHttp, bool secretRequired)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        Add(errors, CredentialFields.Name, CheckName(input.Name));
+        Add(errors, CredentialFields.ClientId, ClientCredentialsRules.CheckClientId(input.ClientId));
+        if (secretRequired || !string.IsNullOrEmpty(input.ClientSecret))
+        {
+            Add(errors, CredentialFields.ClientSecret, ClientCredentialsRules.CheckClientSecret(input.ClientSecret));
+        }
+
+        Add(errors, CredentialFields.TokenEndpoint, ClientCredentialsRules.CheckTokenEndpoint(input.TokenEndpoint, allowHttp));
+        Add(errors, CredentialFields.Scopes, ClientCredentialsRules.CheckScopes(input.Scopes));
+        if (!Enum.IsDefined(input.AuthenticationMethod))
+        {
+            errors[CredentialFields.AuthenticationMethod] = "Choose how the client authenticates: HTTP Basic (ClientSecretBasic) or in the request body (ClientSecretPost).";
+        }
+
+        return errors;
+    }
+
+    /// <summary>Checks a name: 1–100 characters after trimming, no control characters.</summary>
+    public static string? CheckName(string? name)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return "Enter a name that tells this credential apart, for example \"Exchange Online – Contoso\".";
+        }
+
+        if (trimmed.Length > MaxNameLength)
+        {
+            return $"The name is {trimmed.Length} characters long; shorten it to at most {MaxNameLength}.";
+        }
+
+        return trimmed.Any(char.IsControl) ? "The name contains a control character (a line break or tab); remove it." : null;
+    }
+
+    private static void Add(Dictionary<string, string> errors, string field, string? message)
+    {
+        if (message is not null)
+        {
+            errors[field] = message;
+        }
+    }
+}

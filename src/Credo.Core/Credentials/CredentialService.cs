@@ -1,0 +1,286 @@
+using Credo.Core.Audit;
+using Credo.Core.Persistence;
+using Credo.Core.Security;
+using Credo.OAuth;
+using Credo.OAuth.Outbound;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Credo.Core.Credentials;
+
+/// <summary>Adds, changes, deletes and validates credentials, auditing each step; the one way the console, API and CLI touch them.</summary>
+public sealed class CredentialService(
+    CredoDbContext db,
+    AuditLog audit,
+    SecretProtector protector,
+    ITokenClient tokenClient,
+    ITokenCache tokenCache,
+    IOptionsMonitor<OutboundOptions> outbound,
+    TimeProvider time)
+{
+    private const string EntityType = "credential";
+
+    /// <summary>All credentials by name.</summary>
+    public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken) =>
+        await db.Credentials.AsNoTracking().OrderBy(c => c.NormalizedName).ToListAsync(cancellationToken);
+
+    /// <summary>One credential, or <see langword="null"/>.</summary>
+    public Task<Credential?> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    /// <summary>A credential by identifier or by name (any case), for the command line.</summary>
+    public async Task<Credential?> FindAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(idOrName);
+        if (Guid.TryParse(idOrName, out var id))
+        {
+            return await GetAsync(id, cancellationToken);
+        }
+
+        var normalized = Normalize(idOrName);
+        return await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.NormalizedName == normalized, cancellationToken);
+    }
+
+    /// <summary>Adds a credential; the secret is required.</summary>
+    public async Task<CredentialChange> CreateAsync(CredentialInput input, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: true);
+        await CheckNameFreeAsync(input.Name, null, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return CredentialChange.Invalid(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var credential = new Credential { Id = Guid.NewGuid(), Version = 1, CreatedAt = now, UpdatedAt = now };
+        Apply(credential, input);
+        db.Credentials.Add(credential);
+        audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
+            "fields: Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method");
+        return await SaveAsync(credential, input.Name, cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes a credential read at <paramref name="expectedVersion"/>. An empty secret keeps the stored one. If someone
+    /// else saved in between, nothing is saved and the result is <see cref="CredentialChangeStatus.Conflict"/>.
+    /// </summary>
+    public async Task<CredentialChange> UpdateAsync(Guid id, long expectedVersion, CredentialInput input, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var credential = await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (credential is null)
+        {
+            return CredentialChange.NotFound(id);
+        }
+
+        if (credential.Version != expectedVersion)
+        {
+            return Conflict(credential);
+        }
+
+        var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: false);
+        await CheckNameFreeAsync(input.Name, id, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return CredentialChange.Invalid(errors);
+        }
+
+        var changed = ChangedFields(credential, input);
+        if (changed.Count == 0)
+        {
+            return CredentialChange.Done(credential);
+        }
+
+        Apply(credential, input);
+
+        // The version is the concurrency token: the UPDATE matches only the row as it was read.
+        db.Entry(credential).Property(c => c.Version).OriginalValue = expectedVersion;
+        credential.Version = expectedVersion + 1;
+        credential.UpdatedAt = time.GetUtcNow();
+        credential.LastValidatedAt = null;
+        credential.LastValidationSucceeded = null;
+        credential.LastValidationSummary = null;
+        audit.Record(actor, "update", EntityType, id.ToString(), credential.Name, "fields: " + string.Join(", ", changed));
+        var result = await SaveAsync(credential, input.Name, cancellationToken);
+        if (result.Status == CredentialChangeStatus.Done)
+        {
+            tokenCache.Remove(id.ToString());
+        }
+
+        return result;
+    }
+
+    /// <summary>Deletes a credential.</summary>
+    public async Task<CredentialChange> DeleteAsync(Guid id, string actor, CancellationToken cancellationToken)
+    {
+        var credential = await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (credential is null)
+        {
+            return CredentialChange.NotFound(id);
+        }
+
+        db.Credentials.Remove(credential);
+        audit.Record(actor, "delete", EntityType, id.ToString(), credential.Name);
+        await db.SaveChangesAsync(cancellationToken);
+        tokenCache.Remove(id.ToString());
+        return CredentialChange.Done(credential);
+    }
+
+    /// <summary>
+    /// Runs a real token request with <paramref name="input"/> as typed, unsaved. For an existing credential
+    /// (<paramref name="existingId"/>) an empty secret means the stored one, and when the values are the stored
+    /// ones the outcome is kept as its last validation.
+    /// </summary>
+    public async Task<CredentialValidation> ValidateAsync(CredentialInput input, Guid? existingId, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var stored = existingId is { } id ? await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) : null;
+        var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: stored is null);
+        if (errors.Count > 0)
+        {
+            return new CredentialValidation { Errors = errors };
+        }
+
+        var secret = string.IsNullOrEmpty(input.ClientSecret) ? protector.UnprotectClientSecret(stored!.ProtectedClientSecret) : input.ClientSecret;
+        var credentials = new ClientCredentials(
+            new Uri(input.TokenEndpoint!.Trim()),
+            input.ClientId!,
+            new Secret(secret),
+            ScopeSet.Parse(input.Scopes!),
+            input.AuthenticationMethod);
+        var validation = CredentialValidation.From(await tokenClient.RequestTokenAsync(credentials, cancellationToken));
+
+        var name = input.Name?.Trim() ?? "";
+        if (stored is not null && ChangedFields(stored, input).Count == 0)
+        {
+            stored.LastValidatedAt = time.GetUtcNow();
+            stored.LastValidationSucceeded = validation.Succeeded;
+            stored.LastValidationSummary = Truncate(validation.Summary, 2000);
+            name = stored.Name;
+        }
+
+        audit.Record(actor, "validate", EntityType, stored?.Id.ToString() ?? "(unsaved)", name, Truncate(validation.Summary, 4000));
+        await db.SaveChangesAsync(cancellationToken);
+        return validation;
+    }
+
+    /// <summary>The parameters of the token request of a stored credential, with its secret unprotected.</summary>
+    public ClientCredentials ToClientCredentials(Credential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new ClientCredentials(
+            new Uri(credential.TokenEndpoint),
+            credential.ClientId,
+            new Secret(protector.UnprotectClientSecret(credential.ProtectedClientSecret)),
+            ScopeSet.Parse(credential.Scopes),
+            credential.AuthenticationMethod);
+    }
+
+    private void Apply(Credential credential, CredentialInput input)
+    {
+        credential.Name = input.Name!.Trim();
+        credential.NormalizedName = Normalize(credential.Name);
+        credential.ClientId = input.ClientId!;
+        credential.TokenEndpoint = input.TokenEndpoint!.Trim();
+        credential.Scopes = ScopeSet.Parse(input.Scopes!).Value;
+        credential.AuthenticationMethod = input.AuthenticationMethod;
+        if (!string.IsNullOrEmpty(input.ClientSecret))
+        {
+            credential.ProtectedClientSecret = protector.ProtectClientSecret(input.ClientSecret);
+        }
+    }
+
+    private List<string> ChangedFields(Credential credential, CredentialInput input)
+    {
+        var changed = new List<string>();
+        if (credential.Name != input.Name?.Trim())
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.Name));
+        }
+
+        if (credential.ClientId != input.ClientId)
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.ClientId));
+        }
+
+        if (!string.IsNullOrEmpty(input.ClientSecret) && protector.UnprotectClientSecret(credential.ProtectedClientSecret) != input.ClientSecret)
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.ClientSecret));
+        }
+
+        if (credential.TokenEndpoint != input.TokenEndpoint?.Trim())
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.TokenEndpoint));
+        }
+
+        if (credential.Scopes != (ScopeSet.TryParse(input.Scopes, out var scopes, out _) ? scopes.Value : input.Scopes))
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.Scopes));
+        }
+
+        if (credential.AuthenticationMethod != input.AuthenticationMethod)
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.AuthenticationMethod));
+        }
+
+        return changed;
+    }
+
+    private async Task CheckNameFreeAsync(string? name, Guid? except, Dictionary<string, string> errors, CancellationToken cancellationToken)
+    {
+        if (errors.ContainsKey(CredentialFields.Name) || string.IsNullOrWhiteSpace(name))
+        {
+            return;
+        }
+
+        var normalized = Normalize(name.Trim());
+        if (await db.Credentials.AnyAsync(c => c.NormalizedName == normalized && c.Id != except, cancellationToken))
+        {
+            errors[CredentialFields.Name] = NameTaken(name);
+        }
+    }
+
+    private async Task<CredentialChange> SaveAsync(Credential credential, string? name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return CredentialChange.Done(credential);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == credential.Id, cancellationToken);
+            return current is null ? CredentialChange.NotFound(credential.Id) : Conflict(current);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request may have taken the name between the check and the insert; the unique index caught it.
+            db.ChangeTracker.Clear();
+            if (!await NameTakenAsync(credential, cancellationToken))
+            {
+                throw;
+            }
+
+            return CredentialChange.Invalid(new Dictionary<string, string> { [CredentialFields.Name] = NameTaken(name) });
+        }
+    }
+
+    private async Task<bool> NameTakenAsync(Credential credential, CancellationToken cancellationToken) =>
+        await db.Credentials.AsNoTracking().AnyAsync(c => c.NormalizedName == credential.NormalizedName && c.Id != credential.Id, cancellationToken);
+
+    private static CredentialChange Conflict(Credential current) => new()
+    {
+        Status = CredentialChangeStatus.Conflict,
+        Credential = current,
+        Message = $"Someone else changed \"{current.Name}\" after you opened it, so your changes were not saved. Your values are still in the form: compare them with the current ones (reload in another tab), then save again.",
+    };
+
+    private static string NameTaken(string? name) =>
+        $"A credential named \"{name?.Trim()}\" already exists (names are compared without regard to case); choose another name.";
+
+    private static string Normalize(string name) => name.Trim().ToUpperInvariant();
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

@@ -1,0 +1,53 @@
+using Credo.OAuth;
+
+namespace Credo.Core.Credentials;
+
+/// <summary>
+/// The report of <b>Validate</b>: what the authorization server issued (never the token itself), or the stage
+/// that failed with its message and hint, or the field errors that kept the request from being sent.
+/// </summary>
+public sealed class CredentialValidation
+{
+    /// <summary>Field errors; when there are any, no request was sent.</summary>
+    public IReadOnlyDictionary<string, string> Errors { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether a token was issued.</summary>
+    public bool Succeeded { get; init; }
+
+    /// <summary>The failure, when the request was sent and failed.</summary>
+    public TokenFailure? Failure { get; init; }
+
+    /// <summary><c>Bearer</c>, on success.</summary>
+    public string? TokenType { get; init; }
+
+    /// <summary>The token's lifetime, on success.</summary>
+    public TimeSpan? Lifetime { get; init; }
+
+    /// <summary>Where the lifetime came from.</summary>
+    public LifetimeSource? LifetimeSource { get; init; }
+
+    /// <summary>The granted scope, when the server said.</summary>
+    public string? GrantedScope { get; init; }
+
+    /// <summary>The JWT claims <c>aud</c>, <c>roles</c>, <c>scp</c>, <c>exp</c>, when the token is a JWT.</summary>
+    public JwtClaims? Claims { get; init; }
+
+    /// <summary>One line for lists and the audit log.</summary>
+    public string Summary => Errors.Count > 0
+        ? "Not sent: " + string.Join(" ", Errors.Values)
+        : Succeeded
+            ? $"Token issued: {TokenType}, valid for {Lifetime:g}" + (Claims is { Audiences.Count: > 0 } c ? $", audience {string.Join(", ", c.Audiences)}" : "")
+            : $"Failed at {Failure?.Stage}: {Failure?.Message}";
+
+    internal static CredentialValidation From(TokenResult result) => result.Succeeded
+        ? new CredentialValidation
+        {
+            Succeeded = true,
+            TokenType = result.Token.TokenType,
+            Lifetime = result.Token.Lifetime,
+            LifetimeSource = result.Token.LifetimeSource,
+            GrantedScope = result.Token.GrantedScope,
+            Claims = result.Token.ReadJwtClaims(),
+        }
+        : new CredentialValidation { Failure = result.Failure };
+}

@@ -1,0 +1,11 @@
+namespace Credo.Core.Users;
+
+/// <summary>The outcome of a sign-in attempt. Wrong user name and wrong password are indistinguishable on purpose.</summary>
+public sealed record SignInResult(User? User, DateTimeOffset? LockedUntil)
+{
+    /// <summary>Whether the user is signed in.</summary>
+    public bool Succeeded => User is not null;
+
+    /// <summary>Whether sign-in is refused for now after repeated failures.</summary>
+    public bool LockedOut => LockedUntil is not null;
+}

@@ -1,0 +1,40 @@
+using Credo.Core.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credo.Core.Tests.Infrastructure;
+
+/// <summary>Credo.Core as the server composes it, over a given database, with a key ring in a temporary folder.</summary>
+public sealed class CoreServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private CoreServices(ServiceProvider provider, string keys)
+    {
+        _provider = provider;
+        KeysFolder = keys;
+    }
+
+    public string KeysFolder { get; }
+
+    public static async Task<CoreServices> StartAsync(DatabaseOptions database, string keysFolder)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection().SetApplicationName("Credo").PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
+        services.AddCredoCore(database);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var core = new CoreServices(provider, keysFolder);
+        await using var scope = core.Scope();
+        await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(TestContext.Current.CancellationToken);
+        return core;
+    }
+
+    /// <summary>A scope, as one web request or one command has.</summary>
+    public AsyncServiceScope Scope() => _provider.CreateAsyncScope();
+
+    public T Get<T>(AsyncServiceScope scope)
+        where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}
