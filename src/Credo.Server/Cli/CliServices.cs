@@ -10,7 +10,7 @@ namespace Credo.Server.Cli;
 internal static class CliServices
 {
     /// <summary>Builds the services; throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> for invalid settings.</summary>
-    public static ServiceProvider Build()
+    public static ServiceProvider Build(DataFolder? data = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
@@ -23,7 +23,15 @@ internal static class CliServices
             .SetMinimumLevel(LogLevel.Error)
             .AddSimpleConsole(console => console.SingleLine = true));
         services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        services.AddCredo(configuration);
+        if (data is null)
+        {
+            services.AddCredoOAuthSettings(configuration);
+        }
+        else
+        {
+            services.AddCredo(configuration, data);
+        }
+
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         // Settings are checked before the command runs, as the server checks them at start.

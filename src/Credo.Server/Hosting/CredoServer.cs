@@ -1,38 +1,92 @@
+using Credo.Server.Api;
+using Credo.Server.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Credo.Server.Hosting;
 
-/// <summary>Composes the Credo server.</summary>
+/// <summary>Composes the Credo server: database, console, API, health.</summary>
 internal static class CredoServer
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    public static WebApplication Build(ServeSettings settings)
+    /// <summary>Builds the server; <paramref name="configure"/> lets tests add to the builder (log capture) before it is built.</summary>
+    public static WebApplication Build(ServeSettings settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = settings.ConfigurationArgs,
+            ApplicationName = typeof(CredoServer).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.WebHost.UseUrls(settings.Urls ?? builder.Configuration["urls"] ?? DefaultUrls);
 
         var data = DataFolder.Resolve(settings.DataFolder);
-        builder.Services.AddSingleton(data);
-        builder.Services.AddCredo(builder.Configuration);
-        builder.Services.AddHealthChecks();
+        var services = builder.Services;
+        services.AddCredo(builder.Configuration, data);
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        AddConsole(services);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddOpenApi();
         if (settings.Demo)
         {
-            builder.Services.AddSingleton<DemoSandboxService>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSandboxService>());
+            services.AddSingleton<DemoSandboxService>();
+            services.AddHostedService(sp => sp.GetRequiredService<DemoSandboxService>());
         }
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         Log.DataFolder(app.Logger, data.Path);
+        app.UseSecurityHeaders();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         // Liveness answers without touching dependencies; readiness runs the checks tagged "ready".
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGet("/", () => Results.Text("Credo is running. Health: /healthz, readiness: /readyz.\n"));
+        app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials"));
+        app.MapRazorPages();
+        app.MapCredentialsApi();
+        app.MapOpenApi();
         return app;
+    }
+
+    private static void AddConsole(IServiceCollection services)
+    {
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Administration", CredoPolicies.Viewer);
+            options.Conventions.AuthorizePage("/Administration/GlobalSettings/Credentials/Add", CredoPolicies.Administrator);
+            options.Conventions.AuthorizePage("/Administration/GlobalSettings/Credentials/Edit", CredoPolicies.Administrator);
+            options.Conventions.AuthorizePage("/Administration/GlobalSettings/Credentials/Delete", CredoPolicies.Administrator);
+            options.Conventions.AuthorizePage("/Administration/ApiKeys", CredoPolicies.Administrator);
+        });
+        services.AddAuthentication(CredoPolicies.CookieScheme)
+            .AddCookie(CredoPolicies.CookieScheme, cookie =>
+            {
+                cookie.LoginPath = "/Account/Login";
+                cookie.LogoutPath = "/Account/Logout";
+                cookie.AccessDeniedPath = "/Account/AccessDenied";
+                cookie.Cookie.Name = "credo.session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.SlidingExpiration = true;
+                cookie.Events.OnValidatePrincipal = SecurityStampValidator.ValidateAsync;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CredoPolicies.ApiKeyScheme, null);
+        services.AddAuthorization(CredoPolicies.Add);
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "credo.antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
     }
 }

@@ -1,0 +1,98 @@
+using Credo.Core.Credentials;
+using Credo.Server.Security;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Credo.Server.Api;
+
+/// <summary><c>/api/v1/credentials</c>: the credential operations of the console for automation, with API keys.</summary>
+internal static class CredentialsApi
+{
+    public static void MapCredentialsApi(this IEndpointRouteBuilder app)
+    {
+        var read = new AuthorizeAttribute(CredoPolicies.Viewer) { AuthenticationSchemes = CredoPolicies.ApiKeyScheme };
+        var write = new AuthorizeAttribute(CredoPolicies.Administrator) { AuthenticationSchemes = CredoPolicies.ApiKeyScheme };
+        var group = app.MapGroup("/api/v1/credentials").WithTags("Credentials").RequireAuthorization(read)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapGet("/", ListAsync).Produces<CredentialDto[]>()
+            .WithSummary("All credentials (never their secrets).");
+        group.MapGet("/{id:guid}", GetAsync).Produces<CredentialDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One credential.");
+        group.MapPost("/", CreateAsync).RequireAuthorization(write)
+            .Produces<CredentialDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Add a credential.");
+        group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(write)
+            .Produces<CredentialDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Change a credential; 'version' is the version the change is based on, and an omitted clientSecret keeps the stored one.");
+        group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(write)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Delete a credential.");
+        group.MapPost("/validate", ValidateUnsavedAsync).RequireAuthorization(write)
+            .Produces<ValidationReportDto>().ProducesValidationProblem()
+            .WithSummary("Run a token request with unsaved values; the report never contains the token.");
+        group.MapPost("/{id:guid}/validate", ValidateStoredAsync).RequireAuthorization(write)
+            .Produces<ValidationReportDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Run a token request with the stored values and keep the outcome as the last validation.");
+    }
+
+    private static async Task<IResult> ListAsync(CredentialService credentials, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await credentials.ListAsync(cancellationToken)).Select(CredentialDto.From).ToArray());
+
+    private static async Task<IResult> GetAsync(Guid id, CredentialService credentials, CancellationToken cancellationToken) =>
+        await credentials.GetAsync(id, cancellationToken) is { } credential ? TypedResults.Ok(CredentialDto.From(credential)) : NotFound(id);
+
+    private static async Task<IResult> CreateAsync(CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    {
+        var change = await credentials.CreateAsync(request.ToInput(), http.User.Actor(), cancellationToken);
+        return change.Status == CredentialChangeStatus.Done
+            ? TypedResults.Created($"/api/v1/credentials/{change.Credential!.Id}", CredentialDto.From(change.Credential))
+            : Failure(change);
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid id, CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (request.Version is not { } version)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["version"] = ["Send the version the change is based on (from GET), so that a concurrent change is not overwritten."] },
+                title: "The request is not valid.");
+        }
+
+        var change = await credentials.UpdateAsync(id, version, request.ToInput(), http.User.Actor(), cancellationToken);
+        return change.Status == CredentialChangeStatus.Done ? TypedResults.Ok(CredentialDto.From(change.Credential!)) : Failure(change);
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    {
+        var change = await credentials.DeleteAsync(id, http.User.Actor(), cancellationToken);
+        return change.Status == CredentialChangeStatus.Done ? TypedResults.NoContent() : Failure(change);
+    }
+
+    private static async Task<IResult> ValidateUnsavedAsync(CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken) =>
+        Report(await credentials.ValidateAsync(request.ToInput(), null, http.User.Actor(), cancellationToken));
+
+    private static async Task<IResult> ValidateStoredAsync(Guid id, CredentialService credentials, HttpContext http, CancellationToken cancellationToken) =>
+        await credentials.GetAsync(id, cancellationToken) is { } stored
+            ? Report(await credentials.ValidateAsync(CredentialInputs.From(stored), id, http.User.Actor(), cancellationToken))
+            : NotFound(id);
+
+    private static IResult Report(CredentialValidation validation) =>
+        validation.Errors.Count > 0 ? Invalid(validation.Errors) : TypedResults.Ok(ValidationReportDto.From(validation));
+
+    private static IResult Failure(CredentialChange change) => change.Status switch
+    {
+        CredentialChangeStatus.Invalid => Invalid(change.Errors),
+        CredentialChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: change.Message),
+        CredentialChangeStatus.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else", detail: change.Message),
+        CredentialChangeStatus.InUse => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "In use", detail: change.Message),
+        _ => throw new InvalidOperationException($"Unexpected status {change.Status}."),
+    };
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(IReadOnlyDictionary<string, string> errors) =>
+        TypedResults.ValidationProblem(
+            errors.ToDictionary(e => char.ToLowerInvariant(e.Key[0]) + e.Key[1..], e => new[] { e.Value }),
+            title: "The credential is not valid.");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no credential {id}.");
+}

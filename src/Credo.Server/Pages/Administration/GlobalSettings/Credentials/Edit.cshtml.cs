@@ -1,0 +1,50 @@
+using Credo.Core.Credentials;
+using Credo.Core.Security;
+using Credo.Server.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
+
+public sealed class EditModel(CredentialService credentials, SecretProtector protector, TimeProvider time)
+    : CredentialFormPage(credentials, protector, time)
+{
+    [FromRoute]
+    public Guid Id { get; set; }
+
+    public string StoredName { get; private set; } = "";
+
+    public override Guid? ExistingId => Id;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await Credentials.GetAsync(Id, cancellationToken) is not { } credential)
+        {
+            return NotFound();
+        }
+
+        Form = CredentialForm.From(credential);
+        StoredName = credential.Name;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var change = await Credentials.UpdateAsync(Id, Form.Version, Form.ToInput(Form.ClientSecret), User.Actor(), cancellationToken);
+        switch (change.Status)
+        {
+            case CredentialChangeStatus.Done:
+                return Redirect("/Administration/GlobalSettings/Credentials");
+            case CredentialChangeStatus.NotFound:
+                return NotFound();
+            default:
+                ShowErrors(change.Errors);
+                Message = change.Message;
+                StoredName = change.Credential?.Name ?? Form.Name ?? "";
+                KeepPendingSecret(null);
+                return Page();
+        }
+    }
+
+    protected override async Task PrepareAsync(CancellationToken cancellationToken) =>
+        StoredName = (await Credentials.GetAsync(Id, cancellationToken))?.Name ?? "";
+}

@@ -1,0 +1,98 @@
+using Credo.Core.ApiKeys;
+using Credo.Core.Users;
+using Credo.Sandbox;
+using Credo.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Credo.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The Credo server in-process on Kestrel (127.0.0.1, free port) over a fresh data folder, with its logs captured,
+/// and the sandbox authorization server beside it with one client per authentication method.
+/// </summary>
+public sealed class CredoServerFixture : IAsyncLifetime
+{
+    public const string AdminPassword = "admin-password-for-tests";
+    public const string Scope = SandboxClient.ExchangeOnlineScope;
+
+    public static readonly SandboxClient BasicClient = new() { ClientId = "console basic", ClientSecret = "Basic-S3cret+%:/=&ü", AuthenticationMethods = [SandboxClient.ClientSecretBasic] };
+    public static readonly SandboxClient PostClient = new() { ClientId = "console post", ClientSecret = "Post-S3cret+%:/=&é", AuthenticationMethods = [SandboxClient.ClientSecretPost] };
+
+    private readonly string _data = Directory.CreateTempSubdirectory("credo-server-").FullName;
+    private WebApplication? _app;
+    private SandboxServer? _sandbox;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public Uri TokenEndpoint => _sandbox!.TokenEndpoint;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    public async ValueTask InitializeAsync()
+    {
+        var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
+        options.Clients.Add(BasicClient);
+        options.Clients.Add(PostClient);
+        _sandbox = await SandboxServer.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
+
+        _app = CredoServer.Build(
+            new ServeSettings(false, _data, "http://127.0.0.1:0", [$"--CREDO_ADMIN_PASSWORD={AdminPassword}", "--Logging:LogLevel:Default=Debug"]),
+            builder => builder.Logging.AddFakeLogging());
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    public async Task AddUserAsync(string userName, string password, UserRole role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var error = await scope.ServiceProvider.GetRequiredService<UserService>().AddAsync(userName, password, role, "tests", TestContext.Current.CancellationToken);
+        Assert.Null(error);
+    }
+
+    public async Task<string> CreateApiKeyAsync(UserRole role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var (_, value) = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync($"{role} key {Guid.NewGuid():N}", role, "tests", TestContext.Current.CancellationToken);
+        return value;
+    }
+
+    /// <summary>Asserts that no captured log line holds any of <paramref name="secrets"/>.</summary>
+    public void AssertLogsHoldNone(params string[] secrets)
+    {
+        var records = Logs.GetSnapshot();
+        Assert.NotEmpty(records);
+        foreach (var record in records)
+        {
+            var text = string.Join('\n', new[] { record.Message, record.Exception?.ToString() }
+                .Concat(record.StructuredState?.Select(p => p.Value) ?? []).OfType<string>());
+            foreach (var secret in secrets)
+            {
+                Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            }
+        }
+    }
+}
