@@ -10,7 +10,11 @@ internal static class CredoCommandLine
         {
             ServeCommand.Create(),
             TokenCommand.Create(),
+            CredentialsCommand.Create(),
+            UsersCommand.Create(),
+            MigrateCommand.Create(),
             SandboxCommand.Create(),
+            DataCommand.DataOption,
         };
 
     public static async Task<int> InvokeAsync(string[] args)

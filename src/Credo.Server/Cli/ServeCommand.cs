@@ -9,13 +9,12 @@ internal static class ServeCommand
     public static Command Create()
     {
         var demo = new Option<bool>("--demo") { Description = "Also run the sandbox in-process on another loopback port, for a first look." };
-        var data = new Option<string?>("--data") { Description = "Data folder (default: CREDO_DATA, else ./data)." };
         var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on (default {CredoServer.DefaultUrls})." };
-        var command = new Command("serve", "Run the Credo server (the default command).") { demo, data, urls };
+        var command = new Command("serve", "Run the Credo server (the default command).") { demo, urls };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new ServeSettings(parse.GetValue(demo), parse.GetValue(data), parse.GetValue(urls), [.. parse.UnmatchedTokens]);
+            var settings = new ServeSettings(parse.GetValue(demo), parse.GetValue(DataCommand.DataOption), parse.GetValue(urls), [.. parse.UnmatchedTokens]);
             await using var app = CredoServer.Build(settings);
             await app.RunAsync(cancellationToken);
             return ExitCodes.Success;
