@@ -26,6 +26,22 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task First_start_creates_admin_with_a_generated_password_printed_once_and_kept_owner_only()
+    {
+        await using var credo = CredoProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", _data]);
+        await WaitForAddressAsync(credo);
+
+        var file = Path.Combine(_data, "initial-admin-password");
+        var password = (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim();
+        Assert.Equal(24, password.Length);
+        Assert.Contains($"password '{password}'", credo.Stdout, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_data, "keys")));
+        Assert.True(File.Exists(Path.Combine(_data, "credo.db")));
+    }
+
+    [Fact]
     public async Task Serve_demo_runs_a_sandbox_that_credo_token_gets_a_token_from()
     {
         await using var credo = CredoProcess.Start(["--demo", "--urls", "http://127.0.0.1:0", "--data", _data]);
@@ -37,6 +53,11 @@ public sealed class ServeCommandTests : IDisposable
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("\"access_token\"", stdout, StringComparison.Ordinal);
+
+        // The demo credential points at the sandbox and validates.
+        var (validateExit, report, validateErrors) = await CredoProcess.RunAsync(["credentials", "validate", "Demo credential", "--data", _data]);
+        Assert.True(validateExit == 0, validateErrors);
+        Assert.Contains("Token issued", report, StringComparison.Ordinal);
     }
 
     private static async Task<string> WaitForAddressAsync(CredoProcess credo)
