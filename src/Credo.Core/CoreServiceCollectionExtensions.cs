@@ -42,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<AuditLog>();
         services.TryAddScoped<CredoDatabase>();
         services.TryAddScoped<CredentialService>();
+        services.TryAddSingleton<ValidationStamp>();
         services.TryAddScoped<Credo.Core.Users.UserService>();
         services.TryAddScoped<ApiKeyService>();
         return services;

@@ -41,8 +41,8 @@ public sealed class CredentialService(
         return await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.NormalizedName == normalized, cancellationToken);
     }
 
-    /// <summary>Adds a credential; the secret is required.</summary>
-    public async Task<CredentialChange> CreateAsync(CredentialInput input, string actor, CancellationToken cancellationToken)
+    /// <summary>Adds a credential; the secret is required. <paramref name="validated"/> is kept as its last validation.</summary>
+    public async Task<CredentialChange> CreateAsync(CredentialInput input, string actor, CancellationToken cancellationToken, LastValidation? validated = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: true);
@@ -55,6 +55,7 @@ public sealed class CredentialService(
         var now = time.GetUtcNow();
         var credential = new Credential { Id = Guid.NewGuid(), Version = 1, CreatedAt = now, UpdatedAt = now };
         Apply(credential, input);
+        Record(credential, validated);
         db.Credentials.Add(credential);
         audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
             "fields: Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method");
@@ -63,9 +64,10 @@ public sealed class CredentialService(
 
     /// <summary>
     /// Changes a credential read at <paramref name="expectedVersion"/>. An empty secret keeps the stored one. If someone
-    /// else saved in between, nothing is saved and the result is <see cref="CredentialChangeStatus.Conflict"/>.
+    /// else saved in between, nothing is saved and the result is <see cref="CredentialChangeStatus.Conflict"/>. A change
+    /// clears the last validation, unless <paramref name="validated"/> says the new values were just validated.
     /// </summary>
-    public async Task<CredentialChange> UpdateAsync(Guid id, long expectedVersion, CredentialInput input, string actor, CancellationToken cancellationToken)
+    public async Task<CredentialChange> UpdateAsync(Guid id, long expectedVersion, CredentialInput input, string actor, CancellationToken cancellationToken, LastValidation? validated = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var credential = await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
@@ -98,9 +100,7 @@ public sealed class CredentialService(
         db.Entry(credential).Property(c => c.Version).OriginalValue = expectedVersion;
         credential.Version = expectedVersion + 1;
         credential.UpdatedAt = time.GetUtcNow();
-        credential.LastValidatedAt = null;
-        credential.LastValidationSucceeded = null;
-        credential.LastValidationSummary = null;
+        Record(credential, validated);
         audit.Record(actor, "update", EntityType, id.ToString(), credential.Name, "fields: " + string.Join(", ", changed));
         var result = await SaveAsync(credential, input.Name, cancellationToken);
         if (result.Status == CredentialChangeStatus.Done)
@@ -154,9 +154,7 @@ public sealed class CredentialService(
         var name = input.Name?.Trim() ?? "";
         if (stored is not null && ChangedFields(stored, input).Count == 0)
         {
-            stored.LastValidatedAt = time.GetUtcNow();
-            stored.LastValidationSucceeded = validation.Succeeded;
-            stored.LastValidationSummary = Truncate(validation.Summary, 2000);
+            Record(stored, new LastValidation(time.GetUtcNow(), validation.Succeeded, validation.Summary));
             name = stored.Name;
         }
 
@@ -175,6 +173,27 @@ public sealed class CredentialService(
             new Secret(protector.UnprotectClientSecret(credential.ProtectedClientSecret)),
             ScopeSet.Parse(credential.Scopes),
             credential.AuthenticationMethod);
+    }
+
+    /// <summary>The secret <paramref name="input"/> stands for: the one typed, else the stored one of <paramref name="existingId"/>.</summary>
+    public async Task<string?> ResolveSecretAsync(CredentialInput input, Guid? existingId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!string.IsNullOrEmpty(input.ClientSecret))
+        {
+            return input.ClientSecret;
+        }
+
+        return existingId is { } id && await GetAsync(id, cancellationToken) is { } stored
+            ? protector.UnprotectClientSecret(stored.ProtectedClientSecret)
+            : null;
+    }
+
+    private static void Record(Credential credential, LastValidation? validation)
+    {
+        credential.LastValidatedAt = validation?.At;
+        credential.LastValidationSucceeded = validation?.Succeeded;
+        credential.LastValidationSummary = validation is null ? null : Truncate(validation.Summary, 2000);
     }
 
     private void Apply(Credential credential, CredentialInput input)

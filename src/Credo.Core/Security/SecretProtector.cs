@@ -7,10 +7,10 @@ namespace Credo.Core.Security;
 /// Protects secrets at rest with ASP.NET Core Data Protection, one purpose per kind of secret, so a value
 /// protected for one use cannot be unprotected for another.
 /// </summary>
-public sealed class SecretProtector(IDataProtectionProvider provider)
+public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvider time)
 {
     private readonly IDataProtector _clientSecrets = provider.CreateProtector("Credo.Credentials.ClientSecret.v1");
-    private readonly ITimeLimitedDataProtector _pending = provider.CreateProtector("Credo.Console.PendingSecret.v1").ToTimeLimitedDataProtector();
+    private readonly IDataProtector _pending = provider.CreateProtector("Credo.Console.Pending.v1");
 
     /// <summary>Protects a client secret for storage.</summary>
     public string ProtectClientSecret(string secret) => _clientSecrets.Protect(secret);
@@ -19,21 +19,29 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
     public string UnprotectClientSecret(string protectedSecret) => _clientSecrets.Unprotect(protectedSecret);
 
     /// <summary>
-    /// Protects a secret typed in a form for a short while (10 minutes), so that after <b>Validate</b> the page can
-    /// carry it to <b>Add</b> without ever writing it into the HTML in plain text.
+    /// Protects a value carried by a form for a short while, until <paramref name="expires"/>: a secret typed before
+    /// <b>Validate</b>, so the page can carry it to <b>Add</b> without ever writing it into the HTML in plain text.
+    /// The expiry is checked against the injected <see cref="TimeProvider"/>.
     /// </summary>
-    public string ProtectPending(string secret, DateTimeOffset expires) => _pending.Protect(secret, expires);
+    public string ProtectPending(string value, DateTimeOffset expires) =>
+        _pending.Protect(expires.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + value);
 
-    /// <summary>The pending secret, or <see langword="null"/> when it is expired or was tampered with.</summary>
-    public string? UnprotectPending(string protectedSecret)
+    /// <summary>The pending value, or <see langword="null"/> when it is expired or was tampered with.</summary>
+    public string? UnprotectPending(string protectedValue)
     {
+        string text;
         try
         {
-            return _pending.Unprotect(protectedSecret);
+            text = _pending.Unprotect(protectedValue);
         }
         catch (CryptographicException)
         {
             return null;
         }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && long.TryParse(text.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture, out var ticks) && time.GetUtcNow().UtcTicks < ticks
+            ? text[(colon + 1)..]
+            : null;
     }
 }

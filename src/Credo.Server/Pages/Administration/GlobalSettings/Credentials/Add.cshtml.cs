@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class AddModel(CredentialService credentials, SecretProtector protector, TimeProvider time)
-    : CredentialFormPage(credentials, protector, time)
+public sealed class AddModel(CredentialService credentials, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
+    : CredentialFormPage(credentials, protector, stamps, time)
 {
     public const string OAuth2ClientCredentials = "OAuth2ClientCredentials";
 
@@ -19,15 +19,15 @@ public sealed class AddModel(CredentialService credentials, SecretProtector prot
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var secret = TypedOrPendingSecret();
-        var change = await Credentials.CreateAsync(Form.ToInput(secret), User.Actor(), cancellationToken);
+        var input = Form.ToInput(TypedOrPendingSecret());
+        var change = await Credentials.CreateAsync(input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         if (change.Status == CredentialChangeStatus.Done)
         {
             return Redirect("/Administration/GlobalSettings/Credentials");
         }
 
         ShowErrors(change.Errors);
-        KeepPendingSecret(secret);
+        KeepPendingSecret(input.ClientSecret);
         return Page();
     }
 }

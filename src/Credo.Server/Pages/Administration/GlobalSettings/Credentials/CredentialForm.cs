@@ -24,6 +24,9 @@ public sealed class CredentialForm
     /// <summary>A secret typed before <b>Validate</b>, protected and time-limited, so <b>Add</b> needs no retyping.</summary>
     public string? PendingSecret { get; set; }
 
+    /// <summary>Proof that <b>Validate</b> ran with these values, so <b>Add</b>/<b>Save</b> keeps its outcome.</summary>
+    public string? ValidationStamp { get; set; }
+
     public CredentialInput ToInput(string? secret) => new()
     {
         Name = Name,

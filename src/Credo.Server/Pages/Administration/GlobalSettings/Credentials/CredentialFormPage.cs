@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
 /// <summary>What the add and edit pages share: the form, <b>Validate</b>, and turning field errors into page errors.</summary>
-public abstract class CredentialFormPage(CredentialService credentials, SecretProtector protector, TimeProvider time) : PageModel
+public abstract class CredentialFormPage(CredentialService credentials, SecretProtector protector, ValidationStamp stamps, TimeProvider time) : PageModel
 {
     private static readonly TimeSpan PendingSecretLifetime = TimeSpan.FromMinutes(10);
 
@@ -26,8 +26,12 @@ public abstract class CredentialFormPage(CredentialService credentials, SecretPr
     public async Task<IActionResult> OnPostValidateAsync(CancellationToken cancellationToken)
     {
         var secret = TypedOrPendingSecret();
-        Validation = await credentials.ValidateAsync(Form.ToInput(secret), ExistingId, User.Actor(), cancellationToken);
+        var input = Form.ToInput(secret);
+        Validation = await credentials.ValidateAsync(input, ExistingId, User.Actor(), cancellationToken);
         ShowErrors(Validation.Errors);
+        Form.ValidationStamp = Validation.Errors.Count == 0 && await credentials.ResolveSecretAsync(input, ExistingId, cancellationToken) is { } resolved
+            ? stamps.Issue(input, resolved, Validation)
+            : null;
         KeepPendingSecret(secret);
         await PrepareAsync(cancellationToken);
         return Page();
@@ -35,6 +39,12 @@ public abstract class CredentialFormPage(CredentialService credentials, SecretPr
 
     /// <summary>Loads what the page shows besides the form, before it is rendered after a post.</summary>
     protected virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The outcome of a <b>Validate</b> run with exactly <paramref name="input"/>, if the form carries one.</summary>
+    protected async Task<LastValidation?> ValidatedAsync(CredentialInput input, CancellationToken cancellationToken) =>
+        await credentials.ResolveSecretAsync(input, ExistingId, cancellationToken) is { } secret
+            ? stamps.Read(Form.ValidationStamp, input, secret)
+            : null;
 
     /// <summary>The secret typed now, else the one typed before Validate (if still fresh).</summary>
     protected string? TypedOrPendingSecret() =>

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class EditModel(CredentialService credentials, SecretProtector protector, TimeProvider time)
-    : CredentialFormPage(credentials, protector, time)
+public sealed class EditModel(CredentialService credentials, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
+    : CredentialFormPage(credentials, protector, stamps, time)
 {
     [FromRoute]
     public Guid Id { get; set; }
@@ -29,7 +29,8 @@ public sealed class EditModel(CredentialService credentials, SecretProtector pro
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var change = await Credentials.UpdateAsync(Id, Form.Version, Form.ToInput(Form.ClientSecret), User.Actor(), cancellationToken);
+        var input = Form.ToInput(TypedOrPendingSecret());
+        var change = await Credentials.UpdateAsync(Id, Form.Version, input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         switch (change.Status)
         {
             case CredentialChangeStatus.Done:

@@ -1,0 +1,38 @@
+using Credo.Core.Credentials;
+using Credo.Core.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Credo.Core.Tests.Credentials;
+
+public sealed class ValidationStampTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+    private readonly ValidationStamp _sut;
+
+    public ValidationStampTests() => _sut = new ValidationStamp(new SecretProtector(new EphemeralDataProtectionProvider(), _time), _time);
+
+    [Fact]
+    public void Stamp_is_honoured_only_for_the_very_values_it_was_issued_for()
+    {
+        var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a  b" };
+        var stamp = _sut.Issue(input, "secret-1", new CredentialValidation { Succeeded = true });
+
+        Assert.True(_sut.Read(stamp, input, "secret-1")?.Succeeded);
+        Assert.Null(_sut.Read(stamp, input, "secret-2"));
+        Assert.Null(_sut.Read(stamp, new CredentialInput { ClientId = "other", TokenEndpoint = input.TokenEndpoint, Scopes = input.Scopes }, "secret-1"));
+        Assert.Null(_sut.Read(stamp + "x", input, "secret-1"));
+        Assert.DoesNotContain("secret-1", stamp, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stamp_expires_after_ten_minutes()
+    {
+        var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
+        var stamp = _sut.Issue(input, "secret", new CredentialValidation { Succeeded = true });
+
+        _time.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.Null(_sut.Read(stamp, input, "secret"));
+    }
+}
