@@ -1,0 +1,38 @@
+namespace Credo.Ews;
+
+/// <summary>
+/// The EWS operations Credo uses, as the application impersonating a mailbox. Every failure of Exchange, the
+/// network or the answer is an <see cref="EwsError"/> in the result; only cancellation throws.
+/// </summary>
+public interface IEwsClient
+{
+    /// <summary><c>SyncFolderItems</c> (IdOnly): the changes since <paramref name="syncState"/> (all items when null), at most <paramref name="maxChanges"/> (1–512).</summary>
+    Task<EwsResult<SyncFolderItemsResult>> SyncFolderItemsAsync(EwsMailbox mailbox, EwsFolderId folder, string? syncState, int maxChanges, CancellationToken cancellationToken);
+
+    /// <summary><c>GetItem</c> for at most 10 items: the listener's properties and, if asked, the MIME content. One result per id, in order.</summary>
+    Task<EwsResult<IReadOnlyList<EwsResult<EwsMessage>>>> GetItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool includeMime, CancellationToken cancellationToken);
+
+    /// <summary><c>UpdateItem</c> setting <c>IsRead</c>; returns the item's new id and change key.</summary>
+    Task<EwsResult<EwsItemId>> SetReadAsync(EwsMailbox mailbox, EwsItemId itemId, bool isRead, CancellationToken cancellationToken);
+
+    /// <summary><c>MoveItem</c>; returns the item's id in the target folder (ids change on move).</summary>
+    Task<EwsResult<EwsItemId>> MoveItemAsync(EwsMailbox mailbox, EwsItemId itemId, EwsFolderId target, CancellationToken cancellationToken);
+
+    /// <summary><c>DeleteItem</c> with <c>MoveToDeletedItems</c>.</summary>
+    Task<EwsResult<bool>> DeleteItemAsync(EwsMailbox mailbox, EwsItemId itemId, CancellationToken cancellationToken);
+
+    /// <summary><c>GetFolder</c>.</summary>
+    Task<EwsResult<EwsFolder>> GetFolderAsync(EwsMailbox mailbox, EwsFolderId folder, CancellationToken cancellationToken);
+
+    /// <summary><c>FindFolder</c> (shallow): the folders directly under <paramref name="parent"/>.</summary>
+    Task<EwsResult<IReadOnlyList<EwsFolder>>> FindFoldersAsync(EwsMailbox mailbox, EwsFolderId parent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Resolves a folder path such as <c>Inbox</c>, <c>Inbox/Invoices</c> or <c>Archive/2026</c>: the first segment is a
+    /// well-known folder name or a folder under the mailbox root, the rest are subfolders by display name (any case).
+    /// </summary>
+    Task<EwsResult<EwsFolder>> ResolveFolderAsync(EwsMailbox mailbox, string path, CancellationToken cancellationToken);
+
+    /// <summary><c>FindItem</c> (shallow, IdOnly) with an <c>IndexedPageItemView</c>, optionally unread items only.</summary>
+    Task<EwsResult<FindItemsPage>> FindItemsAsync(EwsMailbox mailbox, EwsFolderId folder, bool unreadOnly, int offset, int maxEntries, CancellationToken cancellationToken);
+}
