@@ -9,6 +9,15 @@ public sealed class SandboxOptions
     /// <summary>Clients registered at start; default <see cref="SandboxClient.Default"/>.</summary>
     public IList<SandboxClient> Clients { get; } = [SandboxClient.Default()];
 
+    /// <summary>Mailboxes created at start; default <c>demo@sandbox.test</c>.</summary>
+    public IList<string> Mailboxes { get; } = [DemoMailbox];
+
+    /// <summary>Generated mails put in the Inbox of each mailbox at start; default 10.</summary>
+    public int SeedMessages { get; set; } = 10;
+
+    /// <summary>The mailbox of <c>credo sandbox</c> and <c>serve --demo</c>.</summary>
+    public const string DemoMailbox = "demo@sandbox.test";
+
     /// <summary>Lifetime of issued access tokens; default one hour, as Microsoft Entra issues them.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Credo.Sandbox.Ews;
 using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
@@ -27,6 +28,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Path of the token endpoint.</summary>
     public const string TokenPath = "/connect/token";
 
+    /// <summary>The audience of tokens for EWS in Exchange Online.</summary>
+    public const string ExchangeOnlineResource = "https://outlook.office365.com";
+
     /// <summary>Path of the introspection endpoint.</summary>
     public const string IntrospectionPath = "/connect/introspect";
 
@@ -47,6 +51,12 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The introspection endpoint.</summary>
     public Uri IntrospectionEndpoint => new(BaseAddress, IntrospectionPath);
 
+    /// <summary>The EWS endpoint.</summary>
+    public Uri EwsEndpoint => new(BaseAddress, SandboxEwsEndpoint.Path.TrimStart('/'));
+
+    /// <summary>The mailboxes behind the EWS endpoint.</summary>
+    public SandboxMailboxes Mailboxes => _app.Services.GetRequiredService<SandboxMailboxes>();
+
     /// <summary>The services of the sandbox host.</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -66,6 +76,10 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddRouting();
         builder.Services.AddSingleton<SandboxClientRegistry>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SandboxMailboxes>();
+        builder.Services.AddSingleton<SandboxEwsEndpoint>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var database = "credo-sandbox-" + Guid.NewGuid().ToString("N");
         builder.Services.AddDbContext<SandboxDbContext>(db => db.UseInMemoryDatabase(database).UseOpenIddict());
@@ -83,11 +97,20 @@ public sealed class SandboxServer : IAsyncDisposable
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .DisableTransportSecurityRequirement();
+            })
+            .AddValidation(validation =>
+            {
+                // EWS accepts only tokens this server issued for Exchange Online, unexpired.
+                validation.UseLocalServer();
+                validation.UseAspNetCore();
+                validation.AddAudiences(ExchangeOnlineResource);
             });
 
         var app = builder.Build();
         app.UseAuthentication();
         app.MapPost(TokenPath, IssueToken);
+        app.MapPost(SandboxEwsEndpoint.Path, (HttpContext context, SandboxEwsEndpoint ews) => ews.HandleAsync(context));
+        app.MapSandboxControlApi();
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -95,6 +118,16 @@ public sealed class SandboxServer : IAsyncDisposable
         foreach (var client in options.Clients)
         {
             await sandbox.AddClientAsync(client, cancellationToken);
+        }
+
+        foreach (var smtp in options.Mailboxes)
+        {
+            var mailbox = sandbox.Mailboxes.Create(smtp);
+            var inbox = mailbox.WellKnown("inbox");
+            for (var i = 0; i < options.SeedMessages; i++)
+            {
+                mailbox.Deliver(sandbox.Mailboxes.Generate(smtp, attachmentBytes: i % 4 == 3 ? 2048 : 0), inbox.Id);
+            }
         }
 
         return sandbox;

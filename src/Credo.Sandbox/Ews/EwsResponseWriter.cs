@@ -1,0 +1,130 @@
+using System.Text;
+using System.Xml;
+
+namespace Credo.Sandbox.Ews;
+
+/// <summary>Writes answers as Exchange Online does: <c>h:ServerVersionInfo</c> in the header, schema-ordered elements.</summary>
+internal static class EwsResponseWriter
+{
+    public const string Soap = "http://schemas.xmlsoap.org/soap/envelope/";
+    public const string Messages = "http://schemas.microsoft.com/exchange/services/2006/messages";
+    public const string Types = "http://schemas.microsoft.com/exchange/services/2006/types";
+    public const string Errors = "http://schemas.microsoft.com/exchange/services/2006/errors";
+
+    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false };
+
+    /// <summary>An envelope whose body is <c>m:{operation}Response/m:ResponseMessages</c> filled by <paramref name="messages"/>.</summary>
+    public static byte[] Response(string operation, Action<XmlWriter> messages) => Envelope(w =>
+    {
+        w.WriteStartElement("m", operation + "Response", Messages);
+        w.WriteAttributeString("xmlns", "m", null, Messages);
+        w.WriteAttributeString("xmlns", "t", null, Types);
+        w.WriteStartElement("m", "ResponseMessages", Messages);
+        messages(w);
+        w.WriteEndElement();
+        w.WriteEndElement();
+    });
+
+    /// <summary>A SOAP fault as Exchange sends for header-level errors.</summary>
+    public static byte[] Fault(string code, string message, int? backOffMilliseconds) => Envelope(w =>
+    {
+        w.WriteStartElement("s", "Fault", Soap);
+        w.WriteStartElement("faultcode");
+        w.WriteAttributeString("xmlns", "a", null, Types);
+        w.WriteString("a:" + code);
+        w.WriteEndElement();
+        w.WriteStartElement("faultstring");
+        w.WriteAttributeString("xml", "lang", null, "en-US");
+        w.WriteString(message);
+        w.WriteEndElement();
+        w.WriteStartElement("detail");
+        w.WriteElementString("e", "ResponseCode", Errors, code);
+        w.WriteElementString("e", "Message", Errors, message);
+        if (backOffMilliseconds is { } ms)
+        {
+            w.WriteStartElement("t", "MessageXml", Types);
+            w.WriteStartElement("t", "Value", Types);
+            w.WriteAttributeString("Name", "BackOffMilliseconds");
+            w.WriteString(ms.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+        w.WriteEndElement();
+    });
+
+    /// <summary>Starts <c>m:{operation}ResponseMessage</c> with <c>ResponseClass="Success"</c> and <c>NoError</c>; the caller ends it.</summary>
+    public static void StartSuccess(this XmlWriter w, string operation)
+    {
+        w.WriteStartElement("m", operation + "ResponseMessage", Messages);
+        w.WriteAttributeString("ResponseClass", "Success");
+        w.WriteElementString("m", "ResponseCode", Messages, "NoError");
+    }
+
+    /// <summary>A whole error response message.</summary>
+    public static void Error(this XmlWriter w, string operation, string code, string text)
+    {
+        w.WriteStartElement("m", operation + "ResponseMessage", Messages);
+        w.WriteAttributeString("ResponseClass", "Error");
+        w.WriteElementString("m", "MessageText", Messages, text);
+        w.WriteElementString("m", "ResponseCode", Messages, code);
+        w.WriteElementString("m", "DescriptiveLinkKey", Messages, "0");
+        w.WriteEndElement();
+    }
+
+    public static void T(this XmlWriter w, string name) => w.WriteStartElement("t", name, Types);
+
+    public static void TValue(this XmlWriter w, string name, string value) => w.WriteElementString("t", name, Types, value);
+
+    public static void M(this XmlWriter w, string name) => w.WriteStartElement("m", name, Messages);
+
+    public static void MValue(this XmlWriter w, string name, string value) => w.WriteElementString("m", name, Messages, value);
+
+    public static void ItemId(this XmlWriter w, SandboxItem item)
+    {
+        w.T("ItemId");
+        w.WriteAttributeString("Id", item.Id);
+        w.WriteAttributeString("ChangeKey", item.ChangeKey);
+        w.WriteEndElement();
+    }
+
+    public static void Mailbox(this XmlWriter w, (string? Name, string Address) address)
+    {
+        w.T("Mailbox");
+        if (!string.IsNullOrEmpty(address.Name))
+        {
+            w.TValue("Name", address.Name);
+        }
+
+        w.TValue("EmailAddress", address.Address);
+        w.TValue("RoutingType", "SMTP");
+        w.TValue("MailboxType", "OneOff");
+        w.WriteEndElement();
+    }
+
+    private static byte[] Envelope(Action<XmlWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = XmlWriter.Create(stream, Settings))
+        {
+            w.WriteStartDocument();
+            w.WriteStartElement("s", "Envelope", Soap);
+            w.WriteStartElement("s", "Header", Soap);
+            w.WriteStartElement("h", "ServerVersionInfo", Types);
+            w.WriteAttributeString("MajorVersion", "15");
+            w.WriteAttributeString("MinorVersion", "20");
+            w.WriteAttributeString("MajorBuildNumber", "8769");
+            w.WriteAttributeString("MinorBuildNumber", "21");
+            w.WriteAttributeString("Version", "V2018_01_08");
+            w.WriteEndElement();
+            w.WriteEndElement();
+            w.WriteStartElement("s", "Body", Soap);
+            body(w);
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
+
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Credo.Sandbox.Ews;
+
+/// <summary>
+/// <c>/sandbox/...</c>: create mailboxes and folders, drop mail in (a raw <c>.eml</c> or generated), and inject faults.
+/// It has no authentication: the sandbox listens on loopback and is for demos and tests only.
+/// </summary>
+internal static class SandboxControlApi
+{
+    public static void MapSandboxControlApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/sandbox");
+        group.MapGet("/mailboxes", (SandboxMailboxes mailboxes) => mailboxes.All.Select(Describe));
+        group.MapPost("/mailboxes", (MailboxRequest request, SandboxMailboxes mailboxes) =>
+            string.IsNullOrWhiteSpace(request.Address) || !request.Address.Contains('@', StringComparison.Ordinal)
+                ? Results.Problem(statusCode: 400, detail: "Give the mailbox's SMTP address, for example {\"address\":\"finance@sandbox.test\"}.")
+                : Results.Ok(Describe(mailboxes.Create(request.Address))));
+        group.MapGet("/mailboxes/{address}", (string address, SandboxMailboxes mailboxes) =>
+            mailboxes.Find(address) is { } mailbox ? Results.Ok(Describe(mailbox)) : NoMailbox(address));
+        group.MapPost("/mailboxes/{address}/folders", (string address, FolderRequest request, SandboxMailboxes mailboxes) =>
+        {
+            if (mailboxes.Find(address) is not { } mailbox)
+            {
+                return NoMailbox(address);
+            }
+
+            var parent = request.Parent is null ? mailbox.WellKnown("msgfolderroot") : FindFolder(mailbox, request.Parent);
+            return parent is null || string.IsNullOrWhiteSpace(request.Name)
+                ? Results.Problem(statusCode: 400, detail: "Give an existing parent folder (a name such as Inbox, or a folder id) and a name.")
+                : Results.Ok(new { id = mailbox.CreateFolder(parent.Id, request.Name.Trim()).Id });
+        });
+        group.MapPost("/mailboxes/{address}/messages", async (string address, string? folder, HttpRequest http, SandboxMailboxes mailboxes) =>
+        {
+            if (mailboxes.Find(address) is not { } mailbox)
+            {
+                return NoMailbox(address);
+            }
+
+            var target = FindFolder(mailbox, folder ?? "Inbox");
+            if (target is null)
+            {
+                return Results.Problem(statusCode: 400, detail: $"Mailbox {address} has no folder {folder}.");
+            }
+
+            if (http.ContentType?.StartsWith("message/rfc822", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                using var buffer = new MemoryStream();
+                await http.Body.CopyToAsync(buffer, http.HttpContext.RequestAborted);
+                return Results.Ok(new { ids = new[] { mailbox.Deliver(buffer.ToArray(), target.Id).Id } });
+            }
+
+            var request = await http.ReadFromJsonAsync<GenerateRequest>(http.HttpContext.RequestAborted) ?? new GenerateRequest();
+            var ids = Enumerable.Range(0, Math.Clamp(request.Count, 1, 10_000))
+                .Select(_ => mailbox.Deliver(mailboxes.Generate(mailbox.Address, request.AttachmentBytes, request.WithoutMessageId, request.Subject), target.Id).Id)
+                .ToArray();
+            return Results.Ok(new { ids });
+        });
+        group.MapPost("/mailboxes/{address}/faults", (string address, SandboxFault fault, SandboxMailboxes mailboxes) =>
+        {
+            if (mailboxes.Find(address) is not { } mailbox)
+            {
+                return NoMailbox(address);
+            }
+
+            mailbox.Faults.Add(fault);
+            return Results.Ok();
+        });
+        group.MapDelete("/mailboxes/{address}/faults", (string address, SandboxMailboxes mailboxes) =>
+        {
+            mailboxes.Find(address)?.Faults.Clear();
+            return Results.NoContent();
+        });
+    }
+
+    internal static SandboxFolder? FindFolder(SandboxMailbox mailbox, string nameOrId)
+    {
+        var folders = mailbox.Folders;
+        return folders.FirstOrDefault(f => f.Id == nameOrId)
+            ?? folders.FirstOrDefault(f => string.Equals(f.DisplayName, nameOrId, StringComparison.OrdinalIgnoreCase) || string.Equals(f.DistinguishedName, nameOrId, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static IResult NoMailbox(string address) =>
+        Results.Problem(statusCode: 404, detail: $"The sandbox has no mailbox {address}; create it with POST /sandbox/mailboxes.");
+
+    private static object Describe(SandboxMailbox mailbox) => new
+    {
+        address = mailbox.Address,
+        folders = mailbox.Folders.Where(f => f.ParentId is not null).Select(f => new
+        {
+            id = f.Id,
+            name = f.DisplayName,
+            total = mailbox.ItemsIn(f.Id).Count,
+            unread = mailbox.ItemsIn(f.Id).Count(i => !i.IsRead),
+        }),
+    };
+
+    private sealed record MailboxRequest(string? Address);
+
+    private sealed record FolderRequest(string? Parent, string Name);
+
+    private sealed record GenerateRequest(int Count = 1, int AttachmentBytes = 0, bool WithoutMessageId = false, string? Subject = null);
+}

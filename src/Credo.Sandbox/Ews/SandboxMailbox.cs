@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using System.Text;
+using MimeKit;
+
+namespace Credo.Sandbox.Ews;
+
+/// <summary>
+/// An in-memory mailbox: well-known folders, subfolders, messages and per-folder change logs. All access goes
+/// through one lock, which is plenty for a sandbox.
+/// </summary>
+public sealed class SandboxMailbox
+{
+    private readonly Dictionary<string, SandboxFolder> _folders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SandboxItem> _items = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private long _sequence;
+
+    internal SandboxMailbox(string address, TimeProvider time)
+    {
+        Address = address;
+        _time = time;
+        var root = AddFolder("Top of Information Store", null, "msgfolderroot");
+        foreach (var (name, distinguished) in new[] { ("Inbox", "inbox"), ("Deleted Items", "deleteditems"), ("Sent Items", "sentitems"), ("Drafts", "drafts"), ("Junk Email", "junkemail") })
+        {
+            AddFolder(name, root.Id, distinguished);
+        }
+    }
+
+    /// <summary>The SMTP address.</summary>
+    public string Address { get; }
+
+    internal Lock Gate { get; } = new();
+
+    internal FaultQueue Faults { get; } = new();
+
+    /// <summary>The folder with a well-known name, such as <c>inbox</c>.</summary>
+    public SandboxFolder WellKnown(string name)
+    {
+        lock (Gate)
+        {
+            return _folders.Values.Single(f => f.DistinguishedName == name);
+        }
+    }
+
+    /// <summary>Creates (or returns) the folder <paramref name="name"/> under <paramref name="parentId"/>.</summary>
+    public SandboxFolder CreateFolder(string parentId, string name)
+    {
+        lock (Gate)
+        {
+            return _folders.Values.FirstOrDefault(f => f.ParentId == parentId && string.Equals(f.DisplayName, name, StringComparison.OrdinalIgnoreCase))
+                ?? AddFolder(name, parentId, null);
+        }
+    }
+
+    /// <summary>Delivers a message (RFC 5322 bytes) into <paramref name="folderId"/>.</summary>
+    public SandboxItem Deliver(byte[] mime, string folderId)
+    {
+        ArgumentNullException.ThrowIfNull(mime);
+        MimeMessage message;
+        using (var stream = new MemoryStream(mime, writable: false))
+        {
+            message = MimeMessage.Load(stream);
+        }
+
+        var item = new SandboxItem
+        {
+            Id = NewId(),
+            ChangeKey = NewId(),
+            FolderId = folderId,
+            Mime = mime,
+            Subject = message.Subject,
+            InternetMessageId = message.MessageId is { Length: > 0 } id ? "<" + id + ">" : null,
+            From = message.From.Mailboxes.FirstOrDefault() is { } from ? (from.Name, from.Address) : null,
+            To = [.. message.To.Mailboxes.Select(m => ((string?)m.Name, m.Address))],
+            Cc = [.. message.Cc.Mailboxes.Select(m => ((string?)m.Name, m.Address))],
+            DateTimeReceived = _time.GetUtcNow(),
+            HasAttachments = message.Attachments.Any(),
+        };
+        lock (Gate)
+        {
+            RequireFolder(folderId);
+            _items.Add(item.Id, item);
+            Log(folderId, SandboxChangeKind.Create, item);
+        }
+
+        return item;
+    }
+
+    /// <summary>The messages of a folder, oldest first.</summary>
+    public IReadOnlyList<SandboxItem> ItemsIn(string folderId)
+    {
+        lock (Gate)
+        {
+            return [.. _items.Values.Where(i => i.FolderId == folderId).OrderBy(i => i.DateTimeReceived).ThenBy(i => i.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The folders, as a snapshot.</summary>
+    public IReadOnlyList<SandboxFolder> Folders
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. _folders.Values];
+            }
+        }
+    }
+
+    internal SandboxFolder? FindFolder(string id) => _folders.GetValueOrDefault(id);
+
+    internal SandboxItem? FindItem(string id) => _items.GetValueOrDefault(id);
+
+    internal IEnumerable<SandboxFolder> ChildrenOf(string id) => _folders.Values.Where(f => f.ParentId == id);
+
+    internal int Count(string folderId, bool unreadOnly) => _items.Values.Count(i => i.FolderId == folderId && (!unreadOnly || !i.IsRead));
+
+    internal long Sequence => _sequence;
+
+    internal void SetRead(SandboxItem item, bool isRead)
+    {
+        if (item.IsRead == isRead)
+        {
+            return;
+        }
+
+        item.IsRead = isRead;
+        item.ChangeKey = NewId();
+        Log(item.FolderId, SandboxChangeKind.ReadFlagChange, item);
+    }
+
+    /// <summary>Moves an item; it gets a new id, as in Exchange.</summary>
+    internal SandboxItem Move(SandboxItem item, string targetFolderId)
+    {
+        Log(item.FolderId, SandboxChangeKind.Delete, item);
+        _items.Remove(item.Id);
+        item.Id = NewId();
+        item.ChangeKey = NewId();
+        item.FolderId = targetFolderId;
+        _items.Add(item.Id, item);
+        Log(targetFolderId, SandboxChangeKind.Create, item);
+        return item;
+    }
+
+    /// <summary>Deletes an item for good.</summary>
+    internal void Remove(SandboxItem item)
+    {
+        Log(item.FolderId, SandboxChangeKind.Delete, item);
+        _items.Remove(item.Id);
+    }
+
+    private void Log(string folderId, SandboxChangeKind kind, SandboxItem item) =>
+        _folders[folderId].Changes.Add(new SandboxChange(++_sequence, kind, item.Id, item.IsRead));
+
+    private SandboxFolder AddFolder(string name, string? parentId, string? distinguished)
+    {
+        var folder = new SandboxFolder(NewId(), name, parentId, distinguished);
+        _folders.Add(folder.Id, folder);
+        return folder;
+    }
+
+    private void RequireFolder(string folderId)
+    {
+        if (!_folders.ContainsKey(folderId))
+        {
+            throw new ArgumentException($"Mailbox {Address} has no folder {folderId}.", nameof(folderId));
+        }
+    }
+
+    // Ids look like Exchange's: long base64 strings.
+    private static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+
+    /// <summary>Describes the mailbox.</summary>
+    public override string ToString()
+    {
+        lock (Gate)
+        {
+            var text = new StringBuilder(Address);
+            foreach (var folder in _folders.Values.Where(f => f.ParentId is not null))
+            {
+                text.Append($"; {folder.DisplayName}: {Count(folder.Id, false)}");
+            }
+
+            return text.ToString();
+        }
+    }
+}

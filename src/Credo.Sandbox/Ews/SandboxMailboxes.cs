@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using MimeKit;
+
+namespace Credo.Sandbox.Ews;
+
+/// <summary>The sandbox's mailboxes, by SMTP address (any case), and a generator of sample mail.</summary>
+public sealed class SandboxMailboxes(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, SandboxMailbox> _mailboxes = new(StringComparer.OrdinalIgnoreCase);
+    private int _generated;
+
+    internal SyncStateCodec SyncStates { get; } = new();
+
+    /// <summary>Creates (or returns) the mailbox <paramref name="address"/>.</summary>
+    public SandboxMailbox Create(string address) => _mailboxes.GetOrAdd(address.Trim(), a => new SandboxMailbox(a, time));
+
+    /// <summary>The mailbox, or <see langword="null"/>.</summary>
+    public SandboxMailbox? Find(string address) => _mailboxes.GetValueOrDefault(address.Trim());
+
+    /// <summary>All mailboxes.</summary>
+    public IReadOnlyList<SandboxMailbox> All => [.. _mailboxes.Values];
+
+    /// <summary>
+    /// Generates a sample mail to <paramref name="to"/>: a subject and text, optionally an attachment of
+    /// <paramref name="attachmentBytes"/> bytes and optionally without a <c>Message-ID</c>.
+    /// </summary>
+    public byte[] Generate(string to, int attachmentBytes = 0, bool withoutMessageId = false, string? subject = null)
+    {
+        var n = Interlocked.Increment(ref _generated);
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress($"Sender {n % 7}", $"sender{n % 7}@example.com"));
+        message.To.Add(MailboxAddress.Parse(to));
+        if (n % 3 == 0)
+        {
+            message.Cc.Add(new MailboxAddress("Accounts", "accounts@example.com"));
+        }
+
+        message.Subject = subject ?? $"Sample message {n.ToString(CultureInfo.InvariantCulture)}";
+        message.Date = time.GetUtcNow();
+        var body = new TextPart("plain") { Text = $"Hello,\n\nthis is sample message {n} from the Credo sandbox.\n" };
+        if (attachmentBytes > 0)
+        {
+            var data = new byte[attachmentBytes];
+            Random.Shared.NextBytes(data);
+            var attachment = new MimePart("application", "octet-stream")
+            {
+                Content = new MimeContent(new MemoryStream(data)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = $"attachment-{n}.bin",
+            };
+            message.Body = new Multipart("mixed") { body, attachment };
+        }
+        else
+        {
+            message.Body = body;
+        }
+
+        if (withoutMessageId)
+        {
+            message.Headers.Remove(HeaderId.MessageId);
+        }
+        else
+        {
+            message.MessageId = $"sample-{n}-{Guid.NewGuid():N}@sandbox.test";
+        }
+
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return stream.ToArray();
+    }
+}
