@@ -1,0 +1,239 @@
+using Credo.Ews.Tests.Infrastructure;
+using Credo.Sandbox.Ews;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credo.Ews.Tests;
+
+/// <summary>Credo.Ews against the sandbox over loopback, with a token from the sandbox's authorization server.</summary>
+public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFixture<EwsSandboxFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Syncs_1000_mails_in_pages_fetches_them_in_batches_of_10_and_processes_them()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        var inbox = store.WellKnown("inbox");
+        var invoices = store.CreateFolder(inbox.Id, "Invoices");
+        for (var i = 0; i < 1000; i++)
+        {
+            store.Deliver(sandbox.Server.Mailboxes.Generate(address, attachmentBytes: i % 10 == 0 ? 1024 : 0, withoutMessageId: i % 50 == 0), inbox.Id);
+        }
+
+        // Sync in pages of 512 until the last item is in range.
+        var ids = new List<EwsItemId>();
+        string? state = null;
+        var pages = 0;
+        while (true)
+        {
+            var page = await sandbox.Client.SyncFolderItemsAsync(mailbox, EwsFolderId.Inbox, state, 512, Ct);
+            Assert.True(page.Succeeded, page.ToString());
+            pages++;
+            ids.AddRange(page.Value.Changes.Select(c => c.ItemId));
+            Assert.All(page.Value.Changes, c => Assert.Equal(SyncChangeKind.Create, c.Kind));
+            state = page.Value.SyncState;
+            if (page.Value.IncludesLastItemInRange)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(2, pages);
+        Assert.Equal(1000, ids.Select(i => i.Id).Distinct().Count());
+
+        // Fetch with MIME in batches of at most 10.
+        var messages = new List<EwsMessage>();
+        foreach (var batch in ids.Chunk(10))
+        {
+            var fetched = await sandbox.Client.GetItemsAsync(mailbox, batch, includeMime: true, Ct);
+            Assert.True(fetched.Succeeded, fetched.ToString());
+            messages.AddRange(fetched.Value.Select(r => r.Value!));
+        }
+
+        Assert.Equal(1000, messages.Count);
+        Assert.Equal(980, messages.Count(m => m.InternetMessageId is not null));
+        Assert.Equal(100, messages.Count(m => m.HasAttachments == true));
+        var first = messages[1];
+        var parsed = first.ParseMime();
+        Assert.Equal(first.Subject, parsed.Subject);
+        Assert.Equal("<" + parsed.MessageId + ">", first.InternetMessageId);
+        Assert.Equal(address, first.To.Single().Address);
+        Assert.NotNull(first.From?.Address);
+
+        // After-processing actions: mark read, move to Inbox/Invoices, delete.
+        var read = await sandbox.Client.SetReadAsync(mailbox, messages[0].ItemId, true, Ct);
+        var target = await sandbox.Client.ResolveFolderAsync(mailbox, "Inbox/Invoices", Ct);
+        Assert.True(target.Succeeded, target.ToString());
+        Assert.Equal(invoices.Id, target.Value.FolderId);
+        var moved = await sandbox.Client.MoveItemAsync(mailbox, messages[1].ItemId, EwsFolderId.FromId(target.Value.FolderId), Ct);
+        var deleted = await sandbox.Client.DeleteItemAsync(mailbox, messages[2].ItemId, Ct);
+
+        Assert.True(read.Succeeded && moved.Succeeded && deleted.Succeeded);
+        Assert.NotEqual(messages[1].ItemId.Id, moved.Value!.Id);
+        Assert.True(store.ItemsIn(inbox.Id).Single(i => i.Id == messages[0].ItemId.Id).IsRead);
+        Assert.Single(store.ItemsIn(invoices.Id));
+        Assert.Single(store.ItemsIn(store.WellKnown("deleteditems").Id));
+        Assert.Equal(998, store.ItemsIn(inbox.Id).Count);
+
+        // The next sync reports exactly those changes.
+        var changes = await sandbox.Client.SyncFolderItemsAsync(mailbox, EwsFolderId.Inbox, state, 512, Ct);
+        Assert.True(changes.Succeeded);
+        Assert.Equal(
+            [(SyncChangeKind.ReadFlagChange, messages[0].ItemId.Id), (SyncChangeKind.Delete, messages[1].ItemId.Id), (SyncChangeKind.Delete, messages[2].ItemId.Id)],
+            changes.Value.Changes.Select(c => (c.Kind, c.ItemId.Id)));
+        Assert.True(changes.Value.Changes[0].IsRead);
+
+        var folder = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+        Assert.Equal((998, 997), (folder.Value?.TotalCount, folder.Value?.UnreadCount));
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
+    public async Task FindItem_pages_through_unread_items()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        var inbox = store.WellKnown("inbox");
+        var items = Enumerable.Range(0, 25).Select(_ => store.Deliver(sandbox.Server.Mailboxes.Generate(address), inbox.Id)).ToList();
+        await sandbox.Client.SetReadAsync(mailbox, new EwsItemId(items[0].Id), true, Ct);
+
+        var first = await sandbox.Client.FindItemsAsync(mailbox, EwsFolderId.Inbox, unreadOnly: true, offset: 0, maxEntries: 10, Ct);
+        var last = await sandbox.Client.FindItemsAsync(mailbox, EwsFolderId.Inbox, unreadOnly: true, offset: 20, maxEntries: 10, Ct);
+
+        Assert.Equal((10, 24, false, 10), (first.Value!.Items.Count, first.Value.TotalItemsInView, first.Value.IncludesLastItemInRange, first.Value.NextOffset));
+        Assert.Equal((4, true), (last.Value!.Items.Count, last.Value.IncludesLastItemInRange));
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
+    public async Task Folder_path_that_does_not_exist_is_FolderNotFound()
+    {
+        var (_, mailbox) = NewMailbox(out _);
+
+        var result = await sandbox.Client.ResolveFolderAsync(mailbox, "Inbox/Nope", Ct);
+
+        Assert.Equal(EwsErrorKind.FolderNotFound, result.Error?.Kind);
+        Assert.Contains("Nope", result.Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_mailbox_is_MailboxNotFound_with_a_hint()
+    {
+        var mailbox = sandbox.MailboxFor("nobody@sandbox.test");
+
+        var result = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.Equal(EwsErrorKind.MailboxNotFound, result.Error?.Kind);
+        Assert.Equal("ErrorNonExistentMailbox", result.Error?.ResponseCode);
+        Assert.NotNull(result.Error?.Hint);
+    }
+
+    [Fact]
+    public async Task Token_without_full_access_as_app_is_Unauthorized_with_diagnostics()
+    {
+        var (address, _) = NewMailbox(out _);
+        var mailbox = sandbox.MailboxFor(address, EwsSandboxFixture.NoRoleClient);
+
+        var result = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.Equal(EwsErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal("invalid_token", result.Error?.AuthenticateError);
+        Assert.Contains("no permissions", result.Error?.Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_for_another_audience_is_Unauthorized()
+    {
+        var (address, _) = NewMailbox(out _);
+        var mailbox = sandbox.MailboxFor(address, EwsSandboxFixture.OtherAudienceClient);
+
+        var result = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.Equal(EwsErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Contains("audience", result.Error?.Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoked_token_is_renewed_once_and_the_call_succeeds()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.Unauthorized));
+
+        var result = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+    }
+
+    [Fact]
+    public async Task Busy_with_BackOffMilliseconds_reports_the_wait_and_without_it_none()
+    {
+        var (_, mailbox) = NewMailbox(out var store);
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.ServerBusy, BackOffMilliseconds: 2750));
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.ServerBusy));
+
+        var withBackOff = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+        var without = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+        var after = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.Equal((EwsErrorKind.ServerBusy, TimeSpan.FromMilliseconds(2750)), (withBackOff.Error?.Kind, withBackOff.Error?.BackOff));
+        Assert.Equal(EwsErrorKind.ServerBusy, without.Error?.Kind);
+        Assert.Null(without.Error?.BackOff);
+        Assert.True(withBackOff.Error?.IsTransient);
+        Assert.True(after.Succeeded);
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
+    public async Task Invalid_sync_state_and_connection_count_are_typed()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        store.Deliver(sandbox.Server.Mailboxes.Generate(address), store.WellKnown("inbox").Id);
+        var initial = await sandbox.Client.SyncFolderItemsAsync(mailbox, EwsFolderId.Inbox, null, 10, Ct);
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.InvalidSyncState));
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.ConnectionCountExceeded));
+
+        var invalid = await sandbox.Client.SyncFolderItemsAsync(mailbox, EwsFolderId.Inbox, initial.Value!.SyncState, 10, Ct);
+        var busy = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+        var tampered = await sandbox.Client.SyncFolderItemsAsync(mailbox, EwsFolderId.Inbox, initial.Value.SyncState + "x", 10, Ct);
+        var restart = await sandbox.Client.SyncFolderItemsAsync(mailbox, EwsFolderId.Inbox, null, 10, Ct);
+
+        Assert.Equal(EwsErrorKind.InvalidSyncState, invalid.Error?.Kind);
+        Assert.Equal(EwsErrorKind.ConnectionCountExceeded, busy.Error?.Kind);
+        Assert.Equal(EwsErrorKind.InvalidSyncState, tampered.Error?.Kind);
+        Assert.Single(restart.Value!.Changes);
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
+    public async Task Server_error_page_and_503_are_typed()
+    {
+        var (_, mailbox) = NewMailbox(out var store);
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.InternalServerError));
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.ServiceUnavailable, BackOffMilliseconds: 3000));
+
+        var error = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+        var unavailable = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.Equal((EwsErrorKind.InvalidResponse, 500), (error.Error?.Kind, error.Error?.HttpStatus));
+        Assert.Equal((EwsErrorKind.ServiceUnavailable, TimeSpan.FromSeconds(3)), (unavailable.Error?.Kind, unavailable.Error?.BackOff));
+    }
+
+    [Fact]
+    public async Task Answer_slower_than_the_timeout_is_a_Timeout()
+    {
+        await using var services = sandbox.CreateServices(o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        var (address, _) = NewMailbox(out var store);
+        var mailbox = sandbox.MailboxFor(address, services: services);
+        store.Faults.Add(new SandboxFault(SandboxFaultKind.Delay, DelayMilliseconds: 5000));
+
+        var result = await services.GetRequiredService<IEwsClient>().GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.Equal(EwsErrorKind.Timeout, result.Error?.Kind);
+    }
+
+    private (string Address, EwsMailbox Mailbox) NewMailbox(out SandboxMailbox store)
+    {
+        var address = $"user{Guid.NewGuid():N}@sandbox.test"[..30] + "@sandbox.test";
+        store = sandbox.Server.Mailboxes.Create(address);
+        return (address, sandbox.MailboxFor(address));
+    }
+}
