@@ -128,6 +128,32 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task Request_without_the_impersonation_header_is_refused_as_Exchange_refuses_it()
+    {
+        var (address, mailbox) = NewMailbox(out _);
+        var token = await mailbox.Tokens.GetTokenAsync(Ct);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, sandbox.Server.EwsEndpoint)
+        {
+            Content = new StringContent(
+                "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\" xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">" +
+                "<soap:Header><t:RequestServerVersion Version=\"Exchange2013_SP1\"/></soap:Header>" +
+                "<soap:Body><m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id=\"inbox\"/></m:FolderIds></m:GetFolder></soap:Body></soap:Envelope>",
+                System.Text.Encoding.UTF8,
+                "text/xml"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token!.Value);
+        request.Headers.Add("X-AnchorMailbox", address);
+
+        using var response = await http.SendAsync(request, Ct);
+        var answer = await Credo.Ews.Internal.EwsResponseReader.ReadAsync(await response.Content.ReadAsStreamAsync(Ct), Ct);
+
+        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Equal(EwsErrorKind.ImpersonationHeaderInvalid, answer.Fault?.Kind);
+        Assert.Contains("ExchangeImpersonation SOAP header must be present", answer.Fault?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Token_without_full_access_as_app_is_Unauthorized_with_diagnostics()
     {
         var (address, _) = NewMailbox(out _);
@@ -138,6 +164,32 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
         Assert.Equal(EwsErrorKind.Unauthorized, result.Error?.Kind);
         Assert.Equal("invalid_token", result.Error?.AuthenticateError);
         Assert.Contains("no permissions", result.Error?.Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Expired_token_is_Unauthorized()
+    {
+        var options = new Credo.Sandbox.SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0, AccessTokenLifetime = TimeSpan.FromSeconds(1) };
+        await using var shortLived = await Credo.Sandbox.SandboxServer.StartAsync(options, cancellationToken: Ct);
+        var client = Credo.Sandbox.SandboxClient.Default();
+        var token = await sandbox.Services.GetRequiredService<Credo.OAuth.ITokenClient>().RequestTokenAsync(
+            new Credo.OAuth.ClientCredentials(shortLived.TokenEndpoint, client.ClientId, new Credo.OAuth.Secret(client.ClientSecret), Credo.OAuth.ScopeSet.Parse(Credo.Sandbox.SandboxClient.ExchangeOnlineScope)), Ct);
+        var source = new FixedTokenSource(token.Token!);
+        var mailbox = new EwsMailbox(shortLived.EwsEndpoint, Credo.Sandbox.SandboxOptions.DemoMailbox, source);
+
+        // Wait (bounded) until the token has expired by the sandbox's clock.
+        EwsResult<EwsFolder> result;
+        var attempts = 0;
+        do
+        {
+            await Task.Delay(250, Ct);
+            result = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+        }
+        while (result.Succeeded && ++attempts < 120);
+
+        Assert.Equal(EwsErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal("invalid_token", result.Error?.AuthenticateError);
+        Assert.Equal(1, source.Rejections);
     }
 
     [Fact]

@@ -99,7 +99,9 @@ internal static class SandboxEwsOperations
     public static byte[] GetItem(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "GetItem";
-        var includeMime = (bool?)request.Element(M + "ItemShape")?.Element(T + "IncludeMimeContent") ?? false;
+        var shape = request.Element(M + "ItemShape");
+        var includeMime = ((bool?)shape?.Element(T + "IncludeMimeContent") ?? false) ||
+            (shape?.Element(T + "AdditionalProperties")?.Elements(T + "FieldURI").Any(f => (string?)f.Attribute("FieldURI") == "item:MimeContent") ?? false);
         return EwsResponseWriter.Response(Op, w =>
         {
             foreach (var id in ItemIds(request.Element(M + "ItemIds")))

@@ -16,7 +16,10 @@ internal static class SandboxBanner
             .AppendLine("Credo sandbox")
             .AppendLine($"  address         {sandbox.BaseAddress}")
             .AppendLine($"  token endpoint  {sandbox.TokenEndpoint}")
-            .AppendLine($"  introspection   {sandbox.IntrospectionEndpoint}");
+            .AppendLine($"  introspection   {sandbox.IntrospectionEndpoint}")
+            .AppendLine($"  EWS             {sandbox.EwsEndpoint}")
+            .AppendLine($"  mailboxes       {string.Join(", ", options.Mailboxes)} ({options.SeedMessages} sample mails each)")
+            .AppendLine($"  control API     {sandbox.BaseAddress}sandbox/mailboxes");
         foreach (var client in options.Clients)
         {
             text.AppendLine($"  client          {client.ClientId} / secret {client.ClientSecret} ({string.Join(", ", client.AuthenticationMethods)})")

@@ -10,10 +10,11 @@ internal static class SandboxCommand
     {
         var defaults = new SandboxOptions();
         var urls = new Option<string>("--urls") { Description = $"Address to listen on (default {defaults.Urls}).", DefaultValueFactory = _ => defaults.Urls };
-        var command = new Command("sandbox", "Run the sandbox: an OAuth 2.0 authorization server on loopback with a demo client.") { urls };
+        var seed = new Option<int>("--seed-messages") { Description = $"Generated mails in the demo mailbox's Inbox at start (default {defaults.SeedMessages}).", DefaultValueFactory = _ => defaults.SeedMessages };
+        var command = new Command("sandbox", "Run the sandbox: an OAuth 2.0 authorization server and an EWS mailbox server on loopback.") { urls, seed };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new SandboxOptions { Urls = parse.GetRequiredValue(urls) };
+            var options = new SandboxOptions { Urls = parse.GetRequiredValue(urls), SeedMessages = Math.Max(0, parse.GetValue(seed)) };
             SandboxServer sandbox;
             try
             {

@@ -13,22 +13,10 @@ public static class EwsSchema
     private static readonly Lazy<XmlSchemaSet?> Set = new(Load);
 
     /// <summary>The folder, found by walking up from the test binaries to the repository root.</summary>
-    public static string? Folder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Credo.slnx")))
-                {
-                    var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "ews-schema"));
-                    return File.Exists(Path.Combine(folder, "messages.xsd")) ? folder : null;
-                }
-            }
-
-            return null;
-        }
-    }
+    public static string? Folder =>
+        Repository.Root is { } root && Path.GetFullPath(Path.Combine(root, "..", "shared", "ews-schema")) is var folder && File.Exists(Path.Combine(folder, "messages.xsd"))
+            ? folder
+            : null;
 
     /// <summary>Whether the schema is here; in CI it must be.</summary>
     public static bool Available => Set.Value is not null;
