@@ -79,6 +79,7 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SandboxMailboxes>();
         builder.Services.AddSingleton<SandboxEwsEndpoint>();
+        builder.Services.AddSingleton<SandboxServerAccessor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var database = "credo-sandbox-" + Guid.NewGuid().ToString("N");
@@ -115,6 +116,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var sandbox = new SandboxServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        app.Services.GetRequiredService<SandboxServerAccessor>().Server = sandbox;
         foreach (var client in options.Clients)
         {
             await sandbox.AddClientAsync(client, cancellationToken);

@@ -1,3 +1,4 @@
+using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -67,6 +68,16 @@ internal static class SandboxControlApi
 
             mailbox.Faults.Add(fault);
             return Results.Ok();
+        });
+        group.MapPost("/clients", async (SandboxClient client, SandboxServerAccessor server, CancellationToken cancellationToken) =>
+        {
+            if (string.IsNullOrWhiteSpace(client.ClientId) || string.IsNullOrEmpty(client.ClientSecret))
+            {
+                return Results.Problem(statusCode: 400, detail: "Give clientId and clientSecret; authenticationMethods, scopes and roles are optional.");
+            }
+
+            await server.Server.AddClientAsync(client, cancellationToken);
+            return Results.Ok(new { clientId = client.ClientId });
         });
         group.MapDelete("/mailboxes/{address}/faults", (string address, SandboxMailboxes mailboxes) =>
         {

@@ -11,10 +11,19 @@ internal static class SandboxCommand
         var defaults = new SandboxOptions();
         var urls = new Option<string>("--urls") { Description = $"Address to listen on (default {defaults.Urls}).", DefaultValueFactory = _ => defaults.Urls };
         var seed = new Option<int>("--seed-messages") { Description = $"Generated mails in the demo mailbox's Inbox at start (default {defaults.SeedMessages}).", DefaultValueFactory = _ => defaults.SeedMessages };
-        var command = new Command("sandbox", "Run the sandbox: an OAuth 2.0 authorization server and an EWS mailbox server on loopback.") { urls, seed };
+        var mailboxes = new Option<string[]>("--mailbox") { Description = $"A mailbox to create (repeatable; default {SandboxOptions.DemoMailbox}).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("sandbox", "Run the sandbox: an OAuth 2.0 authorization server and an EWS mailbox server on loopback.") { urls, seed, mailboxes };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SandboxOptions { Urls = parse.GetRequiredValue(urls), SeedMessages = Math.Max(0, parse.GetValue(seed)) };
+            if (parse.GetValue(mailboxes) is { Length: > 0 } addresses)
+            {
+                options.Mailboxes.Clear();
+                foreach (var address in addresses)
+                {
+                    options.Mailboxes.Add(address);
+                }
+            }
             SandboxServer sandbox;
             try
             {
