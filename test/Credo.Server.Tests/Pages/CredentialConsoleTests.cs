@@ -21,7 +21,7 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
         var html = new List<string>();
 
         await page.GotoAsync(CredentialsPath);
-        await page.GetByText("+ Add Credentials").ClickAsync();
+        await page.GetByText("+ Add Credentials", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "OAuth2 Client Credentials" }).ClickAsync();
         Assert.EndsWith("/Add?type=OAuth2ClientCredentials", page.Url, StringComparison.Ordinal);
         Assert.True(await page.GetByLabel("Send credentials using the HTTP Basic authentication scheme").IsCheckedAsync(), "Basic is the default method.");
@@ -132,7 +132,7 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
         var page = await SignedInAsync(viewerName, "viewer-password-2");
         await page.GotoAsync(CredentialsPath);
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Viewer can see" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("+ Add Credentials")).ToHaveCountAsync(0);
+        await Expect(page.GetByText("+ Add Credentials", new() { Exact = true })).ToHaveCountAsync(0);
 
         foreach (var path in new[] { CredentialsPath + "/Add?type=OAuth2ClientCredentials", editUrl!, editUrl + "/Delete", "/Administration/ApiKeys" })
         {
