@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ValidationStamp>();
         services.TryAddScoped<Credo.Core.Users.UserService>();
         services.TryAddScoped<ApiKeyService>();
+        services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
         return services;
     }
 }

@@ -120,6 +120,17 @@ public sealed class CredentialService(
             return CredentialChange.NotFound(id);
         }
 
+        var users = await db.EmailListeners.AsNoTracking().Where(l => l.CredentialId == id).OrderBy(l => l.NormalizedName).Select(l => l.Name).ToListAsync(cancellationToken);
+        if (users.Count > 0)
+        {
+            return new CredentialChange
+            {
+                Status = CredentialChangeStatus.InUse,
+                Credential = credential,
+                Message = $"\"{credential.Name}\" is used by the Email Listener{(users.Count == 1 ? "" : "s")} {string.Join(", ", users.Select(u => $"\"{u}\""))}; choose another credential there, or delete {(users.Count == 1 ? "it" : "them")}, first.",
+            };
+        }
+
         db.Credentials.Remove(credential);
         audit.Record(actor, "delete", EntityType, id.ToString(), credential.Name);
         await db.SaveChangesAsync(cancellationToken);

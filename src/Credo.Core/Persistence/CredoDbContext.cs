@@ -25,6 +25,15 @@ public abstract class CredoDbContext(DbContextOptions options) : DbContext(optio
     /// <summary>Audit log.</summary>
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    /// <summary>Email Listeners.</summary>
+    public DbSet<Listeners.EmailListener> EmailListeners => Set<Listeners.EmailListener>();
+
+    /// <summary>Received messages.</summary>
+    public DbSet<Messages.ReceivedMessage> ReceivedMessages => Set<Messages.ReceivedMessage>();
+
+    /// <summary>Webhook deliveries (the outbox).</summary>
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+
     /// <summary>The Data Protection key ring, when it is kept in the database (several nodes).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

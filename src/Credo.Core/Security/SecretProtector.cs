@@ -11,6 +11,13 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
 {
     private readonly IDataProtector _clientSecrets = provider.CreateProtector("Credo.Credentials.ClientSecret.v1");
     private readonly IDataProtector _pending = provider.CreateProtector("Credo.Console.Pending.v1");
+    private readonly IDataProtector _webhookSecrets = provider.CreateProtector("Credo.Listeners.WebhookSecret.v1");
+
+    /// <summary>Protects a webhook signing secret for storage.</summary>
+    public string ProtectWebhookSecret(string secret) => _webhookSecrets.Protect(secret);
+
+    /// <summary>Unprotects a stored webhook signing secret.</summary>
+    public string UnprotectWebhookSecret(string protectedSecret) => _webhookSecrets.Unprotect(protectedSecret);
 
     /// <summary>Protects a client secret for storage.</summary>
     public string ProtectClientSecret(string secret) => _clientSecrets.Protect(secret);

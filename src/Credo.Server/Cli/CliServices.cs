@@ -30,6 +30,10 @@ internal static class CliServices
         else
         {
             services.AddCredo(configuration, data);
+
+            // The poller without the hosted engine: 'credo listeners poll' runs one poll in this process.
+            services.AddCredoListeners(runInBackground: false);
+            services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Configure(o => o.NodeName = $"cli:{Environment.MachineName}:{Environment.ProcessId}");
         }
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

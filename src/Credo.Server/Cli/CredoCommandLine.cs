@@ -11,6 +11,8 @@ internal static class CredoCommandLine
             ServeCommand.Create(),
             TokenCommand.Create(),
             CredentialsCommand.Create(),
+            ListenersCommand.Create(),
+            ListenersCommand.Messages(),
             UsersCommand.Create(),
             MigrateCommand.Create(),
             SandboxCommand.Create(),

@@ -26,6 +26,9 @@ internal static class CredoServer
         var services = builder.Services;
         services.AddCredo(builder.Configuration, data);
         services.AddHostedService<DatabaseInitializer>();
+        services.AddCredoListeners();
+        services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
+        services.AddOptions<Credo.Ews.EwsOptions>().Bind(builder.Configuration.GetSection(Credo.Ews.EwsOptions.SectionName));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         AddConsole(services);
         services.AddProblemDetails();

@@ -1,0 +1,25 @@
+using System.Diagnostics.Metrics;
+
+namespace Credo.Core.Listeners.Engine;
+
+/// <summary>The <c>Credo.Listeners</c> meter: polls, messages, webhook deliveries.</summary>
+internal sealed class ListenerMetrics
+{
+    private readonly Counter<long> _polls;
+    private readonly Counter<long> _messages;
+    private readonly Counter<long> _deliveries;
+
+    public ListenerMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create("Credo.Listeners");
+        _polls = meter.CreateCounter<long>("credo.listener.polls", "{poll}", "Listener polls, by result.");
+        _messages = meter.CreateCounter<long>("credo.listener.messages", "{message}", "Mails recorded.");
+        _deliveries = meter.CreateCounter<long>("credo.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by result.");
+    }
+
+    public void Polled(string result) => _polls.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void Recorded(int count) => _messages.Add(count);
+
+    public void Delivery(string result) => _deliveries.Add(1, new KeyValuePair<string, object?>("result", result));
+}

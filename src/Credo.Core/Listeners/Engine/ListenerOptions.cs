@@ -1,0 +1,26 @@
+namespace Credo.Core.Listeners.Engine;
+
+/// <summary>Settings of the listener engine and webhook worker, bound from <c>Credo:Listeners</c>.</summary>
+public sealed class ListenerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Credo:Listeners";
+
+    /// <summary>This node's name in leases; default the machine name and process id.</summary>
+    public string NodeName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>How long a lease lasts unless renewed; a dead node's listeners are taken over after it. Default 30 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the engine looks for listeners that are due, and the webhook worker for deliveries. Default 1 s.</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait after failed polls. Default 5 min.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a webhook delivery is retried. Default 24 h.</summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Timeout of one webhook call. Default 30 s.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Credo.Core.Persistence;
+using Credo.Core.Security;
+using Credo.Core.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Credo.Core.Listeners.Engine;
+
+/// <summary>
+/// Sends the webhook outbox: <c>POST</c> JSON with <c>Credo-Delivery-Id</c> and <c>Credo-Signature</c>. 2xx is delivered,
+/// 410 stops, anything else is retried with capped exponential back-off for <see cref="ListenerOptions.DeliveryRetention"/>.
+/// A delivery is claimed before it is sent, so two nodes never send it at once.
+/// </summary>
+internal sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes,
+    IHttpClientFactory httpClients,
+    ListenerMetrics metrics,
+    IOptionsMonitor<ListenerOptions> options,
+    TimeProvider time,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    public const string HttpClientName = "Credo.Webhooks";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await SendDueAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested)
+                {
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                Log.TickFailed(logger, e);
+            }
+
+            try
+            {
+                await Task.Delay(options.CurrentValue.Tick, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task<int> SendDueAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
+        var now = time.GetUtcNow();
+        var due = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+            .OrderBy(d => d.NextAttemptAt)
+            .Select(d => d.Id)
+            .Take(20)
+            .ToListAsync(stoppingToken);
+        var sent = 0;
+        foreach (var id in due)
+        {
+            var claimUntil = time.GetUtcNow() + options.CurrentValue.WebhookTimeout + TimeSpan.FromSeconds(30);
+            var claimed = await db.WebhookDeliveries
+                .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedUntil, claimUntil), stoppingToken);
+            if (claimed == 1)
+            {
+                await SendAsync(db, scope.ServiceProvider.GetRequiredService<SecretProtector>(), id, stoppingToken);
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    private async Task SendAsync(CredoDbContext db, SecretProtector protector, Guid id, CancellationToken stoppingToken)
+    {
+        var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == id, stoppingToken);
+        var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == delivery.ListenerId, stoppingToken);
+        var settings = options.CurrentValue;
+        int? status = null;
+        string? error = null;
+        if (listener?.WebhookUrl is null || listener.ProtectedWebhookSecret is null)
+        {
+            error = "The listener has no webhook any more.";
+        }
+        else
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(settings.WebhookTimeout, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+                using var request = new HttpRequestMessage(HttpMethod.Post, listener.WebhookUrl)
+                {
+                    Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Add("Credo-Delivery-Id", delivery.MessageId.ToString());
+                request.Headers.Add("Credo-Signature", WebhookPayload.Signature(protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret), time.GetUtcNow().ToUnixTimeSeconds(), delivery.Payload));
+                request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
+                using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, linked.Token);
+                status = (int)response.StatusCode;
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                error = $"No answer within {settings.WebhookTimeout.TotalSeconds:0} s.";
+            }
+            catch (HttpRequestException e)
+            {
+                error = e.InnerException is Credo.OAuth.Outbound.OutboundRequestBlockedException blocked ? blocked.Message : e.Message;
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = status switch
+        {
+            >= 200 and < 300 => DeliveryStatus.Delivered,
+            410 => DeliveryStatus.Stopped,
+            _ when now - delivery.CreatedAt >= settings.DeliveryRetention => DeliveryStatus.Failed,
+            _ => DeliveryStatus.Pending,
+        };
+        var attempts = delivery.Attempts + 1;
+        var next = now + TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, Math.Min(attempts - 1, 12))) * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+        await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
+            .SetProperty(d => d.Status, outcome)
+            .SetProperty(d => d.Attempts, attempts)
+            .SetProperty(d => d.LastStatusCode, status)
+            .SetProperty(d => d.LastError, error ?? (outcome == DeliveryStatus.Pending ? $"HTTP {status}" : null))
+            .SetProperty(d => d.NextAttemptAt, next)
+            .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
+            .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), stoppingToken);
+        metrics.Delivery(outcome.ToString());
+        Log.Delivered(logger, delivery.MessageId, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
+    }
+}

@@ -1,0 +1,56 @@
+namespace Credo.Core.Listeners;
+
+/// <summary>Values typed for a listener. On update, an empty <see cref="WebhookSecret"/> keeps the stored one.</summary>
+public sealed class ListenerInput
+{
+    /// <summary>Name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Enabled.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>EWS URL.</summary>
+    public string? EwsUrl { get; set; } = ListenerRules.DefaultEwsUrl;
+
+    /// <summary>Mailbox.</summary>
+    public string? Mailbox { get; set; }
+
+    /// <summary>Folder.</summary>
+    public string? Folder { get; set; } = "Inbox";
+
+    /// <summary>Credential.</summary>
+    public Guid? CredentialId { get; set; }
+
+    /// <summary>Poll interval in seconds.</summary>
+    public int PollIntervalSeconds { get; set; } = 30;
+
+    /// <summary>Unread only.</summary>
+    public bool UnreadOnly { get; set; } = true;
+
+    /// <summary>From contains.</summary>
+    public string? FromContains { get; set; }
+
+    /// <summary>Subject contains.</summary>
+    public string? SubjectContains { get; set; }
+
+    /// <summary>Has attachments.</summary>
+    public bool OnlyWithAttachments { get; set; }
+
+    /// <summary>After processing.</summary>
+    public AfterProcessing AfterProcessing { get; set; } = AfterProcessing.MarkRead;
+
+    /// <summary>Move to folder.</summary>
+    public string? MoveToFolder { get; set; }
+
+    /// <summary>Attachments included.</summary>
+    public bool IncludeAttachments { get; set; } = true;
+
+    /// <summary>Webhook URL.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Webhook signing secret (write-only).</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Describes the input without the secret.</summary>
+    public override string ToString() => $"{Name} ({Mailbox})";
+}
