@@ -33,6 +33,9 @@ public sealed class SandboxMailbox
 
     internal FaultQueue Faults { get; } = new();
 
+    /// <summary>Makes the next <see cref="SandboxFault.Count"/> EWS requests for this mailbox fail as <paramref name="fault"/> says.</summary>
+    public void InjectFault(SandboxFault fault) => Faults.Add(fault);
+
     /// <summary>The folder with a well-known name, such as <c>inbox</c>.</summary>
     public SandboxFolder WellKnown(string name)
     {

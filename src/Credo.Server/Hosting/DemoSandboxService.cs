@@ -8,25 +8,39 @@ namespace Credo.Server.Hosting;
 /// For <c>serve --demo</c>: the sandbox in-process on a free loopback port, stopped with the server, and the credential
 /// "Demo credential" pointed at it (created on the first demo start, its token endpoint updated on later ones).
 /// </summary>
-internal sealed class DemoSandboxService(IServiceScopeFactory scopes) : IHostedService, IAsyncDisposable
+internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvider time) : IHostedService, IAsyncDisposable
 {
     public const string CredentialName = "Demo credential";
+    public const string ListenerName = "Demo listener";
     private const string Actor = "demo";
+    private static readonly TimeSpan MailEvery = TimeSpan.FromSeconds(20);
 
     private SandboxServer? _sandbox;
+    private ITimer? _mail;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
         _sandbox = await SandboxServer.StartAsync(options, SandboxBanner.ConfigureLogging, cancellationToken);
         await Console.Out.WriteLineAsync(SandboxBanner.Describe(_sandbox, options));
-        await SeedCredentialAsync(options.Clients[0], cancellationToken);
+        var credentialId = await SeedCredentialAsync(options.Clients[0], cancellationToken);
+        await SeedListenerAsync(credentialId, cancellationToken);
+
+        // A sample mail every 20 s, so that mail arrives in the console within a minute.
+        var mailbox = _sandbox.Mailboxes.Find(SandboxOptions.DemoMailbox)!;
+        _mail = time.CreateTimer(_ => mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address, attachmentBytes: Random.Shared.Next(3) == 0 ? 4096 : 0), mailbox.WellKnown("inbox").Id), null, MailEvery, MailEvery);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {
+        if (_mail is not null)
+        {
+            await _mail.DisposeAsync();
+            _mail = null;
+        }
+
         if (_sandbox is not null)
         {
             await _sandbox.DisposeAsync();
@@ -34,7 +48,38 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes) : IHostedS
         }
     }
 
-    private async Task SeedCredentialAsync(SandboxClient client, CancellationToken cancellationToken)
+    private async Task SeedListenerAsync(Guid credentialId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var listeners = scope.ServiceProvider.GetRequiredService<Credo.Core.Listeners.ListenerService>();
+        var input = new Credo.Core.Listeners.ListenerInput
+        {
+            Name = ListenerName,
+            EwsUrl = _sandbox!.EwsEndpoint.ToString(),
+            Mailbox = SandboxOptions.DemoMailbox,
+            CredentialId = credentialId,
+            PollIntervalSeconds = 5,
+        };
+        var (listener, errors) = await listeners.FindAsync(ListenerName, cancellationToken) is { } existing
+            ? await listeners.UpdateAsync(existing.Id, Keep(existing, input), Actor, cancellationToken)
+            : await listeners.CreateAsync(input, Actor, cancellationToken);
+        if (listener is null)
+        {
+            throw new InvalidOperationException($"The demo could not set up \"{ListenerName}\": {string.Join(" ", errors.Values)}");
+        }
+    }
+
+    // A restarted demo has a new sandbox (new port, new mailbox): keep the listener's other settings, start its sync again.
+    private static Credo.Core.Listeners.ListenerInput Keep(Credo.Core.Listeners.EmailListener existing, Credo.Core.Listeners.ListenerInput input)
+    {
+        input.WebhookUrl = existing.WebhookUrl;
+        input.AfterProcessing = existing.AfterProcessing;
+        input.MoveToFolder = existing.MoveToFolder;
+        input.Enabled = existing.Enabled;
+        return input;
+    }
+
+    private async Task<Guid> SeedCredentialAsync(SandboxClient client, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
@@ -53,5 +98,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes) : IHostedS
         {
             throw new InvalidOperationException($"The demo could not set up \"{CredentialName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
+
+        return change.Credential!.Id;
     }
 }

@@ -15,7 +15,7 @@ namespace Credo.Server.Tests.Infrastructure;
 /// The Credo server in-process on Kestrel (127.0.0.1, free port) over a fresh data folder, with its logs captured,
 /// and the sandbox authorization server beside it with one client per authentication method.
 /// </summary>
-public sealed class CredoServerFixture : IAsyncLifetime
+public class CredoServerFixture : IAsyncLifetime
 {
     public const string AdminPassword = "admin-password-for-tests";
     public const string Scope = SandboxClient.ExchangeOnlineScope;
@@ -31,11 +31,16 @@ public sealed class CredoServerFixture : IAsyncLifetime
 
     public Uri TokenEndpoint => _sandbox!.TokenEndpoint;
 
+    public SandboxServer Sandbox => _sandbox!;
+
+    /// <summary>More configuration arguments for the server, as on its command line.</summary>
+    protected virtual string[] ExtraArguments => [];
+
     public IServiceProvider Services => _app!.Services;
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
         options.Clients.Add(BasicClient);
@@ -43,13 +48,13 @@ public sealed class CredoServerFixture : IAsyncLifetime
         _sandbox = await SandboxServer.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
 
         _app = CredoServer.Build(
-            new ServeSettings(false, _data, "http://127.0.0.1:0", [$"--CREDO_ADMIN_PASSWORD={AdminPassword}", "--Logging:LogLevel:Default=Debug"]),
+            new ServeSettings(false, _data, "http://127.0.0.1:0", [$"--CREDO_ADMIN_PASSWORD={AdminPassword}", "--Logging:LogLevel:Default=Debug", .. ExtraArguments]),
             builder => builder.Logging.AddFakeLogging());
         await _app.StartAsync(TestContext.Current.CancellationToken);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {

@@ -15,6 +15,12 @@ public sealed class ListenerOptions
     /// <summary>How often the engine looks for listeners that are due, and the webhook worker for deliveries. Default 1 s.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>First wait after a failed poll; it doubles with each further failure. Default 1 s.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest mail whose attachments a webhook delivery carries; larger ones carry the attachments' names and sizes only. Default 25 MB.</summary>
+    public long MaxAttachmentMessageBytes { get; set; } = ListenerRules.MaxMessageBytes;
+
     /// <summary>Longest wait after failed polls. Default 5 min.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -52,7 +52,7 @@ internal sealed class ListenerPoller(
 
         metrics.Polled(error.Kind.ToString());
         var failures = listener.ConsecutiveFailures + 1;
-        var wait = Backoff(failures, error.RetryAfter, TimeSpan.FromSeconds(listener.PollIntervalSeconds));
+        var wait = Backoff(failures, error.RetryAfter);
         Log.PollFailed(logger, listener.Name, error.Message, wait);
         await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
             .SetProperty(l => l.LastPollAt, now)
@@ -188,7 +188,7 @@ internal sealed class ListenerPoller(
                     Id = Guid.NewGuid(),
                     MessageId = message.Id,
                     ListenerId = listener.Id,
-                    Payload = WebhookPayload.Build(listener, message, mime, listener.IncludeAttachments && item.Size <= ListenerRules.MaxMessageBytes),
+                    Payload = WebhookPayload.Build(listener, message, mime, listener.IncludeAttachments && item.Size <= options.CurrentValue.MaxAttachmentMessageBytes),
                     Status = DeliveryStatus.Pending,
                     NextAttemptAt = now,
                     CreatedAt = now,
@@ -232,10 +232,11 @@ internal sealed class ListenerPoller(
         return MimeMessage.Load(stream);
     }
 
-    private TimeSpan Backoff(int failures, TimeSpan? retryAfter, TimeSpan interval)
+    // Capped exponential back-off with equal jitter, never shorter than what the server asked for (up to an hour).
+    private TimeSpan Backoff(int failures, TimeSpan? retryAfter)
     {
-        var cap = options.CurrentValue.MaxBackoff;
-        var exponential = TimeSpan.FromSeconds(Math.Min(cap.TotalSeconds, interval.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16))));
+        var settings = options.CurrentValue;
+        var exponential = TimeSpan.FromSeconds(Math.Min(settings.MaxBackoff.TotalSeconds, settings.InitialBackoff.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16))));
         var jittered = exponential * (0.5 + (Random.Shared.NextDouble() * 0.5));
         return retryAfter is { } asked && asked > jittered ? (asked < TimeSpan.FromHours(1) ? asked : TimeSpan.FromHours(1)) : jittered;
     }

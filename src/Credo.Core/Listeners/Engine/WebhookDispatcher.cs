@@ -66,7 +66,7 @@ internal sealed class WebhookDispatcher(
         var sent = 0;
         foreach (var id in due)
         {
-            var claimUntil = time.GetUtcNow() + options.CurrentValue.WebhookTimeout + TimeSpan.FromSeconds(30);
+            var claimUntil = time.GetUtcNow() + options.CurrentValue.WebhookTimeout + TimeSpan.FromSeconds(5);
             var claimed = await db.WebhookDeliveries
                 .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedUntil, claimUntil), stoppingToken);

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credo.Server.Tests.Infrastructure;
+
+/// <summary>A webhook receiver on Kestrel (127.0.0.1) that checks each <c>Credo-Signature</c> as the README tells receivers to.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private WebhookReceiver(WebApplication app, string secret)
+    {
+        _app = app;
+        Secret = secret;
+    }
+
+    public string Secret { get; }
+
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Delivery id → payload of every delivery with a valid signature.</summary>
+    public ConcurrentDictionary<string, JsonElement> Deliveries { get; } = new();
+
+    public ConcurrentQueue<string> BadSignatures { get; } = new();
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The status to answer with; default 200.</summary>
+    public Func<int, int> Status { get; set; } = _ => 200;
+
+    public static async Task<WebhookReceiver> StartAsync(string secret)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app, secret);
+        app.Run(receiver.HandleAsync);
+        await app.StartAsync();
+        receiver.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks/mail");
+        return receiver;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var n = Interlocked.Increment(ref _requests);
+        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        var id = context.Request.Headers["Credo-Delivery-Id"].ToString();
+        if (!Verify(context.Request.Headers["Credo-Signature"].ToString(), body))
+        {
+            BadSignatures.Enqueue(id);
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        context.Response.StatusCode = Status(n);
+        if (context.Response.StatusCode is >= 200 and < 300)
+        {
+            Deliveries[id] = JsonDocument.Parse(body).RootElement.Clone();
+        }
+    }
+
+    // t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>
+    private bool Verify(string header, string body)
+    {
+        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1))
+        {
+            return false;
+        }
+
+        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(t + "." + body));
+        return CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(v1));
+    }
+}

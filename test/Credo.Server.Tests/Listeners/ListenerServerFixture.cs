@@ -1,0 +1,77 @@
+using Credo.Core.Credentials;
+using Credo.Core.Listeners;
+using Credo.Core.Persistence;
+using Credo.Sandbox;
+using Credo.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credo.Server.Tests.Listeners;
+
+/// <summary>The server with a fast engine tick and short back-offs, the sandbox beside it, and helpers to set listeners up.</summary>
+public sealed class ListenerServerFixture : CredoServerFixture
+{
+    protected override string[] ExtraArguments =>
+    [
+        "--Credo:Listeners:Tick=00:00:00.100",
+        "--Credo:Listeners:InitialBackoff=00:00:00.200",
+        "--Credo:Listeners:MaxBackoff=00:00:02",
+        "--Credo:Listeners:MaxAttachmentMessageBytes=65536",
+        "--Credo:Listeners:WebhookTimeout=00:00:05",
+    ];
+
+    public async Task<Guid> CredentialAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
+        var name = "Sandbox " + Guid.NewGuid().ToString("N")[..8];
+        var client = SandboxClient.Default();
+        var change = await credentials.CreateAsync(new CredentialInput
+        {
+            Name = name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+        }, "tests", TestContext.Current.CancellationToken);
+        Assert.Equal(CredentialChangeStatus.Done, change.Status);
+        return change.Credential!.Id;
+    }
+
+    public async Task<EmailListener> ListenerAsync(string mailbox, Action<ListenerInput>? configure = null)
+    {
+        var input = new ListenerInput
+        {
+            Name = "Listener " + Guid.NewGuid().ToString("N")[..8],
+            EwsUrl = Sandbox.EwsEndpoint.ToString(),
+            Mailbox = mailbox,
+            CredentialId = await CredentialAsync(),
+            PollIntervalSeconds = 5,
+        };
+        configure?.Invoke(input);
+        await using var scope = Services.CreateAsyncScope();
+        var (listener, errors) = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(input, "tests", TestContext.Current.CancellationToken);
+        Assert.True(listener is not null, string.Join("; ", errors.Values));
+        return listener;
+    }
+
+    public async Task<T> QueryAsync<T>(Func<CredoDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CredoDbContext>());
+    }
+
+    public Task<int> RecordedAsync(Guid listenerId) => QueryAsync(db => db.ReceivedMessages.CountAsync(m => m.ListenerId == listenerId));
+
+    /// <summary>Waits (bounded, two minutes) until <paramref name="condition"/> holds.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 1200; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"Timed out waiting until {what}.");
+    }
+}
