@@ -1,0 +1,120 @@
+using Credo.Sandbox;
+using Credo.Sandbox.Ews;
+using Credo.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace Credo.Server.Tests.Listeners;
+
+/// <summary>
+/// <c>credo serve</c> as a child process, killed with SIGKILL five times at random moments while its listener works
+/// through 1,000 mails: in the end every mail is recorded exactly once and the receiver saw every delivery id.
+/// </summary>
+public sealed class CrashSafetyTests : IAsyncLifetime
+{
+    private const int Mails = 1000;
+    private const int Kills = 5;
+    private readonly string _data = Directory.CreateTempSubdirectory("credo-kill-").FullName;
+    private SandboxServer? _sandbox;
+    private WebhookReceiver? _receiver;
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 }, cancellationToken: TestContext.Current.CancellationToken);
+        _receiver = await WebhookReceiver.StartAsync("kill-test-secret");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
+
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Killing_the_server_five_times_loses_no_mail_and_records_none_twice()
+    {
+        var mailbox = _sandbox!.Mailboxes.Create(SandboxOptions.DemoMailbox);
+        for (var i = 0; i < Mails; i++)
+        {
+            mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address, attachmentBytes: i % 10 == 0 ? 2048 : 0, withoutMessageId: i % 25 == 0), mailbox.WellKnown("inbox").Id);
+        }
+
+        // Slow every EWS answer a little so the kills land in the middle of the work.
+        mailbox.InjectFault(new SandboxFault(SandboxFaultKind.Delay, Count: 1_000_000, DelayMilliseconds: 10));
+        var client = SandboxClient.Default();
+        await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope], client.ClientSecret);
+        await CliAsync(["listeners", "add", "--name", "Kill test", "--credential", "Sandbox", "--mailbox", mailbox.Address, "--ews-url", _sandbox.EwsEndpoint.ToString(),
+            "--poll-interval", "5s", "--webhook-url", _receiver!.Url.ToString(), "--webhook-secret-stdin"], _receiver.Secret);
+
+        var killedAt = new List<int>();
+        for (var kill = 0; kill < Kills; kill++)
+        {
+            // Kill while the listener is at work: once this run has recorded something, at a random moment after.
+            var before = Count().Recorded;
+            await using var credo = StartServer();
+            await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(Count().Recorded > before), "the restarted server records mail");
+            await Task.Delay(Random.Shared.Next(0, 1500), TestContext.Current.CancellationToken);
+            killedAt.Add(Count().Recorded);
+        }
+
+        await using (var last = StartServer())
+        {
+            await ListenerServerFixture.EventuallyAsync(
+                () => Task.FromResult(Count().Recorded == Mails && _receiver.Deliveries.Count == Mails && mailbox.ItemsIn(mailbox.WellKnown("inbox").Id).All(i => i.IsRead)),
+                "every mail is recorded, delivered and marked read");
+        }
+
+        var (recorded, distinct, ids) = Count();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"kill test: mails={Mails}, kills={Kills} (recorded at each kill: {string.Join(", ", killedAt)}), recorded={recorded}, duplicates={recorded - distinct}, lost={Mails - distinct}, " +
+            $"webhook requests={_receiver.Requests}, distinct delivery ids={_receiver.Deliveries.Count}");
+        Assert.Equal(Mails, recorded);
+        Assert.Equal(Mails, distinct);
+        Assert.True(ids.SetEquals(_receiver.Deliveries.Keys), "Every recorded mail's delivery id reached the receiver.");
+        Assert.Empty(_receiver.BadSignatures);
+        Assert.Contains(killedAt, n => n is > 0 and < Mails);
+        Assert.All(mailbox.ItemsIn(mailbox.WellKnown("inbox").Id), item => Assert.True(item.IsRead));
+    }
+
+    private CredoProcess StartServer() => CredoProcess.Start(
+    [
+        "serve", "--data", _data, "--urls", "http://127.0.0.1:0",
+        "--Credo:Listeners:Tick=00:00:00.100", "--Credo:Listeners:LeaseDuration=00:00:05", "--Credo:Listeners:WebhookTimeout=00:00:03",
+        "--Credo:Listeners:InitialBackoff=00:00:00.200", "--CREDO_ADMIN_PASSWORD=kill-test-password",
+    ]);
+
+    private async Task CliAsync(string[] args, string stdin)
+    {
+        var (exit, _, stderr) = await CredoProcess.RunAsync([.. args, "--data", _data], stdin);
+        Assert.True(exit == 0, stderr);
+    }
+
+    private (int Recorded, int Distinct, HashSet<string> Ids) Count()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_data, "credo.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id, DedupeKey FROM received_messages";
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            count++;
+            ids.Add(reader.GetString(0));
+            keys.Add(reader.GetString(1));
+        }
+
+        return (count, keys.Count, ids);
+    }
+}
