@@ -55,9 +55,16 @@ internal static class CredoServer
         app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials"));
         app.MapRazorPages();
         app.MapCredentialsApi();
+        app.MapGet("/Administration/Integrations/EmailListeners/{id:guid}/Messages/{messageId:guid}/eml", DownloadEmlAsync)
+            .RequireAuthorization(CredoPolicies.Viewer);
         app.MapOpenApi();
         return app;
     }
+
+    private static async Task<IResult> DownloadEmlAsync(Guid id, Guid messageId, Credo.Core.Listeners.ListenerService listeners, CancellationToken cancellationToken) =>
+        await listeners.MessageAsync(messageId, cancellationToken) is { } message && message.ListenerId == id
+            ? Results.File(message.Mime, "message/rfc822", $"{messageId}.eml")
+            : Results.NotFound();
 
     private static void AddConsole(IServiceCollection services)
     {
@@ -68,6 +75,9 @@ internal static class CredoServer
             options.Conventions.AuthorizePage("/Administration/GlobalSettings/Credentials/Edit", CredoPolicies.Administrator);
             options.Conventions.AuthorizePage("/Administration/GlobalSettings/Credentials/Delete", CredoPolicies.Administrator);
             options.Conventions.AuthorizePage("/Administration/ApiKeys", CredoPolicies.Administrator);
+            options.Conventions.AuthorizePage("/Administration/Integrations/EmailListeners/Add", CredoPolicies.Administrator);
+            options.Conventions.AuthorizePage("/Administration/Integrations/EmailListeners/Edit", CredoPolicies.Administrator);
+            options.Conventions.AuthorizePage("/Administration/Integrations/EmailListeners/Delete", CredoPolicies.Administrator);
         });
         services.AddAuthentication(CredoPolicies.CookieScheme)
             .AddCookie(CredoPolicies.CookieScheme, cookie =>

@@ -1,0 +1,28 @@
+using Credo.Core.Listeners;
+using Credo.Server.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
+
+public sealed class DeleteModel(ListenerService listeners) : PageModel
+{
+    [FromRoute]
+    public Guid Id { get; set; }
+
+    public string Name { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await listeners.FindAsync(Id.ToString(), cancellationToken) is not { } listener)
+        {
+            return NotFound();
+        }
+
+        Name = listener.Name;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) =>
+        await listeners.DeleteAsync(Id, User.Actor(), cancellationToken) ? Redirect("/Administration/Integrations/EmailListeners") : NotFound();
+}

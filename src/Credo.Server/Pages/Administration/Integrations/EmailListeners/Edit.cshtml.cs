@@ -1,0 +1,33 @@
+using Credo.Core.Credentials;
+using Credo.Core.Listeners;
+using Credo.Server.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
+
+public sealed class EditModel(ListenerService listeners, CredentialService credentials) : ListenerFormPage(listeners, credentials)
+{
+    [FromRoute]
+    public Guid Id { get; set; }
+
+    public override Guid? ExistingId => Id;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await Listeners.FindAsync(Id.ToString(), cancellationToken) is not { } listener)
+        {
+            return NotFound();
+        }
+
+        Form = ListenerForm.From(listener);
+        HasStoredWebhookSecret = listener.ProtectedWebhookSecret is not null;
+        await LoadChoicesAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        HasStoredWebhookSecret = (await Listeners.FindAsync(Id.ToString(), cancellationToken))?.ProtectedWebhookSecret is not null;
+        return await SaveAsync(input => Listeners.UpdateAsync(Id, input, User.Actor(), cancellationToken), cancellationToken);
+    }
+}

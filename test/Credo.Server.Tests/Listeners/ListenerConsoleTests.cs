@@ -1,0 +1,72 @@
+using Credo.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Credo.Server.Tests.Listeners;
+
+/// <summary>Email Listeners in the console, in headless Chromium, with the engine polling the sandbox.</summary>
+public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser browser) : IClassFixture<ListenerServerFixture>, IClassFixture<Browser>
+{
+    [Fact]
+    public async Task Administrator_adds_a_listener_sees_mail_arrive_resends_a_delivery_and_cannot_delete_its_credential()
+    {
+        var address = $"c{Guid.NewGuid():N}"[..14] + "@sandbox.test";
+        var mailbox = server.Sandbox.Mailboxes.Create(address);
+        for (var i = 0; i < 3; i++)
+        {
+            mailbox.Deliver(server.Sandbox.Mailboxes.Generate(address, subject: $"Console mail {i}"), mailbox.WellKnown("inbox").Id);
+        }
+
+        await server.CredentialAsync();
+        await using var receiver = await WebhookReceiver.StartAsync("console-hook-secret");
+        var page = await browser.NewPageAsync(server.BaseAddress);
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(CredoServerFixture.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Email Listeners" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "+ Add Email Listener" }).ClickAsync();
+        var name = "Console " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByLabel("Name").FillAsync(name);
+        await page.GetByLabel("EWS URL").FillAsync(server.Sandbox.EwsEndpoint.ToString());
+        await page.GetByLabel("Mailbox").FillAsync(address);
+        var credentialName = await page.Locator("#Form_CredentialId option").Nth(1).TextContentAsync();
+        await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Label = credentialName! });
+        await page.GetByLabel("Poll interval (seconds)").FillAsync("5");
+        await page.GetByLabel("Webhook URL").FillAsync(receiver.Url.ToString());
+        await page.GetByLabel("Webhook signing secret").FillAsync(receiver.Secret);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
+        for (var i = 0; i < 100 && !(await row.TextContentAsync() ?? "").Contains("OK ·", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            await page.ReloadAsync();
+        }
+
+        await Assertions.Expect(row).ToContainTextAsync("OK ·");
+        await row.GetByRole(AriaRole.Link, new() { Name = "3", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Console mail 1")).ToBeVisibleAsync();
+        Assert.DoesNotContain(receiver.Secret, await page.ContentAsync(), StringComparison.Ordinal);
+
+        await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(receiver.Deliveries.Count == 3), "3 webhooks arrive");
+        await page.GotoAsync("/Administration/Integrations/EmailListeners");
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = name }).GetByRole(AriaRole.Link, new() { Name = "Deliveries" }).ClickAsync();
+        await ListenerServerFixture.EventuallyAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.GetByText("Delivered", new() { Exact = true }).CountAsync() == 3;
+        }, "the deliveries page shows 3 delivered");
+        var before = receiver.Requests;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend" }).First.ClickAsync();
+        await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(receiver.Requests == before + 1), "the resent delivery arrives");
+
+        await page.GotoAsync("/Administration/GlobalSettings/Credentials");
+        var credentialRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = credentialName! });
+        await Assertions.Expect(credentialRow).ToContainTextAsync(name);
+        await credentialRow.GetByRole(AriaRole.Link, new() { Name = credentialName! }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delete…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(name);
+    }
+}
