@@ -55,6 +55,7 @@ internal static class CredoServer
         app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials"));
         app.MapRazorPages();
         app.MapCredentialsApi();
+        app.MapListenersApi();
         app.MapGet("/Administration/Integrations/EmailListeners/{id:guid}/Messages/{messageId:guid}/eml", DownloadEmlAsync)
             .RequireAuthorization(CredoPolicies.Viewer);
         app.MapOpenApi();
