@@ -1,0 +1,157 @@
+using Credo.Core.Credentials;
+using Credo.Core.Listeners;
+using Credo.Core.Persistence;
+using Credo.Sandbox;
+using Credo.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Credo.Server.Tests.Listeners;
+
+/// <summary>Two Credo nodes on one PostgreSQL database: one node at a time polls a listener, and the other takes over from a dead owner.</summary>
+public sealed class TwoNodeTests : IAsyncLifetime
+{
+    private readonly List<string> _folders = [];
+    private string? _database;
+    private string? _admin;
+    private SandboxServer? _sandbox;
+
+    public async ValueTask InitializeAsync()
+    {
+        _admin = Environment.GetEnvironmentVariable("CREDO_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(_admin))
+        {
+            var reason = "CREDO_TEST_POSTGRES is not set: the two-node test needs a PostgreSQL server (.ci/run starts one).";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail(reason);
+            }
+
+            Assert.Skip(reason);
+        }
+
+        _database = "credo_nodes_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(_admin))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 }, cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(_admin);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        foreach (var folder in _folders)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task One_node_at_a_time_polls_a_listener_and_a_dead_owner_is_taken_over()
+    {
+        var mailbox = _sandbox!.Mailboxes.Create(SandboxOptions.DemoMailbox);
+        var inbox = mailbox.WellKnown("inbox");
+        for (var i = 0; i < 50; i++)
+        {
+            mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address), inbox.Id);
+        }
+
+        await using var nodeA = await StartNodeAsync("node-a");
+        var listenerId = await SetUpListenerAsync(nodeA);
+        var nodeB = await StartNodeAsync("node-b");
+        await using var _ = nodeB;
+
+        // The Data Protection key ring is in the database: node B reads the secret node A stored.
+        await using (var scope = nodeB.Services.CreateAsyncScope())
+        {
+            var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
+            var stored = await credentials.FindAsync("Sandbox", TestContext.Current.CancellationToken);
+            Assert.Equal(SandboxClient.Default().ClientSecret, credentials.ToClientCredentials(stored!).ClientSecret.Reveal());
+        }
+
+        // While both run, one node holds the lease throughout.
+        await ListenerServerFixture.EventuallyAsync(async () => await RecordedAsync(nodeB) == 50, "the first 50 mails are recorded");
+        var owners = new HashSet<string?>();
+        for (var i = 0; i < 30; i++)
+        {
+            owners.Add(await OwnerAsync(nodeB, listenerId));
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        var owner = Assert.Single(owners);
+        Assert.NotNull(owner);
+
+        // The owner dies (without releasing its lease); after the lease expires, the other node takes over.
+        var (dead, survivor, survivorName) = owner == "node-a" ? (nodeA, nodeB, "node-b") : (nodeB, nodeA, "node-a");
+        await dead.DisposeAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address), inbox.Id);
+        }
+
+        await ListenerServerFixture.EventuallyAsync(async () => await OwnerAsync(survivor, listenerId) == survivorName, $"{survivorName} takes the lease over");
+        await ListenerServerFixture.EventuallyAsync(async () => await RecordedAsync(survivor) == 70, "the 20 new mails are recorded by the survivor");
+        var keys = await QueryAsync(survivor, db => db.ReceivedMessages.Select(m => m.DedupeKey).ToListAsync());
+        Assert.Equal(70, keys.Distinct().Count());
+    }
+
+    private async Task<WebApplication> StartNodeAsync(string name)
+    {
+        var data = Directory.CreateTempSubdirectory("credo-node-").FullName;
+        _folders.Add(data);
+        var connection = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
+        var app = CredoServer.Build(new ServeSettings(false, data, "http://127.0.0.1:0",
+        [
+            "--Credo:Database:Provider=PostgreSql", $"--ConnectionStrings:Credo={connection}", $"--Credo:Listeners:NodeName={name}",
+            "--Credo:Listeners:LeaseDuration=00:00:05", "--Credo:Listeners:Tick=00:00:00.100", "--CREDO_ADMIN_PASSWORD=two-node-password",
+        ]));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return app;
+    }
+
+    private async Task<Guid> SetUpListenerAsync(WebApplication node)
+    {
+        await using var scope = node.Services.CreateAsyncScope();
+        var client = SandboxClient.Default();
+        var credential = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+        {
+            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+        }, "tests", TestContext.Current.CancellationToken);
+        var (listener, errors) = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
+        {
+            Name = "Shared", EwsUrl = _sandbox.EwsEndpoint.ToString(), Mailbox = SandboxOptions.DemoMailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
+        }, "tests", TestContext.Current.CancellationToken);
+        Assert.True(listener is not null, string.Join("; ", errors.Values));
+        return listener.Id;
+    }
+
+    private static Task<int> RecordedAsync(WebApplication node) => QueryAsync(node, db => db.ReceivedMessages.CountAsync());
+
+    private static Task<string?> OwnerAsync(WebApplication node, Guid id) =>
+        QueryAsync(node, db => db.EmailListeners.AsNoTracking().Where(l => l.Id == id).Select(l => l.LeaseOwner).SingleAsync());
+
+    private static async Task<T> QueryAsync<T>(WebApplication node, Func<CredoDbContext, Task<T>> query)
+    {
+        await using var scope = node.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CredoDbContext>());
+    }
+}
