@@ -46,6 +46,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<Credo.Core.Users.UserService>();
         services.TryAddScoped<ApiKeyService>();
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
+        services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();
+        services.AddCredoEws();
         return services;
     }
 }

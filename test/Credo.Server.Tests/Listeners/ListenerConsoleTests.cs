@@ -34,6 +34,9 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Label = credentialName! });
         await page.GetByLabel("Poll interval (seconds)").FillAsync("5");
         await page.GetByLabel("Webhook URL").FillAsync(receiver.Url.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Connection test succeeded");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("3 item(s), 3 unread");
         await page.GetByLabel("Webhook signing secret").FillAsync(receiver.Secret);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
 

@@ -19,6 +19,22 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialServ
 
     protected ListenerService Listeners => listeners;
 
+    public IReadOnlyList<ConnectionStep>? ConnectionReport { get; private set; }
+
+    public async Task<IActionResult> OnPostTestAsync([FromServices] ConnectionTest test, CancellationToken cancellationToken)
+    {
+        var input = Form.ToInput();
+        if (string.IsNullOrEmpty(input.WebhookSecret) && ExistingId is { } id)
+        {
+            HasStoredWebhookSecret = (await listeners.FindAsync(id.ToString(), cancellationToken))?.ProtectedWebhookSecret is not null;
+        }
+
+        ConnectionReport = await test.RunAsync(input, cancellationToken);
+        Form.WebhookSecret = null;
+        await LoadChoicesAsync(cancellationToken);
+        return Page();
+    }
+
     protected async Task LoadChoicesAsync(CancellationToken cancellationToken) => Credentials = await credentials.ListAsync(cancellationToken);
 
     protected async Task<IActionResult> SaveAsync(Func<ListenerInput, Task<(EmailListener? Listener, IReadOnlyDictionary<string, string> Errors)>> save, CancellationToken cancellationToken)
