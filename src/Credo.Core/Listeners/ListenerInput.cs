@@ -51,6 +51,20 @@ public sealed class ListenerInput
     /// <summary>Webhook signing secret (write-only).</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>The stored values of <paramref name="listener"/>, with an empty webhook secret (meaning: keep it).</summary>
+    public static ListenerInput From(EmailListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        return new ListenerInput
+        {
+            Name = listener.Name, Enabled = listener.Enabled, EwsUrl = listener.EwsUrl, Mailbox = listener.Mailbox, Folder = listener.Folder,
+            CredentialId = listener.CredentialId, PollIntervalSeconds = listener.PollIntervalSeconds, UnreadOnly = listener.UnreadOnly,
+            FromContains = listener.FromContains, SubjectContains = listener.SubjectContains, OnlyWithAttachments = listener.OnlyWithAttachments,
+            AfterProcessing = listener.AfterProcessing, MoveToFolder = listener.MoveToFolder, IncludeAttachments = listener.IncludeAttachments,
+            WebhookUrl = listener.WebhookUrl,
+        };
+    }
+
     /// <summary>Describes the input without the secret.</summary>
     public override string ToString() => $"{Name} ({Mailbox})";
 }

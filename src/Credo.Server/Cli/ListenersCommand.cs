@@ -158,7 +158,7 @@ internal static class ListenersCommand
             }
 
             var errors = new List<string>();
-            var input = current is null ? new ListenerInput() : Input(current);
+            var input = current is null ? new ListenerInput() : ListenerInput.From(current);
             input.Name = parse.GetValue(newName) ?? input.Name;
             input.Mailbox = parse.GetValue(mailbox) ?? input.Mailbox;
             input.EwsUrl = parse.GetValue(ewsUrl) ?? input.EwsUrl;
@@ -284,14 +284,6 @@ internal static class ListenersCommand
 
         return found;
     }
-
-    private static ListenerInput Input(EmailListener l) => new()
-    {
-        Name = l.Name, Enabled = l.Enabled, EwsUrl = l.EwsUrl, Mailbox = l.Mailbox, Folder = l.Folder, CredentialId = l.CredentialId,
-        PollIntervalSeconds = l.PollIntervalSeconds, UnreadOnly = l.UnreadOnly, FromContains = l.FromContains, SubjectContains = l.SubjectContains,
-        OnlyWithAttachments = l.OnlyWithAttachments, AfterProcessing = l.AfterProcessing, MoveToFolder = l.MoveToFolder,
-        IncludeAttachments = l.IncludeAttachments, WebhookUrl = l.WebhookUrl,
-    };
 
     private static object Describe(EmailListener l) => new
     {

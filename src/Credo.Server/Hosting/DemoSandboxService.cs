@@ -61,7 +61,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
             PollIntervalSeconds = 5,
         };
         var (listener, errors) = await listeners.FindAsync(ListenerName, cancellationToken) is { } existing
-            ? await listeners.UpdateAsync(existing.Id, Keep(existing, input), Actor, cancellationToken)
+            ? await listeners.UpdateAsync(existing.Id, Restarted(existing, input), Actor, cancellationToken)
             : await listeners.CreateAsync(input, Actor, cancellationToken);
         if (listener is null)
         {
@@ -69,13 +69,12 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         }
     }
 
-    // A restarted demo has a new sandbox (new port, new mailbox): keep the listener's other settings, start its sync again.
-    private static Credo.Core.Listeners.ListenerInput Keep(Credo.Core.Listeners.EmailListener existing, Credo.Core.Listeners.ListenerInput input)
+    // A restarted demo has a new sandbox (new port, new mailbox): keep the listener's settings, point it at the new one.
+    private static Credo.Core.Listeners.ListenerInput Restarted(Credo.Core.Listeners.EmailListener existing, Credo.Core.Listeners.ListenerInput fresh)
     {
-        input.WebhookUrl = existing.WebhookUrl;
-        input.AfterProcessing = existing.AfterProcessing;
-        input.MoveToFolder = existing.MoveToFolder;
-        input.Enabled = existing.Enabled;
+        var input = Credo.Core.Listeners.ListenerInput.From(existing);
+        input.EwsUrl = fresh.EwsUrl;
+        input.CredentialId = fresh.CredentialId;
         return input;
     }
 

@@ -19,7 +19,7 @@ public sealed class EditModel(ListenerService listeners, CredentialService crede
             return NotFound();
         }
 
-        Form = ListenerForm.From(listener);
+        Form = ListenerInput.From(listener);
         HasStoredWebhookSecret = listener.ProtectedWebhookSecret is not null;
         await LoadChoicesAsync(cancellationToken);
         return Page();

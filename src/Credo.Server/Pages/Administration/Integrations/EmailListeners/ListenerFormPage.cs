@@ -9,7 +9,7 @@ namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 public abstract class ListenerFormPage(ListenerService listeners, CredentialService credentials) : PageModel
 {
     [BindProperty]
-    public ListenerForm Form { get; set; } = new();
+    public ListenerInput Form { get; set; } = new();
 
     public IReadOnlyList<Credential> Credentials { get; private set; } = [];
 
@@ -23,7 +23,7 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialServ
 
     public async Task<IActionResult> OnPostTestAsync([FromServices] ConnectionTest test, CancellationToken cancellationToken)
     {
-        var input = Form.ToInput();
+        var input = Form;
         if (string.IsNullOrEmpty(input.WebhookSecret) && ExistingId is { } id)
         {
             HasStoredWebhookSecret = (await listeners.FindAsync(id.ToString(), cancellationToken))?.ProtectedWebhookSecret is not null;
@@ -39,7 +39,7 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialServ
 
     protected async Task<IActionResult> SaveAsync(Func<ListenerInput, Task<(EmailListener? Listener, IReadOnlyDictionary<string, string> Errors)>> save, CancellationToken cancellationToken)
     {
-        var (listener, errors) = await save(Form.ToInput());
+        var (listener, errors) = await save(Form);
         if (listener is not null)
         {
             return Redirect("/Administration/Integrations/EmailListeners");
