@@ -23,15 +23,11 @@ internal sealed class TokenCache(
 
     internal ILogger Logger => logger;
 
-    public ValueTask<TokenResult> GetTokenAsync(TokenCacheKey key, ClientCredentials credentials, CancellationToken cancellationToken = default)
-    {
-        if (!_entries.TryGetValue(key, out var entry))
-        {
-            entry = AddEntry(key);
-        }
+    public ValueTask<TokenResult> GetTokenAsync(TokenCacheKey key, ClientCredentials credentials, CancellationToken cancellationToken = default) =>
+        EntryFor(key).GetAsync(credentials, cancellationToken);
 
-        return entry.GetAsync(credentials, cancellationToken);
-    }
+    /// <summary>The entry of <paramref name="key"/>, created if needed; a holder may keep it until it is <see cref="TokenCacheEntry.Removed"/>.</summary>
+    internal TokenCacheEntry EntryFor(TokenCacheKey key) => _entries.TryGetValue(key, out var entry) ? entry : AddEntry(key);
 
     public void Reject(TokenCacheKey key, AccessToken token)
     {
@@ -46,9 +42,9 @@ internal sealed class TokenCache(
     {
         foreach (var key in _entries.Keys)
         {
-            if (key.CredentialId == credentialId)
+            if (key.CredentialId == credentialId && _entries.TryRemove(key, out var removed))
             {
-                _entries.TryRemove(key, out _);
+                removed.MarkRemoved();
             }
         }
     }
@@ -60,9 +56,9 @@ internal sealed class TokenCache(
         // A newer version of a credential makes the tokens of older versions unreachable; drop them.
         foreach (var existing in _entries.Keys)
         {
-            if (existing.CredentialId == key.CredentialId && existing.Version < key.Version)
+            if (existing.CredentialId == key.CredentialId && existing.Version < key.Version && _entries.TryRemove(existing, out var removed))
             {
-                _entries.TryRemove(existing, out _);
+                removed.MarkRemoved();
             }
         }
 

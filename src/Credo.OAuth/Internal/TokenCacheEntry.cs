@@ -10,6 +10,12 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
 {
     private State _state = State.Empty;
     private Task<TokenResult>? _inFlight;
+    private volatile bool _removed;
+
+    /// <summary>Whether the cache dropped this entry (credential changed or deleted); holders must look the key up again.</summary>
+    public bool Removed => _removed;
+
+    public void MarkRemoved() => _removed = true;
 
     public ValueTask<TokenResult> GetAsync(ClientCredentials credentials, CancellationToken cancellationToken)
     {
