@@ -59,7 +59,8 @@ public class HandlerBenchmarks
     [Benchmark(Baseline = true)]
     public async Task<int> FixedHeader()
     {
-        using var response = await _fixedHeader.GetAsync(_url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, _url);
+        using var response = await _fixedHeader.SendAsync(request);
         return (int)response.StatusCode;
     }
 

@@ -38,6 +38,11 @@ public sealed class AccessToken
     /// <summary>The <c>scope</c> of the response, when the server sent one (it may be narrower than requested).</summary>
     public string? GrantedScope { get; }
 
+    /// <summary><c>Bearer {token}</c> as a header value, made once and shared by every request (it is immutable).</summary>
+    internal System.Net.Http.Headers.AuthenticationHeaderValue AuthorizationHeader => _header ??= new("Bearer", Value);
+
+    private System.Net.Http.Headers.AuthenticationHeaderValue? _header;
+
     /// <summary>The claims of the token when it is a JWT, without checking its signature; otherwise <see langword="null"/>.</summary>
     public JwtClaims? ReadJwtClaims() => JwtClaims.TryRead(Value);
 

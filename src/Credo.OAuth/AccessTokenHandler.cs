@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Credo.OAuth.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -46,7 +45,7 @@ public sealed class AccessTokenHandler(ILogger<AccessTokenHandler> logger) : Del
         return await base.SendAsync(request, cancellationToken);
     }
 
-    private static AuthenticationHeaderValue Bearer(AccessToken token) => new("Bearer", token.Value);
+    private static System.Net.Http.Headers.AuthenticationHeaderValue Bearer(AccessToken token) => token.AuthorizationHeader;
 
     private static AccessToken Require(TokenResult result) =>
         result.Succeeded ? result.Token : throw new AccessTokenUnavailableException(result.Failure);

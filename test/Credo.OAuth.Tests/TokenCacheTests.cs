@@ -192,6 +192,23 @@ public sealed class TokenCacheTests
     }
 
     [Fact]
+    public async Task Source_that_keeps_its_entry_gets_a_new_token_after_the_credential_is_removed()
+    {
+        await using var harness = await Harness.StartAsync(_time);
+        var (endpoint, sut, credentials, _) = harness;
+        var source = new CachedAccessTokenSource(sut, "credential", 1, credentials);
+
+        var first = await source.GetTokenAsync(TestContext.Current.CancellationToken);
+        var cached = await source.GetTokenAsync(TestContext.Current.CancellationToken);
+        sut.Remove("credential");
+        var after = await source.GetTokenAsync(TestContext.Current.CancellationToken);
+
+        Assert.Same(first.Token, cached.Token);
+        Assert.Equal("token-2", after.Token?.Value);
+        Assert.Equal(2, endpoint.Requests);
+    }
+
+    [Fact]
     public async Task Metrics_count_token_requests_by_result_cache_hits_and_waits()
     {
         await using var harness = await Harness.StartAsync(_time);

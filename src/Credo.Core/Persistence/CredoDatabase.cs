@@ -16,6 +16,12 @@ public sealed partial class CredoDatabase(CredoDbContext db, ILogger<CredoDataba
             await db.Database.MigrateAsync(cancellationToken);
         }
 
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging: one fsync a commit instead of several, and readers never block the engine's writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         return pending;
     }
 

@@ -96,16 +96,23 @@ internal sealed class ListenerPoller(
                 return changesError;
             }
 
-            foreach (var batch in changes.Value!.ItemIds.Chunk(10))
+            // Fetch in batches of 10 (EWS's advice), record up to 100 at a time in one transaction (one fsync), then process them.
+            foreach (var group in changes.Value!.ItemIds.Chunk(100))
             {
-                var fetched = await source.FetchAsync(mailbox, batch, cancellationToken);
-                if (fetched.Error is { } fetchError)
+                var wanted = new List<MailItem>();
+                foreach (var batch in group.Chunk(10))
                 {
-                    return fetchError;
+                    var fetched = await source.FetchAsync(mailbox, batch, cancellationToken);
+                    if (fetched.Error is { } fetchError)
+                    {
+                        return fetchError;
+                    }
+
+                    var passing = fetched.Value!.Where(item => Passes(listener, item)).ToList();
+                    counts.Skipped += fetched.Value!.Count - passing.Count;
+                    wanted.AddRange(passing);
                 }
 
-                var wanted = fetched.Value!.Where(item => Passes(listener, item)).ToList();
-                counts.Skipped += fetched.Value!.Count - wanted.Count;
                 var (recorded, duplicates) = await RecordAsync(listener, wanted, cancellationToken);
                 counts.Recorded += recorded;
                 counts.Duplicates += duplicates;
