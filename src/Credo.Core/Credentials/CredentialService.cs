@@ -24,6 +24,14 @@ public sealed class CredentialService(
     public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken) =>
         await db.Credentials.AsNoTracking().OrderBy(c => c.NormalizedName).ToListAsync(cancellationToken);
 
+    /// <summary>One page of credentials by name, and how many there are in all.</summary>
+    public async Task<(IReadOnlyList<Credential> Page, int Total)> PageAsync(int offset, int limit, CancellationToken cancellationToken)
+    {
+        var total = await db.Credentials.CountAsync(cancellationToken);
+        var page = await db.Credentials.AsNoTracking().OrderBy(c => c.NormalizedName).Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
+        return (page, total);
+    }
+
     /// <summary>One credential, or <see langword="null"/>.</summary>
     public Task<Credential?> GetAsync(Guid id, CancellationToken cancellationToken) =>
         db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);

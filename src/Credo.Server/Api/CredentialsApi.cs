@@ -15,7 +15,7 @@ internal static class CredentialsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         group.MapGet("/", ListAsync).Produces<CredentialDto[]>()
-            .WithSummary("All credentials (never their secrets).");
+            .WithSummary("Credentials by name, never their secrets: 'offset' (default 0) and 'limit' (default 100, at most 500); X-Total-Count has the total.");
         group.MapGet("/{id:guid}", GetAsync).Produces<CredentialDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One credential.");
         group.MapPost("/", CreateAsync).RequireAuthorization(write)
@@ -35,8 +35,12 @@ internal static class CredentialsApi
             .WithSummary("Run a token request with the stored values and keep the outcome as the last validation.");
     }
 
-    private static async Task<IResult> ListAsync(CredentialService credentials, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await credentials.ListAsync(cancellationToken)).Select(CredentialDto.From).ToArray());
+    private static async Task<IResult> ListAsync(int? offset, int? limit, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    {
+        var (page, total) = await credentials.PageAsync(offset ?? 0, limit ?? 100, cancellationToken);
+        http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(page.Select(CredentialDto.From).ToArray());
+    }
 
     private static async Task<IResult> GetAsync(Guid id, CredentialService credentials, CancellationToken cancellationToken) =>
         await credentials.GetAsync(id, cancellationToken) is { } credential ? TypedResults.Ok(CredentialDto.From(credential)) : NotFound(id);

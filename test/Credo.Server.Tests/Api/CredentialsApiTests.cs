@@ -83,6 +83,25 @@ public sealed class CredentialsApiTests(CredoServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task List_is_paged_with_the_total_in_a_header()
+    {
+        using var http = Client(await server.CreateApiKeyAsync(UserRole.Administrator));
+        for (var i = 0; i < 3; i++)
+        {
+            using var created = await http.PostAsJsonAsync(Url("credentials"), Body("Paged " + Guid.NewGuid().ToString("N")[..8], Secret), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var first = await http.GetAsync(Url("credentials?limit=2"), TestContext.Current.CancellationToken);
+        using var rest = await http.GetAsync(Url("credentials?offset=2&limit=500"), TestContext.Current.CancellationToken);
+
+        var total = int.Parse(first.Headers.GetValues("X-Total-Count").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(total >= 3);
+        Assert.Equal(2, (await ReadAsync(first, [])).GetArrayLength());
+        Assert.Equal(total - 2, (await ReadAsync(rest, [])).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Invalid_values_are_RFC_9457_validation_problems_naming_each_field()
     {
         using var http = Client(await server.CreateApiKeyAsync(UserRole.Administrator));

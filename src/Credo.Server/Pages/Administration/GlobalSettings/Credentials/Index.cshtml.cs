@@ -6,13 +6,23 @@ namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
 public sealed class IndexModel(CredentialService credentials, ListenerService listeners) : PageModel
 {
+    public const int PageSize = 50;
+
     public IReadOnlyList<Credential> Credentials { get; private set; } = [];
+
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public int Total { get; private set; }
+
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
     public ILookup<Guid, string> UsedBy { get; private set; } = Array.Empty<string>().ToLookup(_ => Guid.Empty);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Credentials = await credentials.ListAsync(cancellationToken);
+        PageNumber = Math.Max(1, PageNumber);
+        (Credentials, Total) = await credentials.PageAsync((PageNumber - 1) * PageSize, PageSize, cancellationToken);
         UsedBy = (await listeners.ListAsync(cancellationToken)).ToLookup(l => l.CredentialId, l => l.Name);
     }
 }
