@@ -96,6 +96,7 @@ internal static class CredoServer
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CredoPolicies.ApiKeyScheme, null);
         services.AddAuthorization(CredoPolicies.Add);
+        services.AddMemoryCache();
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "credo.antiforgery";
