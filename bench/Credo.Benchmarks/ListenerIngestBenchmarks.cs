@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
@@ -143,68 +140,14 @@ public class ListenerIngestBenchmarks
     {
         public Config()
         {
-            AddColumn(new MailsPerSecondColumn());
-            AddColumn(new PeakWorkingSetColumn());
+            AddColumn(new ComputedColumn("Mails/s", "Mails per second (5,000 / mean)", (summary, benchmarkCase) =>
+                summary[benchmarkCase]?.ResultStatistics is { } stats ? (Mails / (stats.Mean / 1e9)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "?"));
+            AddColumn(new ComputedColumn("Peak WS (MB)", "Peak resident set of the benchmark process during the measured iterations (sandbox with 5,000 mails included)", (_, benchmarkCase) =>
+            {
+                var kind = benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(RecordIntoSqlite) ? "record" : "raw";
+                var file = Directory.GetFiles(Path.GetTempPath(), $"credo-ingest-peak-*-{kind}.txt").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+                return file is null ? "?" : File.ReadAllText(file);
+            }));
         }
-    }
-
-    private sealed class MailsPerSecondColumn : IColumn
-    {
-        public string Id => nameof(MailsPerSecondColumn);
-
-        public string ColumnName => "Mails/s";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "Mails per second (5,000 / mean)";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            summary[benchmarkCase]?.ResultStatistics is { } stats ? (Mails / (stats.Mean / 1e9)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "?";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
-    }
-
-    private sealed class PeakWorkingSetColumn : IColumn
-    {
-        public string Id => nameof(PeakWorkingSetColumn);
-
-        public string ColumnName => "Peak WS (MB)";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 1;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "Peak resident set of the benchmark process during the measured iterations (sandbox with 5,000 mails included)";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
-        {
-            var kind = benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(RecordIntoSqlite) ? "record" : "raw";
-            var file = Directory.GetFiles(Path.GetTempPath(), $"credo-ingest-peak-*-{kind}.txt").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
-            return file is null ? "?" : File.ReadAllText(file);
-        }
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
     }
 }

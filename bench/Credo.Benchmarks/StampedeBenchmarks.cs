@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using Credo.OAuth;
 using Credo.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +25,8 @@ public class StampedeBenchmarks
 
     internal static readonly List<double> RequestsPerOperation = [];
 
+    private static string RequestsFile => Path.Combine(Path.GetTempPath(), "credo-stampede-requests.txt");
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
@@ -47,7 +46,7 @@ public class StampedeBenchmarks
     {
         await _services.DisposeAsync();
         await _sandbox.DisposeAsync();
-        File.WriteAllText(Path.Combine(Path.GetTempPath(), "credo-stampede-requests.txt"), string.Join(",", RequestsPerOperation));
+        File.WriteAllText(RequestsFile, string.Join(",", RequestsPerOperation));
     }
 
     [Benchmark]
@@ -83,37 +82,7 @@ public class StampedeBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(new TokenRequestsColumn());
-    }
-
-    /// <summary>Token requests per operation, as the benchmark process counted them (every operation throws unless it is 1).</summary>
-    private sealed class TokenRequestsColumn : IColumn
-    {
-        public string Id => nameof(TokenRequestsColumn);
-
-        public string ColumnName => "TokenRequests";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "Token requests sent per 10,000 concurrent callers";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            File.Exists(Path.Combine(Path.GetTempPath(), "credo-stampede-requests.txt"))
-                ? string.Join("/", File.ReadAllText(Path.Combine(Path.GetTempPath(), "credo-stampede-requests.txt")).Split(',').Distinct())
-                : "?";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
+        public Config() => AddColumn(new ComputedColumn("TokenRequests", "Token requests sent per 10,000 concurrent callers (each operation throws unless it is 1)", (_, _) =>
+            File.Exists(RequestsFile) ? string.Join("/", File.ReadAllText(RequestsFile).Split(',').Distinct()) : "?"));
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Credo.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,40 +11,17 @@ namespace Credo.Core.Listeners.Engine;
 /// Runs every enabled listener when it is due, each on one node at a time: a node polls a listener only while it
 /// holds its lease in the database, renewed during the poll; a dead node's lease expires and another node takes over.
 /// </summary>
-internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonitor<ListenerOptions> options, TimeProvider time, ILogger<ListenerEngine> logger) : BackgroundService
+internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonitor<ListenerOptions> options, TimeProvider time, ILogger<ListenerEngine> logger)
+    : TickingService(options, time, logger)
 {
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task StoppedAsync() => Task.WhenAll(_running.Values);
+
+    protected override async Task TickAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await TickAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.TickFailed(logger, e);
-            }
-
-            try
-            {
-                await Task.Delay(options.CurrentValue.Tick, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        await Task.WhenAll(_running.Values);
-    }
-
-    private async Task TickAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.CurrentValue;
-        var now = time.GetUtcNow();
+        var settings = Settings;
+        var now = Time.GetUtcNow();
         List<Guid> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -74,8 +50,8 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
-            var settings = options.CurrentValue;
-            var now = time.GetUtcNow();
+            var settings = Settings;
+            var now = Time.GetUtcNow();
             var acquired = await db.EmailListeners
                 .Where(l => l.Id == id && (l.LeaseOwner == settings.NodeName || l.LeaseExpiresAt == null || l.LeaseExpiresAt < now))
                 .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseOwner, settings.NodeName).SetProperty(l => l.LeaseExpiresAt, now + settings.LeaseDuration), stoppingToken);
@@ -89,7 +65,7 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
         }
         catch (Exception e)
         {
-            Log.PollCrashed(logger, id.ToString(), e);
+            Log.PollCrashed(Logger, id.ToString(), e);
         }
         finally
         {

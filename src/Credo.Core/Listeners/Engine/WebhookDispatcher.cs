@@ -5,7 +5,6 @@ using Credo.Core.Security;
 using Credo.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,33 +21,15 @@ internal sealed class WebhookDispatcher(
     ListenerMetrics metrics,
     IOptionsMonitor<ListenerOptions> options,
     TimeProvider time,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+    ILogger<WebhookDispatcher> logger) : TickingService(options, time, logger)
 {
     public const string HttpClientName = "Credo.Webhooks";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task TickAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // Keep sending while there is a backlog; wait a tick only when nothing was due.
+        while (await SendDueAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                while (await SendDueAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested)
-                {
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.TickFailed(logger, e);
-            }
-
-            try
-            {
-                await Task.Delay(options.CurrentValue.Tick, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
         }
     }
 
@@ -56,7 +37,7 @@ internal sealed class WebhookDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var due = await db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
             .OrderBy(d => d.NextAttemptAt)
@@ -66,7 +47,7 @@ internal sealed class WebhookDispatcher(
         var sent = 0;
         foreach (var id in due)
         {
-            var claimUntil = time.GetUtcNow() + options.CurrentValue.WebhookTimeout + TimeSpan.FromSeconds(5);
+            var claimUntil = Time.GetUtcNow() + Settings.WebhookTimeout + TimeSpan.FromSeconds(5);
             var claimed = await db.WebhookDeliveries
                 .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedUntil, claimUntil), stoppingToken);
@@ -84,7 +65,7 @@ internal sealed class WebhookDispatcher(
     {
         var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == id, stoppingToken);
         var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == delivery.ListenerId, stoppingToken);
-        var settings = options.CurrentValue;
+        var settings = Settings;
         int? status = null;
         string? error = null;
         if (listener?.WebhookUrl is null || listener.ProtectedWebhookSecret is null)
@@ -95,14 +76,14 @@ internal sealed class WebhookDispatcher(
         {
             try
             {
-                using var timeout = new CancellationTokenSource(settings.WebhookTimeout, time);
+                using var timeout = new CancellationTokenSource(settings.WebhookTimeout, Time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
                 using var request = new HttpRequestMessage(HttpMethod.Post, listener.WebhookUrl)
                 {
                     Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
                 };
                 request.Headers.Add("Credo-Delivery-Id", delivery.MessageId.ToString());
-                request.Headers.Add("Credo-Signature", WebhookPayload.Signature(protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret), time.GetUtcNow().ToUnixTimeSeconds(), delivery.Payload));
+                request.Headers.Add("Credo-Signature", WebhookPayload.Signature(protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret), Time.GetUtcNow().ToUnixTimeSeconds(), delivery.Payload));
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
                 using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, linked.Token);
                 status = (int)response.StatusCode;
@@ -117,7 +98,7 @@ internal sealed class WebhookDispatcher(
             }
         }
 
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var outcome = status switch
         {
             >= 200 and < 300 => DeliveryStatus.Delivered,
@@ -136,6 +117,6 @@ internal sealed class WebhookDispatcher(
             .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
             .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), stoppingToken);
         metrics.Delivery(outcome.ToString());
-        Log.Delivered(logger, delivery.MessageId, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
+        Log.Delivered(Logger, delivery.MessageId, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
     }
 }
