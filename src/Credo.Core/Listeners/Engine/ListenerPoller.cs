@@ -12,9 +12,9 @@ using MimeKit;
 namespace Credo.Core.Listeners.Engine;
 
 /// <summary>
-/// One poll of one listener: changes since the saved sync state; fetch in batches of 10; record each mail and its
-/// webhook delivery in one transaction (deduplicated); apply the after-processing action; only then save the sync
-/// state. A crash at any point repeats work on the next poll but never loses or doubles a mail.
+/// One poll of one listener: changes since the saved sync state; fetch in batches of 10; record the mails with their
+/// webhook deliveries, up to 100 in one transaction (deduplicated); apply the after-processing action; only then save
+/// the sync state. A crash at any point repeats work on the next poll but never loses or doubles a mail.
 /// </summary>
 internal sealed class ListenerPoller(
     CredoDbContext db,
