@@ -361,7 +361,7 @@ internal sealed class EwsClient(
         finally
         {
             gate.Release();
-            Log.Call(logger, operation, mailbox.SmtpAddress, 0, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            Log.Call(logger, operation, mailbox.SmtpAddress, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

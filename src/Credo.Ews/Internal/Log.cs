@@ -5,8 +5,8 @@ namespace Credo.Ews.Internal;
 /// <summary>Log lines of Credo.Ews: operations, mailboxes, codes; never tokens or message content.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(300, LogLevel.Debug, "EWS {Operation} for {Mailbox} answered HTTP {Status} in {ElapsedMilliseconds} ms")]
-    public static partial void Call(ILogger logger, string operation, string mailbox, int status, long elapsedMilliseconds);
+    [LoggerMessage(300, LogLevel.Debug, "EWS {Operation} for {Mailbox} took {ElapsedMilliseconds} ms")]
+    public static partial void Call(ILogger logger, string operation, string mailbox, long elapsedMilliseconds);
 
     [LoggerMessage(301, LogLevel.Warning, "EWS {Operation} for {Mailbox} failed: {Kind} {ResponseCode}: {Message}")]
     public static partial void Failed(ILogger logger, string operation, string mailbox, EwsErrorKind kind, string? responseCode, string message);
