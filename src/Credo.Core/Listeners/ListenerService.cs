@@ -36,6 +36,12 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
     public async Task<IReadOnlyList<string>> UsingCredentialAsync(Guid credentialId, CancellationToken cancellationToken) =>
         await db.EmailListeners.AsNoTracking().Where(l => l.CredentialId == credentialId).OrderBy(l => l.NormalizedName).Select(l => l.Name).ToListAsync(cancellationToken);
 
+    /// <summary>The names of the listeners using each of <paramref name="credentialIds"/>.</summary>
+    public async Task<ILookup<Guid, string>> UsingCredentialsAsync(IReadOnlyCollection<Guid> credentialIds, CancellationToken cancellationToken) =>
+        (await db.EmailListeners.AsNoTracking().Where(l => credentialIds.Contains(l.CredentialId)).OrderBy(l => l.NormalizedName)
+            .Select(l => new { l.CredentialId, l.Name }).ToListAsync(cancellationToken))
+        .ToLookup(l => l.CredentialId, l => l.Name);
+
     /// <summary>Adds a listener.</summary>
     public async Task<(EmailListener? Listener, IReadOnlyDictionary<string, string> Errors)> CreateAsync(ListenerInput input, string actor, CancellationToken cancellationToken)
     {

@@ -23,6 +23,6 @@ public sealed class IndexModel(CredentialService credentials, ListenerService li
     {
         PageNumber = Math.Max(1, PageNumber);
         (Credentials, Total) = await credentials.PageAsync((PageNumber - 1) * PageSize, PageSize, cancellationToken);
-        UsedBy = (await listeners.ListAsync(cancellationToken)).ToLookup(l => l.CredentialId, l => l.Name);
+        UsedBy = await listeners.UsingCredentialsAsync([.. Credentials.Select(c => c.Id)], cancellationToken);
     }
 }
