@@ -32,10 +32,6 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         return await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.NormalizedName == normalized, cancellationToken);
     }
 
-    /// <summary>The names of the listeners that use a credential.</summary>
-    public async Task<IReadOnlyList<string>> UsingCredentialAsync(Guid credentialId, CancellationToken cancellationToken) =>
-        await db.EmailListeners.AsNoTracking().Where(l => l.CredentialId == credentialId).OrderBy(l => l.NormalizedName).Select(l => l.Name).ToListAsync(cancellationToken);
-
     /// <summary>The names of the listeners using each of <paramref name="credentialIds"/>.</summary>
     public async Task<ILookup<Guid, string>> UsingCredentialsAsync(IReadOnlyCollection<Guid> credentialIds, CancellationToken cancellationToken) =>
         (await db.EmailListeners.AsNoTracking().Where(l => credentialIds.Contains(l.CredentialId)).OrderBy(l => l.NormalizedName)
