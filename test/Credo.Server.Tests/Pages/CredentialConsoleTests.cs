@@ -1,6 +1,9 @@
+using System.Text.RegularExpressions;
 using Credo.Core.Users;
 using Credo.Sandbox;
 using Credo.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Credo.Server.Tests.Pages;
@@ -204,6 +207,30 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
         await SignInAsync(page, userName, "right-password-1");
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Too many failed sign-ins");
+    }
+
+    [Fact]
+    public async Task Resetting_a_password_ends_the_users_sessions()
+    {
+        var userName = "reset-" + Guid.NewGuid().ToString("N")[..6];
+        await server.AddUserAsync(userName, "first-password-1", UserRole.Viewer);
+        var page = await SignedInAsync(userName, "first-password-1");
+
+        // A checked session is trusted for 30 s before it is looked up again; emptying the cache stands for that time.
+        var cache = (MemoryCache)server.Services.GetRequiredService<IMemoryCache>();
+        cache.Clear();
+        await page.GotoAsync(CredentialsPath);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
+
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<UserService>()
+                .ResetPasswordAsync(userName, "second-password-2", "test", TestContext.Current.CancellationToken));
+        }
+
+        cache.Clear();
+        await page.GotoAsync(CredentialsPath);
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
     }
 
     private async Task<IPage> SignedInAsync(string userName = "admin", string password = CredoServerFixture.AdminPassword)
