@@ -4,6 +4,7 @@ using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Webhooks;
 using Credo.OAuth;
+using Credo.OAuth.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,7 +53,8 @@ internal sealed class ListenerPoller(
 
         metrics.Polled(error.Kind.ToString());
         var failures = listener.ConsecutiveFailures + 1;
-        var wait = Backoff(failures, error.RetryAfter);
+        var settings = options.CurrentValue;
+        var wait = Backoff.Delay(failures, settings.InitialBackoff, settings.MaxBackoff, error.RetryAfter);
         Log.PollFailed(logger, listener.Name, error.Message, wait);
         await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
             .SetProperty(l => l.LastPollAt, now)
@@ -237,15 +239,6 @@ internal sealed class ListenerPoller(
     {
         using var stream = new MemoryStream(mime, writable: false);
         return MimeMessage.Load(stream);
-    }
-
-    // Capped exponential back-off with equal jitter, never shorter than what the server asked for (up to an hour).
-    private TimeSpan Backoff(int failures, TimeSpan? retryAfter)
-    {
-        var settings = options.CurrentValue;
-        var exponential = TimeSpan.FromSeconds(Math.Min(settings.MaxBackoff.TotalSeconds, settings.InitialBackoff.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16))));
-        var jittered = exponential * (0.5 + (Random.Shared.NextDouble() * 0.5));
-        return retryAfter is { } asked && asked > jittered ? (asked < TimeSpan.FromHours(1) ? asked : TimeSpan.FromHours(1)) : jittered;
     }
 
     private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];

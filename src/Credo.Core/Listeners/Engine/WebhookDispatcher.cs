@@ -3,6 +3,7 @@ using System.Text;
 using Credo.Core.Persistence;
 using Credo.Core.Security;
 using Credo.Core.Webhooks;
+using Credo.OAuth.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,10 @@ internal sealed class WebhookDispatcher(
     ILogger<WebhookDispatcher> logger) : TickingService(options, time, logger)
 {
     public const string HttpClientName = "Credo.Webhooks";
+
+    // A failed delivery is retried after 5 s, then twice as long each time (with jitter), at most an hour apart.
+    private static readonly TimeSpan RetryInitial = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryMax = TimeSpan.FromHours(1);
 
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
@@ -107,7 +112,7 @@ internal sealed class WebhookDispatcher(
             _ => DeliveryStatus.Pending,
         };
         var attempts = delivery.Attempts + 1;
-        var next = now + TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, Math.Min(attempts - 1, 12))) * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+        var next = now + Backoff.Delay(attempts, RetryInitial, RetryMax, retryAfter: null);
         await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
             .SetProperty(d => d.Status, outcome)
             .SetProperty(d => d.Attempts, attempts)
