@@ -14,7 +14,7 @@ internal static class EwsResponseWriter
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false };
 
     /// <summary>An envelope whose body is <c>m:{operation}Response/m:ResponseMessages</c> filled by <paramref name="messages"/>.</summary>
-    public static byte[] Response(string operation, Action<XmlWriter> messages) => Envelope(w =>
+    public static PooledAnswer Response(string operation, Action<XmlWriter> messages) => Envelope(w =>
     {
         w.WriteStartElement("m", operation + "Response", Messages);
         w.WriteAttributeString("xmlns", "m", null, Messages);
@@ -26,7 +26,7 @@ internal static class EwsResponseWriter
     });
 
     /// <summary>A SOAP fault as Exchange sends for header-level errors.</summary>
-    public static byte[] Fault(string code, string message, int? backOffMilliseconds) => Envelope(w =>
+    public static PooledAnswer Fault(string code, string message, int? backOffMilliseconds) => Envelope(w =>
     {
         w.WriteStartElement("s", "Fault", Soap);
         w.WriteStartElement("faultcode");
@@ -103,9 +103,9 @@ internal static class EwsResponseWriter
         w.WriteEndElement();
     }
 
-    private static byte[] Envelope(Action<XmlWriter> body)
+    private static PooledAnswer Envelope(Action<XmlWriter> body)
     {
-        using var stream = new MemoryStream();
+        var stream = new PooledAnswer();
         using (var w = XmlWriter.Create(stream, Settings))
         {
             w.WriteStartDocument();
@@ -125,6 +125,6 @@ internal static class EwsResponseWriter
             w.WriteEndElement();
         }
 
-        return stream.ToArray();
+        return stream;
     }
 }

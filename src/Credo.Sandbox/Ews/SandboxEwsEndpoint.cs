@@ -62,7 +62,7 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
         }
 
         var operation = body.Name.LocalName;
-        byte[] answer;
+        PooledAnswer? answer;
         lock (mailbox.Gate)
         {
             answer = operation switch
@@ -77,17 +77,20 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
                 "GetFolder" => SandboxEwsOperations.GetFolder(mailbox, body),
                 "FindFolder" => SandboxEwsOperations.FindFolder(mailbox, body),
                 "FindItem" => SandboxEwsOperations.FindItem(mailbox, body),
-                _ => [],
+                _ => null,
             };
         }
 
-        if (answer.Length == 0)
+        if (answer is null)
         {
             await FaultAsync(context, "ErrorInvalidRequest", $"The request is invalid: the sandbox does not implement {operation}.");
             return;
         }
 
-        await WriteAsync(context, StatusCodes.Status200OK, answer);
+        using (answer)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, answer);
+        }
     }
 
     private static async Task<(XElement Body, string? Impersonated)?> ReadRequestAsync(HttpContext context)
@@ -178,14 +181,17 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
         }
     }
 
-    private static Task FaultAsync(HttpContext context, string code, string message, int? backOffMilliseconds = null) =>
-        WriteAsync(context, StatusCodes.Status500InternalServerError, EwsResponseWriter.Fault(code, message, backOffMilliseconds));
+    private static async Task FaultAsync(HttpContext context, string code, string message, int? backOffMilliseconds = null)
+    {
+        using var fault = EwsResponseWriter.Fault(code, message, backOffMilliseconds);
+        await WriteAsync(context, StatusCodes.Status500InternalServerError, fault);
+    }
 
-    private static async Task WriteAsync(HttpContext context, int status, byte[] body)
+    private static async Task WriteAsync(HttpContext context, int status, PooledAnswer body)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/xml; charset=utf-8";
         context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        await context.Response.Body.WriteAsync(body.Written, context.RequestAborted);
     }
 }

@@ -13,7 +13,7 @@ internal static class SandboxEwsOperations
     private static readonly XNamespace M = EwsResponseWriter.Messages;
     private static readonly XNamespace T = EwsResponseWriter.Types;
 
-    public static byte[] SyncFolderItems(SandboxMailbox mailbox, SyncStateCodec states, XElement request)
+    public static PooledAnswer SyncFolderItems(SandboxMailbox mailbox, SyncStateCodec states, XElement request)
     {
         const string Op = "SyncFolderItems";
         if (Folder(mailbox, request.Element(M + "SyncFolderId")) is not { } folder)
@@ -96,7 +96,7 @@ internal static class SandboxEwsOperations
         });
     }
 
-    public static byte[] GetItem(SandboxMailbox mailbox, XElement request)
+    public static PooledAnswer GetItem(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "GetItem";
         var shape = request.Element(M + "ItemShape");
@@ -121,7 +121,7 @@ internal static class SandboxEwsOperations
         });
     }
 
-    public static byte[] UpdateItem(SandboxMailbox mailbox, XElement request)
+    public static PooledAnswer UpdateItem(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "UpdateItem";
         return EwsResponseWriter.Response(Op, w =>
@@ -158,7 +158,7 @@ internal static class SandboxEwsOperations
         });
     }
 
-    public static byte[] MoveItem(SandboxMailbox mailbox, XElement request)
+    public static PooledAnswer MoveItem(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "MoveItem";
         var target = Folder(mailbox, request.Element(M + "ToFolderId"));
@@ -189,7 +189,7 @@ internal static class SandboxEwsOperations
         });
     }
 
-    public static byte[] DeleteItem(SandboxMailbox mailbox, XElement request)
+    public static PooledAnswer DeleteItem(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "DeleteItem";
         var toDeletedItems = (string?)request.Attribute("DeleteType") != "HardDelete";
@@ -219,7 +219,7 @@ internal static class SandboxEwsOperations
         });
     }
 
-    public static byte[] GetFolder(SandboxMailbox mailbox, XElement request)
+    public static PooledAnswer GetFolder(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "GetFolder";
         return EwsResponseWriter.Response(Op, w =>
@@ -241,7 +241,7 @@ internal static class SandboxEwsOperations
         });
     }
 
-    public static byte[] FindFolder(SandboxMailbox mailbox, XElement request)
+    public static PooledAnswer FindFolder(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "FindFolder";
         return EwsResponseWriter.Response(Op, w =>
@@ -272,7 +272,7 @@ internal static class SandboxEwsOperations
         });
     }
 
-    public static byte[] FindItem(SandboxMailbox mailbox, XElement request)
+    public static PooledAnswer FindItem(SandboxMailbox mailbox, XElement request)
     {
         const string Op = "FindItem";
         var view = request.Element(M + "IndexedPageItemView");
