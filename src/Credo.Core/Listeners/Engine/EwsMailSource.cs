@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Credo.Ews;
 
 namespace Credo.Core.Listeners.Engine;
@@ -69,7 +70,7 @@ internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
                 m.Mime?.Length ?? m.Size ?? 0,
                 m.HasAttachments == true,
                 m.IsRead == true,
-                m.Mime?.ToArray() ?? []));
+                Bytes(m.Mime)));
         }
 
         return items;
@@ -127,6 +128,11 @@ internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
         _folders[key] = folder;
         return folder;
     }
+
+    // The reader decodes each MIME into an array of its own: take it rather than copy 20 KB or more per mail.
+    private static byte[] Bytes(ReadOnlyMemory<byte>? mime) =>
+        mime is not { } memory ? [] :
+        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : memory.ToArray();
 
     private static EwsMailbox Mailbox(MailboxContext context) =>
         new(new Uri(context.Listener.EwsUrl), context.Listener.Mailbox, context.Tokens);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Messages;
@@ -81,7 +82,7 @@ internal sealed class ListenerPoller(
         var tokens = new CachedAccessTokenSource(tokenCache, credential.Id.ToString(), credential.Version, credentials.ToClientCredentials(credential));
         var mailbox = new MailboxContext(listener, tokens);
         var state = listener.SyncState;
-        var counts = (Recorded: 0, Skipped: 0, Duplicates: 0);
+        var counts = new Counts();
         while (true)
         {
             var changes = await source.ChangesAsync(mailbox, state, cancellationToken);
@@ -98,36 +99,10 @@ internal sealed class ListenerPoller(
                 return changesError;
             }
 
-            // Fetch in batches of 10 (EWS's advice), record up to 100 at a time in one transaction (one fsync), then process them.
-            foreach (var group in changes.Value!.ItemIds.Chunk(100))
+            var error = await RecordChangesAsync(source, mailbox, changes.Value!.ItemIds, counts, cancellationToken);
+            if (error is not null)
             {
-                var wanted = new List<MailItem>();
-                foreach (var batch in group.Chunk(10))
-                {
-                    var fetched = await source.FetchAsync(mailbox, batch, cancellationToken);
-                    if (fetched.Error is { } fetchError)
-                    {
-                        return fetchError;
-                    }
-
-                    var passing = fetched.Value!.Where(item => Passes(listener, item)).ToList();
-                    counts.Skipped += fetched.Value!.Count - passing.Count;
-                    wanted.AddRange(passing);
-                }
-
-                var (recorded, duplicates) = await RecordAsync(listener, wanted, cancellationToken);
-                counts.Recorded += recorded;
-                counts.Duplicates += duplicates;
-                foreach (var item in wanted)
-                {
-                    var applied = await source.ApplyAsync(mailbox, item, listener.AfterProcessing, listener.MoveToFolder, cancellationToken);
-                    if (applied.Error is { } applyError)
-                    {
-                        return applyError;
-                    }
-                }
-
-                await RenewLeaseAsync(listener.Id, cancellationToken);
+                return error;
             }
 
             // Saved only now: everything the state covers is recorded and processed.
@@ -147,6 +122,85 @@ internal sealed class ListenerPoller(
         return null;
     }
 
+    // Fetches in batches of 10 (EWS's advice) and records up to 100 mails at a time in one transaction (one fsync),
+    // then processes them. The next 100 are fetched while these are recorded and processed, so that waiting for the
+    // disk overlaps waiting for the server; nothing is processed before it is recorded.
+    private async Task<MailError?> RecordChangesAsync(IMailSource source, MailboxContext mailbox, IReadOnlyList<string> itemIds, Counts counts, CancellationToken cancellationToken)
+    {
+        var listener = mailbox.Listener;
+        var groups = itemIds.Chunk(100).ToList();
+        if (groups.Count == 0)
+        {
+            return null;
+        }
+
+        using var stopFetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<MailResult<List<MailItem>>>? next = FetchGroupAsync(source, mailbox, groups[0], counts, stopFetching.Token);
+        try
+        {
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var fetched = await next!;
+                next = null;
+                if (fetched.Error is { } fetchError)
+                {
+                    return fetchError;
+                }
+
+                if (i + 1 < groups.Count)
+                {
+                    next = FetchGroupAsync(source, mailbox, groups[i + 1], counts, stopFetching.Token);
+                }
+
+                var wanted = fetched.Value!;
+                var (recorded, duplicates) = await RecordAsync(listener, wanted, cancellationToken);
+                counts.Recorded += recorded;
+                counts.Duplicates += duplicates;
+                foreach (var item in wanted)
+                {
+                    var applied = await source.ApplyAsync(mailbox, item, listener.AfterProcessing, listener.MoveToFolder, cancellationToken);
+                    if (applied.Error is { } applyError)
+                    {
+                        return applyError;
+                    }
+                }
+
+                await RenewLeaseAsync(listener.Id, cancellationToken);
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // Stopped early: the fetch under way is of no use, but must end before the poll does.
+                await stopFetching.CancelAsync();
+                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private static async Task<MailResult<List<MailItem>>> FetchGroupAsync(IMailSource source, MailboxContext mailbox, string[] group, Counts counts, CancellationToken cancellationToken)
+    {
+        var wanted = new List<MailItem>(group.Length);
+        foreach (var batch in group.Chunk(10))
+        {
+            var fetched = await source.FetchAsync(mailbox, batch, cancellationToken);
+            if (fetched.Error is { } fetchError)
+            {
+                return fetchError;
+            }
+
+            var passing = fetched.Value!.Where(item => Passes(mailbox.Listener, item)).ToList();
+            counts.Skipped += fetched.Value!.Count - passing.Count;
+            wanted.AddRange(passing);
+        }
+
+        return wanted;
+    }
+
+    [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "A parsed message reads its parts from the MemoryStream while it lives; the stream holds no unmanaged resource.")]
     private async Task<(int Recorded, int Duplicates)> RecordAsync(EmailListener listener, List<MailItem> items, CancellationToken cancellationToken)
     {
         if (items.Count == 0)
@@ -162,6 +216,7 @@ internal sealed class ListenerPoller(
         var now = time.GetUtcNow();
         var recorded = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var parser = new MimeParser(Stream.Null, persistent: true);
         foreach (var item in items)
         {
             var key = DedupeKey(item);
@@ -170,7 +225,9 @@ internal sealed class ListenerPoller(
                 continue;
             }
 
-            var mime = Parse(item.Mime);
+            // The parts refer to the fetched bytes instead of copying them; one parser serves the whole group.
+            parser.SetStream(new MemoryStream(item.Mime, writable: false), MimeFormat.Entity, persistent: true);
+            var mime = parser.ParseMessage(cancellationToken);
             var message = new ReceivedMessage
             {
                 Id = Guid.NewGuid(),
@@ -235,10 +292,14 @@ internal sealed class ListenerPoller(
     private static string DedupeKey(MailItem item) =>
         string.IsNullOrWhiteSpace(item.InternetMessageId) ? "item:" + item.ItemId : item.InternetMessageId.Trim();
 
-    private static MimeMessage Parse(byte[] mime)
+    // Mails handled in one poll. Skipped is counted by the fetch, which runs one group ahead of the rest.
+    private sealed class Counts
     {
-        using var stream = new MemoryStream(mime, writable: false);
-        return MimeMessage.Load(stream);
+        public int Recorded { get; set; }
+
+        public int Skipped { get; set; }
+
+        public int Duplicates { get; set; }
     }
 
     private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
