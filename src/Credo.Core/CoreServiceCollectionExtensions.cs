@@ -29,10 +29,10 @@ public static class CoreServiceCollectionExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<CredoDbContext, SqliteCredoDbContext>(o => o.UseSqlite(database.ConnectionString));
+                services.AddDbContextPool<CredoDbContext, SqliteCredoDbContext>(o => o.UseSqlite(database.ConnectionString));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<CredoDbContext, PostgreSqlCredoDbContext>(o => o.UseNpgsql(database.ConnectionString));
+                services.AddDbContextPool<CredoDbContext, PostgreSqlCredoDbContext>(o => o.UseNpgsql(database.ConnectionString));
                 break;
             default:
                 throw new InvalidOperationException($"Credo:Database:Provider is {database.Provider}; use Sqlite or PostgreSql.");
