@@ -26,13 +26,17 @@ public static class CoreServiceCollectionExtensions
 
         services.AddCredoOAuth();
         services.TryAddSingleton(TimeProvider.System);
+        // A list in a query (ids.Contains(x)) goes as one array parameter, so its SQL is generated once and cached;
+        // as one parameter per element the SQL would be built again for every call.
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextPool<CredoDbContext, SqliteCredoDbContext>(o => o.UseSqlite(database.ConnectionString));
+                services.AddDbContextPool<CredoDbContext, SqliteCredoDbContext>(o => o.UseSqlite(
+                    database.ConnectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextPool<CredoDbContext, PostgreSqlCredoDbContext>(o => o.UseNpgsql(database.ConnectionString));
+                services.AddDbContextPool<CredoDbContext, PostgreSqlCredoDbContext>(o => o.UseNpgsql(
+                    database.ConnectionString, npgsql => npgsql.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
                 break;
             default:
                 throw new InvalidOperationException($"Credo:Database:Provider is {database.Provider}; use Sqlite or PostgreSql.");
