@@ -106,8 +106,9 @@ internal static class EwsResponseWriter
     private static PooledAnswer Envelope(Action<XmlWriter> body)
     {
         var stream = new PooledAnswer();
-        using (var w = XmlWriter.Create(stream, Settings))
+        try
         {
+            using var w = XmlWriter.Create(stream, Settings);
             w.WriteStartDocument();
             w.WriteStartElement("s", "Envelope", Soap);
             w.WriteStartElement("s", "Header", Soap);
@@ -123,8 +124,14 @@ internal static class EwsResponseWriter
             body(w);
             w.WriteEndElement();
             w.WriteEndElement();
+            w.Flush();
+            return stream;
         }
-
-        return stream;
+        catch
+        {
+            // The buffer goes back to the pool; the caller gets the exception, not a half-written answer.
+            stream.Dispose();
+            throw;
+        }
     }
 }
