@@ -1,12 +1,6 @@
 using System.Text.Json;
 using Credo.Sandbox;
 using Credo.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Credo.Server.Tests.Cli;
 
@@ -126,9 +120,8 @@ public sealed class TokenCommandTests(SandboxFixture sandbox) : IClassFixture<Sa
     [Fact]
     public async Task Answer_that_is_not_OAuth_exits_3_without_its_body()
     {
-        var (app, address) = await HtmlServerAsync();
-        await using var _ = app;
-        var endpoint = address + "/token";
+        await using var server = await LoopbackServer.AnsweringAsync(500, "text/html", "<html>Stack trace: at Server.Secret()</html>");
+        var endpoint = server.Url("token").ToString();
 
         var (exit, stdout, stderr) = await CredoProcess.RunAsync(
             ["token", "--token-endpoint", endpoint, "--client-id", "a", "--client-secret-stdin", "--scope", "x", "--json"],
@@ -145,20 +138,5 @@ public sealed class TokenCommandTests(SandboxFixture sandbox) : IClassFixture<Sa
     {
         Assert.DoesNotContain(Secret, stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<(WebApplication App, string Address)> HtmlServerAsync()
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(async context =>
-        {
-            context.Response.StatusCode = 500;
-            context.Response.ContentType = "text/html";
-            await context.Response.WriteAsync("<html>Stack trace: at Server.Secret()</html>");
-        });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 }

@@ -2,26 +2,16 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Credo.Server.Tests.Infrastructure;
 
 /// <summary>A webhook receiver on Kestrel (127.0.0.1) that checks each <c>Credo-Signature</c> as the README tells receivers to.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private int _requests;
+    private LoopbackServer _server = null!;
 
-    private WebhookReceiver(WebApplication app, string secret)
-    {
-        _app = app;
-        Secret = secret;
-    }
+    private WebhookReceiver(string secret) => Secret = secret;
 
     public string Secret { get; }
 
@@ -32,28 +22,23 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<string> BadSignatures { get; } = new();
 
-    public int Requests => Volatile.Read(ref _requests);
+    public int Requests => _server.Requests;
 
     /// <summary>The status to answer with; default 200.</summary>
     public Func<int, int> Status { get; set; } = _ => 200;
 
     public static async Task<WebhookReceiver> StartAsync(string secret)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app, secret);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks/mail");
+        var receiver = new WebhookReceiver(secret);
+        receiver._server = await LoopbackServer.StartAsync(receiver.HandleAsync);
+        receiver.Url = receiver._server.Url("hooks/mail");
         return receiver;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(HttpContext context, int n)
     {
-        var n = Interlocked.Increment(ref _requests);
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         var id = context.Request.Headers["Credo-Delivery-Id"].ToString();
         if (!Verify(context.Request.Headers["Credo-Signature"].ToString(), body))

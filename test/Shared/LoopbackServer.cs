@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Credo.OAuth.Tests.Infrastructure;
+namespace Credo.Tests;
 
 /// <summary>A Kestrel server on 127.0.0.1 with a free port that answers with a scripted handler and counts requests.</summary>
 public sealed class LoopbackServer : IAsyncDisposable
