@@ -1,3 +1,5 @@
+using Credo.Sandbox.Ews;
+
 namespace Credo.Sandbox;
 
 /// <summary>How the sandbox starts.</summary>
@@ -17,6 +19,12 @@ public sealed class SandboxOptions
 
     /// <summary>The mailbox of <c>credo sandbox</c> and <c>serve --demo</c>.</summary>
     public const string DemoMailbox = "demo@sandbox.test";
+
+    /// <summary>
+    /// A steady fault rate for every mailbox, those of <see cref="Mailboxes"/> and those created later (see
+    /// <see cref="SandboxMailboxes.DefaultFaultRate"/>); default none.
+    /// </summary>
+    public SandboxFaultRate? FaultRate { get; set; }
 
     /// <summary>Lifetime of issued access tokens; default one hour, as Microsoft Entra issues them.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);

@@ -122,6 +122,7 @@ public sealed class SandboxServer : IAsyncDisposable
             await sandbox.AddClientAsync(client, cancellationToken);
         }
 
+        sandbox.Mailboxes.DefaultFaultRate = options.FaultRate;
         foreach (var smtp in options.Mailboxes)
         {
             var mailbox = sandbox.Mailboxes.Create(smtp);

@@ -32,9 +32,10 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
 
         var (body, impersonated) = request.Value;
         var mailbox = impersonated is null ? null : mailboxes.Find(impersonated);
-        var fault = mailbox?.Faults.Take(body.Name.LocalName, body.Element(M + "SyncState") is not null);
+        var fault = mailbox?.Arrive(body.Name.LocalName, body.Element(M + "SyncState") is not null);
         if (fault is not null && await ApplyAsync(context, fault))
         {
+            mailbox!.CountFaulted();
             return;
         }
 
@@ -79,6 +80,13 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
                 "FindItem" => SandboxEwsOperations.FindItem(mailbox, body),
                 _ => null,
             };
+        }
+
+        // These two are answered as response messages, once the token and headers pass, so they count as faulted
+        // only here: a request refused earlier was not answered with them.
+        if (fault?.Kind is SandboxFaultKind.InvalidSyncState or SandboxFaultKind.ConnectionCountExceeded)
+        {
+            mailbox.CountFaulted();
         }
 
         if (answer is null)

@@ -58,7 +58,7 @@ internal sealed class FaultQueue
             for (var i = 0; i < _faults.Count; i++)
             {
                 var (fault, left) = _faults[i];
-                if (fault.Kind == SandboxFaultKind.InvalidSyncState && !(operation == "SyncFolderItems" && hasSyncState))
+                if (!AppliesTo(fault, operation, hasSyncState))
                 {
                     continue;
                 }
@@ -78,4 +78,8 @@ internal sealed class FaultQueue
             return null;
         }
     }
+
+    /// <summary>Whether <paramref name="fault"/> can answer a request of <paramref name="operation"/>.</summary>
+    public static bool AppliesTo(SandboxFault fault, string operation, bool hasSyncState) =>
+        fault.Kind != SandboxFaultKind.InvalidSyncState || (operation == "SyncFolderItems" && hasSyncState);
 }

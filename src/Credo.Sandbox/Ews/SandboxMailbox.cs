@@ -13,6 +13,7 @@ public sealed class SandboxMailbox
     private readonly Dictionary<string, SandboxFolder> _folders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SandboxItem> _items = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly RequestMeter _requests = new();
     private long _sequence;
 
     internal SandboxMailbox(string address, TimeProvider time)
@@ -35,6 +36,47 @@ public sealed class SandboxMailbox
 
     /// <summary>Makes the next <see cref="SandboxFault.Count"/> EWS requests for this mailbox fail as <paramref name="fault"/> says.</summary>
     public void InjectFault(SandboxFault fault) => Faults.Add(fault);
+
+    /// <summary>
+    /// Fails one EWS request in <see cref="SandboxFaultRate.OneIn"/> from now on, until changed or cleared;
+    /// <see langword="null"/> or <c>OneIn</c> 0 turns it off. Setting a rate starts its numbering anew. Every request
+    /// that names the mailbox counts, faulted or not; a fault from <see cref="InjectFault"/> that is due takes
+    /// precedence, and the request still counts. An <see cref="SandboxFaultKind.InvalidSyncState"/> rate affects only
+    /// <c>SyncFolderItems</c> with a sync state: when its turn falls on another request, that request is answered normally.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><c>OneIn</c> is negative.</exception>
+    public void SetFaultRate(SandboxFaultRate? rate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rate?.OneIn ?? 0, nameof(rate));
+        _requests.SetRate(rate);
+    }
+
+    /// <summary>The steady fault rate, or <see langword="null"/> when there is none.</summary>
+    public SandboxFaultRate? FaultRate => _requests.Rate;
+
+    /// <summary>Drops the faults waiting from <see cref="InjectFault"/> and turns the fault rate off.</summary>
+    public void ClearFaults()
+    {
+        Faults.Clear();
+        _requests.SetRate(null);
+    }
+
+    /// <summary>The EWS requests this mailbox received since it was created or <see cref="ResetRequests"/>, as a snapshot.</summary>
+    public SandboxRequestCounts Requests => _requests.Snapshot();
+
+    /// <summary>Sets the request counts to zero; the fault rate's numbering goes on.</summary>
+    public void ResetRequests() => _requests.Reset();
+
+    /// <summary>Counts a request and takes the fault to answer it with, if any: a queued one first, else the rate's.</summary>
+    internal SandboxFault? Arrive(string operation, bool hasSyncState)
+    {
+        var steady = _requests.Arrive(operation);
+        return Faults.Take(operation, hasSyncState)
+            ?? (steady is not null && FaultQueue.AppliesTo(steady, operation, hasSyncState) ? steady : null);
+    }
+
+    /// <summary>Counts a request that was answered with an injected fault.</summary>
+    internal void CountFaulted() => _requests.CountFaulted();
 
     /// <summary>The folder with a well-known name, such as <c>inbox</c>.</summary>
     public SandboxFolder WellKnown(string name)

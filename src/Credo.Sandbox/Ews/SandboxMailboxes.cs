@@ -12,8 +12,28 @@ public sealed class SandboxMailboxes(TimeProvider time)
 
     internal SyncStateCodec SyncStates { get; } = new();
 
+    /// <summary>
+    /// The fault rate a mailbox starts with when <see cref="Create"/> makes it, or <see langword="null"/>; mailboxes
+    /// that exist already keep theirs.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><c>OneIn</c> is negative.</exception>
+    public SandboxFaultRate? DefaultFaultRate
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value?.OneIn ?? 0, nameof(value));
+            field = value;
+        }
+    }
+
     /// <summary>Creates (or returns) the mailbox <paramref name="address"/>.</summary>
-    public SandboxMailbox Create(string address) => _mailboxes.GetOrAdd(address.Trim(), a => new SandboxMailbox(a, time));
+    public SandboxMailbox Create(string address) => _mailboxes.GetOrAdd(address.Trim(), a =>
+    {
+        var mailbox = new SandboxMailbox(a, time);
+        mailbox.SetFaultRate(DefaultFaultRate);
+        return mailbox;
+    });
 
     /// <summary>The mailbox, or <see langword="null"/>.</summary>
     public SandboxMailbox? Find(string address) => _mailboxes.GetValueOrDefault(address.Trim());

@@ -1,0 +1,19 @@
+namespace Credo.Sandbox.Ews;
+
+/// <summary>
+/// A steady fault: every <see cref="OneIn"/>-th EWS request of a mailbox (for 13, requests 13, 26, 39 and so on,
+/// counted from when the rate is set) is answered with <see cref="Kind"/>, as a mailbox that Exchange throttles
+/// now and then. <see cref="OneIn"/> 0 turns the rate off.
+/// </summary>
+/// <param name="Kind">The fault, as for <see cref="SandboxFault.Kind"/>.</param>
+/// <param name="OneIn">Which requests fail: one in this many; 0 for none.</param>
+/// <param name="BackOffMilliseconds">As for <see cref="SandboxFault.BackOffMilliseconds"/>.</param>
+/// <param name="DelayMilliseconds">As for <see cref="SandboxFault.DelayMilliseconds"/>.</param>
+public sealed record SandboxFaultRate(SandboxFaultKind Kind, int OneIn, int? BackOffMilliseconds = null, int DelayMilliseconds = 0)
+{
+    /// <summary>
+    /// What <c>credo sandbox --throttle-one-in</c> sets: <c>ErrorServerBusy</c> with <c>BackOffMilliseconds</c> 300
+    /// for one request in <paramref name="oneIn"/>.
+    /// </summary>
+    public static SandboxFaultRate ServerBusy(int oneIn) => new(SandboxFaultKind.ServerBusy, oneIn, BackOffMilliseconds: 300);
+}
