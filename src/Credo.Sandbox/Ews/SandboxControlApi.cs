@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +7,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Credo.Sandbox.Ews;
 
 /// <summary>
-/// <c>/sandbox/...</c>: create mailboxes and folders, drop mail in (a raw <c>.eml</c> or generated), and inject faults.
+/// <c>/sandbox/...</c>: create mailboxes and folders, drop mail in (a raw <c>.eml</c> or generated), inject faults
+/// (one-off or one request in N) and read how many EWS requests each mailbox received.
 /// It has no authentication: the sandbox listens on loopback and is for demos and tests only.
 /// </summary>
 internal static class SandboxControlApi
@@ -69,6 +71,46 @@ internal static class SandboxControlApi
             mailbox.Faults.Add(fault);
             return Results.Ok();
         });
+        group.MapPut("/mailboxes/{address}/fault-rate", async (string address, HttpRequest http, SandboxMailboxes mailboxes) =>
+        {
+            if (mailboxes.Find(address) is not { } mailbox)
+            {
+                return NoMailbox(address);
+            }
+
+            FaultRateRequest? request = null;
+            try
+            {
+                if (http.HasJsonContentType())
+                {
+                    request = await http.ReadFromJsonAsync<FaultRateRequest>(http.HttpContext.RequestAborted);
+                }
+            }
+            catch (JsonException)
+            {
+                // An unknown kind or a malformed body gets the same explanation as a missing field, below.
+            }
+
+            if (request is not { OneIn: >= 0, BackOffMilliseconds: null or >= 0, DelayMilliseconds: >= 0 } || (request.OneIn > 0 && request.Kind is null))
+            {
+                return Results.Problem(statusCode: 400, detail: FaultRateUsage);
+            }
+
+            mailbox.SetFaultRate(request.OneIn == 0 ? null : new SandboxFaultRate(request.Kind!.Value, request.OneIn.Value, request.BackOffMilliseconds, request.DelayMilliseconds));
+            return Results.NoContent();
+        });
+        group.MapGet("/mailboxes/{address}/requests", (string address, SandboxMailboxes mailboxes) =>
+            mailboxes.Find(address) is { } mailbox ? Results.Ok(mailbox.Requests) : NoMailbox(address));
+        group.MapDelete("/mailboxes/{address}/requests", (string address, SandboxMailboxes mailboxes) =>
+        {
+            if (mailboxes.Find(address) is not { } mailbox)
+            {
+                return NoMailbox(address);
+            }
+
+            mailbox.ResetRequests();
+            return Results.NoContent();
+        });
         group.MapPost("/clients", async (SandboxClient client, SandboxServerAccessor server, CancellationToken cancellationToken) =>
         {
             if (string.IsNullOrWhiteSpace(client.ClientId) || string.IsNullOrEmpty(client.ClientSecret))
@@ -81,7 +123,7 @@ internal static class SandboxControlApi
         });
         group.MapDelete("/mailboxes/{address}/faults", (string address, SandboxMailboxes mailboxes) =>
         {
-            mailboxes.Find(address)?.Faults.Clear();
+            mailboxes.Find(address)?.ClearFaults();
             return Results.NoContent();
         });
     }
@@ -93,12 +135,18 @@ internal static class SandboxControlApi
             ?? folders.FirstOrDefault(f => string.Equals(f.DisplayName, nameOrId, StringComparison.OrdinalIgnoreCase) || string.Equals(f.DistinguishedName, nameOrId, StringComparison.OrdinalIgnoreCase));
     }
 
+    private static readonly string FaultRateUsage =
+        "Give oneIn (one request in this many fails; 0 turns the rate off) and, unless it is 0, kind: one of "
+        + string.Join(", ", Enum.GetNames<SandboxFaultKind>())
+        + "; backOffMilliseconds and delayMilliseconds are optional and not negative. For example {\"kind\":\"ServerBusy\",\"oneIn\":13,\"backOffMilliseconds\":300}.";
+
     private static IResult NoMailbox(string address) =>
         Results.Problem(statusCode: 404, detail: $"The sandbox has no mailbox {address}; create it with POST /sandbox/mailboxes.");
 
     private static object Describe(SandboxMailbox mailbox) => new
     {
         address = mailbox.Address,
+        faultRate = mailbox.FaultRate,
         folders = mailbox.Folders.Where(f => f.ParentId is not null).Select(f => new
         {
             id = f.Id,
@@ -111,6 +159,8 @@ internal static class SandboxControlApi
     private sealed record MailboxRequest(string? Address);
 
     private sealed record FolderRequest(string? Parent, string Name);
+
+    private sealed record FaultRateRequest(SandboxFaultKind? Kind, int? OneIn, int? BackOffMilliseconds, int DelayMilliseconds = 0);
 
     private sealed record GenerateRequest(int Count = 1, int AttachmentBytes = 0, bool WithoutMessageId = false, string? Subject = null);
 }
