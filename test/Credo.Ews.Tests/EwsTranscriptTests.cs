@@ -111,6 +111,18 @@ public sealed class EwsTranscriptTests
     }
 
     [Fact]
+    public async Task MoveItem_to_a_folder_that_is_gone_is_FolderNotFound_for_each_item()
+    {
+        var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("MoveItem-ToFolderNotFound"));
+
+        var result = await client.MoveItemsAsync(Mailbox(), [new("a=="), new("b==")], EwsFolderId.FromId("AAMkADGone="), Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.All(result.Value, r => Assert.Equal((EwsErrorKind.FolderNotFound, "ErrorToFolderNotFound"), (r.Error?.Kind, r.Error?.ResponseCode)));
+        AssertSchemaValid(replay, "MoveItem-ToFolderNotFound");
+    }
+
+    [Fact]
     public async Task DeleteItem_moves_many_items_to_Deleted_Items_in_one_request()
     {
         var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("DeleteItem-Batch"));
