@@ -36,7 +36,7 @@ public enum EwsErrorKind
     /// <summary><c>ErrorItemNotFound</c>: the item is gone (deleted or moved).</summary>
     ItemNotFound,
 
-    /// <summary><c>ErrorFolderNotFound</c>, or a folder path that does not resolve.</summary>
+    /// <summary><c>ErrorFolderNotFound</c>, <c>ErrorToFolderNotFound</c> (a move's target is gone), or a folder path that does not resolve.</summary>
     FolderNotFound,
 
     /// <summary>No complete answer within the timeout.</summary>

@@ -2,7 +2,8 @@ namespace Credo.Ews;
 
 /// <summary>
 /// The EWS operations Credo uses, as the application impersonating a mailbox. Every failure of Exchange, the
-/// network or the answer is an <see cref="EwsError"/> in the result; only cancellation throws.
+/// network or the answer is an <see cref="EwsError"/> in the result; only cancellation and a caller's bug (such as too
+/// many ids for one call) throw.
 /// </summary>
 public interface IEwsClient
 {
@@ -12,14 +13,27 @@ public interface IEwsClient
     /// <summary><c>GetItem</c> for at most 10 items: the listener's properties and, if asked, the MIME content. One result per id, in order.</summary>
     Task<EwsResult<IReadOnlyList<EwsResult<EwsMessage>>>> GetItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool includeMime, CancellationToken cancellationToken);
 
-    /// <summary><c>UpdateItem</c> setting <c>IsRead</c>; returns the item's new id and change key.</summary>
-    Task<EwsResult<EwsItemId>> SetReadAsync(EwsMailbox mailbox, EwsItemId itemId, bool isRead, CancellationToken cancellationToken);
+    /// <summary>
+    /// <c>UpdateItem</c> with one <c>ItemChange</c> per id setting <c>IsRead</c>, for 1 to
+    /// <see cref="EwsLimits.MaxItemsPerChange"/> items in one request. One result per id, in order: the item's new id
+    /// and change key, or that item's error (such as <see cref="EwsErrorKind.ItemNotFound"/>) while the others succeed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No ids, or more than <see cref="EwsLimits.MaxItemsPerChange"/>.</exception>
+    Task<EwsResult<IReadOnlyList<EwsResult<EwsItemId>>>> SetReadAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool isRead, CancellationToken cancellationToken);
 
-    /// <summary><c>MoveItem</c>; returns the item's id in the target folder (ids change on move).</summary>
-    Task<EwsResult<EwsItemId>> MoveItemAsync(EwsMailbox mailbox, EwsItemId itemId, EwsFolderId target, CancellationToken cancellationToken);
+    /// <summary>
+    /// <c>MoveItem</c> with many <c>ItemIds</c>, for 1 to <see cref="EwsLimits.MaxItemsPerChange"/> items in one
+    /// request. One result per id, in order: the item's id in the target folder (ids change on move), or that item's error.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No ids, or more than <see cref="EwsLimits.MaxItemsPerChange"/>.</exception>
+    Task<EwsResult<IReadOnlyList<EwsResult<EwsItemId>>>> MoveItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, EwsFolderId target, CancellationToken cancellationToken);
 
-    /// <summary><c>DeleteItem</c> with <c>MoveToDeletedItems</c>.</summary>
-    Task<EwsResult<bool>> DeleteItemAsync(EwsMailbox mailbox, EwsItemId itemId, CancellationToken cancellationToken);
+    /// <summary>
+    /// <c>DeleteItem</c> with <c>MoveToDeletedItems</c> and many <c>ItemIds</c>, for 1 to
+    /// <see cref="EwsLimits.MaxItemsPerChange"/> items in one request. One result per id, in order.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No ids, or more than <see cref="EwsLimits.MaxItemsPerChange"/>.</exception>
+    Task<EwsResult<IReadOnlyList<EwsResult<bool>>>> DeleteItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, CancellationToken cancellationToken);
 
     /// <summary><c>GetFolder</c>.</summary>
     Task<EwsResult<EwsFolder>> GetFolderAsync(EwsMailbox mailbox, EwsFolderId folder, CancellationToken cancellationToken);

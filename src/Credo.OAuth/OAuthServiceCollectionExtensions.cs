@@ -11,11 +11,16 @@ public static class OAuthServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ITokenClient"/>, <see cref="ITokenCache"/>, <see cref="AccessTokenHandler"/> and the
     /// <see cref="OutboundGuard"/>, with defaults added only where nothing is registered yet (<see cref="TimeProvider"/>,
-    /// <see cref="IHostAddressResolver"/>). Options are validated when the host starts.
+    /// <see cref="IHostAddressResolver"/>). Options are validated when the host starts. Calling it again adds nothing.
     /// </summary>
     public static CredoOAuthBuilder AddCredoOAuth(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (!RegistrationMarker.TryMark(services, "Credo.OAuth"))
+        {
+            return new CredoOAuthBuilder(services);
+        }
+
         services.AddLogging();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
@@ -43,16 +48,32 @@ public static class OAuthServiceCollectionExtensions
     /// <summary>
     /// A named client for outbound requests through the <see cref="OutboundGuard"/>: no redirects, no proxy, and
     /// none of the default HTTP logging (which could record URLs with query strings and header names). Timeouts
-    /// belong to the caller.
+    /// belong to the caller. Calling it again for the same name configures nothing more and returns a builder for the
+    /// same client.
     /// </summary>
     public static IHttpClientBuilder AddCredoOutboundHttpClient(this IServiceCollection services, string name)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!RegistrationMarker.TryMark(services, "OutboundHttpClient:" + name))
+        {
+            return new ExistingHttpClientBuilder(services, name);
+        }
+
         return services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().CreateHandler())
             .RemoveAllLoggers();
     }
 
-    /// <summary>Adds <see cref="AccessTokenHandler"/> to a client: each request then names its <see cref="IAccessTokenSource"/>.</summary>
-    public static IHttpClientBuilder AddAccessTokenHandler(this IHttpClientBuilder builder) =>
-        builder.AddHttpMessageHandler<AccessTokenHandler>();
+    /// <summary>
+    /// Adds <see cref="AccessTokenHandler"/> to a client: each request then names its <see cref="IAccessTokenSource"/>.
+    /// A client gets it once, however often this is called for its name.
+    /// </summary>
+    public static IHttpClientBuilder AddAccessTokenHandler(this IHttpClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return RegistrationMarker.TryMark(builder.Services, "AccessTokenHandler:" + builder.Name)
+            ? builder.AddHttpMessageHandler<AccessTokenHandler>()
+            : builder;
+    }
 }

@@ -61,15 +61,15 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
         Assert.NotNull(first.From?.Address);
 
         // After-processing actions: mark read, move to Inbox/Invoices, delete.
-        var read = await sandbox.Client.SetReadAsync(mailbox, messages[0].ItemId, true, Ct);
+        var read = await sandbox.Client.SetReadAsync(mailbox, [messages[0].ItemId], true, Ct);
         var target = await sandbox.Client.ResolveFolderAsync(mailbox, "Inbox/Invoices", Ct);
         Assert.True(target.Succeeded, target.ToString());
         Assert.Equal(invoices.Id, target.Value.FolderId);
-        var moved = await sandbox.Client.MoveItemAsync(mailbox, messages[1].ItemId, EwsFolderId.FromId(target.Value.FolderId), Ct);
-        var deleted = await sandbox.Client.DeleteItemAsync(mailbox, messages[2].ItemId, Ct);
+        var moved = await sandbox.Client.MoveItemsAsync(mailbox, [messages[1].ItemId], EwsFolderId.FromId(target.Value.FolderId), Ct);
+        var deleted = await sandbox.Client.DeleteItemsAsync(mailbox, [messages[2].ItemId], Ct);
 
-        Assert.True(read.Succeeded && moved.Succeeded && deleted.Succeeded);
-        Assert.NotEqual(messages[1].ItemId.Id, moved.Value!.Id);
+        Assert.True(read.Value!.Single().Succeeded && moved.Value!.Single().Succeeded && deleted.Value!.Single().Succeeded);
+        Assert.NotEqual(messages[1].ItemId.Id, moved.Value!.Single().Value!.Id);
         Assert.True(store.ItemsIn(inbox.Id).Single(i => i.Id == messages[0].ItemId.Id).IsRead);
         Assert.Single(store.ItemsIn(invoices.Id));
         Assert.Single(store.ItemsIn(store.WellKnown("deleteditems").Id));
@@ -89,12 +89,84 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task Marks_25_items_read_in_one_UpdateItem_and_reports_an_item_deleted_beforehand_on_its_own()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        var inbox = store.WellKnown("inbox");
+        var items = Enumerable.Range(0, 25).Select(_ => store.Deliver(sandbox.Server.Mailboxes.Generate(address), inbox.Id)).ToList();
+        var ids = items.Select(i => new EwsItemId(i.Id, i.ChangeKey)).ToList();
+        var deleted = await sandbox.Client.DeleteItemsAsync(mailbox, [ids[7]], Ct);
+        Assert.True(deleted.Value?.Single().Succeeded, deleted.ToString());
+        var sent = sandbox.Traffic.Operations.Count;
+
+        var result = await sandbox.Client.SetReadAsync(mailbox, ids, true, Ct);
+
+        Assert.Equal(["UpdateItem"], sandbox.Traffic.Operations.Skip(sent));
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(25, result.Value.Count);
+        Assert.Equal((EwsErrorKind.ItemNotFound, "ErrorItemNotFound"), (result.Value[7].Error?.Kind, result.Value[7].Error?.ResponseCode));
+        var others = result.Value.Where((_, i) => i != 7).ToList();
+        Assert.All(others, r => Assert.True(r.Succeeded, r.ToString()));
+        Assert.Equal(ids.Where((_, i) => i != 7).Select(i => i.Id), others.Select(r => r.Value!.Id));
+        Assert.All(others.Zip(ids.Where((_, i) => i != 7)), pair => Assert.NotEqual(pair.Second.ChangeKey, pair.First.Value!.ChangeKey));
+        Assert.All(store.ItemsIn(inbox.Id), i => Assert.True(i.IsRead));
+        Assert.Equal(24, store.ItemsIn(inbox.Id).Count);
+        Assert.Equal(ids.Where((_, i) => i != 7).Select(i => i.Id).Order(), store.ItemsIn(inbox.Id).Select(i => i.Id).Order());
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
+    public async Task Moves_the_most_items_a_call_takes_in_one_MoveItem_and_returns_each_new_id()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        var inbox = store.WellKnown("inbox");
+        var invoices = store.CreateFolder(inbox.Id, "Invoices");
+        var ids = Enumerable.Range(0, EwsLimits.MaxItemsPerChange - 1)
+            .Select(_ => store.Deliver(sandbox.Server.Mailboxes.Generate(address), inbox.Id))
+            .Select(i => new EwsItemId(i.Id, i.ChangeKey))
+            .Append(new EwsItemId("AAMkAGNvbnRvc28gZG9lcyBub3QgaGF2ZSB0aGlzIGl0ZW0="))
+            .ToList();
+        var sent = sandbox.Traffic.Operations.Count;
+
+        var result = await sandbox.Client.MoveItemsAsync(mailbox, ids, EwsFolderId.FromId(invoices.Id), Ct);
+
+        Assert.Equal(["MoveItem"], sandbox.Traffic.Operations.Skip(sent));
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(EwsLimits.MaxItemsPerChange, result.Value.Count);
+        Assert.Equal(EwsErrorKind.ItemNotFound, result.Value[^1].Error?.Kind);
+        var moved = result.Value.SkipLast(1).Select(r => r.Value!.Id).ToList();
+        Assert.Empty(moved.Intersect(ids.Select(i => i.Id)));
+        Assert.Equal(moved.Order(), store.ItemsIn(invoices.Id).Select(i => i.Id).Order());
+        Assert.Empty(store.ItemsIn(inbox.Id));
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
+    public async Task Deletes_many_items_in_one_DeleteItem_into_Deleted_Items()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        var inbox = store.WellKnown("inbox");
+        var items = Enumerable.Range(0, 40).Select(_ => store.Deliver(sandbox.Server.Mailboxes.Generate(address), inbox.Id)).ToList();
+        var sent = sandbox.Traffic.Operations.Count;
+
+        var result = await sandbox.Client.DeleteItemsAsync(mailbox, [.. items.Select(i => new EwsItemId(i.Id, i.ChangeKey))], Ct);
+
+        Assert.Equal(["DeleteItem"], sandbox.Traffic.Operations.Skip(sent));
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(40, result.Value.Count);
+        Assert.All(result.Value, r => Assert.True(r.Succeeded && r.Value, r.ToString()));
+        Assert.Empty(store.ItemsIn(inbox.Id));
+        Assert.Equal(40, store.ItemsIn(store.WellKnown("deleteditems").Id).Count);
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
     public async Task FindItem_pages_through_unread_items()
     {
         var (address, mailbox) = NewMailbox(out var store);
         var inbox = store.WellKnown("inbox");
         var items = Enumerable.Range(0, 25).Select(_ => store.Deliver(sandbox.Server.Mailboxes.Generate(address), inbox.Id)).ToList();
-        await sandbox.Client.SetReadAsync(mailbox, new EwsItemId(items[0].Id), true, Ct);
+        await sandbox.Client.SetReadAsync(mailbox, [new EwsItemId(items[0].Id)], true, Ct);
 
         var first = await sandbox.Client.FindItemsAsync(mailbox, EwsFolderId.Inbox, unreadOnly: true, offset: 0, maxEntries: 10, Ct);
         var last = await sandbox.Client.FindItemsAsync(mailbox, EwsFolderId.Inbox, unreadOnly: true, offset: 20, maxEntries: 10, Ct);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Xml.Linq;
 using Credo.Ews.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,6 +9,9 @@ namespace Credo.Ews.Tests;
 /// <summary>Answers written from Microsoft's documented examples, replayed through the client, parsed into typed results.</summary>
 public sealed class EwsTranscriptTests
 {
+    private static readonly XNamespace M = "http://schemas.microsoft.com/exchange/services/2006/messages";
+    private static readonly XNamespace T = "http://schemas.microsoft.com/exchange/services/2006/types";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -63,6 +67,102 @@ public sealed class EwsTranscriptTests
         Assert.Equal(EwsErrorKind.ItemNotFound, result.Value[1].Error?.Kind);
         Assert.Contains("<t:IncludeMimeContent>true</t:IncludeMimeContent>", replay.LastRequest, StringComparison.Ordinal);
         AssertSchemaValid(replay, "GetItem-Mime");
+    }
+
+    [Fact]
+    public async Task UpdateItem_marks_many_items_read_in_one_request_and_reports_a_missing_item_on_its_own()
+    {
+        var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("UpdateItem-Batch"));
+        EwsItemId[] ids = [new("AAMkADEx==", "CQAAABYAAABhFfgM7MNwSYx0VZ0GoBMJAAAATVdA"), new("gone=="), new("AAMkADEz==", "CQAAABYAAABhFfgM7MNwSYx0VZ0GoBMJAAAATVdB")];
+
+        var result = await client.SetReadAsync(Mailbox(), ids, isRead: true, Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(3, result.Value.Count);
+        Assert.Equal(new EwsItemId("AAMkADEx==", "CQAAABYAAABhFfgM7MNwSYx0VZ0GoBMJAAAATVdD"), result.Value[0].Value);
+        Assert.Equal(EwsErrorKind.ItemNotFound, result.Value[1].Error?.Kind);
+        Assert.Equal(new EwsItemId("AAMkADEz==", "CQAAABYAAABhFfgM7MNwSYx0VZ0GoBMJAAAATVdE"), result.Value[2].Value);
+        Assert.Equal(1, replay.Requests);
+        var changes = Body(replay).Element(M + "ItemChanges")!.Elements().ToList();
+        Assert.All(changes, c => Assert.Equal(T + "ItemChange", c.Name));
+        Assert.Equal(ids.Select(i => i.Id), changes.Select(c => (string?)c.Element(T + "ItemId")?.Attribute("Id")));
+        Assert.Equal([ids[0].ChangeKey, null, ids[2].ChangeKey], changes.Select(c => (string?)c.Element(T + "ItemId")?.Attribute("ChangeKey")));
+        Assert.All(changes, c => Assert.Equal("true", (string?)c.Descendants(T + "IsRead").Single()));
+        AssertSchemaValid(replay, "UpdateItem-Batch");
+    }
+
+    [Fact]
+    public async Task MoveItem_moves_many_items_in_one_request_and_returns_each_new_id()
+    {
+        var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("MoveItem-Batch"));
+        EwsItemId[] ids = [new("AAMkADBh=="), new("gone==")];
+
+        var result = await client.MoveItemsAsync(Mailbox(), ids, EwsFolderId.FromId("AAMkADInvoices="), Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal("AAMkADMoved==", result.Value[0].Value?.Id);
+        Assert.Equal(EwsErrorKind.ItemNotFound, result.Value[1].Error?.Kind);
+        Assert.Equal(1, replay.Requests);
+        var body = Body(replay);
+        Assert.Equal([M + "ToFolderId", M + "ItemIds"], body.Elements().Select(e => e.Name));
+        Assert.Equal("AAMkADInvoices=", (string?)body.Element(M + "ToFolderId")!.Element(T + "FolderId")!.Attribute("Id"));
+        Assert.Equal(ids.Select(i => i.Id), body.Element(M + "ItemIds")!.Elements(T + "ItemId").Select(e => (string?)e.Attribute("Id")));
+        AssertSchemaValid(replay, "MoveItem-Batch");
+    }
+
+    [Fact]
+    public async Task MoveItem_to_a_folder_that_is_gone_is_FolderNotFound_for_each_item()
+    {
+        var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("MoveItem-ToFolderNotFound"));
+
+        var result = await client.MoveItemsAsync(Mailbox(), [new("a=="), new("b==")], EwsFolderId.FromId("AAMkADGone="), Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.All(result.Value, r => Assert.Equal((EwsErrorKind.FolderNotFound, "ErrorToFolderNotFound"), (r.Error?.Kind, r.Error?.ResponseCode)));
+        AssertSchemaValid(replay, "MoveItem-ToFolderNotFound");
+    }
+
+    [Fact]
+    public async Task DeleteItem_moves_many_items_to_Deleted_Items_in_one_request()
+    {
+        var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("DeleteItem-Batch"));
+        EwsItemId[] ids = [new("a=="), new("b=="), new("gone==")];
+
+        var result = await client.DeleteItemsAsync(Mailbox(), ids, Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal([true, true, false], result.Value.Select(r => r.Succeeded));
+        Assert.Equal(EwsErrorKind.ItemNotFound, result.Value[2].Error?.Kind);
+        Assert.Equal(1, replay.Requests);
+        var body = Body(replay);
+        Assert.Equal("MoveToDeletedItems", (string?)body.Attribute("DeleteType"));
+        Assert.Equal(ids.Select(i => i.Id), body.Element(M + "ItemIds")!.Elements(T + "ItemId").Select(e => (string?)e.Attribute("Id")));
+        AssertSchemaValid(replay, "DeleteItem-Batch");
+    }
+
+    [Fact]
+    public async Task Answer_with_fewer_messages_than_items_is_InvalidResponse()
+    {
+        var (client, _) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("MoveItem-Batch"));
+
+        var result = await client.MoveItemsAsync(Mailbox(), [new("a=="), new("b=="), new("c==")], EwsFolderId.DeletedItems, Ct);
+
+        Assert.Equal(EwsErrorKind.InvalidResponse, result.Error?.Kind);
+        Assert.Contains("2 response messages for 3 items", result.Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(EwsLimits.MaxItemsPerChange + 1)]
+    public async Task Batch_of_no_items_or_more_than_the_limit_is_a_bug_and_sends_nothing(int count)
+    {
+        var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("DeleteItem-Batch"));
+        var ids = Enumerable.Range(0, count).Select(i => new EwsItemId($"id{i}==")).ToList();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.SetReadAsync(Mailbox(), ids, true, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.MoveItemsAsync(Mailbox(), ids, EwsFolderId.DeletedItems, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.DeleteItemsAsync(Mailbox(), ids, Ct));
+        Assert.Equal(0, replay.Requests);
     }
 
     [Theory]
@@ -169,6 +269,10 @@ public sealed class EwsTranscriptTests
         Assert.Equal("Bearer", seen.Headers.Authorization?.Scheme);
         Assert.Equal("text/xml; charset=utf-8", seen.Content!.Headers.ContentType!.ToString());
     }
+
+    /// <summary>The operation element of the last request's SOAP body.</summary>
+    private static XElement Body(ReplayHandler replay) =>
+        XDocument.Parse(replay.LastRequest!).Root!.Element((XNamespace)"http://schemas.xmlsoap.org/soap/envelope/" + "Body")!.Elements().Single();
 
     private static EwsMailbox Mailbox(FixedTokenSource? source = null) =>
         new(new Uri("https://outlook.office365.com/EWS/Exchange.asmx"), "finance@contoso.com", source ?? FixedTokenSource.Any());

@@ -108,33 +108,39 @@ internal sealed class EwsClient(
             EwsItemReader.FirstItem(message.Element(EwsNames.M + "Items")) ?? throw new EwsFormatException("GetItem answered no item")));
     }
 
-    public async Task<EwsResult<EwsItemId>> SetReadAsync(EwsMailbox mailbox, EwsItemId itemId, bool isRead, CancellationToken cancellationToken)
+    public async Task<EwsResult<IReadOnlyList<EwsResult<EwsItemId>>>> SetReadAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool isRead, CancellationToken cancellationToken)
     {
+        RequireChangeBatch(itemIds);
         var answer = await CallAsync(mailbox, "UpdateItem", w =>
         {
             w.M("UpdateItem");
             w.WriteAttributeString("MessageDisposition", "SaveOnly");
             w.WriteAttributeString("ConflictResolution", "AutoResolve");
             w.M("ItemChanges");
-            w.T("ItemChange");
-            w.ItemId(itemId);
-            w.T("Updates");
-            w.T("SetItemField");
-            w.FieldUri("message:IsRead");
-            w.T("Message");
-            w.TValue("IsRead", isRead ? "true" : "false");
-            w.WriteEndElement();
-            w.WriteEndElement();
-            w.WriteEndElement();
-            w.WriteEndElement();
+            foreach (var id in itemIds)
+            {
+                w.T("ItemChange");
+                w.ItemId(id);
+                w.T("Updates");
+                w.T("SetItemField");
+                w.FieldUri("message:IsRead");
+                w.T("Message");
+                w.TValue("IsRead", isRead ? "true" : "false");
+                w.WriteEndElement();
+                w.WriteEndElement();
+                w.WriteEndElement();
+                w.WriteEndElement();
+            }
+
             w.WriteEndElement();
             w.WriteEndElement();
         }, cancellationToken);
-        return Single(answer, message => NewItemId(message, itemId));
+        return PerItem(answer, itemIds.Count, (message, i) => NewItemId(message, itemIds[i]));
     }
 
-    public async Task<EwsResult<EwsItemId>> MoveItemAsync(EwsMailbox mailbox, EwsItemId itemId, EwsFolderId target, CancellationToken cancellationToken)
+    public async Task<EwsResult<IReadOnlyList<EwsResult<EwsItemId>>>> MoveItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, EwsFolderId target, CancellationToken cancellationToken)
     {
+        RequireChangeBatch(itemIds);
         var answer = await CallAsync(mailbox, "MoveItem", w =>
         {
             w.M("MoveItem");
@@ -142,25 +148,34 @@ internal sealed class EwsClient(
             w.FolderId(target);
             w.WriteEndElement();
             w.M("ItemIds");
-            w.ItemId(itemId);
+            foreach (var id in itemIds)
+            {
+                w.ItemId(id);
+            }
+
             w.WriteEndElement();
             w.WriteEndElement();
         }, cancellationToken);
-        return Single(answer, message => NewItemId(message, itemId));
+        return PerItem(answer, itemIds.Count, (message, i) => NewItemId(message, itemIds[i]));
     }
 
-    public async Task<EwsResult<bool>> DeleteItemAsync(EwsMailbox mailbox, EwsItemId itemId, CancellationToken cancellationToken)
+    public async Task<EwsResult<IReadOnlyList<EwsResult<bool>>>> DeleteItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, CancellationToken cancellationToken)
     {
+        RequireChangeBatch(itemIds);
         var answer = await CallAsync(mailbox, "DeleteItem", w =>
         {
             w.M("DeleteItem");
             w.WriteAttributeString("DeleteType", "MoveToDeletedItems");
             w.M("ItemIds");
-            w.ItemId(itemId);
+            foreach (var id in itemIds)
+            {
+                w.ItemId(id);
+            }
+
             w.WriteEndElement();
             w.WriteEndElement();
         }, cancellationToken);
-        return Single(answer, _ => true);
+        return PerItem(answer, itemIds.Count, _ => true);
     }
 
     public async Task<EwsResult<EwsFolder>> GetFolderAsync(EwsMailbox mailbox, EwsFolderId folder, CancellationToken cancellationToken)
@@ -294,6 +309,14 @@ internal sealed class EwsClient(
             : new EwsError(EwsErrorKind.FolderNotFound, $"The folder \"{name}\" of the path \"{path}\" does not exist in {mailbox.SmtpAddress}.");
     }
 
+    private static void RequireChangeBatch(IReadOnlyList<EwsItemId> itemIds)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(itemIds.Count, 1, nameof(itemIds));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(itemIds.Count, EwsLimits.MaxItemsPerChange, nameof(itemIds));
+    }
+
+    // A success that names no item (MoveItem returns new ids only from Exchange 2010 SP1 on) leaves the id that was sent.
     private static EwsItemId NewItemId(XElement message, EwsItemId fallback) =>
         EwsItemReader.FirstItem(message.Element(EwsNames.M + "Items"))?.Element(EwsNames.T + "ItemId") is { } id ? EwsItemReader.ItemId(id) : fallback;
 
@@ -313,7 +336,14 @@ internal sealed class EwsClient(
         return EwsResponseReader.ErrorOf(message) is { } error ? error : Read(message, read);
     }
 
-    private static EwsResult<IReadOnlyList<EwsResult<T>>> PerItem<T>(EwsResult<IReadOnlyList<XElement>> answer, int expected, Func<XElement, T> read)
+    private static EwsResult<IReadOnlyList<EwsResult<T>>> PerItem<T>(EwsResult<IReadOnlyList<XElement>> answer, int expected, Func<XElement, T> read) =>
+        PerItem(answer, expected, (message, _) => read(message));
+
+    /// <summary>
+    /// One result per item: EWS answers one response message per requested item, in request order, so message
+    /// <c>i</c> belongs to item <c>i</c> and <paramref name="read"/> gets that index.
+    /// </summary>
+    private static EwsResult<IReadOnlyList<EwsResult<T>>> PerItem<T>(EwsResult<IReadOnlyList<XElement>> answer, int expected, Func<XElement, int, T> read)
     {
         if (!answer.Succeeded)
         {
@@ -326,7 +356,7 @@ internal sealed class EwsClient(
         }
 
         return EwsResult.Success<IReadOnlyList<EwsResult<T>>>(
-            [.. answer.Value.Select(message => EwsResponseReader.ErrorOf(message) is { } error ? EwsResult.Failed<T>(error) : Read(message, read))]);
+            [.. answer.Value.Select((message, i) => EwsResponseReader.ErrorOf(message) is { } error ? EwsResult.Failed<T>(error) : Read(message, m => read(m, i)))]);
     }
 
     private static EwsResult<T> Read<T>(XElement message, Func<XElement, T> read)

@@ -133,7 +133,8 @@ internal static class EwsResponseReader
             "ErrorAccessDenied" => EwsErrorKind.AccessDenied,
             "ErrorInvalidSyncStateData" => EwsErrorKind.InvalidSyncState,
             "ErrorItemNotFound" => EwsErrorKind.ItemNotFound,
-            "ErrorFolderNotFound" => EwsErrorKind.FolderNotFound,
+            // ErrorToFolderNotFound is how MoveItem and CopyItem say the target folder is gone.
+            "ErrorFolderNotFound" or "ErrorToFolderNotFound" => EwsErrorKind.FolderNotFound,
             _ => EwsErrorKind.OperationFailed,
         };
         return new EwsError(kind, Cap(text)) { ResponseCode = Cap(code), BackOff = backOff, HttpStatus = httpStatus };

@@ -13,6 +13,8 @@ public sealed class ReplayHandler(HttpStatusCode status, string? body, string co
 
     public string? LastRequest { get; private set; }
 
+    public int Requests { get; private set; }
+
     public static string Transcript(string name)
     {
         using var stream = typeof(ReplayHandler).Assembly.GetManifestResourceStream($"Credo.Ews.Tests.Transcripts.{name}.xml")
@@ -23,6 +25,7 @@ public sealed class ReplayHandler(HttpStatusCode status, string? body, string co
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Requests++;
         LastRequest = await request.Content!.ReadAsStringAsync(cancellationToken);
         if (EwsSchema.Available)
         {
