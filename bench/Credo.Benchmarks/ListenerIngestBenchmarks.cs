@@ -92,12 +92,12 @@ public class ListenerIngestBenchmarks
     {
         ResetPeak();
         using var scope = _services.CreateScope();
-        var (listener, _) = scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
+        var change = scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Ingest " + Guid.NewGuid().ToString("N")[..8], EwsUrl = _sandbox.EwsEndpoint.ToString(), Mailbox = "ingest@sandbox.test",
+            Name = "Ingest " + Guid.NewGuid().ToString("N")[..8], Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, Mailbox = "ingest@sandbox.test",
             CredentialId = _credentialId, UnreadOnly = false, AfterProcessing = AfterProcessing.None,
         }, "bench", CancellationToken.None).GetAwaiter().GetResult();
-        _listenerId = listener!.Id;
+        _listenerId = change.Listener!.Id;
     }
 
     [GlobalCleanup]
@@ -138,6 +138,7 @@ public class ListenerIngestBenchmarks
     public async Task<int> RecordIntoSqlite()
     {
         await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ListenerLease>().TryAcquireAsync(_listenerId, CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ListenerPoller>().PollAsync(_listenerId, CancellationToken.None);
         var recorded = scope.ServiceProvider.GetRequiredService<CredoDbContext>().ReceivedMessages.Count(m => m.ListenerId == _listenerId);
         return recorded == Mails ? recorded : throw new InvalidOperationException($"Recorded {recorded} of {Mails}.");

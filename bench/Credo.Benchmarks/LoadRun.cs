@@ -149,14 +149,14 @@ internal static partial class LoadRun
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
             TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
         }, "load", CancellationToken.None);
-        var (listener, errors) = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
+        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Ingest", EwsUrl = new Uri(sandbox, "/EWS/Exchange.asmx").ToString(), Mailbox = mailbox, CredentialId = created.Credential!.Id,
+            Name = "Ingest", Ews = new() { Url = new Uri(sandbox, "/EWS/Exchange.asmx").ToString() }, Mailbox = mailbox, CredentialId = created.Credential!.Id,
             PollIntervalSeconds = ListenerRules.MinPollIntervalSeconds, UnreadOnly = false, AfterProcessing = AfterProcessing.None,
         }, "load", CancellationToken.None);
-        if (listener is null)
+        if (change.Listener is not { } listener)
         {
-            throw new InvalidOperationException("The listener was refused: " + string.Join("; ", errors.Values));
+            throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
         }
 
         var (_, key) = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync("load", UserRole.Viewer, "load", CancellationToken.None);

@@ -1,6 +1,10 @@
 using Credo.Core.ApiKeys;
 using Credo.Core.Audit;
 using Credo.Core.Credentials;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +56,10 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
         services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();
         services.AddCredoEws();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, EwsMailSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, ImapMailSource>());
+        services.TryAddSingleton<MailSources>();
         return services;
     }
 }

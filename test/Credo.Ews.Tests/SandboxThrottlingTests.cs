@@ -47,9 +47,9 @@ public sealed class SandboxThrottlingTests(EwsSandboxFixture sandbox) : IClassFi
         var sync = await sandbox.Client.SyncFolderItemsAsync(mailbox, EwsFolderId.Inbox, null, 10, Ct);
         var ids = sync.Value!.Changes.Select(c => c.ItemId).ToList();
         await sandbox.Client.GetItemsAsync(mailbox, ids, includeMime: true, Ct);
-        await sandbox.Client.SetReadAsync(mailbox, ids[0], true, Ct);
-        await sandbox.Client.MoveItemAsync(mailbox, ids[1], EwsFolderId.DeletedItems, Ct);
-        await sandbox.Client.DeleteItemAsync(mailbox, ids[2], Ct);
+        await sandbox.Client.SetReadAsync(mailbox, [ids[0]], true, Ct);
+        await sandbox.Client.MoveItemsAsync(mailbox, [ids[1]], EwsFolderId.DeletedItems, Ct);
+        await sandbox.Client.DeleteItemsAsync(mailbox, [ids[2]], Ct);
         await sandbox.Client.FindFoldersAsync(mailbox, EwsFolderId.Inbox, Ct);
         await sandbox.Client.FindItemsAsync(mailbox, EwsFolderId.Inbox, unreadOnly: false, offset: 0, maxEntries: 10, Ct);
         sut.InjectFault(new SandboxFault(SandboxFaultKind.ServerBusy));

@@ -1,8 +1,8 @@
+using Credo.Core.Audit;
 using Credo.Core.Credentials;
-using Credo.Ews;
+using Credo.Core.Listeners.Sources;
 using Credo.OAuth;
-using Credo.OAuth.Outbound;
-using Microsoft.Extensions.Options;
+using Credo.Core.Persistence;
 
 namespace Credo.Core.Listeners;
 
@@ -14,19 +14,41 @@ namespace Credo.Core.Listeners;
 public sealed record ConnectionStep(string Name, bool Succeeded, string Detail, string? Hint = null);
 
 /// <summary>
-/// "Test connection": with a listener's values as typed, gets a token with its credential, then opens the mailbox
-/// folder over EWS, and reports each step as Validate does. Nothing is recorded or changed.
+/// "Test connection": with a listener's values as saved (a typed, unsaved address never receives a token), gets a
+/// token with its credential, then opens the mailbox folder through the listener's mail source, and reports each step
+/// as Validate does. Nothing in the mailbox is changed; the test is written to the audit log.
 /// </summary>
-public sealed class ConnectionTest(CredentialService credentials, ITokenClient tokens, IEwsClient ews, IOptionsMonitor<OutboundOptions> outbound)
+public sealed class ConnectionTest(ListenerService listeners, CredentialService credentials, ITokenClient tokens, MailSources sources, AuditLog audit, CredoDbContext db)
 {
-    /// <summary>Runs the steps until one fails.</summary>
-    public async Task<IReadOnlyList<ConnectionStep>> RunAsync(ListenerInput input, CancellationToken cancellationToken)
+    /// <summary>Runs the steps until one fails; null when there is no such listener.</summary>
+    public async Task<IReadOnlyList<ConnectionStep>?> RunAsync(Guid listenerId, string actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var steps = new List<ConnectionStep>();
-        if (input.CredentialId is not { } credentialId || await credentials.GetAsync(credentialId, cancellationToken) is not { } credential)
+        if (await listeners.FindAsync(listenerId.ToString(), cancellationToken) is not { } listener)
         {
-            steps.Add(new ConnectionStep("Credential", false, "No credential is chosen.", "Choose an OAuth2 Client Credentials credential."));
+            return null;
+        }
+
+        var steps = await StepsAsync(listener, cancellationToken);
+        var last = steps[^1];
+        audit.Record(actor, "test", "listener", listener.Id.ToString(), listener.Name,
+            last.Succeeded ? "connection test succeeded" : $"connection test failed at {last.Name}: {Truncate(last.Detail, 1000)}");
+        await db.SaveChangesAsync(cancellationToken);
+        return steps;
+    }
+
+    private async Task<List<ConnectionStep>> StepsAsync(EmailListener listener, CancellationToken cancellationToken)
+    {
+        var steps = new List<ConnectionStep>();
+        var source = sources.For(listener.Protocol);
+        if (!source.Succeeded)
+        {
+            steps.Add(new ConnectionStep("Protocol", false, source.Error.Message, source.Error.Hint));
+            return steps;
+        }
+
+        if (await credentials.GetAsync(listener.CredentialId, cancellationToken) is not { } credential)
+        {
+            steps.Add(new ConnectionStep("Credential", false, "The listener's credential no longer exists.", "Choose a credential in the listener's settings."));
             return steps;
         }
 
@@ -42,19 +64,14 @@ public sealed class ConnectionTest(CredentialService credentials, ITokenClient t
             $"\"{credential.Name}\" obtained a Bearer token valid for {token.Token.Lifetime:g}" +
             (claims is null ? "." : $"; audience {string.Join(", ", claims.Audiences)}; roles {(claims.Roles.Count == 0 ? "none" : string.Join(", ", claims.Roles))}.")));
 
-        if (!OutboundAddress.TryParse(input.EwsUrl, outbound.CurrentValue.AllowHttp, "EWS URL", out var ewsUrl, out var urlError))
-        {
-            steps.Add(new ConnectionStep("Mailbox and folder", false, urlError));
-            return steps;
-        }
-
-        var mailbox = new EwsMailbox(ewsUrl, input.Mailbox?.Trim() ?? "", new FixedTokenSource(token.Token));
-        var folder = await ews.ResolveFolderAsync(mailbox, input.Folder ?? "Inbox", cancellationToken);
+        var folder = await source.Value.TestAsync(new MailboxContext(listener, new FixedTokenSource(token.Token)), cancellationToken);
         steps.Add(folder.Succeeded
-            ? new ConnectionStep("Mailbox and folder", true, $"{mailbox.SmtpAddress} › {input.Folder}: {folder.Value.TotalCount} item(s), {folder.Value.UnreadCount} unread.")
-            : new ConnectionStep("Mailbox and folder", false, folder.Error.ToString(), folder.Error.Hint));
+            ? new ConnectionStep("Mailbox and folder", true, folder.Value)
+            : new ConnectionStep("Mailbox and folder", false, folder.Error.Message, folder.Error.Hint));
         return steps;
     }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 
     private sealed class FixedTokenSource(AccessToken token) : IAccessTokenSource
     {

@@ -1,7 +1,11 @@
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
+
 namespace Credo.Core.Listeners;
 
 /// <summary>
-/// An Email Listener: reads a mailbox over EWS as the application with a credential's token, and turns each new mail
+/// An Email Listener: reads a mailbox over EWS, Microsoft Graph or IMAP as the application with a credential's token, and turns each new mail
 /// into a received-message record and, with a webhook, a signed delivery. The settings are changed by administrators
 /// (with <see cref="Version"/> as the concurrency token); the run state is written by the engine alone.
 /// </summary>
@@ -19,13 +23,19 @@ public sealed class EmailListener
     /// <summary>Whether the engine polls it.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The protocol; <c>EWS</c>.</summary>
-    public string Protocol { get; set; } = "EWS";
+    /// <summary>How the mailbox is read.</summary>
+    public MailProtocol Protocol { get; set; } = MailProtocol.EWS;
 
-    /// <summary>The EWS endpoint.</summary>
-    public string EwsUrl { get; set; } = "";
+    /// <summary>The settings of <see cref="MailProtocol.EWS"/>.</summary>
+    public EwsSettings Ews { get; set; } = new();
 
-    /// <summary>SMTP address of the mailbox.</summary>
+    /// <summary>The settings of <see cref="MailProtocol.Graph"/>.</summary>
+    public GraphSettings Graph { get; set; } = new();
+
+    /// <summary>The settings of <see cref="MailProtocol.IMAP"/>.</summary>
+    public ImapSettings Imap { get; set; } = new();
+
+    /// <summary>SMTP address (or, for Graph, user principal name) of the mailbox.</summary>
     public string Mailbox { get; set; } = "";
 
     /// <summary>Folder: <c>Inbox</c>, a well-known folder name, or a path such as <c>Inbox/Invoices</c>.</summary>
@@ -70,7 +80,7 @@ public sealed class EmailListener
     /// <summary>When it was added.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The EWS sync state after the last batch that was durably recorded.</summary>
+    /// <summary>The mail source's sync state after the last page that was durably recorded and processed.</summary>
     public string? SyncState { get; set; }
 
     /// <summary>When the engine polls next.</summary>

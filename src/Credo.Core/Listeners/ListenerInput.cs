@@ -1,6 +1,13 @@
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
+
 namespace Credo.Core.Listeners;
 
-/// <summary>Values typed for a listener. On update, an empty <see cref="WebhookSecret"/> keeps the stored one.</summary>
+/// <summary>
+/// Values typed for a listener. On update, an empty <see cref="WebhookSecret"/> keeps the stored one, and
+/// <see cref="Version"/> is the version that was read (a listener changed since is not overwritten).
+/// </summary>
 public sealed class ListenerInput
 {
     /// <summary>Name.</summary>
@@ -9,8 +16,17 @@ public sealed class ListenerInput
     /// <summary>Enabled.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>EWS URL.</summary>
-    public string? EwsUrl { get; set; } = ListenerRules.DefaultEwsUrl;
+    /// <summary>Protocol; default EWS.</summary>
+    public MailProtocol Protocol { get; set; } = MailProtocol.EWS;
+
+    /// <summary>EWS settings, used when <see cref="Protocol"/> is EWS.</summary>
+    public EwsSettings Ews { get; set; } = new();
+
+    /// <summary>Microsoft Graph settings, used when <see cref="Protocol"/> is Graph.</summary>
+    public GraphSettings Graph { get; set; } = new();
+
+    /// <summary>IMAP settings, used when <see cref="Protocol"/> is IMAP.</summary>
+    public ImapSettings Imap { get; set; } = new();
 
     /// <summary>Mailbox.</summary>
     public string? Mailbox { get; set; }
@@ -51,17 +67,21 @@ public sealed class ListenerInput
     /// <summary>Webhook signing secret (write-only).</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>On update: the version of the listener these values were based on.</summary>
+    public long? Version { get; set; }
+
     /// <summary>The stored values of <paramref name="listener"/>, with an empty webhook secret (meaning: keep it).</summary>
     public static ListenerInput From(EmailListener listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
         return new ListenerInput
         {
-            Name = listener.Name, Enabled = listener.Enabled, EwsUrl = listener.EwsUrl, Mailbox = listener.Mailbox, Folder = listener.Folder,
+            Name = listener.Name, Enabled = listener.Enabled, Protocol = listener.Protocol,
+            Ews = listener.Ews.Copy(), Graph = listener.Graph.Copy(), Imap = listener.Imap.Copy(), Mailbox = listener.Mailbox, Folder = listener.Folder,
             CredentialId = listener.CredentialId, PollIntervalSeconds = listener.PollIntervalSeconds, UnreadOnly = listener.UnreadOnly,
             FromContains = listener.FromContains, SubjectContains = listener.SubjectContains, OnlyWithAttachments = listener.OnlyWithAttachments,
             AfterProcessing = listener.AfterProcessing, MoveToFolder = listener.MoveToFolder, IncludeAttachments = listener.IncludeAttachments,
-            WebhookUrl = listener.WebhookUrl,
+            WebhookUrl = listener.WebhookUrl, Version = listener.Version,
         };
     }
 

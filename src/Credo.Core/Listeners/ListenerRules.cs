@@ -3,12 +3,9 @@ using Credo.OAuth.Outbound;
 
 namespace Credo.Core.Listeners;
 
-/// <summary>The rules of PRODUCT §4 for a listener, with messages that say how to fix each value.</summary>
+/// <summary>The rules for a listener's values (README, "Email Listeners"), with messages that say how to fix each value.</summary>
 public static class ListenerRules
 {
-    /// <summary>Exchange Online's EWS endpoint.</summary>
-    public const string DefaultEwsUrl = "https://outlook.office365.com/EWS/Exchange.asmx";
-
     /// <summary>Shortest poll interval.</summary>
     public const int MinPollIntervalSeconds = 5;
 
@@ -25,15 +22,27 @@ public static class ListenerRules
             errors[nameof(input.Name)] = name.Replace("credential", "listener", StringComparison.Ordinal);
         }
 
-        if (!OutboundAddress.TryParse(input.EwsUrl, allowHttp, "EWS URL", out _, out var ews))
+        switch (input.Protocol)
         {
-            errors[nameof(input.EwsUrl)] = ews;
+            case MailProtocol.EWS:
+                input.Ews.Check(allowHttp, errors);
+                break;
+            case MailProtocol.Graph:
+                input.Graph.Check(allowHttp, errors);
+                break;
+            case MailProtocol.IMAP:
+                input.Imap.Check(allowHttp, errors);
+                break;
+            default:
+                errors[nameof(input.Protocol)] = "Choose the protocol: EWS, Graph or IMAP.";
+                break;
         }
 
         var mailbox = input.Mailbox?.Trim();
-        if (string.IsNullOrEmpty(mailbox) || mailbox.Count(c => c == '@') != 1 || mailbox.StartsWith('@') || mailbox.EndsWith('@') || mailbox.Any(char.IsWhiteSpace))
+        if (string.IsNullOrEmpty(mailbox) || mailbox.Length > 320 || mailbox.Count(c => c == '@') != 1 || mailbox.StartsWith('@') || mailbox.EndsWith('@') ||
+            mailbox.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            errors[nameof(input.Mailbox)] = "Enter the SMTP address of the mailbox to read, for example invoices@contoso.com.";
+            errors[nameof(input.Mailbox)] = "Enter the SMTP address of the mailbox to read (at most 320 characters), for example invoices@contoso.com.";
         }
 
         if (string.IsNullOrWhiteSpace(input.Folder))
@@ -43,7 +52,7 @@ public static class ListenerRules
 
         if (input.CredentialId is null)
         {
-            errors[nameof(input.CredentialId)] = "Choose the OAuth2 Client Credentials credential the listener uses (for Exchange Online with the scope https://outlook.office365.com/.default).";
+            errors[nameof(input.CredentialId)] = $"Choose the OAuth2 Client Credentials credential the listener uses (for Exchange Online with the scope {ExchangeOnlineScope(input.Protocol)}).";
         }
 
         if (input.PollIntervalSeconds < MinPollIntervalSeconds)
@@ -70,4 +79,8 @@ public static class ListenerRules
 
         return errors;
     }
+
+    /// <summary>The scope a credential needs to read Exchange Online over <paramref name="protocol"/>.</summary>
+    public static string ExchangeOnlineScope(MailProtocol protocol) =>
+        protocol == MailProtocol.Graph ? "https://graph.microsoft.com/.default" : "https://outlook.office365.com/.default";
 }

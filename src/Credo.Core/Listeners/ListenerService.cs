@@ -39,50 +39,74 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         .ToLookup(l => l.CredentialId, l => l.Name);
 
     /// <summary>Adds a listener.</summary>
-    public async Task<(EmailListener? Listener, IReadOnlyDictionary<string, string> Errors)> CreateAsync(ListenerInput input, string actor, CancellationToken cancellationToken)
+    public async Task<ListenerChange> CreateAsync(ListenerInput input, string actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var errors = await CheckAsync(input, null, cancellationToken);
         if (errors.Count > 0)
         {
-            return (null, errors);
+            return ListenerChange.Invalid(errors);
         }
 
         var now = time.GetUtcNow();
         var listener = new EmailListener { Id = Guid.NewGuid(), Version = 1, CreatedAt = now, NextPollAt = now };
         Apply(listener, input);
         db.EmailListeners.Add(listener);
-        audit.Record(actor, "create", EntityType, listener.Id.ToString(), listener.Name);
+        audit.Record(actor, "create", EntityType, listener.Id.ToString(), listener.Name, $"protocol {listener.Protocol}, mailbox {listener.Mailbox}");
         await db.SaveChangesAsync(cancellationToken);
-        return (listener, errors);
+        return ListenerChange.Done(listener);
     }
 
-    /// <summary>Changes a listener's settings; its run state (sync state, counters) is kept unless the mailbox or folder changed.</summary>
-    public async Task<(EmailListener? Listener, IReadOnlyDictionary<string, string> Errors)> UpdateAsync(Guid id, ListenerInput input, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes a listener read at <paramref name="expectedVersion"/> (someone else's change in between is a conflict and
+    /// nothing is saved). Its run state (sync state, counters) is kept unless the protocol, its settings, the mailbox or
+    /// the folder changed.
+    /// </summary>
+    public async Task<ListenerChange> UpdateAsync(Guid id, long expectedVersion, ListenerInput input, string actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var listener = await db.EmailListeners.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (listener is null)
         {
-            return (null, new Dictionary<string, string> { [""] = $"There is no listener {id}." });
+            return ListenerChange.NotFound(id);
+        }
+
+        if (listener.Version != expectedVersion)
+        {
+            return ListenerChange.Conflict(listener);
         }
 
         var errors = await CheckAsync(input, listener, cancellationToken);
         if (errors.Count > 0)
         {
-            return (null, errors);
+            return ListenerChange.Invalid(errors);
         }
 
-        var source = (listener.EwsUrl, listener.Mailbox, listener.Folder);
+        var before = SourceOf(listener);
+        var changed = ChangedFields(listener, input);
         Apply(listener, input);
-        if (source != (listener.EwsUrl, listener.Mailbox, listener.Folder))
+        if (before != SourceOf(listener))
         {
             listener.SyncState = null;
         }
 
-        listener.Version++;
+        db.Entry(listener).Property(l => l.Version).OriginalValue = expectedVersion;
+        listener.Version = expectedVersion + 1;
         listener.NextPollAt = time.GetUtcNow();
-        audit.Record(actor, "update", EntityType, id.ToString(), listener.Name);
-        await db.SaveChangesAsync(cancellationToken);
-        return (listener, errors);
+        audit.Record(actor, "update", EntityType, id.ToString(), listener.Name, changed.Count == 0 ? "no field changed" : "fields: " + string.Join(", ", changed));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken) is { } current
+                ? ListenerChange.Conflict(current)
+                : ListenerChange.NotFound(id);
+        }
+
+        return ListenerChange.Done(listener);
     }
 
     /// <summary>Deletes a listener and what it recorded.</summary>
@@ -169,12 +193,66 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         return errors;
     }
 
-    private void Apply(EmailListener listener, ListenerInput input)
+    // Where the mail comes from: a change here means the saved sync state belongs to another folder.
+    private static string SourceOf(EmailListener listener) => listener.Protocol switch
+    {
+        MailProtocol.EWS => $"EWS|{listener.Ews.Url}",
+        MailProtocol.Graph => $"Graph|{listener.Graph.Url}",
+        _ => $"IMAP|{listener.Imap.Host}|{listener.Imap.Port}|{listener.Imap.UserName}",
+    } + $"|{listener.Mailbox}|{listener.Folder}";
+
+    // Labels of the fields an update changes, for the audit log; the webhook secret only as "changed".
+    private static List<string> ChangedFields(EmailListener listener, ListenerInput input)
+    {
+        var after = new EmailListener();
+        Apply(after, input, protector: null);
+        var changed = new List<string>();
+        void Compare(string label, object? before, object? now)
+        {
+            if (!Equals(before, now))
+            {
+                changed.Add(label);
+            }
+        }
+
+        Compare("Name", listener.Name, after.Name);
+        Compare("Enabled", listener.Enabled, after.Enabled);
+        Compare("Protocol", listener.Protocol, after.Protocol);
+        Compare("EWS URL", listener.Ews.Url, after.Ews.Url);
+        Compare("Graph URL", listener.Graph.Url, after.Graph.Url);
+        Compare("IMAP settings", (listener.Imap.Host, listener.Imap.Port, listener.Imap.Security, listener.Imap.UserName, listener.Imap.Sasl),
+            (after.Imap.Host, after.Imap.Port, after.Imap.Security, after.Imap.UserName, after.Imap.Sasl));
+        Compare("Mailbox", listener.Mailbox, after.Mailbox);
+        Compare("Folder", listener.Folder, after.Folder);
+        Compare("Credential", listener.CredentialId, after.CredentialId);
+        Compare("Poll interval", listener.PollIntervalSeconds, after.PollIntervalSeconds);
+        Compare("Filters", (listener.UnreadOnly, listener.FromContains, listener.SubjectContains, listener.OnlyWithAttachments),
+            (after.UnreadOnly, after.FromContains, after.SubjectContains, after.OnlyWithAttachments));
+        Compare("After processing", (listener.AfterProcessing, listener.MoveToFolder), (after.AfterProcessing, after.MoveToFolder));
+        Compare("Attachments", listener.IncludeAttachments, after.IncludeAttachments);
+        Compare("Webhook URL", listener.WebhookUrl, after.WebhookUrl);
+        if (!string.IsNullOrEmpty(input.WebhookSecret))
+        {
+            changed.Add("Webhook signing secret");
+        }
+
+        return changed;
+    }
+
+    private void Apply(EmailListener listener, ListenerInput input) => Apply(listener, input, protector);
+
+    private static void Apply(EmailListener listener, ListenerInput input, SecretProtector? protector)
     {
         listener.Name = input.Name!.Trim();
         listener.NormalizedName = listener.Name.ToUpperInvariant();
         listener.Enabled = input.Enabled;
-        listener.EwsUrl = input.EwsUrl!.Trim();
+        listener.Protocol = input.Protocol;
+        listener.Ews = input.Ews.Copy();
+        listener.Ews.Normalize();
+        listener.Graph = input.Graph.Copy();
+        listener.Graph.Normalize();
+        listener.Imap = input.Imap.Copy();
+        listener.Imap.Normalize();
         listener.Mailbox = input.Mailbox!.Trim();
         listener.Folder = input.Folder!.Trim();
         listener.CredentialId = input.CredentialId!.Value;
@@ -191,7 +269,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         {
             listener.ProtectedWebhookSecret = null;
         }
-        else if (!string.IsNullOrEmpty(input.WebhookSecret))
+        else if (!string.IsNullOrEmpty(input.WebhookSecret) && protector is not null)
         {
             listener.ProtectedWebhookSecret = protector.ProtectWebhookSecret(input.WebhookSecret);
         }

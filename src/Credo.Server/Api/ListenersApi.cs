@@ -14,23 +14,41 @@ internal static class ListenersApi
         var api = app.MapGroup("/api/v1").RequireAuthorization(read).ProducesProblem(StatusCodes.Status401Unauthorized);
         var listeners = api.MapGroup("/listeners").WithTags("Listeners");
 
-        listeners.MapGet("/", async (ListenerService service, CancellationToken ct) => TypedResults.Ok((await service.ListAsync(ct)).Select(ListenerDto.From)))
-            .WithSummary("All Email Listeners with their status (never the webhook secret).");
-        listeners.MapGet("/{id:guid}", async (Guid id, ListenerService service, CancellationToken ct) =>
-                await service.FindAsync(id.ToString(), ct) is { } l ? Results.Ok(ListenerDto.From(l)) : (IResult)NotFound(id))
-            .WithSummary("One listener.");
-        listeners.MapPost("/", async (ListenerInput input, ListenerService service, HttpContext http, CancellationToken ct) =>
+        listeners.MapGet("/", async (ListenerService service, TimeProvider time, CancellationToken ct) =>
+                TypedResults.Ok((await service.ListAsync(ct)).Select(l => ListenerDto.From(l, time.GetUtcNow())).ToArray()))
+            .WithSummary("All Email Listeners with their status: OK, Error, Stalled, Disabled or NotPolledYet (never the webhook secret).");
+        listeners.MapGet("/{id:guid}", async (Guid id, ListenerService service, TimeProvider time, CancellationToken ct) =>
+                await service.FindAsync(id.ToString(), ct) is { } l ? Results.Ok(ListenerDto.From(l, time.GetUtcNow())) : (IResult)NotFound(id))
+            .Produces<ListenerDto>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One listener.");
+        listeners.MapPost("/", async (ListenerInput input, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
-                var (listener, errors) = await service.CreateAsync(input, http.User.Actor(), ct);
-                return listener is null ? (IResult)Invalid(errors) : Results.Created($"/api/v1/listeners/{listener.Id}", ListenerDto.From(listener));
+                var change = await service.CreateAsync(input, http.User.Actor(), ct);
+                return change.Status == ListenerChangeStatus.Done
+                    ? Results.Created($"/api/v1/listeners/{change.Listener!.Id}", ListenerDto.From(change.Listener, time.GetUtcNow()))
+                    : Failure(change);
             })
-            .RequireAuthorization(write).WithSummary("Add a listener; webhookSecret is write-only.");
-        listeners.MapPut("/{id:guid}", async (Guid id, ListenerInput input, ListenerService service, HttpContext http, CancellationToken ct) =>
+            .Produces<ListenerDto>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .RequireAuthorization(write).WithSummary("Add a listener; protocol is EWS (default), Graph or IMAP with its settings in ews, graph or imap; webhookSecret is write-only.");
+        listeners.MapPut("/{id:guid}", async (Guid id, ListenerInput input, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
-                var (listener, errors) = await service.UpdateAsync(id, input, http.User.Actor(), ct);
-                return listener is null ? (errors.ContainsKey("") ? (IResult)NotFound(id) : Invalid(errors)) : Results.Ok(ListenerDto.From(listener));
+                if (input.Version is not { } version)
+                {
+                    return TypedResults.ValidationProblem(
+                        new Dictionary<string, string[]> { ["version"] = ["Send the version the change is based on (from GET), so that a concurrent change is not overwritten."] },
+                        title: "The request is not valid.");
+                }
+
+                var change = await service.UpdateAsync(id, version, input, http.User.Actor(), ct);
+                return change.Status == ListenerChangeStatus.Done ? Results.Ok(ListenerDto.From(change.Listener!, time.GetUtcNow())) : Failure(change);
             })
-            .RequireAuthorization(write).WithSummary("Change a listener; an omitted webhookSecret keeps the stored one.");
+            .Produces<ListenerDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(write).WithSummary("Change a listener read at version; an omitted webhookSecret keeps the stored one.");
+        listeners.MapPost("/{id:guid}/test", async (Guid id, ConnectionTest test, HttpContext http, CancellationToken ct) =>
+                await test.RunAsync(id, http.User.Actor(), ct) is { } steps
+                    ? Results.Ok(new ConnectionTestDto(steps.All(s => s.Succeeded), steps))
+                    : (IResult)NotFound(id))
+            .Produces<ConnectionTestDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(write).WithSummary("Test connection with the saved settings: token, then mailbox and folder; audited.");
         listeners.MapDelete("/{id:guid}", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.DeleteAsync(id, http.User.Actor(), ct) ? Results.NoContent() : (IResult)NotFound(id))
             .RequireAuthorization(write).WithSummary("Delete a listener and what it recorded.");
@@ -38,13 +56,10 @@ internal static class ListenersApi
                 await service.PollNowAsync(id, ct) ? Results.Accepted() : (IResult)NotFound(id))
             .RequireAuthorization(write).WithSummary("Poll now.");
         listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, ListenerService service, CancellationToken ct) =>
-                TypedResults.Ok((await service.MessagesAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(m => new
-                {
-                    m.Id, listenerId = m.ListenerId, m.ItemId, m.InternetMessageId, m.Subject, m.From, m.To, m.Cc, receivedAt = m.ReceivedAt, recordedAt = m.RecordedAt, m.Size, m.BodyPreview,
-                })))
+                TypedResults.Ok((await service.MessagesAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
             .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it).");
         listeners.MapGet("/{id:guid}/deliveries", async (Guid id, ListenerService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.DeliveriesAsync(id, 200, ct)))
+                TypedResults.Ok((await service.DeliveriesAsync(id, 200, ct)).Select(DeliveryDto.From).ToArray()))
             .WithSummary("Webhook deliveries, newest first.");
         api.MapGet("/messages/{id:guid}/eml", async (Guid id, ListenerService service, CancellationToken ct) =>
                 await service.MessageAsync(id, ct) is { } m ? Results.File(m.Mime, "message/rfc822", $"{id}.eml") : Results.NotFound())
@@ -54,19 +69,20 @@ internal static class ListenersApi
             .RequireAuthorization(write).WithTags("Deliveries").WithSummary("Send a delivery again.");
     }
 
+    private static IResult Failure(ListenerChange change) => change.Status switch
+    {
+        ListenerChangeStatus.Invalid => Invalid(change.Errors),
+        ListenerChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: change.Message),
+        ListenerChangeStatus.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else", detail: change.Message),
+        _ => throw new InvalidOperationException($"Unexpected status {change.Status}."),
+    };
+
+    // Field paths as the JSON names them: Ews.Url → ews.url.
     private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Invalid(IReadOnlyDictionary<string, string> errors) =>
-        TypedResults.ValidationProblem(errors.ToDictionary(e => char.ToLowerInvariant(e.Key[0]) + e.Key[1..], e => new[] { e.Value }), title: "The listener is not valid.");
+        TypedResults.ValidationProblem(
+            errors.ToDictionary(e => string.Join('.', e.Key.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..])), e => new[] { e.Value }),
+            title: "The listener is not valid.");
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no listener {id}.");
-
-    private sealed record ListenerDto(
-        Guid Id, string Name, bool Enabled, string Protocol, string EwsUrl, string Mailbox, string Folder, Guid CredentialId, int PollIntervalSeconds,
-        bool UnreadOnly, string? FromContains, string? SubjectContains, bool OnlyWithAttachments, AfterProcessing AfterProcessing, string? MoveToFolder,
-        bool IncludeAttachments, string? WebhookUrl, long MessagesReceived, DateTimeOffset? LastPollAt, DateTimeOffset? LastSuccessAt, string? LastError, string? LastErrorHint)
-    {
-        public static ListenerDto From(EmailListener l) => new(
-            l.Id, l.Name, l.Enabled, l.Protocol, l.EwsUrl, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly, l.FromContains, l.SubjectContains,
-            l.OnlyWithAttachments, l.AfterProcessing, l.MoveToFolder, l.IncludeAttachments, l.WebhookUrl, l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastError, l.LastErrorHint);
-    }
 }

@@ -4,13 +4,12 @@ using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
-using Credo.Core.Persistence;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
 
 namespace Credo.Server.Cli;
 
-/// <summary><c>credo listeners list|show|add|update|delete|poll</c> and <c>credo messages list</c>.</summary>
+/// <summary><c>credo listeners list|show|add|update|delete|poll|test</c> and <c>credo messages list</c>.</summary>
 internal static class ListenersCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -21,13 +20,14 @@ internal static class ListenersCommand
 
     public static Command Create()
     {
-        var command = new Command("listeners", "Email Listeners: list, show, add, update, delete, poll.");
+        var command = new Command("listeners", "Email Listeners: list, show, add, update, delete, poll, test.");
         command.Add(List());
         command.Add(Show());
         command.Add(Change(create: true));
         command.Add(Change(create: false));
         command.Add(Delete());
         command.Add(Poll());
+        command.Add(Test());
         return command;
     }
 
@@ -87,16 +87,17 @@ internal static class ListenersCommand
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "listeners list", async services =>
         {
             var all = await services.GetRequiredService<ListenerService>().ListAsync(ct);
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(Describe), Json));
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(l => Describe(l, now)), Json));
                 return ExitCodes.Success;
             }
 
-            var text = new StringBuilder($"{"NAME",-28} {"MAILBOX",-32} {"FOLDER",-16} {"MAILS",6}  STATUS\n");
+            var text = new StringBuilder($"{"NAME",-28} {"PROTOCOL",-8} {"MAILBOX",-32} {"FOLDER",-16} {"MAILS",6}  STATUS\n");
             foreach (var l in all)
             {
-                text.AppendLine($"{l.Name,-28} {l.Mailbox,-32} {l.Folder,-16} {l.MessagesReceived,6}  {Status(l)}");
+                text.AppendLine($"{l.Name,-28} {l.Protocol,-8} {l.Mailbox,-32} {l.Folder,-16} {l.MessagesReceived,6}  {Status(l, now)}");
             }
 
             await Console.Out.WriteAsync(all.Count == 0 ? "No listeners.\n" : text.ToString());
@@ -117,7 +118,7 @@ internal static class ListenersCommand
                 return ExitCodes.BadInput;
             }
 
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(Describe(l), Json));
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(Describe(l, services.GetRequiredService<TimeProvider>().GetUtcNow()), Json));
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -129,7 +130,14 @@ internal static class ListenersCommand
         var newName = new Option<string?>("--name") { Description = "Name.", Required = create };
         var credential = new Option<string?>("--credential") { Description = "Name of the OAuth2 Client Credentials credential.", Required = create };
         var mailbox = new Option<string?>("--mailbox") { Description = "SMTP address of the mailbox.", Required = create };
-        var ewsUrl = new Option<string?>("--ews-url") { Description = $"EWS URL (default {ListenerRules.DefaultEwsUrl})." };
+        var protocol = new Option<string?>("--protocol") { Description = "ews (default), graph or imap." };
+        var ewsUrl = new Option<string?>("--ews-url") { Description = $"EWS URL (default {EwsSettings.DefaultUrl})." };
+        var graphUrl = new Option<string?>("--graph-url") { Description = $"Microsoft Graph URL (default {GraphSettings.DefaultUrl})." };
+        var imapHost = new Option<string?>("--imap-host") { Description = "IMAP server host name." };
+        var imapPort = new Option<int?>("--imap-port") { Description = "IMAP port (default 993)." };
+        var imapSecurity = new Option<string?>("--imap-security") { Description = "tls (default), starttls or none (loopback hosts only)." };
+        var imapUser = new Option<string?>("--imap-user") { Description = "IMAP user name (default: the mailbox)." };
+        var sasl = new Option<string?>("--sasl") { Description = "xoauth2 (default) or oauthbearer." };
         var folder = new Option<string?>("--folder") { Description = "Folder: Inbox (default) or a path such as Inbox/Invoices." };
         var interval = new Option<string?>("--poll-interval") { Description = "Poll interval, such as 30s or 5m (default 30s, at least 5s)." };
         var unreadOnly = new Option<bool?>("--unread-only") { Description = "Only unread mail (default true)." };
@@ -140,7 +148,7 @@ internal static class ListenersCommand
         var webhookSecretStdin = new Option<bool>("--webhook-secret-stdin") { Description = "Read the webhook signing secret from standard input." };
         var command = new Command(create ? "add" : "update", create ? "Add an Email Listener." : "Change a listener; only the flags given change.")
         {
-            newName, credential, mailbox, ewsUrl, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin,
+            newName, credential, mailbox, protocol, ewsUrl, graphUrl, imapHost, imapPort, imapSecurity, imapUser, sasl, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin,
         };
         if (!create)
         {
@@ -161,7 +169,14 @@ internal static class ListenersCommand
             var input = current is null ? new ListenerInput() : ListenerInput.From(current);
             input.Name = parse.GetValue(newName) ?? input.Name;
             input.Mailbox = parse.GetValue(mailbox) ?? input.Mailbox;
-            input.EwsUrl = parse.GetValue(ewsUrl) ?? input.EwsUrl;
+            input.Ews.Url = parse.GetValue(ewsUrl) ?? input.Ews.Url;
+            input.Graph.Url = parse.GetValue(graphUrl) ?? input.Graph.Url;
+            input.Imap.Host = parse.GetValue(imapHost) ?? input.Imap.Host;
+            input.Imap.Port = parse.GetValue(imapPort) ?? input.Imap.Port;
+            input.Imap.UserName = parse.GetValue(imapUser) ?? input.Imap.UserName;
+            input.Protocol = Choose(parse.GetValue(protocol), "--protocol", input.Protocol, errors);
+            input.Imap.Security = Choose(parse.GetValue(imapSecurity), "--imap-security", input.Imap.Security, errors);
+            input.Imap.Sasl = Choose(parse.GetValue(sasl), "--sasl", input.Imap.Sasl, errors);
             input.Folder = parse.GetValue(folder) ?? input.Folder;
             input.UnreadOnly = parse.GetValue(unreadOnly) ?? input.UnreadOnly;
             input.Enabled = parse.GetValue(enabled) ?? input.Enabled;
@@ -210,15 +225,16 @@ internal static class ListenersCommand
                 return await CommandOutput.BadInputAsync(verb, errors);
             }
 
-            var (listener, problems) = create
+            var change = create
                 ? await listeners.CreateAsync(input, DataCommand.Actor, ct)
-                : await listeners.UpdateAsync(current!.Id, input, DataCommand.Actor, ct);
-            if (listener is null)
+                : await listeners.UpdateAsync(current!.Id, current.Version, input, DataCommand.Actor, ct);
+            if (change.Status != ListenerChangeStatus.Done)
             {
-                return await CommandOutput.BadInputAsync(verb, problems.Select(p => $"{p.Key}: {p.Value}"));
+                return await CommandOutput.BadInputAsync(verb, change.Message is { } message ? [message] : change.Errors.Select(p => $"{Flag(p.Key)}: {p.Value}"));
             }
 
-            await Console.Out.WriteLineAsync($"{(create ? "Added" : "Updated")} listener \"{listener.Name}\" ({listener.Id}).");
+            var listener = change.Listener!;
+            await Console.Out.WriteLineAsync($"{(create ? "Added" : "Updated")} listener \"{listener.Name}\" ({listener.Id}, {listener.Protocol}).");
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -254,22 +270,62 @@ internal static class ListenersCommand
                 return ExitCodes.BadInput;
             }
 
-            var db = services.GetRequiredService<CredoDbContext>();
-            var settings = services.GetRequiredService<IOptions<ListenerOptions>>().Value;
-            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var acquired = await db.EmailListeners
-                .Where(x => x.Id == l.Id && (x.LeaseOwner == settings.NodeName || x.LeaseExpiresAt == null || x.LeaseExpiresAt < now))
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.LeaseOwner, settings.NodeName).SetProperty(x => x.LeaseExpiresAt, now + settings.LeaseDuration), ct);
-            if (acquired == 0)
+            var lease = services.GetRequiredService<ListenerLease>();
+            if (!await lease.TryAcquireAsync(l.Id, ct))
             {
                 return await CommandOutput.BadInputAsync("listeners poll", [$"Node {l.LeaseOwner} is polling \"{l.Name}\" right now; its lease ends at {l.LeaseExpiresAt:u}."]);
             }
 
-            await services.GetRequiredService<ListenerPoller>().PollAsync(l.Id, ct);
-            await db.EmailListeners.Where(x => x.Id == l.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LeaseOwner, (string?)null).SetProperty(x => x.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+            try
+            {
+                await services.GetRequiredService<ListenerPoller>().PollAsync(l.Id, ct);
+            }
+            finally
+            {
+                await lease.ReleaseAsync(l.Id, CancellationToken.None);
+            }
+
             var after = await services.GetRequiredService<ListenerService>().FindAsync(l.Id.ToString(), ct);
-            await Console.Out.WriteLineAsync($"{after!.Name}: {Status(after)}; {after.MessagesReceived} mail(s) recorded in all.");
+            await Console.Out.WriteLineAsync($"{after!.Name}: {Status(after, services.GetRequiredService<TimeProvider>().GetUtcNow())}; {after.MessagesReceived} mail(s) recorded in all.");
             return after.LastError is null ? ExitCodes.Success : ExitCodes.RemoteRefused;
+        }, ct));
+        return command;
+    }
+
+    private static Command Test()
+    {
+        var name = new Argument<string>("name") { Description = "The listener's name or id." };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("test", "Test connection with the saved settings: token, then mailbox and folder. Nothing in the mailbox changes.") { name, json };
+        command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "listeners test", async services =>
+        {
+            if (await FindAsync(services.GetRequiredService<ListenerService>(), parse.GetRequiredValue(name), "listeners test", ct) is not { } l)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            var steps = await services.GetRequiredService<ConnectionTest>().RunAsync(l.Id, DataCommand.Actor, ct) ?? [];
+            var succeeded = steps.Count > 0 && steps.All(s => s.Succeeded);
+            if (parse.GetValue(json))
+            {
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { succeeded, steps }, Json));
+            }
+            else
+            {
+                var text = new StringBuilder();
+                foreach (var step in steps)
+                {
+                    text.AppendLine($"{(step.Succeeded ? "ok  " : "FAIL")} {step.Name}: {step.Detail}");
+                    if (step.Hint is not null)
+                    {
+                        text.AppendLine($"     hint: {step.Hint}");
+                    }
+                }
+
+                await Console.Out.WriteAsync(text.ToString());
+            }
+
+            return succeeded ? ExitCodes.Success : ExitCodes.RemoteRefused;
         }, ct));
         return command;
     }
@@ -285,19 +341,64 @@ internal static class ListenersCommand
         return found;
     }
 
-    private static object Describe(EmailListener l) => new
+    private static object Describe(EmailListener l, DateTimeOffset now) => new
     {
-        id = l.Id, name = l.Name, enabled = l.Enabled, protocol = l.Protocol, ewsUrl = l.EwsUrl, mailbox = l.Mailbox, folder = l.Folder,
-        credentialId = l.CredentialId, pollIntervalSeconds = l.PollIntervalSeconds, unreadOnly = l.UnreadOnly, afterProcessing = l.AfterProcessing,
-        moveToFolder = l.MoveToFolder, webhookUrl = l.WebhookUrl, messagesReceived = l.MessagesReceived, lastPollAt = l.LastPollAt,
-        lastSuccessAt = l.LastSuccessAt, lastError = l.LastError, lastErrorHint = l.LastErrorHint,
+        id = l.Id, name = l.Name, enabled = l.Enabled, status = ListenerHealth.Of(l, now), protocol = l.Protocol,
+        ews = l.Protocol == MailProtocol.EWS ? l.Ews : null, graph = l.Protocol == MailProtocol.Graph ? l.Graph : null, imap = l.Protocol == MailProtocol.IMAP ? l.Imap : null,
+        mailbox = l.Mailbox, folder = l.Folder, credentialId = l.CredentialId, pollIntervalSeconds = l.PollIntervalSeconds, unreadOnly = l.UnreadOnly,
+        afterProcessing = l.AfterProcessing, moveToFolder = l.MoveToFolder, webhookUrl = l.WebhookUrl, version = l.Version, messagesReceived = l.MessagesReceived,
+        lastPollAt = l.LastPollAt, lastSuccessAt = l.LastSuccessAt, lastError = l.LastError, lastErrorHint = l.LastErrorHint,
     };
 
-    private static string Status(EmailListener l) =>
-        !l.Enabled ? "disabled"
-        : l.LastError is not null ? $"error: {l.LastError}" + (l.LastErrorHint is null ? "" : $" (hint: {l.LastErrorHint})")
-        : l.LastSuccessAt is { } at ? $"ok, last poll {at:yyyy-MM-dd HH:mm:ss} UTC"
-        : "not polled yet";
+    private static string Status(EmailListener l, DateTimeOffset now)
+    {
+        var status = ListenerHealth.Of(l, now);
+        var text = status switch
+        {
+            ListenerStatus.OK => $"ok, last successful poll {l.LastSuccessAt:yyyy-MM-dd HH:mm:ss} UTC",
+            ListenerStatus.Stalled => $"stalled: no successful poll since {(l.LastSuccessAt is { } at ? $"{at:yyyy-MM-dd HH:mm:ss} UTC" : "it was added")}",
+            ListenerStatus.Error => "error",
+            ListenerStatus.Disabled => "disabled",
+            _ => "not polled yet",
+        };
+        return status is ListenerStatus.Error or ListenerStatus.Stalled && l.LastError is not null
+            ? $"{text}: {l.LastError}" + (l.LastErrorHint is null ? "" : $" (hint: {l.LastErrorHint})")
+            : text;
+    }
+
+    // A choice such as --protocol imap or --imap-security starttls, by enum name in any case.
+    private static T Choose<T>(string? text, string flag, T current, List<string> errors)
+        where T : struct, Enum
+    {
+        if (text is null)
+        {
+            return current;
+        }
+
+        if (Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsDigit(text.Trim()[0]))
+        {
+            return value;
+        }
+
+        errors.Add($"{flag} \"{text}\" is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+        return current;
+    }
+
+    // The flag that sets a field, for messages: Ews.Url → --ews-url.
+    private static string Flag(string field) => field switch
+    {
+        "Ews.Url" => "--ews-url",
+        "Graph.Url" => "--graph-url",
+        "Imap.Host" => "--imap-host",
+        "Imap.Port" => "--imap-port",
+        "Imap.Security" => "--imap-security",
+        "Imap.UserName" => "--imap-user",
+        "CredentialId" => "--credential",
+        "PollIntervalSeconds" => "--poll-interval",
+        "MoveToFolder" => "--after move:FOLDER",
+        "WebhookSecret" => "--webhook-secret",
+        _ => "--" + string.Concat(field.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())),
+    };
 
     private static int? ParseInterval(string text)
     {

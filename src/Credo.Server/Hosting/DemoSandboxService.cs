@@ -55,17 +55,17 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         var input = new Credo.Core.Listeners.ListenerInput
         {
             Name = ListenerName,
-            EwsUrl = _sandbox!.EwsEndpoint.ToString(),
+            Ews = new() { Url = _sandbox!.EwsEndpoint.ToString() },
             Mailbox = SandboxOptions.DemoMailbox,
             CredentialId = credentialId,
             PollIntervalSeconds = 5,
         };
-        var (listener, errors) = await listeners.FindAsync(ListenerName, cancellationToken) is { } existing
-            ? await listeners.UpdateAsync(existing.Id, Restarted(existing, input), Actor, cancellationToken)
+        var change = await listeners.FindAsync(ListenerName, cancellationToken) is { } existing
+            ? await listeners.UpdateAsync(existing.Id, existing.Version, Restarted(existing, input), Actor, cancellationToken)
             : await listeners.CreateAsync(input, Actor, cancellationToken);
-        if (listener is null)
+        if (change.Status != Credo.Core.Listeners.ListenerChangeStatus.Done)
         {
-            throw new InvalidOperationException($"The demo could not set up \"{ListenerName}\": {string.Join(" ", errors.Values)}");
+            throw new InvalidOperationException($"The demo could not set up \"{ListenerName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
     }
 
@@ -73,7 +73,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
     private static Credo.Core.Listeners.ListenerInput Restarted(Credo.Core.Listeners.EmailListener existing, Credo.Core.Listeners.ListenerInput fresh)
     {
         var input = Credo.Core.Listeners.ListenerInput.From(existing);
-        input.EwsUrl = fresh.EwsUrl;
+        input.Protocol = Credo.Core.Listeners.MailProtocol.EWS;
+        input.Ews = fresh.Ews;
         input.CredentialId = fresh.CredentialId;
         return input;
     }

@@ -17,12 +17,13 @@ public sealed class CoreServices : IAsyncDisposable
 
     public string KeysFolder { get; }
 
-    public static async Task<CoreServices> StartAsync(DatabaseOptions database, string keysFolder)
+    public static async Task<CoreServices> StartAsync(DatabaseOptions database, string keysFolder, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDataProtection().SetApplicationName("Credo").PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
         services.AddCredoCore(database);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var core = new CoreServices(provider, keysFolder);
         await using var scope = core.Scope();

@@ -34,20 +34,28 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Label = credentialName! });
         await page.GetByLabel("Poll interval (seconds)").FillAsync("5");
         await page.GetByLabel("Webhook URL").FillAsync(receiver.Url.ToString());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Connection test succeeded");
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("3 item(s), 3 unread");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).CountAsync());
         await page.GetByLabel("Webhook signing secret").FillAsync(receiver.Secret);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
 
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
-        for (var i = 0; i < 100 && !(await row.TextContentAsync() ?? "").Contains("OK ·", StringComparison.Ordinal); i++)
+        for (var i = 0; i < 100 && !(await row.TextContentAsync() ?? "").Contains("Last successful poll", StringComparison.Ordinal); i++)
         {
             await Task.Delay(200, TestContext.Current.CancellationToken);
             await page.ReloadAsync();
         }
 
-        await Assertions.Expect(row).ToContainTextAsync("OK ·");
+        await Assertions.Expect(row).ToContainTextAsync("OK");
+        await Assertions.Expect(row).ToContainTextAsync("EWS");
+
+        // Test connection checks the saved settings, and is audited.
+        await row.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Connection test succeeded");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("item(s)");
+        await page.GotoAsync("/Administration/AuditLog");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "connection test succeeded" }).First).ToContainTextAsync(name);
+        await page.GotoAsync("/Administration/Integrations/EmailListeners");
         await row.GetByRole(AriaRole.Link, new() { Name = "3", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("Console mail 1")).ToBeVisibleAsync();
         Assert.DoesNotContain(receiver.Secret, await page.ContentAsync(), StringComparison.Ordinal);

@@ -39,16 +39,16 @@ public sealed class ListenerServerFixture : CredoServerFixture
         var input = new ListenerInput
         {
             Name = "Listener " + Guid.NewGuid().ToString("N")[..8],
-            EwsUrl = Sandbox.EwsEndpoint.ToString(),
+            Ews = new() { Url = Sandbox.EwsEndpoint.ToString() },
             Mailbox = mailbox,
             CredentialId = await CredentialAsync(),
             PollIntervalSeconds = 5,
         };
         configure?.Invoke(input);
         await using var scope = Services.CreateAsyncScope();
-        var (listener, errors) = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(input, "tests", TestContext.Current.CancellationToken);
-        Assert.True(listener is not null, string.Join("; ", errors.Values));
-        return listener;
+        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(input, "tests", TestContext.Current.CancellationToken);
+        Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
+        return change.Listener!;
     }
 
     public async Task<T> QueryAsync<T>(Func<CredoDbContext, Task<T>> query)

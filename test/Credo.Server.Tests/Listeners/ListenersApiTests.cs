@@ -39,7 +39,7 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
         using var created = await http.PostAsJsonAsync("/api/v1/listeners", new
         {
             name = "API listener " + Guid.NewGuid().ToString("N")[..6],
-            ewsUrl = server.Sandbox.EwsEndpoint,
+            ews = new { url = server.Sandbox.EwsEndpoint },
             mailbox = address,
             credentialId,
             pollIntervalSeconds = 5,

@@ -131,12 +131,12 @@ public sealed class TwoNodeTests : IAsyncLifetime
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
         }, "tests", TestContext.Current.CancellationToken);
-        var (listener, errors) = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
+        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Shared", EwsUrl = _sandbox.EwsEndpoint.ToString(), Mailbox = SandboxOptions.DemoMailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
+            Name = "Shared", Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, Mailbox = SandboxOptions.DemoMailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
         }, "tests", TestContext.Current.CancellationToken);
-        Assert.True(listener is not null, string.Join("; ", errors.Values));
-        return listener.Id;
+        Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
+        return change.Listener!.Id;
     }
 
     private static Task<int> RecordedAsync(WebApplication node) => QueryAsync(node, db => db.ReceivedMessages.CountAsync());

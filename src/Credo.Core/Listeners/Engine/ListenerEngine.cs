@@ -20,27 +20,26 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
 
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
-        var settings = Settings;
         var now = Time.GetUtcNow();
         List<Guid> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
             due = await db.EmailListeners.AsNoTracking()
-                .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now) &&
-                            (l.LeaseOwner == settings.NodeName || l.LeaseExpiresAt == null || l.LeaseExpiresAt < now))
+                .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now))
+                .Where(ListenerLease.Takeable(Settings.NodeName, now))
                 .Select(l => l.Id)
                 .ToListAsync(stoppingToken);
         }
 
         foreach (var id in due)
         {
-            if (_running.ContainsKey(id))
+            // Registered before it starts, so that a poll that ends at once cannot leave its entry behind.
+            var poll = new Task<Task>(() => PollAsync(id, stoppingToken));
+            if (_running.TryAdd(id, poll.Unwrap()))
             {
-                continue;
+                poll.Start(TaskScheduler.Default);
             }
-
-            _running[id] = Task.Run(() => PollAsync(id, stoppingToken), CancellationToken.None);
         }
     }
 
@@ -49,13 +48,7 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
-            var settings = Settings;
-            var now = Time.GetUtcNow();
-            var acquired = await db.EmailListeners
-                .Where(l => l.Id == id && (l.LeaseOwner == settings.NodeName || l.LeaseExpiresAt == null || l.LeaseExpiresAt < now))
-                .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseOwner, settings.NodeName).SetProperty(l => l.LeaseExpiresAt, now + settings.LeaseDuration), stoppingToken);
-            if (acquired == 1)
+            if (await scope.ServiceProvider.GetRequiredService<ListenerLease>().TryAcquireAsync(id, stoppingToken))
             {
                 await scope.ServiceProvider.GetRequiredService<ListenerPoller>().PollAsync(id, stoppingToken);
             }

@@ -15,8 +15,20 @@ public sealed class ListenerOptions
     /// <summary>How often the engine looks for listeners that are due, and the webhook worker for deliveries. Default 1 s.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>First wait after a failed poll; it doubles with each further failure. Default 1 s.</summary>
+    /// <summary>First wait after a failed poll or request; it doubles with each further failure. Default 1 s.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many throttled or failed mail-source requests one poll retries before it ends (keeping its progress). Default 50:
+    /// far more than a 1,000-mail backlog meets behind a server that throttles one request in ten.
+    /// </summary>
+    public int RetriesPerPoll { get; set; } = 50;
+
+    /// <summary>
+    /// Longest wait before retrying one request, and never more than half the lease (which is renewed before each wait).
+    /// A server that asks for longer ends the poll, and the next poll comes when the server said. Default 20 s.
+    /// </summary>
+    public TimeSpan MaxRetryWait { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Largest mail whose attachments a webhook delivery carries; larger ones carry the attachments' names and sizes only. Default 25 MB.</summary>
     public long MaxAttachmentMessageBytes { get; set; } = ListenerRules.MaxMessageBytes;

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Credo.Core.Credentials;
+using Credo.Core.Listeners.Sources;
 using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Webhooks;
@@ -14,21 +15,27 @@ using MimeKit;
 namespace Credo.Core.Listeners.Engine;
 
 /// <summary>
-/// One poll of one listener: changes since the saved sync state; fetch in batches of 10; record the mails with their
-/// webhook deliveries, up to 100 in one transaction (deduplicated); apply the after-processing action; only then save
-/// the sync state. A crash at any point repeats work on the next poll but never loses or doubles a mail.
+/// One poll of one listener, page by page: the source's changes since the saved sync state; fetch in the source's batch
+/// size; record the mails with their webhook deliveries in one transaction (deduplicated); apply the after-processing
+/// action in batches; only then save the page's sync state. Throttled requests wait and are retried in place
+/// (<see cref="RequestRetry"/>). A crash at any point repeats at most one page on the next poll but never loses or
+/// doubles a mail.
 /// </summary>
 internal sealed class ListenerPoller(
     CredoDbContext db,
     ListenerMetrics metrics,
     CredentialService credentials,
-    IEnumerable<IMailSource> sources,
+    MailSources sources,
     ITokenCache tokenCache,
+    ListenerLease lease,
     IOptionsMonitor<ListenerOptions> options,
     TimeProvider time,
     ILogger<ListenerPoller> logger)
 {
-    // Polls the listener; the outcome is written to its status.
+    // Mails recorded in one transaction: one fsync for many, and a bound on what one page keeps in memory.
+    private const int RecordGroupSize = 100;
+
+    /// <summary>Polls the listener, whose lease this node holds; the outcome is written to its status.</summary>
     public async Task PollAsync(Guid listenerId, CancellationToken cancellationToken)
     {
         var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == listenerId, cancellationToken);
@@ -37,12 +44,16 @@ internal sealed class ListenerPoller(
             return;
         }
 
-        var error = await RunAsync(listener, cancellationToken);
+        var poll = new Poll(listener);
+        var error = await RunAsync(poll, cancellationToken);
         var now = time.GetUtcNow();
+        var state = poll.State;
+        var node = options.CurrentValue.NodeName;
         if (error is null)
         {
             metrics.Polled("success");
             await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
+                .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
                 .SetProperty(l => l.LastPollAt, now)
                 .SetProperty(l => l.LastSuccessAt, now)
                 .SetProperty(l => l.LastError, (string?)null)
@@ -58,6 +69,7 @@ internal sealed class ListenerPoller(
         var wait = Backoff.Delay(failures, settings.InitialBackoff, settings.MaxBackoff, error.RetryAfter);
         Log.PollFailed(logger, listener.Name, error.Message, wait);
         await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
+            .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
             .SetProperty(l => l.LastPollAt, now)
             .SetProperty(l => l.LastError, Truncate(error.Message, 2000)!)
             .SetProperty(l => l.LastErrorHint, error.Hint == null ? null : Truncate(error.Hint, 1000))
@@ -65,14 +77,16 @@ internal sealed class ListenerPoller(
             .SetProperty(l => l.NextPollAt, now + wait), cancellationToken);
     }
 
-    private async Task<MailError?> RunAsync(EmailListener listener, CancellationToken cancellationToken)
+    private async Task<MailError?> RunAsync(Poll poll, CancellationToken cancellationToken)
     {
-        var source = sources.FirstOrDefault(s => string.Equals(s.Protocol, listener.Protocol, StringComparison.OrdinalIgnoreCase));
-        if (source is null)
+        var listener = poll.Listener;
+        var found = sources.For(listener.Protocol);
+        if (!found.Succeeded)
         {
-            return new MailError(MailErrorKind.Permanent, $"No mail source handles the protocol {listener.Protocol}.");
+            return found.Error;
         }
 
+        var source = found.Value;
         var credential = await credentials.GetAsync(listener.CredentialId, cancellationToken);
         if (credential is null)
         {
@@ -81,123 +95,117 @@ internal sealed class ListenerPoller(
 
         var tokens = new CachedAccessTokenSource(tokenCache, credential.Id.ToString(), credential.Version, credentials.ToClientCredentials(credential));
         var mailbox = new MailboxContext(listener, tokens);
-        var state = listener.SyncState;
-        var counts = new Counts();
-        while (true)
-        {
-            var changes = await source.ChangesAsync(mailbox, state, cancellationToken);
-            if (changes.Error is { Kind: MailErrorKind.InvalidSyncState } && state is not null)
-            {
-                // Start over without a state: everything is listed again, and deduplication keeps it from being recorded twice.
-                Log.Resync(logger, listener.Name);
-                state = null;
-                continue;
-            }
-
-            if (changes.Error is { } changesError)
-            {
-                return changesError;
-            }
-
-            var error = await RecordChangesAsync(source, mailbox, changes.Value!.ItemIds, counts, cancellationToken);
-            if (error is not null)
-            {
-                return error;
-            }
-
-            // Saved only now: everything the state covers is recorded and processed.
-            state = changes.Value.SyncState;
-            await db.EmailListeners.Where(l => l.Id == listener.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.SyncState, state), cancellationToken);
-            if (changes.Value.Complete)
-            {
-                break;
-            }
-        }
-
-        if (counts.Recorded + counts.Skipped + counts.Duplicates > 0)
-        {
-            Log.Recorded(logger, listener.Name, counts.Recorded, counts.Skipped, counts.Duplicates);
-        }
-
-        return null;
-    }
-
-    // Fetches in batches of 10 (EWS's advice) and records up to 100 mails at a time in one transaction (one fsync),
-    // then processes them. The next 100 are fetched while these are recorded and processed, so that waiting for the
-    // disk overlaps waiting for the server; nothing is processed before it is recorded.
-    private async Task<MailError?> RecordChangesAsync(IMailSource source, MailboxContext mailbox, IReadOnlyList<string> itemIds, Counts counts, CancellationToken cancellationToken)
-    {
-        var listener = mailbox.Listener;
-        var groups = itemIds.Chunk(100).ToList();
-        if (groups.Count == 0)
-        {
-            return null;
-        }
-
-        using var stopFetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<MailResult<List<MailItem>>>? next = FetchGroupAsync(source, mailbox, groups[0], counts, stopFetching.Token);
+        using var retry = new RequestRetry(options.CurrentValue, time, ct => lease.RenewAsync(listener.Id, ct));
         try
         {
-            for (var i = 0; i < groups.Count; i++)
+            while (true)
             {
-                var fetched = await next!;
-                next = null;
-                if (fetched.Error is { } fetchError)
+                var changes = await retry.RunAsync(ct => source.ChangesAsync(mailbox, poll.State, ct), cancellationToken);
+                if (changes.Error is { Kind: MailErrorKind.InvalidSyncState } && poll.State is not null)
                 {
-                    return fetchError;
+                    // Start over without a state: everything is listed again, and deduplication keeps it from being recorded twice.
+                    Log.Resync(logger, listener.Name);
+                    poll.State = null;
+                    continue;
                 }
 
-                if (i + 1 < groups.Count)
+                if (!changes.Succeeded)
                 {
-                    next = FetchGroupAsync(source, mailbox, groups[i + 1], counts, stopFetching.Token);
+                    return changes.Error;
                 }
 
-                var wanted = fetched.Value!;
-                var (recorded, duplicates) = await RecordAsync(listener, wanted, cancellationToken);
-                counts.Recorded += recorded;
-                counts.Duplicates += duplicates;
-                foreach (var item in wanted)
+                var page = changes.Value;
+                if (page.ItemIds.Count > 0)
                 {
-                    var applied = await source.ApplyAsync(mailbox, item, listener.AfterProcessing, listener.MoveToFolder, cancellationToken);
-                    if (applied.Error is { } applyError)
+                    foreach (var group in page.ItemIds.Chunk(RecordGroupSize))
                     {
-                        return applyError;
+                        if (await RecordGroupAsync(source, mailbox, group, retry, poll, cancellationToken) is { } error)
+                        {
+                            return error;
+                        }
+                    }
+
+                    // Saved only now: everything the state covers is recorded and processed.
+                    if (!await lease.SaveProgressAsync(listener.Id, page.SyncState, cancellationToken))
+                    {
+                        return new MailError(MailErrorKind.Transient, "Another node took this listener over during the poll; it goes on there.");
                     }
                 }
 
-                await RenewLeaseAsync(listener.Id, cancellationToken);
+                // A page without new mail needs no save of its own: the status update at the end of the poll carries it.
+                poll.State = page.SyncState;
+                if (page.Complete)
+                {
+                    return null;
+                }
             }
-
-            return null;
         }
         finally
         {
-            if (next is not null)
+            if (poll.Recorded + poll.Skipped + poll.Duplicates > 0)
             {
-                // Stopped early: the fetch under way is of no use, but must end before the poll does.
-                await stopFetching.CancelAsync();
-                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                Log.Recorded(logger, listener.Name, poll.Recorded, poll.Skipped, poll.Duplicates);
+            }
+
+            if (retry.Waits > 0)
+            {
+                metrics.Throttled(listener.Protocol, retry.Waits, retry.Waited);
+                Log.Retried(logger, listener.Name, retry.Waits, retry.Waited);
             }
         }
     }
 
-    private static async Task<MailResult<List<MailItem>>> FetchGroupAsync(IMailSource source, MailboxContext mailbox, string[] group, Counts counts, CancellationToken cancellationToken)
+    // Fetches a group (several batches in flight, as many as the source allows), records the wanted mails in one
+    // transaction, then applies the after-processing action in the source's batch size.
+    private async Task<MailError?> RecordGroupAsync(IMailSource source, MailboxContext mailbox, string[] group, RequestRetry retry, Poll poll, CancellationToken cancellationToken)
     {
+        var capabilities = source.Capabilities;
+        var batches = group.Chunk(capabilities.FetchBatchSize).ToArray();
+        var fetched = new MailResult<IReadOnlyList<MailItem>>[batches.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, batches.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, capabilities.MaxConcurrentRequests), CancellationToken = cancellationToken },
+            async (i, ct) => fetched[i] = await retry.RunAsync(c => source.FetchAsync(mailbox, batches[i], c), ct));
+
         var wanted = new List<MailItem>(group.Length);
-        foreach (var batch in group.Chunk(10))
+        foreach (var batch in fetched)
         {
-            var fetched = await source.FetchAsync(mailbox, batch, cancellationToken);
-            if (fetched.Error is { } fetchError)
+            if (!batch.Succeeded)
             {
-                return fetchError;
+                return batch.Error;
             }
 
-            var passing = fetched.Value!.Where(item => Passes(mailbox.Listener, item)).ToList();
-            counts.Skipped += fetched.Value!.Count - passing.Count;
-            wanted.AddRange(passing);
+            foreach (var item in batch.Value)
+            {
+                if (Passes(mailbox.Listener, item))
+                {
+                    wanted.Add(item);
+                }
+                else
+                {
+                    poll.Skipped++;
+                }
+            }
         }
 
-        return wanted;
+        var (recorded, duplicates) = await RecordAsync(mailbox.Listener, wanted, cancellationToken);
+        poll.Recorded += recorded;
+        poll.Duplicates += duplicates;
+        if (mailbox.Listener.AfterProcessing == AfterProcessing.None)
+        {
+            return null;
+        }
+
+        foreach (var batch in wanted.Chunk(capabilities.ApplyBatchSize))
+        {
+            var applied = await retry.RunAsync(ct => source.ApplyAsync(mailbox, batch, ct), cancellationToken);
+            if (!applied.Succeeded)
+            {
+                return applied.Error;
+            }
+        }
+
+        return null;
     }
 
     [SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "A parsed message reads its parts from the MemoryStream while it lives; the stream holds no unmanaged resource.")]
@@ -276,13 +284,6 @@ internal sealed class ListenerPoller(
         return (recorded, items.Count - recorded);
     }
 
-    private async Task RenewLeaseAsync(Guid listenerId, CancellationToken cancellationToken)
-    {
-        var settings = options.CurrentValue;
-        await db.EmailListeners.Where(l => l.Id == listenerId && l.LeaseOwner == settings.NodeName)
-            .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseExpiresAt, time.GetUtcNow() + settings.LeaseDuration), cancellationToken);
-    }
-
     private static bool Passes(EmailListener listener, MailItem item) =>
         (!listener.UnreadOnly || !item.IsRead) &&
         (listener.FromContains is null || item.From?.Contains(listener.FromContains, StringComparison.OrdinalIgnoreCase) == true) &&
@@ -292,9 +293,13 @@ internal sealed class ListenerPoller(
     private static string DedupeKey(MailItem item) =>
         string.IsNullOrWhiteSpace(item.InternetMessageId) ? "item:" + item.ItemId : item.InternetMessageId.Trim();
 
-    // Mails handled in one poll. Skipped is counted by the fetch, which runs one group ahead of the rest.
-    private sealed class Counts
+    // One poll's progress: the sync state it has reached, and what it did with the mails.
+    private sealed class Poll(EmailListener listener)
     {
+        public EmailListener Listener { get; } = listener;
+
+        public string? State { get; set; } = listener.SyncState;
+
         public int Recorded { get; set; }
 
         public int Skipped { get; set; }

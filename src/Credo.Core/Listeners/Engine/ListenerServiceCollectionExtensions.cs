@@ -1,4 +1,8 @@
 using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -7,20 +11,21 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ListenerServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the EWS mail source and the poller, and with <paramref name="runInBackground"/> the listener engine and the
+    /// Adds the mail sources and the poller, and with <paramref name="runInBackground"/> the listener engine and the
     /// webhook worker as hosted services. Call after <c>AddCredoCore</c>; settings come from <see cref="ListenerOptions"/>.
     /// </summary>
     public static IServiceCollection AddCredoListeners(this IServiceCollection services, bool runInBackground = true)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddCredoEws();
         services.AddOptions<ListenerOptions>()
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(5), "Credo:Listeners:LeaseDuration must be at least 5 seconds.")
             .Validate(o => o.Tick > TimeSpan.Zero && o.Tick < o.LeaseDuration, "Credo:Listeners:Tick must be positive and shorter than the lease.")
+            .Validate(o => o.RetriesPerPoll >= 0, "Credo:Listeners:RetriesPerPoll must be 0 or more.")
+            .Validate(o => o.MaxRetryWait > TimeSpan.Zero, "Credo:Listeners:MaxRetryWait must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton<ListenerMetrics>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, EwsMailSource>());
         services.TryAddScoped<ListenerPoller>();
+        services.TryAddScoped<ListenerLease>();
         if (runInBackground)
         {
             services.AddCredoOutboundHttpClient(WebhookDispatcher.HttpClientName);

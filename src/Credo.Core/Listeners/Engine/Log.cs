@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(404, LogLevel.Information, "Webhook delivery {DeliveryId} to {Host}: HTTP {Status}, {Outcome}")]
     public static partial void Delivered(ILogger logger, Guid deliveryId, string host, int? status, string outcome);
 
+    [LoggerMessage(406, LogLevel.Information, "Listener {Listener}: {Waits} request(s) waited {Waited} in all for throttling or faults, and were retried")]
+    public static partial void Retried(ILogger logger, string listener, int waits, TimeSpan waited);
+
     [LoggerMessage(405, LogLevel.Error, "Listener {Listener} poll crashed")]
     public static partial void PollCrashed(ILogger logger, string listener, Exception exception);
 }

@@ -28,6 +28,21 @@ public sealed class EditModel(ListenerService listeners, CredentialService crede
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         HasStoredWebhookSecret = (await Listeners.FindAsync(Id.ToString(), cancellationToken))?.ProtectedWebhookSecret is not null;
-        return await SaveAsync(input => Listeners.UpdateAsync(Id, input, User.Actor(), cancellationToken), cancellationToken);
+        return await SaveAsync(input => Listeners.UpdateAsync(Id, input.Version ?? 0, input, User.Actor(), cancellationToken), cancellationToken);
+    }
+
+    // Tests the saved settings, so that a token never goes to a typed, unsaved address; what was typed stays in the form.
+    public async Task<IActionResult> OnPostTestAsync([FromServices] ConnectionTest test, CancellationToken cancellationToken)
+    {
+        if (await Listeners.FindAsync(Id.ToString(), cancellationToken) is not { } listener)
+        {
+            return NotFound();
+        }
+
+        HasStoredWebhookSecret = listener.ProtectedWebhookSecret is not null;
+        ConnectionReport = await test.RunAsync(Id, User.Actor(), cancellationToken);
+        Form.WebhookSecret = null;
+        await LoadChoicesAsync(cancellationToken);
+        return Page();
     }
 }

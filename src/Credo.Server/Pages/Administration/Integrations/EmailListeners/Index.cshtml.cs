@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class IndexModel(ListenerService listeners, CredentialService credentials) : PageModel
+public sealed class IndexModel(ListenerService listeners, CredentialService credentials, TimeProvider time) : PageModel
 {
+    private readonly DateTimeOffset _now = time.GetUtcNow();
     private Dictionary<Guid, string> _credentials = [];
+
+    public ListenerStatus StatusOf(EmailListener listener) => ListenerHealth.Of(listener, _now);
 
     public IReadOnlyList<EmailListener> Listeners { get; private set; } = [];
 

@@ -19,37 +19,27 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialServ
 
     protected ListenerService Listeners => listeners;
 
-    public IReadOnlyList<ConnectionStep>? ConnectionReport { get; private set; }
+    public IReadOnlyList<ConnectionStep>? ConnectionReport { get; protected set; }
 
-    public async Task<IActionResult> OnPostTestAsync([FromServices] ConnectionTest test, CancellationToken cancellationToken)
-    {
-        var input = Form;
-        if (string.IsNullOrEmpty(input.WebhookSecret) && ExistingId is { } id)
-        {
-            HasStoredWebhookSecret = (await listeners.FindAsync(id.ToString(), cancellationToken))?.ProtectedWebhookSecret is not null;
-        }
-
-        ConnectionReport = await test.RunAsync(input, cancellationToken);
-        Form.WebhookSecret = null;
-        await LoadChoicesAsync(cancellationToken);
-        return Page();
-    }
+    /// <summary>A sentence above the form when saving did not happen (conflict, not found).</summary>
+    public string? Problem { get; private set; }
 
     protected async Task LoadChoicesAsync(CancellationToken cancellationToken) => Credentials = await credentials.ListAsync(cancellationToken);
 
-    protected async Task<IActionResult> SaveAsync(Func<ListenerInput, Task<(EmailListener? Listener, IReadOnlyDictionary<string, string> Errors)>> save, CancellationToken cancellationToken)
+    protected async Task<IActionResult> SaveAsync(Func<ListenerInput, Task<ListenerChange>> save, CancellationToken cancellationToken)
     {
-        var (listener, errors) = await save(Form);
-        if (listener is not null)
+        var change = await save(Form);
+        if (change.Status == ListenerChangeStatus.Done)
         {
             return Redirect("/Administration/Integrations/EmailListeners");
         }
 
-        foreach (var (field, message) in errors)
+        foreach (var (field, message) in change.Errors)
         {
             ModelState.AddModelError($"{nameof(Form)}.{field}", message);
         }
 
+        Problem = change.Message;
         Form.WebhookSecret = null;
         await LoadChoicesAsync(cancellationToken);
         return Page();

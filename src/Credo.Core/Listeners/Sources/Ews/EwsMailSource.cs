@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Credo.Ews;
+using Microsoft.Extensions.Options;
 
-namespace Credo.Core.Listeners.Engine;
+namespace Credo.Core.Listeners.Sources.Ews;
 
-/// <summary>Mail over EWS: SyncFolderItems for what is new, GetItem in batches of 10, UpdateItem/MoveItem/DeleteItem to process.</summary>
-internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
+/// <summary>
+/// Mail over EWS: <c>SyncFolderItems</c> (IdOnly) in pages of 100 for what is new, <c>GetItem</c> in batches of 10 with
+/// MIME (Microsoft's advice for EWS), and one <c>UpdateItem</c>/<c>MoveItem</c>/<c>DeleteItem</c> for up to 100 items.
+/// </summary>
+internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> options) : IMailSource
 {
     private static readonly Dictionary<string, string> WellKnown = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -14,18 +18,21 @@ internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
 
     private readonly ConcurrentDictionary<string, EwsFolderId> _folders = new(StringComparer.OrdinalIgnoreCase);
 
-    public string Protocol => "EWS";
+    public MailProtocol Protocol => MailProtocol.EWS;
+
+    public MailSourceCapabilities Capabilities => new(
+        PageSize: 100, FetchBatchSize: 10, ApplyBatchSize: 100, MaxConcurrentRequests: options.CurrentValue.MaxConcurrentRequestsPerMailbox);
 
     public async Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var folder = await FolderAsync(box, mailbox.Listener.Folder, cancellationToken);
-        if (folder.Error is { } folderError)
+        if (!folder.Succeeded)
         {
-            return folderError;
+            return folder.Error;
         }
 
-        var sync = await ews.SyncFolderItemsAsync(box, folder.Value, syncState, 512, cancellationToken);
+        var sync = await ews.SyncFolderItemsAsync(box, folder.Value, syncState, Capabilities.PageSize, cancellationToken);
         if (!sync.Succeeded)
         {
             return Map(sync.Error);
@@ -45,7 +52,7 @@ internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
             return Map(result.Error);
         }
 
-        var items = new List<MailItem>();
+        var items = new List<MailItem>(result.Value.Count);
         foreach (var item in result.Value)
         {
             if (item.Error is { Kind: EwsErrorKind.ItemNotFound })
@@ -53,12 +60,12 @@ internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
                 continue;
             }
 
-            if (item.Error is { } error)
+            if (!item.Succeeded)
             {
-                return Map(error);
+                return Map(item.Error);
             }
 
-            var m = item.Value!;
+            var m = item.Value;
             items.Add(new MailItem(
                 m.ItemId.Id,
                 m.InternetMessageId,
@@ -76,34 +83,47 @@ internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
         return items;
     }
 
-    public async Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, MailItem item, AfterProcessing action, string? moveToFolder, CancellationToken cancellationToken)
+    public async Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
     {
+        var listener = mailbox.Listener;
         var box = Mailbox(mailbox);
-        var id = new EwsItemId(item.ItemId);
-        EwsError? error;
-        switch (action)
+        switch (listener.AfterProcessing)
         {
-            case AfterProcessing.MarkRead when !item.IsRead:
-                error = (await ews.SetReadAsync(box, id, true, cancellationToken)).Error;
-                break;
+            case AfterProcessing.MarkRead:
+                // Mail that is read already needs no request at all.
+                EwsItemId[] unread = [.. items.Where(i => !i.IsRead).Select(i => new EwsItemId(i.ItemId))];
+                return unread.Length == 0 ? true : Done(await ews.SetReadAsync(box, unread, true, cancellationToken));
             case AfterProcessing.Move:
-                var target = await FolderAsync(box, moveToFolder ?? "", cancellationToken);
-                if (target.Error is { } targetError)
-                {
-                    return targetError;
-                }
-
-                error = (await ews.MoveItemAsync(box, id, target.Value, cancellationToken)).Error;
-                break;
+                var target = await FolderAsync(box, listener.MoveToFolder ?? "", cancellationToken);
+                return !target.Succeeded ? target.Error : Done(await ews.MoveItemsAsync(box, Ids(items), target.Value, cancellationToken));
             case AfterProcessing.Delete:
-                error = (await ews.DeleteItemAsync(box, id, cancellationToken)).Error;
-                break;
+                return Done(await ews.DeleteItemsAsync(box, Ids(items), cancellationToken));
             default:
                 return true;
         }
-
-        return error is null or { Kind: EwsErrorKind.ItemNotFound } ? true : Map(error);
     }
+
+    public async Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    {
+        var box = Mailbox(mailbox);
+        var folder = await ews.ResolveFolderAsync(box, mailbox.Listener.Folder, cancellationToken);
+        return folder.Succeeded
+            ? $"{box.SmtpAddress} › {mailbox.Listener.Folder}: {folder.Value.TotalCount} item(s), {folder.Value.UnreadCount} unread."
+            : Map(folder.Error);
+    }
+
+    // The whole batch succeeded, or its first failure; an item that is gone counts as done.
+    private static MailResult<bool> Done<T>(EwsResult<IReadOnlyList<EwsResult<T>>> result)
+    {
+        if (!result.Succeeded)
+        {
+            return Map(result.Error);
+        }
+
+        return result.Value.FirstOrDefault(r => r.Error is { Kind: not EwsErrorKind.ItemNotFound })?.Error is { } error ? Map(error) : true;
+    }
+
+    private static EwsItemId[] Ids(IReadOnlyList<MailItem> items) => [.. items.Select(i => new EwsItemId(i.ItemId))];
 
     private async Task<MailResult<EwsFolderId>> FolderAsync(EwsMailbox mailbox, string path, CancellationToken cancellationToken)
     {
@@ -135,11 +155,12 @@ internal sealed class EwsMailSource(IEwsClient ews) : IMailSource
         MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : memory.ToArray();
 
     private static EwsMailbox Mailbox(MailboxContext context) =>
-        new(new Uri(context.Listener.EwsUrl), context.Listener.Mailbox, context.Tokens);
+        new(new Uri(context.Listener.Ews.Url ?? EwsSettings.DefaultUrl), context.Listener.Mailbox, context.Tokens);
 
     private static MailError Map(EwsError error) => new(
         error.Kind switch
         {
+            EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded or EwsErrorKind.ServiceUnavailable => MailErrorKind.Throttled,
             EwsErrorKind.InvalidSyncState => MailErrorKind.InvalidSyncState,
             _ when error.IsTransient => MailErrorKind.Transient,
             EwsErrorKind.InvalidResponse when error.HttpStatus is >= 500 => MailErrorKind.Transient,

@@ -1,0 +1,34 @@
+namespace Credo.Core.Listeners.Sources;
+
+/// <summary>
+/// Where a listener's mail comes from, one protocol per implementation. The engine knows nothing of the protocol: it
+/// pages through <see cref="ChangesAsync"/>, fetches, records, and applies the after-processing action in the batch
+/// sizes the source's <see cref="Capabilities"/> give, retrying throttled calls. Every failure of the server, the
+/// network or the answer is a <see cref="MailError"/> in the result; only cancellation throws.
+/// </summary>
+public interface IMailSource
+{
+    /// <summary>The protocol this source reads.</summary>
+    MailProtocol Protocol { get; }
+
+    /// <summary>Page and batch sizes, concurrency and push support.</summary>
+    MailSourceCapabilities Capabilities { get; }
+
+    /// <summary>
+    /// The ids of new items since <paramref name="syncState"/> (everything when null), at most
+    /// <see cref="MailSourceCapabilities.PageSize"/>, and the state to continue from.
+    /// </summary>
+    Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken);
+
+    /// <summary>At most <see cref="MailSourceCapabilities.FetchBatchSize"/> items with their MIME; items that are gone are left out.</summary>
+    Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks read, moves or deletes at most <see cref="MailSourceCapabilities.ApplyBatchSize"/> items, as the listener's
+    /// after-processing setting says; an item that is gone counts as done.
+    /// </summary>
+    Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken);
+
+    /// <summary>Opens the listener's mailbox and folder without changing anything, for Test connection: what is there.</summary>
+    Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken);
+}

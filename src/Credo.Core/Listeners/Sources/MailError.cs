@@ -1,0 +1,28 @@
+namespace Credo.Core.Listeners.Sources;
+
+/// <summary>How a mail source call failed.</summary>
+public enum MailErrorKind
+{
+    /// <summary>The server asks to slow down (EWS busy, HTTP 429/503, IMAP <c>[LIMIT]</c>): wait <see cref="MailError.RetryAfter"/> and try that request again.</summary>
+    Throttled,
+
+    /// <summary>Outage, timeout, network: try that request again after a back-off.</summary>
+    Transient,
+
+    /// <summary>The sync state is no longer valid: start again without one.</summary>
+    InvalidSyncState,
+
+    /// <summary>Anything else: the configuration or permissions need attention.</summary>
+    Permanent,
+}
+
+/// <summary>A mail source failure with a readable reason and a hint; it never carries a token or mail content.</summary>
+/// <param name="Kind">What kind of failure.</param>
+/// <param name="Message">What happened.</param>
+/// <param name="Hint">What to do about it, where the source can tell.</param>
+/// <param name="RetryAfter">How long the server asked to wait, if it said.</param>
+public sealed record MailError(MailErrorKind Kind, string Message, string? Hint = null, TimeSpan? RetryAfter = null)
+{
+    /// <summary>Whether trying the same request again later may succeed.</summary>
+    public bool IsRetryable => Kind is MailErrorKind.Throttled or MailErrorKind.Transient;
+}

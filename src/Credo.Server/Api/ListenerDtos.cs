@@ -1,0 +1,44 @@
+using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
+using Credo.Core.Messages;
+using Credo.Core.Webhooks;
+
+namespace Credo.Server.Api;
+
+/// <summary>A listener as the API shows it: settings, run state and status; never the webhook secret or sync state.</summary>
+internal sealed record ListenerDto(
+    Guid Id, string Name, bool Enabled, MailProtocol Protocol, EwsSettings Ews, GraphSettings Graph, ImapSettings Imap, string Mailbox, string Folder,
+    Guid CredentialId, int PollIntervalSeconds, bool UnreadOnly, string? FromContains, string? SubjectContains, bool OnlyWithAttachments,
+    AfterProcessing AfterProcessing, string? MoveToFolder, bool IncludeAttachments, string? WebhookUrl, bool HasWebhookSecret, long Version,
+    ListenerStatus Status, long MessagesReceived, DateTimeOffset? LastPollAt, DateTimeOffset? LastSuccessAt, string? LastError, string? LastErrorHint,
+    DateTimeOffset? NextPollAt)
+{
+    public static ListenerDto From(EmailListener l, DateTimeOffset now) => new(
+        l.Id, l.Name, l.Enabled, l.Protocol, l.Ews, l.Graph, l.Imap, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly,
+        l.FromContains, l.SubjectContains, l.OnlyWithAttachments, l.AfterProcessing, l.MoveToFolder, l.IncludeAttachments, l.WebhookUrl,
+        l.ProtectedWebhookSecret is not null, l.Version, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastError,
+        l.LastErrorHint, l.NextPollAt);
+}
+
+/// <summary>A received message without its MIME (<c>GET /api/v1/messages/{id}/eml</c> has it).</summary>
+internal sealed record MessageDto(
+    Guid Id, Guid ListenerId, string ItemId, string? InternetMessageId, string? Subject, string? From, string? To, string? Cc,
+    DateTimeOffset? ReceivedAt, DateTimeOffset RecordedAt, long Size, string? BodyPreview)
+{
+    public static MessageDto Of(ReceivedMessage m) =>
+        new(m.Id, m.ListenerId, m.ItemId, m.InternetMessageId, m.Subject, m.From, m.To, m.Cc, m.ReceivedAt, m.RecordedAt, m.Size, m.BodyPreview);
+}
+
+/// <summary>A webhook delivery without its payload.</summary>
+internal sealed record DeliveryDto(
+    Guid Id, Guid MessageId, DeliveryStatus Status, int Attempts, DateTimeOffset? NextAttemptAt, int? LastStatusCode, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt)
+{
+    public static DeliveryDto From(WebhookDelivery d) =>
+        new(d.Id, d.MessageId, d.Status, d.Attempts, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CreatedAt, d.DeliveredAt);
+}
+
+/// <summary>The outcome of Test connection, step by step.</summary>
+internal sealed record ConnectionTestDto(bool Succeeded, IReadOnlyList<ConnectionStep> Steps);

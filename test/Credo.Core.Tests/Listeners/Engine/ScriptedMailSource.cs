@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
+
+namespace Credo.Core.Tests.Listeners.Engine;
+
+/// <summary>
+/// A mail source that plays a script: pages of item ids by sync state, and answers queued per operation (a throttle, a
+/// failure) before the normal ones. It records every call, so tests can see what the engine asked for.
+/// </summary>
+internal sealed class ScriptedMailSource(MailSourceCapabilities capabilities) : IMailSource
+{
+    private readonly ConcurrentQueue<MailError> _changesFaults = new();
+    private readonly ConcurrentQueue<MailError> _fetchFaults = new();
+    private readonly ConcurrentQueue<MailError> _applyFaults = new();
+
+    public MailProtocol Protocol => MailProtocol.EWS;
+
+    public MailSourceCapabilities Capabilities => capabilities;
+
+    /// <summary>The pages: from a state (null = the start) to the ids it lists, the next state and whether it is the last.</summary>
+    public Dictionary<string, (string[] Ids, string Next, bool Complete)> Pages { get; } = [];
+
+    /// <summary>States that answer "invalid sync state".</summary>
+    public HashSet<string> InvalidStates { get; } = [];
+
+    /// <summary>States whose changes always answer with a failure.</summary>
+    public Dictionary<string, MailError> FailAt { get; } = [];
+
+    public ConcurrentQueue<string?> ChangesCalls { get; } = new();
+
+    public ConcurrentQueue<string[]> FetchCalls { get; } = new();
+
+    public ConcurrentQueue<string[]> ApplyCalls { get; } = new();
+
+    public void FailNextChanges(MailError error) => _changesFaults.Enqueue(error);
+
+    public void FailNextFetch(MailError error) => _fetchFaults.Enqueue(error);
+
+    public void FailNextApply(MailError error) => _applyFaults.Enqueue(error);
+
+    public Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    {
+        ChangesCalls.Enqueue(syncState);
+        if (_changesFaults.TryDequeue(out var fault) || FailAt.TryGetValue(syncState ?? "", out fault))
+        {
+            return Task.FromResult<MailResult<MailChanges>>(fault);
+        }
+
+        if (syncState is not null && InvalidStates.Contains(syncState))
+        {
+            return Task.FromResult<MailResult<MailChanges>>(new MailError(MailErrorKind.InvalidSyncState, "The sync state is no longer valid."));
+        }
+
+        var (ids, next, complete) = Pages[syncState ?? ""];
+        return Task.FromResult<MailResult<MailChanges>>(new MailChanges(ids, next, complete));
+    }
+
+    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    {
+        Assert.InRange(itemIds.Count, 1, capabilities.FetchBatchSize);
+        FetchCalls.Enqueue([.. itemIds]);
+        if (_fetchFaults.TryDequeue(out var fault))
+        {
+            return Task.FromResult<MailResult<IReadOnlyList<MailItem>>>(fault);
+        }
+
+        IReadOnlyList<MailItem> items = [.. itemIds.Select(Item)];
+        return Task.FromResult<MailResult<IReadOnlyList<MailItem>>>(MailResult.Of(items));
+    }
+
+    public Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    {
+        Assert.InRange(items.Count, 1, capabilities.ApplyBatchSize);
+        ApplyCalls.Enqueue([.. items.Select(i => i.ItemId)]);
+        return Task.FromResult<MailResult<bool>>(_applyFaults.TryDequeue(out var fault) ? fault : true);
+    }
+
+    public Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken) => Task.FromResult<MailResult<string>>("scripted");
+
+    private static MailItem Item(string id) => new(
+        id, $"<{id}@scripted.test>", "sender@scripted.test", ["box@scripted.test"], [], $"Mail {id}", null, 100, false, false,
+        System.Text.Encoding.ASCII.GetBytes($"Message-ID: <{id}@scripted.test>\r\nSubject: Mail {id}\r\n\r\nBody {id}\r\n"));
+}
