@@ -89,6 +89,50 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
     }
 
     [Fact]
+    public async Task Fetches_a_batch_in_one_GetItem_and_reports_an_id_that_does_not_exist_on_its_own()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        var inbox = store.WellKnown("inbox");
+        var items = Enumerable.Range(0, 2).Select(_ => store.Deliver(sandbox.Server.Mailboxes.Generate(address), inbox.Id)).ToList();
+        EwsItemId[] ids = [new(items[0].Id, items[0].ChangeKey), new("AAMkAGNvbnRvc28gZG9lcyBub3QgaGF2ZSB0aGlzIGl0ZW0="), new(items[1].Id, items[1].ChangeKey)];
+        var sent = sandbox.Traffic.Operations.Count;
+
+        var result = await sandbox.Client.GetItemsAsync(mailbox, ids, includeMime: false, Ct);
+
+        Assert.Equal(["GetItem"], sandbox.Traffic.Operations.Skip(sent));
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(3, result.Value.Count);
+        Assert.Equal((EwsErrorKind.ItemNotFound, "ErrorItemNotFound"), (result.Value[1].Error?.Kind, result.Value[1].Error?.ResponseCode));
+        var found = new[] { result.Value[0], result.Value[2] };
+        Assert.All(found, r => Assert.True(r.Succeeded, r.ToString()));
+        Assert.Equal(items.Select(i => (i.Id, i.Subject)), found.Select(r => (r.Value!.ItemId.Id, r.Value.Subject)));
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
+    public async Task Connection_count_exceeded_on_GetItem_UpdateItem_and_MoveItem_is_typed_and_schema_valid()
+    {
+        var (address, mailbox) = NewMailbox(out var store);
+        var inbox = store.WellKnown("inbox");
+        var item = store.Deliver(sandbox.Server.Mailboxes.Generate(address), inbox.Id);
+        EwsItemId[] ids = [new(item.Id, item.ChangeKey)];
+        for (var i = 0; i < 3; i++)
+        {
+            store.Faults.Add(new SandboxFault(SandboxFaultKind.ConnectionCountExceeded));
+        }
+
+        var fetched = await sandbox.Client.GetItemsAsync(mailbox, ids, includeMime: false, Ct);
+        var read = await sandbox.Client.SetReadAsync(mailbox, ids, true, Ct);
+        var moved = await sandbox.Client.MoveItemsAsync(mailbox, ids, EwsFolderId.DeletedItems, Ct);
+
+        Assert.Equal(EwsErrorKind.ConnectionCountExceeded, fetched.Value?.Single().Error?.Kind);
+        Assert.Equal(EwsErrorKind.ConnectionCountExceeded, read.Value?.Single().Error?.Kind);
+        Assert.Equal(EwsErrorKind.ConnectionCountExceeded, moved.Value?.Single().Error?.Kind);
+        Assert.Equal([item.Id], store.ItemsIn(inbox.Id).Select(i => i.Id));
+        sandbox.Traffic.AssertValid();
+    }
+
+    [Fact]
     public async Task Marks_25_items_read_in_one_UpdateItem_and_reports_an_item_deleted_beforehand_on_its_own()
     {
         var (address, mailbox) = NewMailbox(out var store);

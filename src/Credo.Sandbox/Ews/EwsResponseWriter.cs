@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using System.Xml;
 
@@ -12,6 +13,19 @@ internal static class EwsResponseWriter
     public const string Errors = "http://schemas.microsoft.com/exchange/services/2006/errors";
 
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false };
+
+    // Every operation whose response message is ItemInfoResponseMessageType or derives from it, not only those the
+    // sandbox implements: an injected fault answers whatever operation was asked with an error response message.
+    private static readonly FrozenSet<string> ItemInfoOperations = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "CreateItem",
+        "GetItem",
+        "UpdateItem",
+        "UpdateItemInRecoverableItems",
+        "MoveItem",
+        "CopyItem",
+        "ArchiveItem",
+        "PostModernGroupItem");
 
     /// <summary>An envelope whose body is <c>m:{operation}Response/m:ResponseMessages</c> filled by <paramref name="messages"/>.</summary>
     public static PooledAnswer Response(string operation, Action<XmlWriter> messages) => Envelope(w =>
@@ -62,7 +76,7 @@ internal static class EwsResponseWriter
         w.WriteElementString("m", "ResponseCode", Messages, "NoError");
     }
 
-    /// <summary>A whole error response message.</summary>
+    /// <summary>A whole error response message, with the empty <c>m:Items</c> of the operations whose schema requires it.</summary>
     public static void Error(this XmlWriter w, string operation, string code, string text)
     {
         w.WriteStartElement("m", operation + "ResponseMessage", Messages);
@@ -70,6 +84,13 @@ internal static class EwsResponseWriter
         w.WriteElementString("m", "MessageText", Messages, text);
         w.WriteElementString("m", "ResponseCode", Messages, code);
         w.WriteElementString("m", "DescriptiveLinkKey", Messages, "0");
+        if (ItemInfoOperations.Contains(operation))
+        {
+            // The schema requires m:Items even when the message carries no item; Exchange sends it empty.
+            w.WriteStartElement("m", "Items", Messages);
+            w.WriteEndElement();
+        }
+
         w.WriteEndElement();
     }
 

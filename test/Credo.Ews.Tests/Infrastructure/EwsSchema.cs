@@ -25,13 +25,7 @@ public static class EwsSchema
     /// The schema errors of a SOAP envelope (request or response); empty when valid. SOAP faults belong to the SOAP
     /// envelope schema, not to EWS's, so a fault body is not checked (its header still is).
     /// </summary>
-    public static IReadOnlyList<string> Validate(string envelope) => Validate(envelope, excuse: null, excused: null);
-
-    /// <summary>
-    /// As <see cref="Validate(string)"/>, but an error on an element that <paramref name="excuse"/> accepts goes to
-    /// <paramref name="excused"/> instead of the result: for a known defect of the sandbox, named where it is passed.
-    /// </summary>
-    public static IReadOnlyList<string> Validate(string envelope, Func<XElement, bool>? excuse, ICollection<string>? excused)
+    public static IReadOnlyList<string> Validate(string envelope)
     {
         var schemas = Set.Value ?? throw new InvalidOperationException("The EWS schema is not available.");
         var errors = new List<string>();
@@ -50,18 +44,7 @@ public static class EwsSchema
             .Concat(document.Root?.Element(soap + "Body")?.Elements().Where(e => e.Name != soap + "Fault") ?? []);
         foreach (var part in parts)
         {
-            new XDocument(new XElement(part)).Validate(schemas, (sender, e) =>
-            {
-                var error = $"{part.Name.LocalName}: {e.Message}";
-                if (excuse is not null && sender is XElement element && excuse(element))
-                {
-                    excused?.Add(error);
-                }
-                else
-                {
-                    errors.Add(error);
-                }
-            });
+            new XDocument(new XElement(part)).Validate(schemas, (_, e) => errors.Add($"{part.Name.LocalName}: {e.Message}"));
         }
 
         return errors;

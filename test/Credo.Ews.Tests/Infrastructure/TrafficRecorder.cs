@@ -10,17 +10,7 @@ public sealed class TrafficLog
     private int _requests;
     private int _validated;
 
-    private static readonly XNamespace M = "http://schemas.microsoft.com/exchange/services/2006/messages";
-
     public ConcurrentQueue<string> SchemaErrors { get; } = new();
-
-    /// <summary>
-    /// Schema errors of one known sandbox defect, kept apart so that the rest of the traffic is still checked
-    /// strictly: the sandbox answers a per-item error of <c>GetItem</c>, <c>UpdateItem</c> or <c>MoveItem</c> without
-    /// the <c>m:Items</c> that <c>ItemInfoResponseMessageType</c> requires (Exchange sends an empty <c>&lt;m:Items/&gt;</c>).
-    /// Stays empty once the sandbox writes it; then <see cref="IsSandboxItemErrorDefect"/> can go.
-    /// </summary>
-    public ConcurrentQueue<string> SandboxDefects { get; } = new();
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -46,23 +36,11 @@ public sealed class TrafficLog
     internal void Check(string what, string envelope)
     {
         Interlocked.Increment(ref _validated);
-        var excused = new List<string>();
-        foreach (var error in EwsSchema.Validate(envelope, IsSandboxItemErrorDefect, excused))
+        foreach (var error in EwsSchema.Validate(envelope))
         {
             SchemaErrors.Enqueue($"{what}: {error}");
         }
-
-        foreach (var error in excused)
-        {
-            SandboxDefects.Enqueue($"{what}: {error}");
-        }
     }
-
-    private static bool IsSandboxItemErrorDefect(XElement element) =>
-        element.Name.Namespace == M &&
-        element.Name.LocalName is "GetItemResponseMessage" or "UpdateItemResponseMessage" or "MoveItemResponseMessage" &&
-        (string?)element.Attribute("ResponseClass") == "Error" &&
-        element.Element(M + "Items") is null;
 
     private static string OperationOf(string envelope)
     {
