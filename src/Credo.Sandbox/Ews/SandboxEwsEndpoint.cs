@@ -69,7 +69,14 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
             answer = operation switch
             {
                 _ when fault?.Kind == SandboxFaultKind.InvalidSyncState => EwsResponseWriter.Response(operation, w => w.Error(operation, "ErrorInvalidSyncStateData", "Synchronization state data is corrupt or otherwise invalid.")),
-                _ when fault?.Kind == SandboxFaultKind.ConnectionCountExceeded => EwsResponseWriter.Response(operation, w => w.Error(operation, "ErrorExceededConnectionCount", "You have exceeded the available concurrent connections for your account.  Try again once your other requests have completed.")),
+                _ when fault?.Kind == SandboxFaultKind.ConnectionCountExceeded => EwsResponseWriter.Response(operation, w =>
+                {
+                    // Exchange answers each item of a batch with a response message of its own.
+                    for (var i = 0; i < ItemsIn(body); i++)
+                    {
+                        w.Error(operation, "ErrorExceededConnectionCount", "You have exceeded the available concurrent connections for your account.  Try again once your other requests have completed.");
+                    }
+                }),
                 "SyncFolderItems" => SandboxEwsOperations.SyncFolderItems(mailbox, mailboxes.SyncStates, body),
                 "GetItem" => SandboxEwsOperations.GetItem(mailbox, body),
                 "UpdateItem" => SandboxEwsOperations.UpdateItem(mailbox, body),
@@ -100,6 +107,10 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
             await WriteAsync(context, StatusCodes.Status200OK, answer);
         }
     }
+
+    // How many response messages a request gets: one per item of GetItem, UpdateItem, MoveItem and DeleteItem, else one.
+    private static int ItemsIn(XElement body) =>
+        Math.Max(1, (body.Element(M + "ItemIds") ?? body.Element(M + "ItemChanges"))?.Elements().Count() ?? 1);
 
     private static async Task<(XElement Body, string? Impersonated)?> ReadRequestAsync(HttpContext context)
     {
