@@ -27,6 +27,31 @@ public readonly record struct EwsFolderId
     /// <summary>A well-known folder, by its EWS name (<c>inbox</c>, <c>sentitems</c>, ...).</summary>
     public static EwsFolderId Distinguished(string name) => new(name.ToLowerInvariant(), true);
 
+    /// <summary>
+    /// The well-known folder a display name or EWS name stands for (<c>Inbox</c>, <c>Deleted Items</c>, <c>sentitems</c>,
+    /// <c>Archive</c>, any case), so that it needs no lookup.
+    /// </summary>
+    public static bool TryWellKnown(string name, out EwsFolderId folder)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var found = WellKnownNames.TryGetValue(name.Trim().Trim('/'), out var distinguished);
+        folder = found ? Distinguished(distinguished!) : default;
+        return found;
+    }
+
+    private static readonly Dictionary<string, string> WellKnownNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Inbox"] = "inbox",
+        ["Deleted Items"] = "deleteditems",
+        ["deleteditems"] = "deleteditems",
+        ["Sent Items"] = "sentitems",
+        ["sentitems"] = "sentitems",
+        ["Drafts"] = "drafts",
+        ["Junk Email"] = "junkemail",
+        ["junkemail"] = "junkemail",
+        ["Archive"] = "archivemsgfolderroot",
+    };
+
     /// <summary>A folder by id.</summary>
     public static EwsFolderId FromId(string id) => new(id, false);
 

@@ -222,8 +222,8 @@ internal sealed class EwsClient(
             return new EwsError(EwsErrorKind.FolderNotFound, "The folder path is empty; use Inbox or a path such as Inbox/Invoices.");
         }
 
-        EwsResult<EwsFolder> current = WellKnownFolders.TryGetValue(segments[0], out var wellKnown)
-            ? await GetFolderAsync(mailbox, EwsFolderId.Distinguished(wellKnown), cancellationToken)
+        EwsResult<EwsFolder> current = EwsFolderId.TryWellKnown(segments[0], out var wellKnown)
+            ? await GetFolderAsync(mailbox, wellKnown, cancellationToken)
             : await FindChildAsync(mailbox, EwsFolderId.MessageRoot, segments[0], path, cancellationToken);
         foreach (var segment in segments.Skip(1))
         {
@@ -282,19 +282,6 @@ internal sealed class EwsClient(
                 (int?)root.Attribute("IndexedPagingOffset") ?? offset + items.Count);
         });
     }
-
-    private static readonly Dictionary<string, string> WellKnownFolders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Inbox"] = "inbox",
-        ["Deleted Items"] = "deleteditems",
-        ["deleteditems"] = "deleteditems",
-        ["Sent Items"] = "sentitems",
-        ["sentitems"] = "sentitems",
-        ["Drafts"] = "drafts",
-        ["Junk Email"] = "junkemail",
-        ["junkemail"] = "junkemail",
-        ["Archive"] = "archivemsgfolderroot",
-    };
 
     private async Task<EwsResult<EwsFolder>> FindChildAsync(EwsMailbox mailbox, EwsFolderId parent, string name, string path, CancellationToken cancellationToken)
     {

@@ -11,11 +11,6 @@ namespace Credo.Core.Listeners.Sources.Ews;
 /// </summary>
 internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> options) : IMailSource
 {
-    private static readonly Dictionary<string, string> WellKnown = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Inbox"] = "inbox", ["Deleted Items"] = "deleteditems", ["Sent Items"] = "sentitems", ["Drafts"] = "drafts", ["Junk Email"] = "junkemail",
-    };
-
     private readonly ConcurrentDictionary<string, EwsFolderId> _folders = new(StringComparer.OrdinalIgnoreCase);
 
     public MailProtocol Protocol => MailProtocol.EWS;
@@ -127,9 +122,9 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
 
     private async Task<MailResult<EwsFolderId>> FolderAsync(EwsMailbox mailbox, string path, CancellationToken cancellationToken)
     {
-        if (WellKnown.TryGetValue(path.Trim().Trim('/'), out var name))
+        if (EwsFolderId.TryWellKnown(path, out var wellKnown))
         {
-            return EwsFolderId.Distinguished(name);
+            return wellKnown;
         }
 
         var key = $"{mailbox.EwsUrl}|{mailbox.SmtpAddress}|{path}";
