@@ -20,49 +20,52 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
 
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
+        var node = Settings.NodeName;
         var now = Time.GetUtcNow();
-        List<Guid> due;
+        var claim = now + Settings.LeaseDuration;
+        List<DueListener> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
+            // Every due listener is leased in one statement and read back, with its credential's version, in one more:
+            // two statements a tick however many listeners are due, instead of two for each poll.
             var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
-            due = await db.EmailListeners.AsNoTracking()
+            var claimed = await db.EmailListeners
                 .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now))
-                .Where(ListenerLease.Takeable(Settings.NodeName, now))
-                .Select(l => l.Id)
+                .Where(ListenerLease.Takeable(node, now))
+                .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseOwner, node).SetProperty(l => l.LeaseExpiresAt, claim), stoppingToken);
+            due = claimed == 0 ? [] : await ListenerPoller.WithCredentialVersion(db, db.EmailListeners.AsNoTracking()
+                    .Where(l => l.LeaseOwner == node && l.LeaseExpiresAt == claim && l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now)))
                 .ToListAsync(stoppingToken);
         }
 
-        foreach (var id in due)
+        foreach (var listener in due)
         {
             // Registered before it starts, so that a poll that ends at once cannot leave its entry behind.
-            var poll = new Task<Task>(() => PollAsync(id, stoppingToken));
-            if (_running.TryAdd(id, poll.Unwrap()))
+            var poll = new Task<Task>(() => PollAsync(listener, stoppingToken));
+            if (_running.TryAdd(listener.Listener.Id, poll.Unwrap()))
             {
                 poll.Start(TaskScheduler.Default);
             }
         }
     }
 
-    private async Task PollAsync(Guid id, CancellationToken stoppingToken)
+    private async Task PollAsync(DueListener due, CancellationToken stoppingToken)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<ListenerLease>().TryAcquireAsync(id, stoppingToken))
-            {
-                await scope.ServiceProvider.GetRequiredService<ListenerPoller>().PollAsync(id, stoppingToken);
-            }
+            await scope.ServiceProvider.GetRequiredService<ListenerPoller>().PollAsync(due, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         catch (Exception e)
         {
-            Log.PollCrashed(Logger, id.ToString(), e);
+            Log.PollCrashed(Logger, due.Listener.Name, e);
         }
         finally
         {
-            _running.TryRemove(id, out _);
+            _running.TryRemove(due.Listener.Id, out _);
         }
     }
 }

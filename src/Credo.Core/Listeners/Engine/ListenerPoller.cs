@@ -25,8 +25,8 @@ internal sealed class ListenerPoller(
     CredoDbContext db,
     ListenerMetrics metrics,
     CredentialService credentials,
+    CredentialTokenSources tokenSources,
     MailSources sources,
-    ITokenCache tokenCache,
     ListenerLease lease,
     IOptionsMonitor<ListenerOptions> options,
     TimeProvider time,
@@ -35,17 +35,31 @@ internal sealed class ListenerPoller(
     // Mails recorded in one transaction: one fsync for many, and a bound on what one page keeps in memory.
     private const int RecordGroupSize = 100;
 
+    /// <summary>Listeners with the version of their credential, as a poll needs them.</summary>
+    public static IQueryable<DueListener> WithCredentialVersion(CredoDbContext db, IQueryable<EmailListener> listeners) =>
+        from l in listeners
+        join c in db.Credentials on l.CredentialId equals c.Id into credential
+        from c in credential.DefaultIfEmpty()
+        select new DueListener(l, c == null ? -1 : c.Version);
+
     /// <summary>Polls the listener, whose lease this node holds; the outcome is written to its status.</summary>
     public async Task PollAsync(Guid listenerId, CancellationToken cancellationToken)
     {
-        var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == listenerId, cancellationToken);
-        if (listener is null)
+        var due = await WithCredentialVersion(db, db.EmailListeners.AsNoTracking().Where(l => l.Id == listenerId)).SingleOrDefaultAsync(cancellationToken);
+        if (due is not null)
         {
-            return;
+            await PollAsync(due, cancellationToken);
         }
+    }
 
+    /// <summary>Polls a listener already read (with its credential's version), whose lease this node holds.</summary>
+    public async Task PollAsync(DueListener due, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(due);
+        var (listener, credentialVersion) = due;
+        var listenerId = listener.Id;
         var poll = new Poll(listener);
-        var error = await RunAsync(poll, cancellationToken);
+        var error = await RunAsync(poll, credentialVersion, cancellationToken);
         var now = time.GetUtcNow();
         var state = poll.State;
         var node = options.CurrentValue.NodeName;
@@ -77,7 +91,7 @@ internal sealed class ListenerPoller(
             .SetProperty(l => l.NextPollAt, now + wait), cancellationToken);
     }
 
-    private async Task<MailError?> RunAsync(Poll poll, CancellationToken cancellationToken)
+    private async Task<MailError?> RunAsync(Poll poll, long credentialVersion, CancellationToken cancellationToken)
     {
         var listener = poll.Listener;
         var found = sources.For(listener.Protocol);
@@ -87,13 +101,11 @@ internal sealed class ListenerPoller(
         }
 
         var source = found.Value;
-        var credential = await credentials.GetAsync(listener.CredentialId, cancellationToken);
-        if (credential is null)
+        if (await tokenSources.GetAsync(listener.CredentialId, credentialVersion, credentials, cancellationToken) is not { } tokens)
         {
             return new MailError(MailErrorKind.Permanent, "The listener's credential no longer exists.", "Choose a credential in the listener's settings.");
         }
 
-        var tokens = new CachedAccessTokenSource(tokenCache, credential.Id.ToString(), credential.Version, credentials.ToClientCredentials(credential));
         var mailbox = new MailboxContext(listener, tokens);
         using var retry = new RequestRetry(options.CurrentValue, time, ct => lease.RenewAsync(listener.Id, ct));
         try
@@ -309,3 +321,8 @@ internal sealed class ListenerPoller(
 
     private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
 }
+
+/// <summary>A listener to poll, with the version of its credential (-1 when the credential is gone).</summary>
+/// <param name="Listener">The listener as read.</param>
+/// <param name="CredentialVersion">Its credential's version.</param>
+internal sealed record DueListener(EmailListener Listener, long CredentialVersion);

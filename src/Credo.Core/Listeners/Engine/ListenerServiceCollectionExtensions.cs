@@ -24,6 +24,7 @@ public static class ListenerServiceCollectionExtensions
             .Validate(o => o.MaxRetryWait > TimeSpan.Zero, "Credo:Listeners:MaxRetryWait must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton<ListenerMetrics>();
+        services.TryAddSingleton<CredentialTokenSources>();
         services.TryAddScoped<ListenerPoller>();
         services.TryAddScoped<ListenerLease>();
         if (runInBackground)
