@@ -15,6 +15,8 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public Uri TokenEndpoint => (_server ?? throw new InvalidOperationException("Not started.")).TokenEndpoint;
 
+    public Uri EwsEndpoint => (_server ?? throw new InvalidOperationException("Not started.")).EwsEndpoint;
+
     public async ValueTask InitializeAsync()
     {
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };

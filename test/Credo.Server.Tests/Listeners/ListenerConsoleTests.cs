@@ -18,16 +18,11 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
 
         await server.CredentialAsync();
         await using var receiver = await WebhookReceiver.StartAsync("console-hook-secret");
-        var page = await browser.NewPageAsync(server.BaseAddress);
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(CredoServerFixture.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-
+        var page = await SignedInPageAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Email Listeners" }).First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "+ Add Email Listener" }).ClickAsync();
         var name = "Console " + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByLabel("Name").FillAsync(name);
+        await page.Locator("#Form_Name").FillAsync(name);
         await page.GetByLabel("EWS URL").FillAsync(server.Sandbox.EwsEndpoint.ToString());
         await page.GetByLabel("Mailbox").FillAsync(address);
         var credentialName = await page.Locator("#Form_CredentialId option").Nth(1).TextContentAsync();
@@ -79,5 +74,61 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.GetByRole(AriaRole.Link, new() { Name = "Delete…" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(name);
+    }
+
+    [Fact]
+    public async Task Form_shows_only_the_chosen_protocols_settings_and_each_protocol_round_trips()
+    {
+        await server.CredentialAsync();
+        var page = await SignedInPageAsync();
+        await page.GotoAsync("/Administration/Integrations/EmailListeners/Add");
+        await Assertions.Expect(page.GetByLabel("EWS URL")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Graph URL")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#Form_Imap_Host")).ToBeHiddenAsync();
+
+        await page.GetByLabel("Microsoft Graph", new() { Exact = true }).CheckAsync();
+        await Assertions.Expect(page.GetByLabel("EWS URL")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByLabel("Graph URL")).ToHaveValueAsync("https://graph.microsoft.com/v1.0");
+        var name = "Graph " + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#Form_Name").FillAsync(name);
+        await page.GetByLabel("Graph URL").FillAsync("https://graph.example.test/v1.0");
+        await page.GetByLabel("Mailbox").FillAsync("reader@contoso.com");
+        await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
+        await Assertions.Expect(row).ToContainTextAsync("Graph");
+        await ListenerServerFixture.EventuallyAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await row.TextContentAsync() ?? "").Contains("not available in this version", StringComparison.Ordinal);
+        }, "the Graph listener shows that Graph is not available yet");
+        await Assertions.Expect(row).ToContainTextAsync("Error");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Microsoft Graph", new() { Exact = true })).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Graph URL")).ToHaveValueAsync("https://graph.example.test/v1.0");
+        await page.GetByLabel("IMAP", new() { Exact = true }).CheckAsync();
+        await page.Locator("#Form_Imap_Host").FillAsync("imap.example.test");
+        await page.GetByLabel("Security", new() { Exact = true }).SelectOptionAsync("StartTls");
+        await page.GetByLabel("Port", new() { Exact = true }).FillAsync("143");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Assertions.Expect(row).ToContainTextAsync("IMAP");
+        await row.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("IMAP", new() { Exact = true })).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#Form_Imap_Host")).ToHaveValueAsync("imap.example.test");
+        await Assertions.Expect(page.GetByLabel("Security", new() { Exact = true })).ToHaveValueAsync("StartTls");
+        await Assertions.Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("143");
+    }
+
+    private async Task<IPage> SignedInPageAsync()
+    {
+        var page = await browser.NewPageAsync(server.BaseAddress);
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(CredoServerFixture.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        return page;
     }
 }

@@ -70,4 +70,52 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
         Assert.All(bodies, b => Assert.DoesNotContain(receiver.Secret, b, StringComparison.Ordinal));
         server.AssertLogsHoldNone(receiver.Secret, SandboxClient.Default().ClientSecret, "eyJ");
     }
+
+    [Fact]
+    public async Task Protocol_settings_round_trip_and_a_stale_version_is_a_conflict()
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.CreateApiKeyAsync(UserRole.Administrator));
+        var credentialId = await server.CredentialAsync();
+        var name = "IMAP " + Guid.NewGuid().ToString("N")[..6];
+
+        using var created = await http.PostAsJsonAsync("/api/v1/listeners", new
+        {
+            name, protocol = "IMAP", imap = new { host = "imap.example.test", port = 993, security = "Tls", sasl = "OAuthBearer" },
+            mailbox = "reader@contoso.com", credentialId, pollIntervalSeconds = 5,
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var listener = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement;
+        var id = listener.GetProperty("id").GetString();
+        Assert.Equal(("IMAP", "imap.example.test", "OAuthBearer", 1L), (listener.GetProperty("protocol").GetString(),
+            listener.GetProperty("imap").GetProperty("host").GetString(), listener.GetProperty("imap").GetProperty("sasl").GetString(), listener.GetProperty("version").GetInt64()));
+
+        // The engine polls it and says clearly that IMAP cannot be read yet: a status, not a crash.
+        await ListenerServerFixture.EventuallyAsync(async () =>
+        {
+            using var read = await http.GetAsync($"/api/v1/listeners/{id}", Ct);
+            var status = JsonDocument.Parse(await read.Content.ReadAsStringAsync(Ct)).RootElement;
+            return status.GetProperty("status").GetString() == "Error" &&
+                   status.GetProperty("lastError").GetString()!.Contains("not available in this version", StringComparison.Ordinal);
+        }, "the IMAP listener reports that IMAP is not available yet");
+
+        var change = new
+        {
+            name, protocol = "Graph", graph = new { url = "https://graph.example.test/v1.0" }, mailbox = "reader@contoso.com", credentialId, pollIntervalSeconds = 5, version = 1,
+        };
+        using var updated = await http.PutAsJsonAsync($"/api/v1/listeners/{id}", change, Ct);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var after = JsonDocument.Parse(await updated.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal(("Graph", "https://graph.example.test/v1.0", 2L), (after.GetProperty("protocol").GetString(), after.GetProperty("graph").GetProperty("url").GetString(), after.GetProperty("version").GetInt64()));
+
+        using var stale = await http.PutAsJsonAsync($"/api/v1/listeners/{id}", change, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        using var unversioned = await http.PutAsJsonAsync($"/api/v1/listeners/{id}", new { name, mailbox = "reader@contoso.com", credentialId }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, unversioned.StatusCode);
+        Assert.True(JsonDocument.Parse(await unversioned.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("errors").TryGetProperty("version", out _));
+
+        using var invalid = await http.PostAsJsonAsync("/api/v1/listeners", new { name = name + "x", protocol = "IMAP", mailbox = "reader@contoso.com", credentialId }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.True(JsonDocument.Parse(await invalid.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("errors").TryGetProperty("imap.host", out _));
+    }
 }

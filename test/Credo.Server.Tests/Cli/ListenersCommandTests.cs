@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Credo.Sandbox;
+using Credo.Server.Tests.Infrastructure;
+
+namespace Credo.Server.Tests.Cli;
+
+/// <summary><c>credo listeners</c> run as processes on one data folder: each protocol's settings round-trip, and Test connection.</summary>
+public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>, IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("credo-cli-listeners-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    [Fact]
+    public async Task Each_protocol_round_trips_and_Test_connection_reports_step_by_step()
+    {
+        var credential = await RunAsync(["credentials", "add", "--name", "Sandbox", "--client-id", SandboxFixture.Client.ClientId, "--client-secret-stdin",
+            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "https://outlook.office365.com/.default"], SandboxFixture.Client.ClientSecret);
+        Assert.True(credential.ExitCode == 0, credential.Stderr);
+
+        var ews = await RunAsync(["listeners", "add", "--name", "Ews", "--credential", "Sandbox", "--mailbox", SandboxOptions.DemoMailbox, "--ews-url", sandbox.EwsEndpoint.ToString()]);
+        var graph = await RunAsync(["listeners", "add", "--name", "Graph", "--credential", "Sandbox", "--mailbox", "invoices@contoso.com", "--protocol", "graph",
+            "--graph-url", "https://graph.example.test/v1.0/"]);
+        var imap = await RunAsync(["listeners", "add", "--name", "Imap", "--credential", "Sandbox", "--mailbox", "invoices@contoso.com", "--protocol", "IMAP",
+            "--imap-host", "imap.example.test", "--imap-port", "143", "--imap-security", "starttls", "--imap-user", "reader@contoso.com", "--sasl", "oauthbearer"]);
+        Assert.All(new[] { ews, graph, imap }, r => Assert.True(r.ExitCode == 0, r.Stderr));
+
+        using (var shown = JsonDocument.Parse((await RunAsync(["listeners", "show", "Graph", "--json"])).Stdout))
+        {
+            Assert.Equal("Graph", shown.RootElement.GetProperty("protocol").GetString());
+            Assert.Equal("https://graph.example.test/v1.0", shown.RootElement.GetProperty("graph").GetProperty("url").GetString());
+        }
+
+        using (var shown = JsonDocument.Parse((await RunAsync(["listeners", "show", "Imap", "--json"])).Stdout))
+        {
+            var settings = shown.RootElement.GetProperty("imap");
+            Assert.Equal("IMAP", shown.RootElement.GetProperty("protocol").GetString());
+            Assert.Equal(("imap.example.test", 143, "StartTls", "reader@contoso.com", "OAuthBearer"), (
+                settings.GetProperty("host").GetString(), settings.GetProperty("port").GetInt32(), settings.GetProperty("security").GetString(),
+                settings.GetProperty("userName").GetString(), settings.GetProperty("sasl").GetString()));
+        }
+
+        // Switching protocol keeps the listener; an update changes only the flags given.
+        var switched = await RunAsync(["listeners", "update", "Graph", "--protocol", "ews", "--ews-url", sandbox.EwsEndpoint.ToString()]);
+        Assert.True(switched.ExitCode == 0, switched.Stderr);
+        var list = await RunAsync(["listeners", "list"]);
+        Assert.Matches(@"Graph\s+EWS\s+invoices@contoso\.com", list.Stdout);
+        Assert.Matches(@"Imap\s+IMAP\s+", list.Stdout);
+
+        var ok = await RunAsync(["listeners", "test", "Ews"]);
+        Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
+        Assert.Contains("ok   Token:", ok.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"ok   Mailbox and folder: {SandboxOptions.DemoMailbox} › Inbox:", ok.Stdout, StringComparison.Ordinal);
+
+        var unavailable = await RunAsync(["listeners", "test", "Imap", "--json"]);
+        Assert.Equal(1, unavailable.ExitCode);
+        using (var report = JsonDocument.Parse(unavailable.Stdout))
+        {
+            Assert.False(report.RootElement.GetProperty("succeeded").GetBoolean());
+            Assert.Contains("not available in this version", report.RootElement.GetProperty("steps").EnumerateArray().Last().GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        var polled = await RunAsync(["listeners", "poll", "Imap"]);
+        Assert.Equal(1, polled.ExitCode);
+        Assert.Contains("not available in this version", polled.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_protocol_values_are_refused_naming_the_flag_and_the_choices()
+    {
+        var credential = await RunAsync(["credentials", "add", "--name", "Any", "--client-id", "id", "--client-secret-stdin",
+            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "s"], "secret");
+        Assert.Equal(0, credential.ExitCode);
+
+        var protocol = await RunAsync(["listeners", "add", "--name", "Pop", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "pop3"]);
+        Assert.Equal(2, protocol.ExitCode);
+        Assert.Contains("--protocol \"pop3\" is not one of ews, graph, imap", protocol.Stderr, StringComparison.Ordinal);
+
+        var plain = await RunAsync(["listeners", "add", "--name", "Plain", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "imap",
+            "--imap-host", "imap.example.test", "--imap-security", "none"]);
+        Assert.Equal(2, plain.ExitCode);
+        Assert.Contains("--imap-security: Security None would send the token unencrypted", plain.Stderr, StringComparison.Ordinal);
+
+        var noHost = await RunAsync(["listeners", "add", "--name", "NoHost", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "imap"]);
+        Assert.Equal(2, noHost.ExitCode);
+        Assert.Contains("--imap-host: Enter the IMAP server's host name", noHost.Stderr, StringComparison.Ordinal);
+    }
+
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin = null) =>
+        CredoProcess.RunAsync([.. args, "--data", _data], stdin);
+}
