@@ -21,20 +21,30 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
         var node = Settings.NodeName;
+        var free = Settings.MaxConcurrentPolls - _running.Count;
+        if (free <= 0)
+        {
+            return;
+        }
+
         var now = Time.GetUtcNow();
         var claim = now + Settings.LeaseDuration;
+        Guid[] running = [.. _running.Keys];
         List<DueListener> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
             // Every due listener is leased in one statement and read back, with its credential's version, in one more:
             // two statements a tick however many listeners are due, instead of two for each poll.
             var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
+            // The longest-waiting first, as many as may start now; the rest stay free for another node or the next tick.
             var claimed = await db.EmailListeners
-                .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now))
+                .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now) && !running.Contains(l.Id))
                 .Where(ListenerLease.Takeable(node, now))
+                .OrderBy(l => l.NextPollAt)
+                .Take(free)
                 .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseOwner, node).SetProperty(l => l.LeaseExpiresAt, claim), stoppingToken);
             due = claimed == 0 ? [] : await ListenerPoller.WithCredentialVersion(db, db.EmailListeners.AsNoTracking()
-                    .Where(l => l.LeaseOwner == node && l.LeaseExpiresAt == claim && l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now)))
+                    .Where(l => l.LeaseOwner == node && l.LeaseExpiresAt == claim && !running.Contains(l.Id)))
                 .ToListAsync(stoppingToken);
         }
 

@@ -19,6 +19,12 @@ public sealed class ListenerOptions
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Polls one node runs at once; due listeners beyond it wait for the next tick, longest-waiting first. Default 64: idle
+    /// polls take milliseconds, so this bounds a burst (after a restart, say) without delaying a healthy schedule.
+    /// </summary>
+    public int MaxConcurrentPolls { get; set; } = 64;
+
+    /// <summary>
     /// How many throttled or failed mail-source requests one poll retries before it ends (keeping its progress). Default 50:
     /// far more than a 1,000-mail backlog meets behind a server that throttles one request in ten.
     /// </summary>

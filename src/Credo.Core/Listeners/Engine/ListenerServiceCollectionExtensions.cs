@@ -20,6 +20,7 @@ public static class ListenerServiceCollectionExtensions
         services.AddOptions<ListenerOptions>()
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(5), "Credo:Listeners:LeaseDuration must be at least 5 seconds.")
             .Validate(o => o.Tick > TimeSpan.Zero && o.Tick < o.LeaseDuration, "Credo:Listeners:Tick must be positive and shorter than the lease.")
+            .Validate(o => o.MaxConcurrentPolls >= 1, "Credo:Listeners:MaxConcurrentPolls must be at least 1.")
             .Validate(o => o.RetriesPerPoll >= 0, "Credo:Listeners:RetriesPerPoll must be 0 or more.")
             .Validate(o => o.MaxRetryWait > TimeSpan.Zero, "Credo:Listeners:MaxRetryWait must be positive.")
             .ValidateOnStart();
