@@ -12,6 +12,15 @@ public static class ListenerRules
     /// <summary>Largest message whose attachments a webhook carries.</summary>
     public const long MaxMessageBytes = 25L * 1024 * 1024;
 
+    /// <summary>Longest filter text (from contains, subject contains).</summary>
+    public const int MaxFilterLength = 256;
+
+    /// <summary>Longest folder path.</summary>
+    public const int MaxPathLength = 1024;
+
+    /// <summary>Longest URL (EWS, Graph, webhook).</summary>
+    public const int MaxUrlLength = 2048;
+
     /// <summary>Checks <paramref name="input"/>; the result maps field names to messages.</summary>
     public static Dictionary<string, string> Check(ListenerInput input, bool allowHttp, bool secretStored)
     {
@@ -20,6 +29,10 @@ public static class ListenerRules
         if (CredentialRules.CheckName(input.Name) is { } name)
         {
             errors[nameof(input.Name)] = name.Replace("credential", "listener", StringComparison.Ordinal);
+        }
+        else if (input.Name!.Any(IsBidiControl))
+        {
+            errors[nameof(input.Name)] = "The name contains an invisible text-direction character (such as U+202E); remove it.";
         }
 
         switch (input.Protocol)
@@ -40,7 +53,7 @@ public static class ListenerRules
 
         var mailbox = input.Mailbox?.Trim();
         if (string.IsNullOrEmpty(mailbox) || mailbox.Length > 320 || mailbox.Count(c => c == '@') != 1 || mailbox.StartsWith('@') || mailbox.EndsWith('@') ||
-            mailbox.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            mailbox.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || IsBidiControl(c)))
         {
             errors[nameof(input.Mailbox)] = "Enter the SMTP address of the mailbox to read (at most 320 characters), for example invoices@contoso.com.";
         }
@@ -48,6 +61,22 @@ public static class ListenerRules
         if (string.IsNullOrWhiteSpace(input.Folder))
         {
             errors[nameof(input.Folder)] = "Enter a folder: Inbox, another well-known folder, or a path such as Inbox/Invoices.";
+        }
+        else
+        {
+            CheckText(errors, nameof(input.Folder), "The folder", input.Folder, MaxPathLength);
+        }
+
+        CheckText(errors, nameof(input.FromContains), "The \"from contains\" filter", input.FromContains, MaxFilterLength);
+        CheckText(errors, nameof(input.SubjectContains), "The \"subject contains\" filter", input.SubjectContains, MaxFilterLength);
+        if (input.AfterProcessing == AfterProcessing.Move)
+        {
+            CheckText(errors, nameof(input.MoveToFolder), "The folder to move to", input.MoveToFolder, MaxPathLength);
+        }
+
+        if (!Enum.IsDefined(input.AfterProcessing))
+        {
+            errors[nameof(input.AfterProcessing)] = "Choose what happens after processing: MarkRead, Move, Delete or None.";
         }
 
         if (input.CredentialId is null)
@@ -67,7 +96,11 @@ public static class ListenerRules
 
         if (!string.IsNullOrWhiteSpace(input.WebhookUrl))
         {
-            if (!OutboundAddress.TryParse(input.WebhookUrl, allowHttp, "webhook URL", out _, out var webhook))
+            if (input.WebhookUrl.Trim().Length > ListenerRules.MaxUrlLength)
+            {
+                errors[nameof(input.WebhookUrl)] = $"The webhook URL is longer than {ListenerRules.MaxUrlLength} characters; shorten it.";
+            }
+            else if (!OutboundAddress.TryParse(input.WebhookUrl, allowHttp, "webhook URL", out _, out var webhook))
             {
                 errors[nameof(input.WebhookUrl)] = webhook;
             }
@@ -79,6 +112,28 @@ public static class ListenerRules
 
         return errors;
     }
+
+    // A text field: at most max characters, no control characters (line breaks, U+0001) and no bidirectional controls,
+    // which would make what the console shows differ from what is stored.
+    private static void CheckText(Dictionary<string, string> errors, string field, string what, string? text, int max)
+    {
+        var trimmed = text?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || errors.ContainsKey(field))
+        {
+            return;
+        }
+
+        if (trimmed.Length > max)
+        {
+            errors[field] = $"{what} is {trimmed.Length} characters long; shorten it to at most {max}.";
+        }
+        else if (trimmed.Any(c => char.IsControl(c) || IsBidiControl(c)))
+        {
+            errors[field] = $"{what} contains a control or text-direction character (a line break, tab or such as U+202E); remove it.";
+        }
+    }
+
+    private static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 
     /// <summary>The scope a credential needs to read Exchange Online over <paramref name="protocol"/>.</summary>
     public static string ExchangeOnlineScope(MailProtocol protocol) =>

@@ -18,7 +18,11 @@ public sealed class EwsSettings
     public void Check(bool allowHttp, IDictionary<string, string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (!OutboundAddress.TryParse(Url, allowHttp, "EWS URL", out _, out var error))
+        if (Url?.Trim().Length > ListenerRules.MaxUrlLength)
+        {
+            errors["Ews.Url"] = $"The EWS URL is longer than {ListenerRules.MaxUrlLength} characters; shorten it.";
+        }
+        else if (!OutboundAddress.TryParse(Url, allowHttp, "EWS URL", out _, out var error))
         {
             errors["Ews.Url"] = error;
         }

@@ -18,7 +18,11 @@ public sealed class GraphSettings
     public void Check(bool allowHttp, IDictionary<string, string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (!OutboundAddress.TryParse(Url, allowHttp, "Graph URL", out _, out var error))
+        if (Url?.Trim().Length > ListenerRules.MaxUrlLength)
+        {
+            errors["Graph.Url"] = $"The Graph URL is longer than {ListenerRules.MaxUrlLength} characters; shorten it.";
+        }
+        else if (!OutboundAddress.TryParse(Url, allowHttp, "Graph URL", out _, out var error))
         {
             errors["Graph.Url"] = error;
         }

@@ -28,13 +28,23 @@ public sealed class ImapSettings
     {
         ArgumentNullException.ThrowIfNull(errors);
         var host = Host?.Trim();
-        if (string.IsNullOrEmpty(host) || Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
+        if (string.IsNullOrEmpty(host) || host.Length > 255 || Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
         {
             errors["Imap.Host"] = "Enter the IMAP server's host name, for example outlook.office365.com (no scheme, no port).";
         }
         else if (Security == ImapSecurity.None && !allowPlain && !OutboundAddress.IsLoopbackHost(host))
         {
             errors["Imap.Security"] = "Security None would send the token unencrypted; choose Tls or StartTls. (None is allowed only to loopback hosts unless an operator sets Credo:Outbound:AllowHttp=true.)";
+        }
+
+        if (!Enum.IsDefined(Security))
+        {
+            errors["Imap.Security"] = "Choose the security: Tls, StartTls or None (loopback hosts only).";
+        }
+
+        if (!Enum.IsDefined(Sasl))
+        {
+            errors["Imap.Sasl"] = "Choose the SASL mechanism: XOAuth2 or OAuthBearer.";
         }
 
         if (Port is < 1 or > 65535)
