@@ -1,0 +1,118 @@
+using Credo.Core.Audit;
+using Credo.Core.Credentials;
+using Credo.Core.Listeners;
+using Credo.Core.Persistence;
+using Credo.Core.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace Credo.Core.Tests.Listeners;
+
+/// <summary>Adding and changing listeners on a real SQLite file: audit of what changed, concurrent changes, run state.</summary>
+public sealed class ListenerServiceTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("credo-listeners-").FullName;
+    private CoreServices? _core;
+    private Guid _credentialId;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _core = await CoreServices.StartAsync(
+            new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" }, Path.Combine(_folder, "keys"));
+        await using var scope = _core.Scope();
+        var credential = await _core.Get<CredentialService>(scope).CreateAsync(new CredentialInput
+        {
+            Name = "Exchange", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
+        }, "tests", Ct);
+        _credentialId = credential.Credential!.Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_core is not null)
+        {
+            await _core.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Update_audits_which_fields_changed_and_never_the_webhook_secret()
+    {
+        var created = await CreateAsync();
+        var input = ListenerInput.From(created);
+        input.WebhookUrl = "https://attacker.example.com/in";
+        input.WebhookSecret = "new-webhook-secret-4711";
+        input.Folder = "Inbox/Invoices";
+
+        await using var scope = _core!.Scope();
+        var change = await _core.Get<ListenerService>(scope).UpdateAsync(created.Id, created.Version, input, "alice", Ct);
+
+        Assert.Equal(ListenerChangeStatus.Done, change.Status);
+        var entry = (await _core.Get<AuditLog>(scope).ListAsync(10, Ct)).First(e => e.Action == "update");
+        Assert.Equal("alice", entry.Actor);
+        Assert.Equal("fields: Folder, Webhook URL, Webhook signing secret", entry.Details);
+        Assert.DoesNotContain("4711", entry.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Change_based_on_an_old_version_is_a_conflict_and_saves_nothing()
+    {
+        var created = await CreateAsync();
+        await using var scope = _core!.Scope();
+        var service = _core.Get<ListenerService>(scope);
+        var first = ListenerInput.From(created);
+        first.Folder = "Inbox/First";
+        Assert.Equal(ListenerChangeStatus.Done, (await service.UpdateAsync(created.Id, created.Version, first, "alice", Ct)).Status);
+
+        var second = ListenerInput.From(created);
+        second.Folder = "Inbox/Second";
+        var conflict = await service.UpdateAsync(created.Id, created.Version, second, "bob", Ct);
+
+        Assert.Equal(ListenerChangeStatus.Conflict, conflict.Status);
+        Assert.Contains("changed by someone else", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal("Inbox/First", (await service.FindAsync(created.Id.ToString(), Ct))!.Folder);
+    }
+
+    [Fact]
+    public async Task Changing_where_mail_comes_from_forgets_the_sync_state_and_other_changes_keep_it()
+    {
+        var created = await CreateAsync();
+        await using var scope = _core!.Scope();
+        var db = _core.Get<CredoDbContext>(scope);
+        var service = _core.Get<ListenerService>(scope);
+        await SetSyncStateAsync(db, created.Id);
+
+        var renamed = ListenerInput.From(created);
+        renamed.Name = "Renamed";
+        var kept = (await service.UpdateAsync(created.Id, created.Version, renamed, "alice", Ct)).Listener!;
+        Assert.Equal("state-1", kept.SyncState);
+
+        var moved = ListenerInput.From(kept);
+        moved.Protocol = MailProtocol.Graph;
+        var reset = (await service.UpdateAsync(created.Id, kept.Version, moved, "alice", Ct)).Listener!;
+        Assert.Null(reset.SyncState);
+    }
+
+    private static async Task SetSyncStateAsync(CredoDbContext db, Guid id)
+    {
+        var listener = await db.EmailListeners.FindAsync([id], Ct);
+        listener!.SyncState = "state-1";
+        await db.SaveChangesAsync(Ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task<EmailListener> CreateAsync()
+    {
+        await using var scope = _core!.Scope();
+        var change = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
+        {
+            Name = "Invoices " + Guid.NewGuid().ToString("N")[..6], Mailbox = "invoices@contoso.com", CredentialId = _credentialId,
+            WebhookUrl = "https://hooks.example.com/in", WebhookSecret = "old-webhook-secret",
+        }, "tests", Ct);
+        return change.Listener!;
+    }
+}
