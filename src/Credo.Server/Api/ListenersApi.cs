@@ -52,9 +52,9 @@ internal static class ListenersApi
         listeners.MapDelete("/{id:guid}", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.DeleteAsync(id, http.User.Actor(), ct) ? Results.NoContent() : (IResult)NotFound(id))
             .RequireAuthorization(write).WithSummary("Delete a listener and what it recorded.");
-        listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, CancellationToken ct) =>
-                await service.PollNowAsync(id, ct) ? Results.Accepted() : (IResult)NotFound(id))
-            .RequireAuthorization(write).WithSummary("Poll now.");
+        listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
+                await service.PollNowAsync(id, http.User.Actor(), ct) ? Results.Accepted() : (IResult)NotFound(id))
+            .RequireAuthorization(write).WithSummary("Poll now; audited.");
         listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, ListenerService service, CancellationToken ct) =>
                 TypedResults.Ok((await service.MessagesAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
             .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it).");
