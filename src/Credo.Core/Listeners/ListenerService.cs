@@ -124,9 +124,20 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         return true;
     }
 
-    /// <summary>Asks the engine to poll now.</summary>
-    public async Task<bool> PollNowAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.EmailListeners.Where(l => l.Id == id).ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, time.GetUtcNow()), cancellationToken) > 0;
+    /// <summary>Asks the engine to poll now; audited as <c>poll</c> by <paramref name="actor"/>.</summary>
+    public async Task<bool> PollNowAsync(Guid id, string actor, CancellationToken cancellationToken)
+    {
+        var name = await db.EmailListeners.Where(l => l.Id == id).Select(l => l.Name).SingleOrDefaultAsync(cancellationToken);
+        if (name is null
+            || await db.EmailListeners.Where(l => l.Id == id).ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, time.GetUtcNow()), cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        audit.Record(actor, "poll", EntityType, id.ToString(), name);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
 
     /// <summary>The newest received messages of a listener (without their MIME).</summary>
     public async Task<IReadOnlyList<ReceivedMessage>> MessagesAsync(Guid listenerId, int take, CancellationToken cancellationToken) =>

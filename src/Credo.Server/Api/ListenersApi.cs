@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Credo.Core.Listeners;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -14,11 +15,12 @@ internal static class ListenersApi
         var api = app.MapGroup("/api/v1").RequireAuthorization(read).ProducesProblem(StatusCodes.Status401Unauthorized);
         var listeners = api.MapGroup("/listeners").WithTags("Listeners");
 
-        listeners.MapGet("/", async (ListenerService service, TimeProvider time, CancellationToken ct) =>
-                TypedResults.Ok((await service.ListAsync(ct)).Select(l => ListenerDto.From(l, time.GetUtcNow())).ToArray()))
-            .WithSummary("All Email Listeners with their status: OK, Error, Stalled, Disabled or NotPolledYet (never the webhook secret).");
-        listeners.MapGet("/{id:guid}", async (Guid id, ListenerService service, TimeProvider time, CancellationToken ct) =>
-                await service.FindAsync(id.ToString(), ct) is { } l ? Results.Ok(ListenerDto.From(l, time.GetUtcNow())) : (IResult)NotFound(id))
+        listeners.MapGet("/", async (ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok((await service.ListAsync(ct)).Select(l => Read(l, time, http.User)).ToArray()))
+            .WithSummary("All Email Listeners with their status: OK, Error, Stalled, Disabled or NotPolledYet (never the webhook secret; "
+                + "a Viewer key sees the webhook URL without its query string).");
+        listeners.MapGet("/{id:guid}", async (Guid id, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
+                await service.FindAsync(id.ToString(), ct) is { } l ? Results.Ok(Read(l, time, http.User)) : (IResult)NotFound(id))
             .Produces<ListenerDto>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One listener.");
         listeners.MapPost("/", async (ListenerInput input, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
@@ -52,9 +54,9 @@ internal static class ListenersApi
         listeners.MapDelete("/{id:guid}", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.DeleteAsync(id, http.User.Actor(), ct) ? Results.NoContent() : (IResult)NotFound(id))
             .RequireAuthorization(write).WithSummary("Delete a listener and what it recorded.");
-        listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, CancellationToken ct) =>
-                await service.PollNowAsync(id, ct) ? Results.Accepted() : (IResult)NotFound(id))
-            .RequireAuthorization(write).WithSummary("Poll now.");
+        listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
+                await service.PollNowAsync(id, http.User.Actor(), ct) ? Results.Accepted() : (IResult)NotFound(id))
+            .RequireAuthorization(write).WithSummary("Poll now; audited.");
         listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, ListenerService service, CancellationToken ct) =>
                 TypedResults.Ok((await service.MessagesAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
             .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it).");
@@ -68,6 +70,10 @@ internal static class ListenersApi
                 await service.ResendAsync(id, http.User.Actor(), ct) ? Results.Accepted() : Results.NotFound())
             .RequireAuthorization(write).WithTags("Deliveries").WithSummary("Send a delivery again.");
     }
+
+    // Reads are open to Viewer keys, and a webhook URL may carry the receiver's token.
+    private static ListenerDto Read(EmailListener listener, TimeProvider time, ClaimsPrincipal user) =>
+        ListenerDto.From(listener, time.GetUtcNow()) with { WebhookUrl = WebhookUrlMask.For(user, listener.WebhookUrl) };
 
     private static IResult Failure(ListenerChange change) => change.Status switch
     {

@@ -33,7 +33,14 @@ internal static class CredoServer
         AddConsole(services);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            // The generator fills "servers" from the request's Host header; clients resolve against where they fetched it.
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
+        services.AddRelativeCookieRedirects(CredoPolicies.CookieScheme);
+        var forwarded = services.AddCredoForwardedHeaders(builder.Configuration);
         if (settings.Demo)
         {
             services.AddSingleton<DemoSandboxService>();
@@ -43,6 +50,13 @@ internal static class CredoServer
         configure?.Invoke(builder);
         var app = builder.Build();
         Log.DataFolder(app.Logger, data.Path);
+        if (forwarded.Enabled)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        // Only over https, and never for localhost/loopback hosts (HstsOptions.ExcludedHosts).
+        app.UseHsts();
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
         app.UseStaticFiles();
@@ -57,7 +71,9 @@ internal static class CredoServer
         app.MapCredentialsApi();
         app.MapListenersApi();
         app.MapGet("/Administration/Integrations/EmailListeners/{id:guid}/Messages/{messageId:guid}/eml", DownloadEmlAsync)
-            .RequireAuthorization(CredoPolicies.Viewer);
+            .RequireAuthorization(CredoPolicies.Viewer).NoStore();
+
+        // Anonymous on purpose: the document describes the API's shape, the same in every installation, never data.
         app.MapOpenApi();
         return app;
     }

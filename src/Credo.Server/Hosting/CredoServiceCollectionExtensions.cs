@@ -41,6 +41,26 @@ internal static class CredoServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// <c>Credo:ForwardedHeaders</c>, checked; when enabled, ASP.NET Core's forwarded-headers options believe
+    /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> from loopback and the configured proxies.
+    /// </summary>
+    public static ForwardedHeadersSettings AddCredoForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(ForwardedHeadersSettings.SectionName).Get<ForwardedHeadersSettings>() ?? new ForwardedHeadersSettings();
+        if (settings.Error() is { } error)
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        if (settings.Enabled)
+        {
+            services.Configure<ForwardedHeadersOptions>(settings.ApplyTo);
+        }
+
+        return settings;
+    }
+
     private static DatabaseOptions DatabaseSettings(IConfiguration configuration, DataFolder data)
     {
         var provider = configuration[$"{DatabaseOptions.SectionName}:Provider"];

@@ -121,7 +121,7 @@ public sealed class ListenerEngineTests(ListenerServerFixture server) : IClassFi
         mailbox.InjectFault(new SandboxFault(SandboxFaultKind.InvalidSyncState));
         await using (var scope = server.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ListenerService>().PollNowAsync(listener.Id, TestContext.Current.CancellationToken);
+            await scope.ServiceProvider.GetRequiredService<ListenerService>().PollNowAsync(listener.Id, "tests", TestContext.Current.CancellationToken);
         }
 
         // A mail is recorded before it is marked read, so both are awaited.

@@ -30,7 +30,7 @@ public sealed class IndexModel(ListenerService listeners, CredentialService cred
             return Forbid();
         }
 
-        await listeners.PollNowAsync(id, cancellationToken);
+        await listeners.PollNowAsync(id, User.Actor(), cancellationToken);
         return RedirectToPage();
     }
 }
