@@ -8,6 +8,23 @@ public static class CredentialRules
     /// <summary>Longest name accepted.</summary>
     public const int MaxNameLength = 100;
 
+    /// <summary>The refusal when an empty secret field would send the stored secret somewhere it was not saved for.</summary>
+    public const string RetypeSecret = "Type the client secret again: it is sent only to the Token Endpoint and Client Identifier it was saved for.";
+
+    /// <summary>
+    /// Whether <paramref name="input"/> leaves the secret empty (meaning: the stored one) while naming a Token Endpoint or
+    /// Client Identifier other than the ones <paramref name="stored"/> was saved with. Such input must be refused, or
+    /// anyone allowed to edit could have the stored secret sent to a server of their choosing.
+    /// </summary>
+    public static bool RedirectsStoredSecret(Credential stored, CredentialInput input)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(input);
+        return string.IsNullOrEmpty(input.ClientSecret)
+            && (!string.Equals(stored.TokenEndpoint, input.TokenEndpoint?.Trim(), StringComparison.Ordinal)
+                || !string.Equals(stored.ClientId, input.ClientId, StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Checks <paramref name="input"/>; the result maps field names (<see cref="CredentialFields"/>) to messages and is
     /// empty when the input is valid. <paramref name="secretRequired"/> is false on update, where an empty secret keeps the stored one.

@@ -19,6 +19,9 @@ public sealed class CredentialService(
     TimeProvider time)
 {
     private const string EntityType = "credential";
+    private const int AuditDetailsLength = 4000;
+    private const string StoredSecretUnreadable =
+        "The stored client secret can no longer be decrypted (the Data Protection key it was protected with is gone from the key ring); type it again.";
 
     /// <summary>All credentials by name.</summary>
     public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken) =>
@@ -66,14 +69,16 @@ public sealed class CredentialService(
         Record(credential, validated);
         db.Credentials.Add(credential);
         audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
-            "fields: Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method");
+            Truncate($"fields: Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method; Token Endpoint: {credential.TokenEndpoint}", AuditDetailsLength));
         return await SaveAsync(credential, input.Name, cancellationToken);
     }
 
     /// <summary>
-    /// Changes a credential read at <paramref name="expectedVersion"/>. An empty secret keeps the stored one. If someone
-    /// else saved in between, nothing is saved and the result is <see cref="CredentialChangeStatus.Conflict"/>. A change
-    /// clears the last validation, unless <paramref name="validated"/> says the new values were just validated.
+    /// Changes a credential read at <paramref name="expectedVersion"/>. An empty secret keeps the stored one, but only
+    /// for the Token Endpoint and Client Identifier it was saved with: changing either needs the secret typed again
+    /// (<see cref="CredentialRules.RetypeSecret"/>). If someone else saved in between, nothing is saved and the result is
+    /// <see cref="CredentialChangeStatus.Conflict"/>. A change clears the last validation, unless
+    /// <paramref name="validated"/> says the new values were just validated.
     /// </summary>
     public async Task<CredentialChange> UpdateAsync(Guid id, long expectedVersion, CredentialInput input, string actor, CancellationToken cancellationToken, LastValidation? validated = null)
     {
@@ -90,6 +95,7 @@ public sealed class CredentialService(
         }
 
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: false);
+        RefuseRedirectedStoredSecret(credential, input, errors);
         await CheckNameFreeAsync(input.Name, id, errors, cancellationToken);
         if (errors.Count > 0)
         {
@@ -102,6 +108,13 @@ public sealed class CredentialService(
             return CredentialChange.Done(credential);
         }
 
+        // Where the secret goes is what an auditor needs to see, so the endpoint is recorded, not only named.
+        var details = "fields: " + string.Join(", ", changed);
+        if (changed.Contains(CredentialFields.Label(CredentialFields.TokenEndpoint)))
+        {
+            details += $"; Token Endpoint: {credential.TokenEndpoint} → {input.TokenEndpoint!.Trim()}";
+        }
+
         Apply(credential, input);
 
         // The version is the concurrency token: the UPDATE matches only the row as it was read.
@@ -109,7 +122,7 @@ public sealed class CredentialService(
         credential.Version = expectedVersion + 1;
         credential.UpdatedAt = time.GetUtcNow();
         Record(credential, validated);
-        audit.Record(actor, "update", EntityType, id.ToString(), credential.Name, "fields: " + string.Join(", ", changed));
+        audit.Record(actor, "update", EntityType, id.ToString(), credential.Name, Truncate(details, AuditDetailsLength));
         var result = await SaveAsync(credential, input.Name, cancellationToken);
         if (result.Status == CredentialChangeStatus.Done)
         {
@@ -148,20 +161,30 @@ public sealed class CredentialService(
 
     /// <summary>
     /// Runs a real token request with <paramref name="input"/> as typed, unsaved. For an existing credential
-    /// (<paramref name="existingId"/>) an empty secret means the stored one, and when the values are the stored
-    /// ones the outcome is kept as its last validation.
+    /// (<paramref name="existingId"/>) an empty secret means the stored one, which is sent only to the stored Token
+    /// Endpoint with the stored Client Identifier: otherwise nothing is sent and the report holds a field error.
+    /// When the values are the stored ones the outcome is kept as its last validation.
     /// </summary>
     public async Task<CredentialValidation> ValidateAsync(CredentialInput input, Guid? existingId, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var stored = existingId is { } id ? await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) : null;
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: stored is null);
+        if (stored is not null)
+        {
+            RefuseRedirectedStoredSecret(stored, input, errors);
+        }
+
         if (errors.Count > 0)
         {
             return new CredentialValidation { Errors = errors };
         }
 
-        var secret = string.IsNullOrEmpty(input.ClientSecret) ? protector.UnprotectClientSecret(stored!.ProtectedClientSecret) : input.ClientSecret;
+        if ((string.IsNullOrEmpty(input.ClientSecret) ? protector.TryUnprotectClientSecret(stored!.ProtectedClientSecret) : input.ClientSecret) is not { } secret)
+        {
+            return new CredentialValidation { Errors = new Dictionary<string, string> { [CredentialFields.ClientSecret] = StoredSecretUnreadable } };
+        }
+
         var credentials = new ClientCredentials(
             new Uri(input.TokenEndpoint!.Trim()),
             input.ClientId!,
@@ -194,7 +217,11 @@ public sealed class CredentialService(
             credential.AuthenticationMethod);
     }
 
-    /// <summary>The secret <paramref name="input"/> stands for: the one typed, else the stored one of <paramref name="existingId"/>.</summary>
+    /// <summary>
+    /// The secret <paramref name="input"/> stands for: the one typed, else the stored one of <paramref name="existingId"/>
+    /// if <paramref name="input"/> keeps its Token Endpoint and Client Identifier (and the key ring can still read it);
+    /// otherwise <see langword="null"/>.
+    /// </summary>
     public async Task<string?> ResolveSecretAsync(CredentialInput input, Guid? existingId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -203,9 +230,17 @@ public sealed class CredentialService(
             return input.ClientSecret;
         }
 
-        return existingId is { } id && await GetAsync(id, cancellationToken) is { } stored
-            ? protector.UnprotectClientSecret(stored.ProtectedClientSecret)
+        return existingId is { } id && await GetAsync(id, cancellationToken) is { } stored && !CredentialRules.RedirectsStoredSecret(stored, input)
+            ? protector.TryUnprotectClientSecret(stored.ProtectedClientSecret)
             : null;
+    }
+
+    private static void RefuseRedirectedStoredSecret(Credential stored, CredentialInput input, Dictionary<string, string> errors)
+    {
+        if (CredentialRules.RedirectsStoredSecret(stored, input))
+        {
+            errors[CredentialFields.ClientSecret] = CredentialRules.RetypeSecret;
+        }
     }
 
     private static void Record(Credential credential, LastValidation? validation)
@@ -242,7 +277,7 @@ public sealed class CredentialService(
             changed.Add(CredentialFields.Label(CredentialFields.ClientId));
         }
 
-        if (!string.IsNullOrEmpty(input.ClientSecret) && protector.UnprotectClientSecret(credential.ProtectedClientSecret) != input.ClientSecret)
+        if (!string.IsNullOrEmpty(input.ClientSecret) && protector.TryUnprotectClientSecret(credential.ProtectedClientSecret) != input.ClientSecret)
         {
             changed.Add(CredentialFields.Label(CredentialFields.ClientSecret));
         }

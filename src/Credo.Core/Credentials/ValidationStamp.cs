@@ -21,18 +21,29 @@ public sealed class ValidationStamp(SecretProtector protector, TimeProvider time
         ArgumentNullException.ThrowIfNull(validation);
         var now = time.GetUtcNow();
         var payload = JsonSerializer.Serialize(new Payload(Fingerprint(input, secret), validation.Succeeded, validation.Summary, now.UtcTicks));
-        return protector.ProtectPending(payload, now + Lifetime);
+        return protector.ProtectValidationStamp(payload, now + Lifetime);
     }
 
     /// <summary>The validation the stamp records, if it is genuine, fresh and was made with these very values.</summary>
     public LastValidation? Read(string? stamp, CredentialInput input, string secret)
     {
-        if (string.IsNullOrEmpty(stamp) || protector.UnprotectPending(stamp) is not { } json)
+        if (string.IsNullOrEmpty(stamp) || protector.UnprotectValidationStamp(stamp) is not { } json)
         {
             return null;
         }
 
-        var payload = JsonSerializer.Deserialize<Payload>(json);
+        Payload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize<Payload>(json);
+        }
+        catch (JsonException)
+        {
+            // Its own purpose makes this unreachable short of a key compromise; the exception's message quotes the
+            // unprotected text, so it is never let out.
+            return null;
+        }
+
         return payload is not null && payload.Fingerprint == Fingerprint(input, secret)
             ? new LastValidation(new DateTimeOffset(payload.AtTicks, TimeSpan.Zero), payload.Succeeded, payload.Summary)
             : null;

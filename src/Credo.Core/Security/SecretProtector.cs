@@ -1,16 +1,19 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Credo.Core.Security;
 
 /// <summary>
-/// Protects secrets at rest with ASP.NET Core Data Protection, one purpose per kind of secret, so a value
-/// protected for one use cannot be unprotected for another.
+/// Protects secrets at rest with ASP.NET Core Data Protection, one purpose per kind of value, so a value
+/// protected for one use cannot be unprotected for another (a pending secret is never accepted as a validation
+/// stamp, nor a stamp as a secret).
 /// </summary>
 public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvider time)
 {
     private readonly IDataProtector _clientSecrets = provider.CreateProtector("Credo.Credentials.ClientSecret.v1");
-    private readonly IDataProtector _pending = provider.CreateProtector("Credo.Console.Pending.v1");
+    private readonly IDataProtector _pendingSecrets = provider.CreateProtector("Credo.Console.PendingSecret.v1");
+    private readonly IDataProtector _validationStamps = provider.CreateProtector("Credo.Console.ValidationStamp.v1");
     private readonly IDataProtector _webhookSecrets = provider.CreateProtector("Credo.Listeners.WebhookSecret.v1");
 
     /// <summary>Protects a webhook signing secret for storage.</summary>
@@ -25,21 +28,44 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
     /// <summary>Unprotects a stored client secret; throws <see cref="CryptographicException"/> if the key ring lost its key.</summary>
     public string UnprotectClientSecret(string protectedSecret) => _clientSecrets.Unprotect(protectedSecret);
 
+    /// <summary>A stored client secret, or <see langword="null"/> when it cannot be unprotected (the key ring lost its key).</summary>
+    public string? TryUnprotectClientSecret(string protectedSecret)
+    {
+        try
+        {
+            return _clientSecrets.Unprotect(protectedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
-    /// Protects a value carried by a form for a short while, until <paramref name="expires"/>: a secret typed before
+    /// Protects a secret carried by a form for a short while, until <paramref name="expires"/>: a secret typed before
     /// <b>Validate</b>, so the page can carry it to <b>Add</b> without ever writing it into the HTML in plain text.
     /// The expiry is checked against the injected <see cref="TimeProvider"/>.
     /// </summary>
-    public string ProtectPending(string value, DateTimeOffset expires) =>
-        _pending.Protect(expires.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + value);
+    public string ProtectPending(string value, DateTimeOffset expires) => ProtectUntil(_pendingSecrets, value, expires);
 
-    /// <summary>The pending value, or <see langword="null"/> when it is expired or was tampered with.</summary>
-    public string? UnprotectPending(string protectedValue)
+    /// <summary>The pending secret, or <see langword="null"/> when it is expired, was tampered with or was protected for another use.</summary>
+    public string? UnprotectPending(string protectedValue) => UnprotectUntil(_pendingSecrets, protectedValue);
+
+    /// <summary>Protects the payload of a validation stamp until <paramref name="expires"/>.</summary>
+    public string ProtectValidationStamp(string payload, DateTimeOffset expires) => ProtectUntil(_validationStamps, payload, expires);
+
+    /// <summary>The payload of a validation stamp, or <see langword="null"/> when it is expired, was tampered with or was protected for another use.</summary>
+    public string? UnprotectValidationStamp(string protectedPayload) => UnprotectUntil(_validationStamps, protectedPayload);
+
+    private static string ProtectUntil(IDataProtector protector, string value, DateTimeOffset expires) =>
+        protector.Protect(expires.UtcTicks.ToString(CultureInfo.InvariantCulture) + ":" + value);
+
+    private string? UnprotectUntil(IDataProtector protector, string protectedValue)
     {
         string text;
         try
         {
-            text = _pending.Unprotect(protectedValue);
+            text = protector.Unprotect(protectedValue);
         }
         catch (CryptographicException)
         {
@@ -47,7 +73,7 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
         }
 
         var colon = text.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && long.TryParse(text.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture, out var ticks) && time.GetUtcNow().UtcTicks < ticks
+        return colon > 0 && long.TryParse(text.AsSpan(0, colon), CultureInfo.InvariantCulture, out var ticks) && time.GetUtcNow().UtcTicks < ticks
             ? text[(colon + 1)..]
             : null;
     }

@@ -26,7 +26,8 @@ internal sealed record LastValidationDto(DateTimeOffset At, bool Succeeded, stri
 
 /// <summary>
 /// The body of create, update and validate. <c>clientSecret</c> is write-only; on update it may be left out to keep
-/// the stored one. <c>version</c> is required on update: the version the change is based on.
+/// the stored one, unless <c>tokenEndpoint</c> or <c>clientId</c> changes (the stored secret goes only where it was
+/// saved for). <c>version</c> is required on update: the version the change is based on.
 /// </summary>
 internal sealed record CredentialRequest(
     string? Name,

@@ -23,7 +23,7 @@ internal static class CredentialsApi
             .WithSummary("Add a credential.");
         group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(write)
             .Produces<CredentialDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Change a credential; 'version' is the version the change is based on, and an omitted clientSecret keeps the stored one.");
+            .WithSummary("Change a credential; 'version' is the version the change is based on, and an omitted clientSecret keeps the stored one, but only with the stored tokenEndpoint and clientId: changing either needs clientSecret sent again.");
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(write)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a credential.");

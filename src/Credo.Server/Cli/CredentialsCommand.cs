@@ -107,7 +107,7 @@ internal static class CredentialsCommand
     {
         var name = NameArgument();
         var options = new FieldOptions(required: false);
-        var command = new Command("update", "Change a credential; only the flags given change, and the secret is kept unless a new one is given.") { name };
+        var command = new Command("update", "Change a credential; only the flags given change, and the secret is kept unless a new one is given (changing --token-endpoint or --client-id needs it given again).") { name };
         options.AddTo(command);
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "credentials update", async services =>
         {
@@ -262,7 +262,7 @@ internal static class CredentialsCommand
             }
 
             var auth = parse.GetValue(_auth);
-            return new CredentialInput
+            var input = new CredentialInput
             {
                 Name = parse.GetValue(_name) ?? current?.Name,
                 ClientId = parse.GetValue(_clientId) ?? current?.ClientId,
@@ -273,6 +273,15 @@ internal static class CredentialsCommand
                     ? current?.AuthenticationMethod ?? ClientAuthenticationMethod.ClientSecretBasic
                     : auth == "body" ? ClientAuthenticationMethod.ClientSecretPost : ClientAuthenticationMethod.ClientSecretBasic,
             };
+
+            if (current is not null && CredentialRules.RedirectsStoredSecret(current, input))
+            {
+                await CommandOutput.BadInputAsync(parse.CommandResult.Command.Name,
+                    [CredentialRules.RetypeSecret + " Give it with --client-secret-stdin (recommended) or --client-secret."]);
+                return null;
+            }
+
+            return input;
         }
 
         private static Option<string?> CreateAuth()

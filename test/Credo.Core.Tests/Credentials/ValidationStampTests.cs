@@ -10,7 +10,31 @@ public sealed class ValidationStampTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
     private readonly ValidationStamp _sut;
 
-    public ValidationStampTests() => _sut = new ValidationStamp(new SecretProtector(new EphemeralDataProtectionProvider(), _time), _time);
+    private readonly SecretProtector _protector;
+
+    public ValidationStampTests()
+    {
+        _protector = new SecretProtector(new EphemeralDataProtectionProvider(), _time);
+        _sut = new ValidationStamp(_protector, _time);
+    }
+
+    [Fact]
+    public void Pending_secret_offered_as_a_stamp_is_no_stamp_and_raises_nothing()
+    {
+        var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
+        var pending = _protector.ProtectPending("secret-1", _time.GetUtcNow().AddMinutes(10));
+
+        Assert.Null(_sut.Read(pending, input, "secret-1"));
+    }
+
+    [Fact]
+    public void Stamp_offered_as_a_pending_secret_is_no_secret()
+    {
+        var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
+        var stamp = _sut.Issue(input, "secret-1", new CredentialValidation { Succeeded = true });
+
+        Assert.Null(_protector.UnprotectPending(stamp));
+    }
 
     [Fact]
     public void Stamp_is_honoured_only_for_the_very_values_it_was_issued_for()
