@@ -19,6 +19,9 @@ public abstract class CredoDbContext(DbContextOptions options) : DbContext(optio
     /// <summary>Console users.</summary>
     public DbSet<User> Users => Set<User>();
 
+    /// <summary>Console sessions.</summary>
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
     /// <summary>API keys.</summary>
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 

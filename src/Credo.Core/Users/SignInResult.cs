@@ -1,9 +1,9 @@
 namespace Credo.Core.Users;
 
 /// <summary>The outcome of a sign-in attempt. Wrong user name and wrong password are indistinguishable on purpose.</summary>
-public sealed record SignInResult(User? User, DateTimeOffset? LockedUntil)
+public sealed record SignInResult(User? User, DateTimeOffset? LockedUntil, UserSession? Session = null)
 {
-    /// <summary>Whether the user is signed in.</summary>
+    /// <summary>Whether the user is signed in; <see cref="Session"/> is then the new session.</summary>
     public bool Succeeded => User is not null;
 
     /// <summary>Whether sign-in is refused for now after repeated failures.</summary>

@@ -21,6 +21,9 @@ internal static class CredoPolicies
     /// <summary>The claim that ends a session when the password changes.</summary>
     public const string SecurityStampClaim = "credo:stamp";
 
+    /// <summary>The claim that names the server-side session, which sign-out and the absolute lifetime end.</summary>
+    public const string SessionClaim = "credo:session";
+
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
     {
         options.AddPolicy(Viewer, p => p.RequireAuthenticatedUser().RequireRole(nameof(UserRole.Viewer), nameof(UserRole.Administrator)));

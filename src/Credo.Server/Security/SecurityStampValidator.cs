@@ -2,26 +2,25 @@ using System.Security.Claims;
 using Credo.Core.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Credo.Server.Security;
 
 /// <summary>
-/// Ends a console session when its user is gone or changed password (the security stamp moved on). A stamp found
-/// current is trusted for <see cref="Recheck"/>, so a busy console does not query the database on every request.
+/// Honours a console cookie only while its server-side session goes on: not signed out, within its absolute lifetime,
+/// and the user's password (security stamp) unchanged. Looked up on every request, without a cache, so that signing
+/// out or resetting a password ends the session at once on every node.
 /// </summary>
 internal static class SecurityStampValidator
 {
-    /// <summary>How long a checked stamp is trusted: a reset password ends other sessions within this time.</summary>
-    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
-
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
         if (principal is not null &&
             Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) &&
             principal.FindFirstValue(CredoPolicies.SecurityStampClaim) is { } stamp &&
-            await IsCurrentAsync(context.HttpContext, id, stamp))
+            Guid.TryParse(principal.FindFirstValue(CredoPolicies.SessionClaim), out var session) &&
+            await context.HttpContext.RequestServices.GetRequiredService<UserService>()
+                .IsSessionCurrentAsync(id, stamp, session, context.HttpContext.RequestAborted))
         {
             return;
         }
@@ -30,30 +29,20 @@ internal static class SecurityStampValidator
         await context.HttpContext.SignOutAsync(CredoPolicies.CookieScheme);
     }
 
-    private static async Task<bool> IsCurrentAsync(HttpContext http, Guid id, string stamp)
-    {
-        var cache = http.RequestServices.GetRequiredService<IMemoryCache>();
-        var key = ("credo:stamp", id, stamp);
-        if (cache.TryGetValue(key, out _))
-        {
-            return true;
-        }
-
-        var current = await http.RequestServices.GetRequiredService<UserService>().FindCurrentAsync(id, stamp, http.RequestAborted) is not null;
-        if (current)
-        {
-            cache.Set(key, true, Recheck);
-        }
-
-        return current;
-    }
-
-    public static ClaimsPrincipal PrincipalFor(User user) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal PrincipalFor(User user, UserSession session) => new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
             new Claim(ClaimTypes.Name, user.UserName),
             new Claim(ClaimTypes.Role, user.Role.ToString()),
             new Claim(CredoPolicies.SecurityStampClaim, user.SecurityStamp),
+            new Claim(CredoPolicies.SessionClaim, session.Id.ToString()),
         ],
         CredoPolicies.CookieScheme));
+
+    /// <summary>The session and user of a signed-in principal, for signing out.</summary>
+    public static (Guid UserId, Guid SessionId)? SessionOf(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) &&
+        Guid.TryParse(principal.FindFirstValue(CredoPolicies.SessionClaim), out var session)
+            ? (id, session)
+            : null;
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Account;
 
-internal sealed class LoginModel(UserService users, TimeProvider time) : PageModel
+internal sealed class LoginModel(UserService users, SignInThrottle throttle, TimeProvider time) : PageModel
 {
     [BindProperty]
     public string? UserName { get; set; }
@@ -27,11 +27,26 @@ internal sealed class LoginModel(UserService users, TimeProvider time) : PageMod
             return Page();
         }
 
-        var result = await users.SignInAsync(UserName, Password, cancellationToken);
+        var address = ClientAddress.Of(HttpContext);
+        var throttleKey = ClientAddress.ThrottleKey(address);
+        if (throttle.TryBegin(throttleKey) is { } wait)
+        {
+            // Refused before any password is checked, so these attempts neither guess nor count towards a lockout.
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Error = $"Too many failed sign-ins from your address. Try again in {Minutes(wait)} minute(s).";
+            return Page();
+        }
+
+        var result = await users.SignInAsync(UserName, Password, address?.ToString(), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throttle.Failed(throttleKey);
+        }
+
         if (result.LockedOut)
         {
-            var minutes = Math.Max(1, (int)Math.Ceiling((result.LockedUntil!.Value - time.GetUtcNow()).TotalMinutes));
-            Error = $"Too many failed sign-ins. Try again in {minutes} minute(s), or ask an administrator to run 'credo users reset-password'.";
+            Error = $"Too many failed sign-ins. Try again in {Minutes(result.LockedUntil!.Value - time.GetUtcNow())} minute(s), or ask an administrator to run 'credo users reset-password'.";
             return Page();
         }
 
@@ -41,7 +56,10 @@ internal sealed class LoginModel(UserService users, TimeProvider time) : PageMod
             return Page();
         }
 
-        await HttpContext.SignInAsync(CredoPolicies.CookieScheme, SecurityStampValidator.PrincipalFor(result.User!));
+        throttle.Succeeded(throttleKey);
+        await HttpContext.SignInAsync(CredoPolicies.CookieScheme, SecurityStampValidator.PrincipalFor(result.User!, result.Session!));
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/Administration/GlobalSettings/Credentials");
     }
+
+    private static int Minutes(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
 }
