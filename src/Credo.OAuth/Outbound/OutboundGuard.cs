@@ -10,13 +10,18 @@ namespace Credo.OAuth.Outbound;
 /// Enforces <see cref="OutboundOptions"/> where it cannot be bypassed: in the connect callback of the
 /// <see cref="SocketsHttpHandler"/> that every outbound client uses. The host is resolved once, every
 /// address is checked, and the socket connects only to the checked addresses, so a DNS answer that
-/// changes between check and use (rebinding) cannot slip through.
+/// changes between check and use (rebinding) cannot slip through. An IPv6 address that carries an IPv4
+/// address (IPv4-mapped, IPv4-compatible, NAT64 <c>64:ff9b::/96</c>, 6to4 <c>2002::/16</c>) is refused when
+/// that IPv4 address is, since a connection to it reaches the IPv4 host.
 /// </summary>
 public sealed class OutboundGuard
 {
+    // 0.0.0.0/8 and :: connect to this host on Linux, past a block of 127.0.0.0/8 and ::1.
     private static readonly IPNetwork[] AlwaysBlocked =
     [
+        IPNetwork.Parse("0.0.0.0/8"),
         IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("::/128"),
         IPNetwork.Parse("fe80::/10"),
         IPNetwork.Parse("fd00:ec2::254/128"),
     ];
@@ -87,12 +92,13 @@ public sealed class OutboundGuard
 
         foreach (var address in addresses)
         {
-            var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            var embedded = EmbeddedIPv4.Of(address);
             foreach (var network in _blocked)
             {
-                if (network.Contains(normalized))
+                if (network.Contains(address) || (embedded is not null && network.Contains(embedded)))
                 {
-                    throw Refuse(host, $"it resolves to {normalized}, in the blocked network {network} (link-local, cloud metadata or Credo:Outbound:BlockedNetworks)");
+                    var destination = embedded is null ? $"{address}" : $"{address}, which carries {embedded},";
+                    throw Refuse(host, $"it resolves to {destination} in the blocked network {network} (this host's unspecified address, link-local, cloud metadata or Credo:Outbound:BlockedNetworks)");
                 }
             }
         }

@@ -2,7 +2,9 @@ namespace Credo.OAuth.Outbound;
 
 /// <summary>
 /// Where Credo may send requests (token endpoints, EWS, webhooks). Bound from <c>Credo:Outbound</c>.
-/// Link-local and cloud-metadata addresses are always refused; these settings can only refuse more.
+/// The unspecified addresses (<c>0.0.0.0/8</c>, <c>::</c>), link-local and cloud-metadata addresses are always refused,
+/// and so is an IPv6 address that carries a refused IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4);
+/// these settings can only refuse more.
 /// </summary>
 public sealed class OutboundOptions
 {
@@ -17,7 +19,8 @@ public sealed class OutboundOptions
 
     /// <summary>
     /// Further networks to refuse, in CIDR notation (<c>10.0.0.0/8</c>, <c>fd00::/8</c>), checked against
-    /// every address a host name resolves to. Default: none beyond the built-in list.
+    /// every address a host name resolves to; an IPv4 network also refuses the IPv6 forms that carry its
+    /// addresses. Default: none beyond the built-in list.
     /// </summary>
     public IList<string> BlockedNetworks { get; } = [];
 

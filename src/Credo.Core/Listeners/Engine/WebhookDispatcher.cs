@@ -14,7 +14,7 @@ namespace Credo.Core.Listeners.Engine;
 /// <summary>
 /// Sends the webhook outbox: <c>POST</c> JSON with <c>Credo-Delivery-Id</c> and <c>Credo-Signature</c>. 2xx is delivered,
 /// 410 stops, anything else is retried with capped exponential back-off for <see cref="ListenerOptions.DeliveryRetention"/>.
-/// A delivery is claimed before it is sent, so two nodes never send it at once.
+/// A delivery is claimed before it is sent, so two nodes never send it at once. The receiver's answer body is discarded unread.
 /// </summary>
 internal sealed class WebhookDispatcher(
     IServiceScopeFactory scopes,
@@ -90,7 +90,10 @@ internal sealed class WebhookDispatcher(
                 request.Headers.Add("Credo-Delivery-Id", delivery.MessageId.ToString());
                 request.Headers.Add("Credo-Signature", WebhookPayload.Signature(protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret), Time.GetUtcNow().ToUnixTimeSeconds(), delivery.Payload));
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
-                using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, linked.Token);
+                // Only the status decides the outcome, so the body is never read: disposing the unread answer drains
+                // a little of it at most, else closes the connection, where buffering it would hold whatever the
+                // receiver sends (it could be endless) in memory.
+                using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
                 status = (int)response.StatusCode;
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)

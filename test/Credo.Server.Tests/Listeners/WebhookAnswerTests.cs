@@ -1,0 +1,61 @@
+using Credo.Core.Webhooks;
+using Credo.Tests;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Credo.Server.Tests.Listeners;
+
+/// <summary>What the dispatcher does with the receiver's answer: the status decides, the body is never taken in.</summary>
+public sealed class WebhookAnswerTests(ListenerServerFixture server) : IClassFixture<ListenerServerFixture>
+{
+    private const long BodyBytes = 64L * 1024 * 1024;
+
+    // Kernel socket buffers on loopback hold a few MiB that the server counts as written though nobody read them.
+    private const long MostBytesSentToAClientThatStopped = 16L * 1024 * 1024;
+
+    [Fact]
+    public async Task A_huge_answer_body_is_not_read_and_the_delivery_is_marked_delivered()
+    {
+        var written = 0L;
+        var bodyEnded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var receiver = await LoopbackServer.StartAsync(async (context, _) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.ContentLength = BodyBytes;
+            var chunk = new byte[64 * 1024];
+            try
+            {
+                while (Interlocked.Read(ref written) < BodyBytes)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                    Interlocked.Add(ref written, chunk.Length);
+                }
+
+                bodyEnded.TrySetResult(true);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                bodyEnded.TrySetResult(false);
+            }
+        });
+        var address = $"h{Guid.NewGuid():N}"[..16] + "@sandbox.test";
+        var mailbox = server.Sandbox.Mailboxes.Create(address);
+        mailbox.Deliver(server.Sandbox.Mailboxes.Generate(address), mailbox.WellKnown("inbox").Id);
+
+        var listener = await server.ListenerAsync(address, l =>
+        {
+            l.WebhookUrl = receiver.Url("hooks/huge").ToString();
+            l.WebhookSecret = "hook-secret-huge";
+        });
+
+        await ListenerServerFixture.EventuallyAsync(
+            () => server.QueryAsync(db => db.WebhookDeliveries.AnyAsync(d => d.ListenerId == listener.Id && d.Status == DeliveryStatus.Delivered)),
+            "the delivery is marked delivered");
+        var sentWholeBody = await bodyEnded.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.False(sentWholeBody, $"The receiver sent all {BodyBytes} bytes of its answer: the dispatcher read the body.");
+        Assert.True(Interlocked.Read(ref written) < MostBytesSentToAClientThatStopped, $"The receiver sent {Interlocked.Read(ref written)} bytes before the dispatcher stopped reading.");
+    }
+}
