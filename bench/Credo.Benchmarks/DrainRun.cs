@@ -81,7 +81,7 @@ internal static class DrainRun
                 {
                     var drain = await DrainAsync(provider, sandbox, credentialId, c, $"r{round}");
                     results[c.Name].Add(drain);
-                    Console.WriteLine($"round {round}, {c.Name}: {drain.Elapsed.TotalMilliseconds:N0} ms, {drain.Polls} poll(s), {drain.Requests.Total} requests ({drain.Requests.Faulted} throttled)");
+                    Console.WriteLine($"round {round}, {c.Name}: load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, {drain.Elapsed.TotalMilliseconds:N0} ms, {drain.Polls} poll(s), {drain.Requests.Total} requests ({drain.Requests.Faulted} throttled)");
                 }
             }
 

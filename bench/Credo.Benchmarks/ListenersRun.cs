@@ -36,7 +36,10 @@ internal static class ListenersRun
 {
     private const int IntervalSeconds = 30;
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(40);
+    // At least two intervals, then until tiered compilation has settled: with 5,000 listeners its thread was still half
+    // of the process's CPU 50 to 80 s after start (perf), which would be counted as the polls' otherwise.
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(240);
     private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(200);
     private static readonly TimeProvider Clock = TimeProvider.System;
 
@@ -70,7 +73,7 @@ internal static class ListenersRun
                 using var created = await control.PostAsJsonAsync(new Uri("/sandbox/mailboxes", UriKind.Relative), new { address = Mailbox(i) }, ct);
                 created.EnsureSuccessStatusCode();
             });
-            Console.WriteLine($"credo sandbox (pid {sandbox.Id}): {mailboxes:N0} empty mailboxes created. Interval {IntervalSeconds} s, warm-up {WarmUp.TotalSeconds:N0} s, window {window.TotalSeconds:N0} s.");
+            Console.WriteLine($"credo sandbox (pid {sandbox.Id}): {mailboxes:N0} empty mailboxes created. Interval {IntervalSeconds} s, warm-up at least {WarmUp.TotalSeconds:N0} s and until tiered compilation has settled, window {window.TotalSeconds:N0} s.");
 
             foreach (var count in counts)
             {
@@ -113,22 +116,27 @@ internal static class ListenersRun
                 using var stop = new CancellationTokenSource();
                 var sampler = new PollSampler(Path.Combine(data, "credo.db"));
                 var sampling = sampler.RunAsync(stop.Token);
-                await Task.Delay(WarmUp);
+                var warmUp = await WarmUpAsync(server.Id, ticksPerSecond);
 
                 // A few mailboxes' request counters, as a check of the polls counted from the database.
                 var checkedMailboxes = Enumerable.Range(0, Math.Min(20, count.Listeners)).ToArray();
                 var syncBefore = await SyncRequestsAsync(control, checkedMailboxes);
                 var start = Clock.GetUtcNow();
                 var credoBefore = CpuTicks(server.Id);
+                var threadsBefore = ThreadTicks(server.Id);
                 var sandboxBefore = CpuTicks(sandbox.Id);
                 var watch = Stopwatch.StartNew();
                 await Task.Delay(window);
                 var credoAfter = CpuTicks(server.Id);
+                var threadsAfter = ThreadTicks(server.Id);
                 var sandboxAfter = CpuTicks(sandbox.Id);
                 var elapsed = watch.Elapsed;
                 var end = Clock.GetUtcNow();
                 var rssMb = LoadRun.ReadStatusKilobytes(server.Id, "VmRSS:") / 1024.0;
                 var hwmMb = LoadRun.ReadStatusKilobytes(server.Id, "VmHWM:") / 1024.0;
+                var threads = Directory.GetDirectories($"/proc/{server.Id}/task").Length;
+                var sockets = Sockets(server.Id);
+                var overdue = await OverdueAsync(Path.Combine(data, "credo.db"), end);
                 var syncAfter = await SyncRequestsAsync(control, checkedMailboxes);
 
                 // Let the sampler see the polls that ended just before the window closed.
@@ -148,7 +156,13 @@ internal static class ListenersRun
                     polls.Count(p => checkedIds.Contains(p.ListenerId)),
                     syncAfter - syncBefore,
                     sampler.Anomalies,
-                    logged.Count);
+                    logged.Count,
+                    threads,
+                    sockets,
+                    overdue,
+                    warmUp,
+                    ByGroup(threadsBefore, threadsAfter, credoAfter - credoBefore, ticksPerSecond));
+                Console.WriteLine($"{count}: machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the window's end (2 cores; others' builds and tests count)");
                 Console.WriteLine($"{count}: {result.Polls.Count:N0} polls in {elapsed.TotalSeconds:N1} s, credo CPU {result.CredoCpuSeconds:N2} s, RSS {rssMb:N0} MB (peak {hwmMb:N0}); " +
                     $"{checkedMailboxes.Length} checked mailboxes: {result.CheckedPolls} polls in the database, {result.CheckedSyncRequests} SyncFolderItems at the sandbox; {logged.Count} log line(s)");
                 foreach (var line in logged.Take(5))
@@ -242,11 +256,79 @@ internal static class ListenersRun
         return sum;
     }
 
-    private static long CpuTicks(int pid)
+    // Listeners whose poll was due more than a second before the end of the window and had not ended by then: the backlog.
+    private static async Task<int> OverdueAsync(string database, DateTimeOffset end)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM email_listeners WHERE Enabled AND NextPollAt < $due";
+        command.Parameters.AddWithValue("$due", (end - TimeSpan.FromSeconds(1)).UtcTicks);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static int Sockets(int pid) =>
+        new DirectoryInfo($"/proc/{pid}/fd").EnumerateFileSystemInfos().Count(f => f.LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
+
+    // Warm-up: at least WarmUp, then until the tiered-compilation thread used under 1% of a core over 5 s.
+    private static async Task<TimeSpan> WarmUpAsync(int pid, double ticksPerSecond)
+    {
+        var watch = Stopwatch.StartNew();
+        await Task.Delay(WarmUp - TimeSpan.FromSeconds(5));
+        while (true)
+        {
+            var before = Jit(ThreadTicks(pid));
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            if ((Jit(ThreadTicks(pid)) - before) / ticksPerSecond < 0.05 || watch.Elapsed > MaxWarmUp)
+            {
+                return watch.Elapsed;
+            }
+        }
+
+        static long Jit(Dictionary<int, (string Group, long Ticks)> threads) => threads.Values.Where(t => t.Group == "JIT").Sum(t => t.Ticks);
+    }
+
+    // CPU ticks of each thread, with the group its name puts it in.
+    private static Dictionary<int, (string Group, long Ticks)> ThreadTicks(int pid)
+    {
+        var threads = new Dictionary<int, (string, long)>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                var group = name.StartsWith(".NET Tiered Com", StringComparison.Ordinal) ? "JIT"
+                    : name.Contains("GC", StringComparison.Ordinal) ? "GC"
+                    : name.StartsWith(".NET TP Worker", StringComparison.Ordinal) ? "thread pool"
+                    : "other";
+                threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (group, CpuTicks(Path.Combine(task, "stat")));
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return threads;
+    }
+
+    // Seconds of CPU per thread group over the window; what threads that ended meanwhile used shows as "ended".
+    private static Dictionary<string, double> ByGroup(Dictionary<int, (string Group, long Ticks)> before, Dictionary<int, (string Group, long Ticks)> after, long total, double ticksPerSecond)
+    {
+        var groups = after.GroupBy(t => t.Value.Group).ToDictionary(
+            g => g.Key,
+            g => g.Sum(t => t.Value.Ticks - (before.TryGetValue(t.Key, out var b) ? b.Ticks : 0)) / ticksPerSecond);
+        groups["ended"] = (total / ticksPerSecond) - groups.Values.Sum();
+        return groups;
+    }
+
+    private static long CpuTicks(int pid) => CpuTicks($"/proc/{pid}/stat");
+
+    private static long CpuTicks(string statPath)
     {
         // Fields after the command name (which is in parentheses and may hold spaces): utime and stime are the 14th
         // and 15th fields of the line, the 12th and 13th after the ')'.
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var stat = File.ReadAllText(statPath);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
@@ -285,7 +367,10 @@ internal static class ListenersRun
         {
             var failed = r.Polls.Count(p => p.Failures > 0);
             var lagged = r.Polls.Count(p => p.Started - p.Due > TimeSpan.FromSeconds(1));
-            Console.WriteLine($"{r.Count}: {failed} failed poll(s); {lagged} poll(s) started more than 1 s late; {r.Anomalies} poll(s) left out (lease renewed after the start); " +
+            var seconds = r.Elapsed.TotalSeconds;
+            Console.WriteLine($"{r.Count}: warm-up {r.WarmUp.TotalSeconds:N0} s; CPU by threads, % of one core: {string.Join(", ", r.CpuByThreads.OrderByDescending(g => g.Value).Select(g => $"{g.Key} {F(100 * g.Value / seconds, "0.0")}"))}; " +
+                $"CPU ms per poll without the JIT thread {F((r.CredoCpuSeconds - r.CpuByThreads.GetValueOrDefault("JIT")) * 1000 / r.Polls.Count, "0.00")}");
+            Console.WriteLine($"{r.Count}: at the window's end {r.Overdue:N0} listener(s) more than 1 s overdue, {r.Threads} threads, {r.Sockets:N0} open sockets; {failed} failed poll(s); {lagged} poll(s) started more than 1 s late; {r.Anomalies} poll(s) left out (lease renewed after the start); " +
                 $"check: {r.CheckedPolls} polls of the first mailboxes in the database against {r.CheckedSyncRequests} SyncFolderItems at the sandbox; {r.LogLines} log line(s) at Warning or above.");
         }
     }
@@ -301,7 +386,8 @@ internal static class ListenersRun
 
     private sealed record Result(
         Count Count, double CredoCpuSeconds, double SandboxCpuSeconds, TimeSpan Elapsed, double RssMb, double HwmMb,
-        List<Poll> Polls, int CheckedPolls, int CheckedSyncRequests, int Anomalies, int LogLines);
+        List<Poll> Polls, int CheckedPolls, int CheckedSyncRequests, int Anomalies, int LogLines, long Threads, int Sockets, int Overdue,
+        TimeSpan WarmUp, Dictionary<string, double> CpuByThreads);
 
     private sealed record Poll(string ListenerId, DateTimeOffset Due, DateTimeOffset Started, DateTimeOffset Ended, int Failures);
 
