@@ -29,7 +29,7 @@ internal static partial class LoadRun
 {
     private const int Credentials = 1000;
     private const int Clients = 50;
-    private const string Password = "load-run-password";
+    internal const string Password = "load-run-password";
     private const int IngestMails = 5000;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
@@ -163,7 +163,7 @@ internal static partial class LoadRun
         return (key, listener.Id);
     }
 
-    private static Process StartCredo(string credo, params string[] args)
+    internal static Process StartCredo(string credo, params string[] args)
     {
         var process = Process.Start(new ProcessStartInfo("dotnet", [credo, .. args])
         {
@@ -176,7 +176,7 @@ internal static partial class LoadRun
         return process;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -201,7 +201,7 @@ internal static partial class LoadRun
         }
     }
 
-    private static long ReadStatusKilobytes(int pid, string field)
+    internal static long ReadStatusKilobytes(int pid, string field)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
@@ -262,7 +262,7 @@ internal static partial class LoadRun
     }
 
     // Credo's services on a data folder, as credo serve will open it.
-    private static ServiceProvider DataFolderServices(string data)
+    internal static ServiceProvider DataFolderServices(string data)
     {
         Directory.CreateDirectory(Path.Combine(data, "keys"));
         var services = new ServiceCollection();
@@ -283,14 +283,14 @@ internal static partial class LoadRun
         return response.StatusCode == HttpStatusCode.Redirect ? client : throw new InvalidOperationException($"Sign-in failed: HTTP {(int)response.StatusCode}.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -6,5 +6,15 @@ if (args is ["load", .. var rest])
     return await LoadRun.RunAsync(rest);
 }
 
+if (args is ["listeners", .. var listenersArgs])
+{
+    return await ListenersRun.RunAsync(listenersArgs);
+}
+
+if (args is ["drain", .. var drainArgs])
+{
+    return await DrainRun.RunAsync(drainArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TokenCacheBenchmarks).Assembly).Run(args);
 return 0;
