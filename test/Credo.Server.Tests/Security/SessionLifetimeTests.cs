@@ -59,6 +59,6 @@ public sealed class SessionLifetimeTests : IAsyncLifetime
         using var expired = await client.GetAsync(ConsoleClient.CredentialsPath);
 
         Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode);
-        Assert.StartsWith("/Account/Login", expired.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/Account/Login", expired.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,7 @@ public sealed class SignOutTests(CredoServerFixture server, Browser browser) : I
 
         using var after = await copy.GetAsync(ConsoleClient.CredentialsPath);
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
-        Assert.StartsWith("/Account/Login", after.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/Account/Login", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]
