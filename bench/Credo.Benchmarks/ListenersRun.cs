@@ -17,10 +17,11 @@ namespace Credo.Benchmarks;
 /// <summary>
 /// <c>listeners</c>: many idle EWS listeners on one node. <c>credo sandbox</c> runs in a process of its own with one empty
 /// mailbox per listener (created through its control API); for each listener count in turn, a fresh SQLite data folder
-/// is seeded with that many listeners (30 s interval, first polls spread evenly over one interval) and <c>credo serve</c>
-/// (Release) is started on it. After a warm-up longer than one interval, the run measures over a window: the CPU of
-/// <c>credo serve</c> (utime + stime from <c>/proc/PID/stat</c>), its resident memory (VmRSS at the end, VmHWM), the
-/// polls done (from the database), CPU per poll, and poll lag.
+/// is seeded with that many listeners (30 s interval) and <c>credo serve</c> (Release) is started on it; once it is
+/// ready, the listeners' first polls are spread evenly over one interval. After a warm-up of at least two intervals
+/// (and until tiered compilation has settled), the run measures over a window: the CPU of <c>credo serve</c> (utime +
+/// stime from <c>/proc/PID/stat</c>, and by thread), its resident memory (VmRSS at the end, VmHWM), the polls done
+/// (from the database), CPU per poll, and poll lag.
 /// Usage: <c>dotnet run -c Release --project bench/Credo.Benchmarks -- listeners [counts] [seconds]</c>, counts
 /// comma-separated (default <c>0,200,1000,5000</c>; a count ending in <c>n</c>, such as <c>5000n</c>, seeds listeners
 /// that are never due during the run, which isolates the engine's tick query from the polls).
@@ -112,6 +113,11 @@ internal static class ListenersRun
                     using var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative));
                     return ready.IsSuccessStatusCode;
                 });
+
+                if (count.Listeners > 0 && !count.NeverDue)
+                {
+                    await SpreadAsync(Path.Combine(data, "credo.db"), count.Listeners);
+                }
 
                 using var stop = new CancellationTokenSource();
                 var sampler = new PollSampler(Path.Combine(data, "credo.db"));
@@ -233,14 +239,24 @@ internal static class ListenersRun
 
         await using (var scope = provider.CreateAsyncScope())
         {
-            // First polls spread evenly over one interval from a few seconds ahead (credo serve starts meanwhile), so
-            // that they do not all fire at once; each next poll is then due an interval after its predecessor ended.
-            // Never-due listeners get a first poll a day ahead.
-            var first = Clock.GetUtcNow() + (count.NeverDue ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(5));
-            var step = count.Listeners == 0 ? 0 : TimeSpan.FromSeconds(IntervalSeconds).Ticks / count.Listeners;
+            // Nothing is due while credo serve starts; SpreadAsync sets the first polls once it is ready.
             await scope.ServiceProvider.GetRequiredService<CredoDbContext>().Database.ExecuteSqlAsync(
-                $"UPDATE email_listeners SET NextPollAt = {first.UtcTicks} + (rowid - 1) * {step}");
+                $"UPDATE email_listeners SET NextPollAt = {(Clock.GetUtcNow() + TimeSpan.FromDays(1)).UtcTicks}");
         }
+    }
+
+    // First polls spread evenly over one interval from now, so that they do not fire at once; each next poll is then
+    // due an interval after its predecessor ended. Done once credo serve is ready rather than at seeding: a start-up
+    // slower than expected would otherwise find the first seconds' worth due together, and they would stay bunched.
+    private static async Task SpreadAsync(string database, int listeners)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE email_listeners SET NextPollAt = $first + (rowid - 1) * $step";
+        command.Parameters.AddWithValue("$first", (Clock.GetUtcNow() + TimeSpan.FromSeconds(1)).UtcTicks);
+        command.Parameters.AddWithValue("$step", TimeSpan.FromSeconds(IntervalSeconds).Ticks / listeners);
+        await command.ExecuteNonQueryAsync();
     }
 
     // SyncFolderItems requests the sandbox counted for these mailboxes, summed.
