@@ -1,7 +1,7 @@
 namespace Credo.OAuth;
 
 /// <summary>
-/// Caches access tokens per <see cref="TokenCacheKey"/> and renews them ahead of expiry (PRODUCT §3):
+/// Caches access tokens per <see cref="TokenCacheKey"/> and renews them ahead of expiry (README, "Architecture"):
 /// never more than one token request in flight per key, failures never cached as tokens.
 /// </summary>
 public interface ITokenCache

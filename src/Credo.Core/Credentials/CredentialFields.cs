@@ -1,6 +1,6 @@
 namespace Credo.Core.Credentials;
 
-/// <summary>The fields of a credential with their labels (PRODUCT §2), used as keys of validation errors.</summary>
+/// <summary>The fields of a credential with their labels (README, "Admin console"), used as keys of validation errors.</summary>
 public static class CredentialFields
 {
     /// <summary>Name.</summary>

@@ -2,7 +2,7 @@ using Credo.OAuth;
 
 namespace Credo.Core.Credentials;
 
-/// <summary>Every rule of PRODUCT §2, each failure with a message that says what is wrong and how to fix it.</summary>
+/// <summary>Every rule of a credential's fields (README, "Admin console" and "Security"), each failure with a message that says what is wrong and how to fix it.</summary>
 public static class CredentialRules
 {
     /// <summary>Longest name accepted.</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Credo.OAuth.Internal;
 
 /// <summary>
-/// The token request of RFC 6749 §4.4.2 exactly as PRODUCT §2 specifies it, over the guarded outbound
+/// The token request of RFC 6749 §4.4.2 exactly as the README's "credo token" section describes it, over the guarded outbound
 /// handler (no redirects), with a timeout that covers the whole answer and a cap on its size.
 /// </summary>
 internal sealed class TokenClient(

@@ -1,6 +1,6 @@
 namespace Credo.Server.Cli;
 
-/// <summary>The exit codes of every <c>credo</c> command (PRODUCT §6).</summary>
+/// <summary>The exit codes of every <c>credo</c> command (README, "Command line").</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
