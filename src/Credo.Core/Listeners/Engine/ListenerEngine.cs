@@ -20,24 +20,47 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
 
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
+        // While more listeners are due than may start at once, start more as soon as a poll ends, not a tick later:
+        // otherwise a node could start no more than MaxConcurrentPolls polls a tick however short they are.
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stop = stoppingToken.Register(() => stopping.TrySetResult());
+        while (await StartDueAsync(stoppingToken))
+        {
+            Task[] running = [.. _running.Values];
+            if (running.Length > 0)
+            {
+                await Task.WhenAny(Task.WhenAny(running), stopping.Task);
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    // Starts the due listeners this node may take now; true when every free slot was filled, so more may be due.
+    private async Task<bool> StartDueAsync(CancellationToken stoppingToken)
+    {
         var node = Settings.NodeName;
         var free = Settings.MaxConcurrentPolls - _running.Count;
         if (free <= 0)
         {
-            return;
+            return true;
         }
 
         var now = Time.GetUtcNow();
         var claim = now + Settings.LeaseDuration;
         Guid[] running = [.. _running.Keys];
         List<DueListener> due;
+        int claimed;
         await using (var scope = scopes.CreateAsyncScope())
         {
             // Every due listener is leased in one statement and read back, with its credential's version, in one more:
             // two statements a tick however many listeners are due, instead of two for each poll.
             var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
             // The longest-waiting first, as many as may start now; the rest stay free for another node or the next tick.
-            var claimed = await db.EmailListeners
+            claimed = await db.EmailListeners
                 .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now) && !running.Contains(l.Id))
                 .Where(ListenerLease.Takeable(node, now))
                 .OrderBy(l => l.NextPollAt)
@@ -57,6 +80,8 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
                 poll.Start(TaskScheduler.Default);
             }
         }
+
+        return claimed == free;
     }
 
     private async Task PollAsync(DueListener due, CancellationToken stoppingToken)
