@@ -27,6 +27,12 @@ public sealed class SandboxClient
     /// <summary>Application roles put in the <c>roles</c> claim, as Microsoft Entra does for app permissions; default <c>full_access_as_app</c>.</summary>
     public IReadOnlyList<string> Roles { get; init; } = ["full_access_as_app"];
 
+    /// <summary>
+    /// Extra claims put into the client's access tokens and answered by introspection, such as <c>email</c> for an IMAP
+    /// server that takes the login user from a claim; default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Claims { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The client of <c>credo sandbox</c> and <c>serve --demo</c>: <c>sandbox-client</c> / <c>sandbox-secret</c>.</summary>
     public static SandboxClient Default() => new() { ClientId = "sandbox-client", ClientSecret = "sandbox-secret" };
 

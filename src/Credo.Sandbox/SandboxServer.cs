@@ -195,6 +195,11 @@ public sealed class SandboxServer : IAsyncDisposable
             identity.AddClaim(new Claim("roles", role, ClaimValueTypes.String));
         }
 
+        foreach (var (type, value) in client.Claims)
+        {
+            identity.SetClaim(type, value);
+        }
+
         var requested = request.GetScopes();
         identity.SetScopes(requested);
         identity.SetResources(requested.Select(ResourceOf).OfType<string>().Distinct(StringComparer.Ordinal));
