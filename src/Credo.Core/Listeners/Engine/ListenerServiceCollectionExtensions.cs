@@ -31,6 +31,7 @@ public static class ListenerServiceCollectionExtensions
         if (runInBackground)
         {
             services.AddCredoOutboundHttpClient(WebhookDispatcher.HttpClientName);
+            services.TryAddSingleton<IListenerWakeup, ListenerWakeup>();
             services.AddHostedService<ListenerEngine>();
             services.AddHostedService<WebhookDispatcher>();
         }

@@ -1,4 +1,358 @@
+using System.Collections.Concurrent;
+using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources.Imap.Internal;
+using Credo.OAuth.Outbound;
+using MailKit;
+using MailKit.Search;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
 namespace Credo.Core.Listeners.Sources.Imap;
 
-/// <summary>Mail over IMAP: listeners can be set up, and say clearly that reading is not available yet.</summary>
-internal sealed class ImapMailSource() : UnavailableMailSource(MailProtocol.IMAP, "IMAP");
+/// <summary>
+/// Mail over IMAP with MailKit: <c>UID SEARCH UID n+1:*</c> for what is new (the sync state is the folder's UIDVALIDITY
+/// and the highest UID listed), one <c>UID FETCH</c> of flags, date, size and structure and one of <c>BODY.PEEK[]</c> per
+/// batch (fetching never marks read), and <c>UID STORE</c>, <c>UID MOVE</c> or <c>UID EXPUNGE</c> for a whole batch.
+/// One authenticated connection per listener is kept between calls and polls, replaced when the token it logged in
+/// with expires or the settings change, dropped on any error and after <see cref="ImapOptions.PooledConnectionIdleTimeout"/>.
+/// With IDLE, a second connection per listener waits for new mail and asks the engine to poll at once.
+/// </summary>
+internal sealed class ImapMailSource : IMailSource, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<Guid, Pooled> _pool = new();
+    private readonly OutboundGuard _guard;
+    private readonly IOptionsMonitor<ImapOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ImapMailSource> _logger;
+    private readonly ImapIdleWatcher? _idle;
+    private readonly ITimer _sweeper;
+    private int _disposed;
+
+    public ImapMailSource(OutboundGuard guard, IOptionsMonitor<ImapOptions> options, TimeProvider time, ILogger<ImapMailSource> logger, IEnumerable<IListenerWakeup> wakeups)
+    {
+        _guard = guard;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        if (wakeups.FirstOrDefault() is { } wakeup)
+        {
+            _idle = new ImapIdleWatcher(
+                (mailbox, ct) => ImapSession.OpenAsync(ImapEndpoint.Of(mailbox.Listener), mailbox.Tokens, guard, options.CurrentValue, logger, ct), wakeup, options, time, logger);
+        }
+
+        var sweep = TimeSpan.FromSeconds(Math.Clamp(options.CurrentValue.PooledConnectionIdleTimeout.TotalSeconds / 2, 1, 60));
+        _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, sweep, sweep);
+    }
+
+    public MailProtocol Protocol => MailProtocol.IMAP;
+
+    public MailSourceCapabilities Capabilities { get; } = new(PageSize: 100, FetchBatchSize: 25, ApplyBatchSize: 100, MaxConcurrentRequests: 1, SupportsPush: true);
+
+    /// <summary>Connections open now (pooled and idling), for tests and diagnostics.</summary>
+    internal int OpenConnections => _pool.Values.Count(p => p.Session is not null) + (_idle?.Count ?? 0);
+
+    public Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken) =>
+        UseAsync<MailChanges>(mailbox, async (session, ct) =>
+        {
+            var listener = mailbox.Listener;
+            var folder = await session.SelectAsync(listener.Folder, ct);
+            var validity = folder.UidValidity;
+            uint last = 0;
+            if (syncState is not null)
+            {
+                if (!ImapSyncState.TryParse(syncState, out var state) || state.UidValidity != validity)
+                {
+                    return new MailError(MailErrorKind.InvalidSyncState, $"The folder {listener.Folder} has a new UIDVALIDITY ({validity}); it was recreated or rebuilt, so it is read again from the start.");
+                }
+
+                last = state.Uid;
+            }
+
+            var query = SearchQuery.Uids(new UniqueIdRange(new UniqueId(last + 1), UniqueId.MaxValue));
+            var found = await folder.SearchAsync(listener.UnreadOnly ? query.And(SearchQuery.NotSeen) : query, ct);
+
+            // "n+1:*" always matches the newest message, even when its UID is n or lower.
+            var uids = found.Select(u => u.Id).Where(u => u > last).Order().ToList();
+            var page = uids.Take(Capabilities.PageSize).ToList();
+            var reached = page.Count > 0 ? page[^1] : last;
+            if (uids.Count <= Capabilities.PageSize)
+            {
+                _idle?.Watch(mailbox, validity, reached);
+            }
+
+            return new MailChanges(
+                [.. page.Select(uid => ImapSyncState.ItemId(validity, uid))],
+                new ImapSyncState(validity, reached).ToString(),
+                uids.Count <= Capabilities.PageSize);
+        }, cancellationToken);
+
+    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken) =>
+        UseAsync(mailbox, async (session, ct) =>
+        {
+            var folder = await session.SelectAsync(mailbox.Listener.Folder, ct);
+            var uids = Uids(itemIds, folder.UidValidity);
+            if (uids.Count == 0)
+            {
+                return MailResult.Of<IReadOnlyList<MailItem>>([]);
+            }
+
+            var summaries = (await folder.FetchAsync(uids, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size | MessageSummaryItems.BodyStructure), ct))
+                .ToDictionary(s => s.UniqueId.Id);
+            var bodies = new Dictionary<uint, byte[]>(uids.Count);
+            await ((MailKit.Net.Imap.ImapFolder)folder).GetStreamsAsync(uids, async (_, _, uid, stream, c) =>
+            {
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, c);
+                bodies[uid.Id] = buffer.ToArray();
+            }, ct);
+
+            var items = new List<MailItem>(uids.Count);
+            foreach (var uid in uids)
+            {
+                // A mail expunged since it was listed is gone: left out.
+                if (!summaries.TryGetValue(uid.Id, out var summary) || !bodies.TryGetValue(uid.Id, out var mime))
+                {
+                    continue;
+                }
+
+                items.Add(Item(ImapSyncState.ItemId(folder.UidValidity, uid.Id), summary, mime));
+            }
+
+            return MailResult.Of<IReadOnlyList<MailItem>>(items);
+        }, cancellationToken);
+
+    public Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken) =>
+        UseAsync<bool>(mailbox, async (session, ct) =>
+        {
+            var listener = mailbox.Listener;
+            var folder = await session.SelectAsync(listener.Folder, ct);
+
+            // Ids of an older UIDVALIDITY name other mails now: those are gone, and count as done.
+            switch (listener.AfterProcessing)
+            {
+                case AfterProcessing.MarkRead:
+                    var unread = Uids([.. items.Where(i => !i.IsRead).Select(i => i.ItemId)], folder.UidValidity);
+                    if (unread.Count > 0)
+                    {
+                        await folder.StoreAsync(unread, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen) { Silent = true }, ct);
+                    }
+
+                    return true;
+                case AfterProcessing.Move:
+                    var move = Uids([.. items.Select(i => i.ItemId)], folder.UidValidity);
+                    var target = await session.FolderAsync(listener.MoveToFolder ?? "", ct);
+                    if (move.Count > 0)
+                    {
+                        // MailKit sends UID MOVE, or without MOVE: UID COPY, \Deleted and UID EXPUNGE of these UIDs.
+                        await folder.MoveToAsync(move, target, ct);
+                    }
+
+                    return true;
+                case AfterProcessing.Delete:
+                    var delete = Uids([.. items.Select(i => i.ItemId)], folder.UidValidity);
+                    if (delete.Count == 0)
+                    {
+                        return true;
+                    }
+
+                    var trash = (session.Client.Capabilities & (MailKit.Net.Imap.ImapCapabilities.SpecialUse | MailKit.Net.Imap.ImapCapabilities.XList)) != 0
+                        ? session.Client.GetFolder(SpecialFolder.Trash)
+                        : null;
+                    if (trash is not null && trash.FullName != folder.FullName)
+                    {
+                        await folder.MoveToAsync(delete, trash, ct);
+                    }
+                    else
+                    {
+                        await folder.StoreAsync(delete, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, ct);
+                        await folder.ExpungeAsync(delete, ct);
+                    }
+
+                    return true;
+                default:
+                    return true;
+            }
+        }, cancellationToken);
+
+    public async Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var endpoint = ImapEndpoint.Of(mailbox.Listener);
+        ImapSession? session = null;
+        try
+        {
+            session = await ImapSession.OpenAsync(endpoint, mailbox.Tokens, _guard, _options.CurrentValue, _logger, cancellationToken);
+            var folder = await session.FolderAsync(mailbox.Listener.Folder, cancellationToken);
+            await folder.StatusAsync(StatusItems.Count | StatusItems.Unread, cancellationToken);
+            return $"{endpoint.User} on {endpoint} › {mailbox.Listener.Folder}: {folder.Count} message(s), {folder.Unread} unseen.";
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && ImapErrors.Map(e, endpoint) is { } error)
+        {
+            return error;
+        }
+        finally
+        {
+            session?.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _sweeper.DisposeAsync();
+        if (_idle is not null)
+        {
+            await _idle.DisposeAsync();
+        }
+
+        foreach (var pooled in _pool.Values)
+        {
+            await pooled.Lock.WaitAsync();
+            try
+            {
+                pooled.Close();
+            }
+            finally
+            {
+                pooled.Lock.Release();
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the listener's pooled session, opening one if needed; any failure closes it.</summary>
+    private async Task<MailResult<T>> UseAsync<T>(MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<MailResult<T>>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var endpoint = ImapEndpoint.Of(mailbox.Listener);
+        var pooled = _pool.GetOrAdd(mailbox.Listener.Id, _ => new Pooled());
+        await pooled.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var reused = false;
+                try
+                {
+                    if (pooled.Session is { } existing && !await UsableAsync(existing, endpoint, mailbox, cancellationToken))
+                    {
+                        pooled.Close();
+                    }
+
+                    reused = pooled.Session is not null;
+                    pooled.Session ??= await ImapSession.OpenAsync(endpoint, mailbox.Tokens, _guard, _options.CurrentValue, _logger, cancellationToken);
+                    var result = await work(pooled.Session, cancellationToken);
+                    pooled.Session.LastUsed = _time.GetUtcNow();
+                    if (_disposed == 1)
+                    {
+                        pooled.Close();
+                    }
+
+                    return result;
+                }
+                catch (Exception e) when (ImapErrors.Map(e, endpoint) is { } error && !cancellationToken.IsCancellationRequested)
+                {
+                    pooled.Close();
+
+                    // A pooled connection the server has closed meanwhile fails at its first command: once more on a new one.
+                    if (reused && attempt == 0 && error.Kind == MailErrorKind.Transient)
+                    {
+                        continue;
+                    }
+
+                    return error;
+                }
+                catch
+                {
+                    pooled.Close();
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            pooled.Lock.Release();
+        }
+    }
+
+    // A session serves while it is connected, logged in with the same settings, and its token is still the current one.
+    private async Task<bool> UsableAsync(ImapSession session, ImapEndpoint endpoint, MailboxContext mailbox, CancellationToken cancellationToken)
+    {
+        if (!session.Client.IsConnected || !session.Client.IsAuthenticated || session.Endpoint != endpoint || session.Token.ExpiresAt <= _time.GetUtcNow())
+        {
+            return false;
+        }
+
+        var current = await mailbox.Tokens.GetTokenAsync(cancellationToken);
+        return current.Succeeded && current.Token.Value == session.Token.Value;
+    }
+
+    private async Task SweepAsync()
+    {
+        var cutoff = _time.GetUtcNow() - _options.CurrentValue.PooledConnectionIdleTimeout;
+        foreach (var pooled in _pool.Values)
+        {
+            if (pooled.Session is { } session && session.LastUsed < cutoff && await pooled.Lock.WaitAsync(0))
+            {
+                try
+                {
+                    if (pooled.Session is not null && pooled.Session.LastUsed < cutoff)
+                    {
+                        pooled.Close();
+                    }
+                }
+                finally
+                {
+                    pooled.Lock.Release();
+                }
+            }
+        }
+    }
+
+    private static List<UniqueId> Uids(IReadOnlyList<string> itemIds, uint validity) =>
+        [.. itemIds.Select(id => ImapSyncState.TryParseItemId(id, out var item) && item.UidValidity == validity ? new UniqueId(validity, item.Uid) : UniqueId.Invalid)
+            .Where(u => u.IsValid)];
+
+    private static MailItem Item(string itemId, IMessageSummary summary, byte[] mime)
+    {
+        HeaderList headers;
+        using (var stream = new MemoryStream(mime, writable: false))
+        {
+            headers = HeaderList.Load(stream);
+        }
+
+        return new MailItem(
+            itemId,
+            headers[HeaderId.MessageId]?.Trim() is { Length: > 0 } messageId ? messageId : null,
+            Addresses(headers[HeaderId.From]).FirstOrDefault(),
+            Addresses(headers[HeaderId.To]),
+            Addresses(headers[HeaderId.Cc]),
+            headers[HeaderId.Subject],
+            summary.InternalDate,
+            summary.Size is { } size ? size : mime.Length,
+            summary.Attachments?.Any() == true,
+            summary.Flags?.HasFlag(MessageFlags.Seen) == true,
+            mime);
+    }
+
+    private static List<string> Addresses(string? header) =>
+        header is not null && InternetAddressList.TryParse(header, out var list) ? [.. list.Select(a => a.ToString())] : [];
+
+    // One listener's pooled session and the lock that keeps its calls one at a time.
+    private sealed class Pooled
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+
+        public ImapSession? Session { get; set; }
+
+        public void Close()
+        {
+            Session?.Dispose();
+            Session = null;
+        }
+    }
+}

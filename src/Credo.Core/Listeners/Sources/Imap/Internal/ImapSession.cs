@@ -1,0 +1,277 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Credo.OAuth;
+using Credo.OAuth.Outbound;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+
+namespace Credo.Core.Listeners.Sources.Imap.Internal;
+
+/// <summary>
+/// One authenticated IMAP connection of one listener: connected through the outbound guard, logged in with the
+/// credential's bearer token, with the folders it has resolved. Not thread-safe: its owner runs one call at a time.
+/// </summary>
+internal sealed class ImapSession : IDisposable
+{
+    private readonly Dictionary<string, IMailFolder> _folders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILogger _logger;
+
+    private ImapSession(ImapClient client, ImapEndpoint endpoint, AccessToken token, ILogger logger)
+    {
+        Client = client;
+        Endpoint = endpoint;
+        Token = token;
+        _logger = logger;
+    }
+
+    public ImapClient Client { get; }
+
+    public ImapEndpoint Endpoint { get; }
+
+    /// <summary>The token it logged in with; once it expires the session is replaced.</summary>
+    public AccessToken Token { get; private set; }
+
+    /// <summary>The folder selected for the listener, if any.</summary>
+    public IMailFolder? Selected { get; private set; }
+
+    public DateTimeOffset LastUsed { get; set; }
+
+    /// <summary>Connects, secures and logs in; every expected failure is a <see cref="ImapFailure"/>.</summary>
+    public static async Task<ImapSession> OpenAsync(ImapEndpoint endpoint, IAccessTokenSource tokens, OutboundGuard guard, ImapOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var token = await TokenAsync(tokens, cancellationToken);
+        var security = endpoint.Security;
+
+        // The guard's http rule is the plain-text rule: without TLS only to loopback, unless an operator allows more.
+        System.Net.IPAddress[] addresses;
+        try
+        {
+            addresses = await guard.ResolveCheckedAsync(endpoint.Host, security == ImapSecurity.None ? Uri.UriSchemeHttp : "imaps", cancellationToken);
+        }
+        catch (OutboundRequestBlockedException e)
+        {
+            throw new ImapFailure(MailErrorKind.Permanent, e.Message, "Use a host the outbound policy allows (Credo:Outbound), or Tls/StartTls for a host that is not loopback.");
+        }
+        catch (SocketException e)
+        {
+            throw new ImapFailure(MailErrorKind.Transient, $"The IMAP host {endpoint.Host} could not be resolved: {e.Message}", "Check the host name.");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var client = new ImapClient { Timeout = (int)options.CommandTimeout.TotalMilliseconds };
+        X509Certificate? presented = null;
+        SslPolicyErrors policyErrors = SslPolicyErrors.None;
+        client.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
+        {
+            presented = certificate;
+            policyErrors = errors;
+            return options.CertificateValidation?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
+        };
+        try
+        {
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                connectTimeout.CancelAfter(options.CommandTimeout);
+                try
+                {
+                    await socket.ConnectAsync(addresses, endpoint.Port, connectTimeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new ImapFailure(MailErrorKind.Transient, $"Connecting to {endpoint} timed out after {options.CommandTimeout.TotalSeconds:0} s.", "Check the host, the port and any firewall.");
+                }
+            }
+
+            try
+            {
+                await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, security switch
+                {
+                    ImapSecurity.Tls => SecureSocketOptions.SslOnConnect,
+                    ImapSecurity.StartTls => SecureSocketOptions.StartTls,
+                    _ => SecureSocketOptions.None,
+                }, cancellationToken);
+            }
+            catch (SslHandshakeException e)
+            {
+                var stage = security == ImapSecurity.StartTls ? "STARTTLS" : "implicit TLS";
+                var subject = presented is null ? "no certificate" : $"certificate {presented.Subject}";
+                throw new ImapFailure(
+                    MailErrorKind.Permanent,
+                    $"The TLS handshake ({stage}) with {endpoint} failed: {subject}{(policyErrors == SslPolicyErrors.None ? "" : $", {policyErrors}")}{(presented is null ? $" ({e.InnerException?.Message ?? e.Message})" : "")}.",
+                    security == ImapSecurity.Tls
+                        ? "Check that the port speaks implicit TLS (993; use StartTls for 143) and that the certificate is valid for the host and trusted by this machine."
+                        : "Check that the certificate is valid for the host and trusted by this machine.");
+            }
+            catch (NotSupportedException) when (security == ImapSecurity.StartTls)
+            {
+                throw new ImapFailure(MailErrorKind.Permanent, $"{endpoint} does not offer STARTTLS.", "Use Tls (port 993) if the server offers implicit TLS.");
+            }
+
+            var session = new ImapSession(client, endpoint, token, logger);
+            await session.AuthenticateAsync(tokens, cancellationToken);
+            return session;
+        }
+        catch
+        {
+            client.Dispose();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens (selects) the listener's folder read-write, or checks for new mail when it is open already.</summary>
+    public async Task<IMailFolder> SelectAsync(string path, CancellationToken cancellationToken)
+    {
+        var folder = await FolderAsync(path, cancellationToken);
+        if (ReferenceEquals(folder, Selected) && folder.IsOpen)
+        {
+            // A session that stays selected learns of new mail from the server's next answer: NOOP asks for it.
+            await Client.NoOpAsync(cancellationToken);
+            return folder;
+        }
+
+        await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        Selected = folder;
+        return folder;
+    }
+
+    /// <summary>
+    /// The folder at <paramref name="path"/>: <c>Inbox</c>, a special-use folder by its Exchange or common name (Deleted
+    /// Items, Trash, Sent Items, Junk Email, Drafts, Archive), or levels separated by <c>/</c> resolved with the server's
+    /// own hierarchy delimiter.
+    /// </summary>
+    public async Task<IMailFolder> FolderAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_folders.TryGetValue(path, out var cached))
+        {
+            return cached;
+        }
+
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            throw new ImapFailure(MailErrorKind.Permanent, "No folder is set.", "Enter a folder such as Inbox or Inbox/Invoices.");
+        }
+
+        IMailFolder? folder = null;
+        if (parts.Length == 1 && SpecialUse(parts[0]) is { } special && (Client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) != 0)
+        {
+            folder = Client.GetFolder(special);
+        }
+
+        if (folder is null)
+        {
+            folder = parts[0].Equals("Inbox", StringComparison.OrdinalIgnoreCase) ? Client.Inbox : null;
+            var rest = folder is null ? parts : parts[1..];
+            folder ??= Client.GetFolder(Client.PersonalNamespaces[0]);
+            foreach (var name in rest)
+            {
+                try
+                {
+                    folder = await folder.GetSubfolderAsync(name, cancellationToken);
+                }
+                catch (FolderNotFoundException)
+                {
+                    throw new ImapFailure(
+                        MailErrorKind.Permanent,
+                        $"The folder {path} does not exist in the mailbox of {Endpoint.User} on {Endpoint.Host}.",
+                        "Check the folder's name and levels: separate levels with /, as in Inbox/Invoices (Credo uses the server's own delimiter).");
+                }
+            }
+        }
+
+        _folders[path] = folder;
+        return folder;
+    }
+
+    public void Dispose()
+    {
+        if (Client.IsConnected)
+        {
+            // A polite LOGOUT, bounded: a dead peer must not hold the caller up.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                Client.Disconnect(quit: true, timeout.Token);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or ImapProtocolException or SocketException or ObjectDisposedException)
+            {
+            }
+        }
+
+        Client.Dispose();
+        Log.Closed(_logger, Endpoint.Host, "disposed");
+    }
+
+    private static SpecialFolder? SpecialUse(string name) => name.ToUpperInvariant() switch
+    {
+        "DELETED ITEMS" or "DELETEDITEMS" or "TRASH" => SpecialFolder.Trash,
+        "SENT ITEMS" or "SENTITEMS" or "SENT" => SpecialFolder.Sent,
+        "JUNK EMAIL" or "JUNKEMAIL" or "JUNK" => SpecialFolder.Junk,
+        "DRAFTS" => SpecialFolder.Drafts,
+        "ARCHIVE" => SpecialFolder.Archive,
+        _ => null,
+    };
+
+    private async Task AuthenticateAsync(IAccessTokenSource tokens, CancellationToken cancellationToken)
+    {
+        var token = Token;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await Client.AuthenticateAsync(Mechanism(token), cancellationToken);
+                Log.LoggedIn(_logger, Endpoint.Host, Endpoint.Port, Endpoint.User, Endpoint.Sasl == ImapSasl.OAuthBearer ? "OAUTHBEARER" : "XOAUTH2");
+                Token = token;
+                return;
+            }
+            catch (AuthenticationException e) when (ImapErrors.IsThrottling(e.Message))
+            {
+                throw new ImapFailure(MailErrorKind.Throttled, $"{Endpoint} refused the login for now: {ImapErrors.Clean(e.Message)}");
+            }
+            catch (AuthenticationException e)
+            {
+                // A token the server refuses may have been revoked or replaced: renew it once before giving up.
+                tokens.Reject(token);
+                if (attempt == 0)
+                {
+                    Log.TokenRefused(_logger, Endpoint.Host, Endpoint.User);
+                    var renewed = await TokenAsync(tokens, cancellationToken);
+                    if (renewed.Value != token.Value)
+                    {
+                        token = renewed;
+                        continue;
+                    }
+                }
+
+                throw new ImapFailure(
+                    MailErrorKind.Permanent,
+                    $"AUTHENTICATE failed: the IMAP server refused the token for {Endpoint.User} ({ImapErrors.Clean(e.Message)}).",
+                    $"The IMAP server refused the token for {Endpoint.User}. In Exchange Online the app needs the IMAP.AccessAsApp permission and a mailbox permission (Add-MailboxPermission); the user name must be the mailbox.");
+            }
+        }
+    }
+
+    private SaslMechanism Mechanism(AccessToken token) => Endpoint.Sasl == ImapSasl.OAuthBearer
+        ? new SaslMechanismOAuthBearer(Endpoint.User, token.Value)
+        : new SaslMechanismOAuth2(Endpoint.User, token.Value);
+
+    private static async Task<AccessToken> TokenAsync(IAccessTokenSource tokens, CancellationToken cancellationToken)
+    {
+        var result = await tokens.GetTokenAsync(cancellationToken);
+        if (result.Succeeded)
+        {
+            return result.Token;
+        }
+
+        var failure = result.Failure;
+        throw new ImapFailure(
+            failure.Kind is Credo.OAuth.TokenFailureKind.OAuthError or Credo.OAuth.TokenFailureKind.Blocked or Credo.OAuth.TokenFailureKind.InvalidTokenResponse ? MailErrorKind.Permanent : MailErrorKind.Transient,
+            $"No access token: {failure.Message}",
+            failure.Hint,
+            failure.RetryAfter);
+    }
+}
