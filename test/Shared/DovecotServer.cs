@@ -160,7 +160,7 @@ internal sealed class DovecotServer : IAsyncDisposable
     public async Task<int> LoginsAsync(CancellationToken cancellationToken = default)
     {
         var log = await ReadLogAsync(cancellationToken);
-        return log.Split('\n').Count(l => l.Contains("imap-login: Login:", StringComparison.Ordinal));
+        return log.Split('\n').Count(l => l.Contains("imap-login: Info: Login:", StringComparison.Ordinal));
     }
 
     /// <summary>Dovecot's log so far.</summary>
@@ -299,6 +299,7 @@ internal sealed class DovecotServer : IAsyncDisposable
               inbox = yes
               mailbox Trash {
                 special_use = \Trash
+                auto = create
               }
             }
             userdb {

@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Credo.OAuth;
 using Credo.OAuth.Outbound;
 using MailKit;
@@ -62,11 +61,12 @@ internal sealed class ImapSession : IDisposable
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var client = new ImapClient { Timeout = (int)options.CommandTimeout.TotalMilliseconds };
-        X509Certificate? presented = null;
+        string? presented = null;
         SslPolicyErrors policyErrors = SslPolicyErrors.None;
         client.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
         {
-            presented = certificate;
+            // The subject only: the certificate object is gone once the handshake has failed.
+            presented = certificate?.Subject;
             policyErrors = errors;
             return options.CertificateValidation?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
         };
@@ -97,7 +97,7 @@ internal sealed class ImapSession : IDisposable
             catch (SslHandshakeException e)
             {
                 var stage = security == ImapSecurity.StartTls ? "STARTTLS" : "implicit TLS";
-                var subject = presented is null ? "no certificate" : $"certificate {presented.Subject}";
+                var subject = presented is null ? "no certificate" : $"certificate {presented}";
                 throw new ImapFailure(
                     MailErrorKind.Permanent,
                     $"The TLS handshake ({stage}) with {endpoint} failed: {subject}{(policyErrors == SslPolicyErrors.None ? "" : $", {policyErrors}")}{(presented is null ? $" ({e.InnerException?.Message ?? e.Message})" : "")}.",

@@ -1,0 +1,321 @@
+using System.Text;
+using Credo.Core.Credentials;
+using Credo.Core.Listeners;
+using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources.Imap;
+using Credo.Core.Persistence;
+using Credo.Core.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Credo.Core.Tests.Listeners.Imap;
+
+/// <summary>
+/// The engine with the IMAP source against a real Dovecot that checks the sandbox's tokens, on a real SQLite file: mail
+/// is recorded once and processed as the listener says, a recreated folder is read again without doubles, a refused
+/// token and an untrusted certificate become a readable status, and one pooled connection serves every poll.
+/// </summary>
+public sealed class ImapListenerTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("credo-imap-").FullName;
+    private ImapTestServers? _servers;
+    private CoreServices? _core;
+    private Guid _credentialId;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private DovecotServer Dovecot => _servers!.Dovecot;
+
+    public async ValueTask InitializeAsync() => _servers = await ImapTestServers.StartAsync(Ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_core is not null)
+        {
+            await _core.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (_servers is not null)
+        {
+            await _servers.DisposeAsync();
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_thousand_mails_are_recorded_once_each_and_marked_seen()
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(i, withMessageId: i % 7 != 0, withAttachment: i % 5 == 0), cancellationToken: Ct);
+        }
+
+        var listenerId = await CreateListenerAsync();
+        await PollAsync(listenerId);
+        await PollAsync(listenerId);
+
+        var listener = await ListenerAsync(listenerId);
+        Assert.Null(listener.LastError);
+        var messages = await QueryAsync(db => db.ReceivedMessages.AsNoTracking().Where(m => m.ListenerId == listenerId).ToListAsync(Ct));
+        Assert.Equal(1000, messages.Count);
+        Assert.Equal(1000, messages.Select(m => m.Subject).Distinct().Count());
+        Assert.Equal(1000 - (1000 / 7 + 1), messages.Count(m => m.InternetMessageId is not null));
+        Assert.All(messages.Where(m => m.InternetMessageId is null), m => Assert.Matches(@"^imap:\d+:\d+$", m.ItemId));
+        Assert.Equal(200, messages.Count(m => m.Attachments.Contains("report.pdf", StringComparison.Ordinal)));
+        var flags = await Dovecot.FlagsAsync(ImapTestServers.Mailbox, cancellationToken: Ct);
+        Assert.Equal(1000, flags.Count);
+        Assert.All(flags.Values, f => Assert.Contains("\\Seen", f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Fetching_alone_leaves_mail_unseen()
+    {
+        await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(1), cancellationToken: Ct);
+        var listenerId = await CreateListenerAsync(l => l.AfterProcessing = AfterProcessing.None);
+
+        await PollAsync(listenerId);
+
+        Assert.Equal(1, await CountAsync(listenerId));
+        Assert.DoesNotContain("\\Seen", Assert.Single((await Dovecot.FlagsAsync(ImapTestServers.Mailbox, cancellationToken: Ct)).Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Move_puts_processed_mail_into_the_folder_given_by_path()
+    {
+        await Dovecot.CreateFolderAsync(ImapTestServers.Mailbox, "INBOX.Processed", Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(i), cancellationToken: Ct);
+        }
+
+        var listenerId = await CreateListenerAsync(l =>
+        {
+            l.AfterProcessing = AfterProcessing.Move;
+            l.MoveToFolder = "Inbox/Processed";
+        });
+        await PollAsync(listenerId);
+
+        Assert.Null((await ListenerAsync(listenerId)).LastError);
+        Assert.Equal(3, await CountAsync(listenerId));
+        Assert.Equal(0, await Dovecot.CountAsync(ImapTestServers.Mailbox, cancellationToken: Ct));
+        Assert.Equal(3, await Dovecot.CountAsync(ImapTestServers.Mailbox, "INBOX.Processed", Ct));
+    }
+
+    [Fact]
+    public async Task Delete_moves_processed_mail_to_the_trash_folder()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(i), cancellationToken: Ct);
+        }
+
+        var listenerId = await CreateListenerAsync(l => l.AfterProcessing = AfterProcessing.Delete);
+        await PollAsync(listenerId);
+
+        Assert.Null((await ListenerAsync(listenerId)).LastError);
+        Assert.Equal(3, await CountAsync(listenerId));
+        Assert.Equal(0, await Dovecot.CountAsync(ImapTestServers.Mailbox, cancellationToken: Ct));
+        Assert.Equal(3, await Dovecot.CountAsync(ImapTestServers.Mailbox, "Trash", Ct));
+    }
+
+    [Fact]
+    public async Task A_recreated_folder_with_a_new_uidvalidity_is_read_again_without_doubles()
+    {
+        await Dovecot.CreateFolderAsync(ImapTestServers.Mailbox, "INBOX.Invoices", Ct);
+        for (var i = 0; i < 5; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(i), "INBOX.Invoices", Ct);
+        }
+
+        var listenerId = await CreateListenerAsync(l =>
+        {
+            l.Folder = "Inbox/Invoices";
+            l.AfterProcessing = AfterProcessing.None;
+        });
+        await PollAsync(listenerId);
+        var before = (await ListenerAsync(listenerId)).SyncState;
+
+        await Dovecot.RecreateFolderAsync(ImapTestServers.Mailbox, "INBOX.Invoices", Ct);
+        for (var i = 0; i < 6; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(i), "INBOX.Invoices", Ct);
+        }
+
+        await PollAsync(listenerId);
+
+        var listener = await ListenerAsync(listenerId);
+        Assert.Null(listener.LastError);
+        Assert.NotEqual(before!.Split(':')[1], listener.SyncState!.Split(':')[1]);
+        Assert.Equal(6, await CountAsync(listenerId));
+    }
+
+    [Fact]
+    public async Task A_token_the_server_refuses_sets_the_listener_status_with_the_hint()
+    {
+        // The token names box@credo.test; Dovecot refuses it for any other user.
+        var listenerId = await CreateListenerAsync(l => l.Imap.UserName = "someone.else@credo.test");
+
+        await PollAsync(listenerId);
+
+        var listener = await ListenerAsync(listenerId);
+        Assert.Contains("AUTHENTICATE failed", listener.LastError, StringComparison.Ordinal);
+        Assert.Contains("someone.else@credo.test", listener.LastError, StringComparison.Ordinal);
+        Assert.Contains("IMAP.AccessAsApp", listener.LastErrorHint, StringComparison.Ordinal);
+        Assert.Contains("Add-MailboxPermission", listener.LastErrorHint, StringComparison.Ordinal);
+        Assert.Equal(1, listener.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task One_pooled_connection_serves_a_hundred_polls()
+    {
+        var listenerId = await CreateListenerAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            if (i % 10 == 0)
+            {
+                await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(i), cancellationToken: Ct);
+            }
+
+            await PollAsync(listenerId);
+        }
+
+        Assert.Null((await ListenerAsync(listenerId)).LastError);
+        Assert.Equal(10, await CountAsync(listenerId));
+        Assert.Equal(1, await Dovecot.ConnectionsAsync(Ct));
+        Assert.Equal(1, await Dovecot.LoginsAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData(ImapSecurity.Tls, ImapSasl.XOAuth2)]
+    [InlineData(ImapSecurity.Tls, ImapSasl.OAuthBearer)]
+    [InlineData(ImapSecurity.StartTls, ImapSasl.XOAuth2)]
+    [InlineData(ImapSecurity.StartTls, ImapSasl.OAuthBearer)]
+    [InlineData(ImapSecurity.None, ImapSasl.OAuthBearer)]
+    public async Task Mail_is_read_over_each_security_with_each_sasl_mechanism(ImapSecurity security, ImapSasl sasl)
+    {
+        await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(1), cancellationToken: Ct);
+        var listenerId = await CreateListenerAsync(l =>
+        {
+            l.Imap.Security = security;
+            l.Imap.Port = security == ImapSecurity.Tls ? Dovecot.TlsPort : Dovecot.PlainPort;
+            l.Imap.Sasl = sasl;
+        });
+
+        await PollAsync(listenerId);
+
+        Assert.Null((await ListenerAsync(listenerId)).LastError);
+        Assert.Equal(1, await CountAsync(listenerId));
+        Assert.Contains($"method={(sasl == ImapSasl.XOAuth2 ? "XOAUTH2" : "OAUTHBEARER")}", await Dovecot.ReadLogAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_untrusted_certificate_fails_naming_the_tls_stage_and_the_certificate()
+    {
+        var listenerId = await CreateListenerAsync(l =>
+        {
+            l.Imap.Security = ImapSecurity.Tls;
+            l.Imap.Port = Dovecot.TlsPort;
+        }, trustCertificate: false);
+
+        await PollAsync(listenerId);
+
+        var listener = await ListenerAsync(listenerId);
+        Assert.Contains("implicit TLS", listener.LastError, StringComparison.Ordinal);
+        Assert.Contains("CN=dovecot.credo.test", listener.LastError, StringComparison.Ordinal);
+        Assert.NotNull(listener.LastErrorHint);
+        Assert.Equal(0, await Dovecot.LoginsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Test_connection_counts_the_messages_of_the_folder()
+    {
+        await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(1), cancellationToken: Ct);
+        await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(2), cancellationToken: Ct);
+        var listenerId = await CreateListenerAsync();
+
+        await using var scope = _core!.Scope();
+        var steps = await _core.Get<ConnectionTest>(scope).RunAsync(listenerId, "tests", Ct);
+
+        Assert.NotNull(steps);
+        Assert.All(steps, s => Assert.True(s.Succeeded, $"{s.Name}: {s.Detail}"));
+        Assert.Contains(steps, s => s.Detail.Contains("2 message(s), 2 unseen", StringComparison.Ordinal));
+    }
+
+    internal static byte[] Mail(int i, bool withMessageId = true, bool withAttachment = false)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Sender " + i, $"sender{i}@example.test"));
+        message.To.Add(new MailboxAddress("Box", ImapTestServers.Mailbox));
+        message.Subject = $"Mail {i}";
+        message.MessageId = $"mail-{i}@imap.credo.test";
+        var body = new BodyBuilder { TextBody = $"Body of mail {i}." };
+        if (withAttachment)
+        {
+            body.Attachments.Add("report.pdf", Encoding.ASCII.GetBytes(new string('x', 2048)), new ContentType("application", "pdf"));
+        }
+
+        message.Body = body.ToMessageBody();
+        if (!withMessageId)
+        {
+            message.Headers.Remove(HeaderId.MessageId);
+        }
+
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return stream.ToArray();
+    }
+
+    private async Task<Guid> CreateListenerAsync(Action<ListenerInput>? configure = null, bool trustCertificate = true)
+    {
+        var thumbprint = Dovecot.Certificate.Thumbprint;
+        _core = await CoreServices.StartAsync(
+            new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" },
+            Path.Combine(_folder, "keys"),
+            services =>
+            {
+                services.AddCredoListeners(runInBackground: false);
+                services.Configure<ListenerOptions>(o => o.NodeName = "test-node");
+                services.Configure<ImapOptions>(o => o.CertificateValidation = trustCertificate
+                    ? (_, certificate, _, _) => certificate is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate).Thumbprint == thumbprint
+                    : null);
+            });
+
+        await using var scope = _core.Scope();
+        var credential = await _core.Get<CredentialService>(scope).CreateAsync(new CredentialInput
+        {
+            Name = "Dovecot", ClientId = ImapTestServers.ClientId, ClientSecret = ImapTestServers.ClientSecret,
+            TokenEndpoint = _servers!.Sandbox.TokenEndpoint.AbsoluteUri, Scopes = ImapTestServers.Scope,
+        }, "tests", Ct);
+        _credentialId = credential.Credential!.Id;
+        var input = new ListenerInput
+        {
+            Name = "IMAP", Protocol = MailProtocol.IMAP, Mailbox = ImapTestServers.Mailbox, CredentialId = _credentialId, PollIntervalSeconds = 30,
+            Imap = new ImapSettings { Host = "127.0.0.1", Port = Dovecot.PlainPort, Security = ImapSecurity.None },
+        };
+        configure?.Invoke(input);
+        var listener = await _core.Get<ListenerService>(scope).CreateAsync(input, "tests", Ct);
+        Assert.True(listener.Listener is not null, string.Join("; ", listener.Errors?.Select(e => $"{e.Key}: {e.Value}") ?? []));
+        return listener.Listener.Id;
+    }
+
+    private async Task PollAsync(Guid listenerId)
+    {
+        await using var scope = _core!.Scope();
+        Assert.True(await _core.Get<ListenerLease>(scope).TryAcquireAsync(listenerId, Ct));
+        await _core.Get<ListenerPoller>(scope).PollAsync(listenerId, Ct);
+    }
+
+    private Task<EmailListener> ListenerAsync(Guid id) => QueryAsync(db => db.EmailListeners.AsNoTracking().SingleAsync(l => l.Id == id, Ct));
+
+    private Task<int> CountAsync(Guid id) => QueryAsync(db => db.ReceivedMessages.CountAsync(m => m.ListenerId == id, Ct));
+
+    private async Task<T> QueryAsync<T>(Func<CredoDbContext, Task<T>> query)
+    {
+        await using var scope = _core!.Scope();
+        return await query(_core.Get<CredoDbContext>(scope));
+    }
+}
