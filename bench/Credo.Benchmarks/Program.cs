@@ -11,6 +11,11 @@ if (args is ["listeners", .. var listenersArgs])
     return await ListenersRun.RunAsync(listenersArgs);
 }
 
+if (args is ["imap", .. var imapArgs])
+{
+    return await ImapDrainRun.RunAsync(imapArgs);
+}
+
 if (args is ["drain", .. var drainArgs])
 {
     return await DrainRun.RunAsync(drainArgs);

@@ -56,7 +56,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable
         UseAsync<MailChanges>(mailbox, async (session, ct) =>
         {
             var listener = mailbox.Listener;
-            var folder = await session.SelectAsync(listener.Folder, ct);
+            var folder = await session.SelectAsync(listener.Folder, refresh: true, ct);
             var validity = folder.UidValidity;
             uint last = 0;
             if (syncState is not null)
@@ -90,7 +90,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable
     public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken) =>
         UseAsync(mailbox, async (session, ct) =>
         {
-            var folder = await session.SelectAsync(mailbox.Listener.Folder, ct);
+            var folder = await session.SelectAsync(mailbox.Listener.Folder, refresh: false, ct);
             var uids = Uids(itemIds, folder.UidValidity);
             if (uids.Count == 0)
             {
@@ -126,7 +126,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable
         UseAsync<bool>(mailbox, async (session, ct) =>
         {
             var listener = mailbox.Listener;
-            var folder = await session.SelectAsync(listener.Folder, ct);
+            var folder = await session.SelectAsync(listener.Folder, refresh: false, ct);
 
             // Ids of an older UIDVALIDITY name other mails now: those are gone, and count as done.
             switch (listener.AfterProcessing)

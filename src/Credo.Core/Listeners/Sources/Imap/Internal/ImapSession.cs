@@ -122,14 +122,21 @@ internal sealed class ImapSession : IDisposable
         }
     }
 
-    /// <summary>Opens (selects) the listener's folder read-write, or checks for new mail when it is open already.</summary>
-    public async Task<IMailFolder> SelectAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens (selects) the listener's folder read-write; when it is open already, <paramref name="refresh"/> asks the
+    /// server for news first.
+    /// </summary>
+    public async Task<IMailFolder> SelectAsync(string path, bool refresh, CancellationToken cancellationToken)
     {
         var folder = await FolderAsync(path, cancellationToken);
         if (ReferenceEquals(folder, Selected) && folder.IsOpen)
         {
-            // A session that stays selected learns of new mail from the server's next answer: NOOP asks for it.
-            await Client.NoOpAsync(cancellationToken);
+            // A session that stays selected learns of new mail (and a new UIDVALIDITY) from the server's next answer.
+            if (refresh)
+            {
+                await Client.NoOpAsync(cancellationToken);
+            }
+
             return folder;
         }
 
