@@ -20,8 +20,8 @@ public interface IMailSource
     /// </summary>
     Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken);
 
-    /// <summary>At most <see cref="MailSourceCapabilities.FetchBatchSize"/> items with their MIME; items that are gone are left out.</summary>
-    Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken);
+    /// <summary>At most <see cref="MailSourceCapabilities.FetchBatchSize"/> listed items with their MIME; items that are gone are left out.</summary>
+    Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks read, moves or deletes at most <see cref="MailSourceCapabilities.ApplyBatchSize"/> items, as the listener's
