@@ -25,7 +25,8 @@ public interface IMailSource
 
     /// <summary>
     /// Marks read, moves or deletes at most <see cref="MailSourceCapabilities.ApplyBatchSize"/> items, as the listener's
-    /// after-processing setting says; an item that is gone counts as done.
+    /// after-processing setting says; an item that is gone counts as done. A failed call is tried again with the same
+    /// list, so a source whose requests can partly succeed may remember per list what is done and send only the rest.
     /// </summary>
     Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken);
 
