@@ -31,6 +31,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The audience of tokens for EWS in Exchange Online.</summary>
     public const string ExchangeOnlineResource = "https://outlook.office365.com";
 
+    /// <summary>The audience of tokens for Microsoft Graph.</summary>
+    public const string GraphResource = "https://graph.microsoft.com";
+
     /// <summary>Path of the introspection endpoint.</summary>
     public const string IntrospectionPath = "/connect/introspect";
 
@@ -101,10 +104,11 @@ public sealed class SandboxServer : IAsyncDisposable
             })
             .AddValidation(validation =>
             {
-                // EWS accepts only tokens this server issued for Exchange Online, unexpired.
+                // Only tokens this server issued for Exchange Online or Graph, unexpired; each endpoint then
+                // requires its own audience among the token's.
                 validation.UseLocalServer();
                 validation.UseAspNetCore();
-                validation.AddAudiences(ExchangeOnlineResource);
+                validation.AddAudiences(ExchangeOnlineResource, GraphResource);
             });
 
         var app = builder.Build();
@@ -190,14 +194,20 @@ public sealed class SandboxServer : IAsyncDisposable
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, client.ClientId);
         identity.SetClaim("appid", client.ClientId);
-        foreach (var role in client.Roles)
+        var requested = request.GetScopes();
+        var resources = requested.Select(ResourceOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+        // As in Entra, the roles are the app permissions granted on the token's resource. Entra refuses scopes of two
+        // resources in one request; the sandbox gives such a token both audiences and both sets of roles instead, so
+        // callers that ask for every scope of a client keep working.
+        var roles = resources.Count == 0 ? client.Roles : resources.SelectMany(r => r == GraphResource ? client.GraphRoles : client.Roles);
+        foreach (var role in roles.Distinct(StringComparer.Ordinal))
         {
             identity.AddClaim(new Claim("roles", role, ClaimValueTypes.String));
         }
 
-        var requested = request.GetScopes();
         identity.SetScopes(requested);
-        identity.SetResources(requested.Select(ResourceOf).OfType<string>().Distinct(StringComparer.Ordinal));
+        identity.SetResources(resources);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
