@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Credo.Sandbox.Ews;
+using Credo.Sandbox.Graph;
 using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +22,8 @@ namespace Credo.Sandbox;
 /// <summary>
 /// The sandbox on Kestrel: an OpenIddict authorization server with the client credentials grant, both
 /// client authentication methods, signed (not encrypted) JWT access tokens whose audience is the resource
-/// of a <c>{resource}/.default</c> scope, and token introspection.
+/// of a <c>{resource}/.default</c> scope and whose roles are the client's for that resource, and token introspection;
+/// and over in-memory mailboxes, an EWS endpoint and a Microsoft Graph endpoint.
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
@@ -57,7 +59,10 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The EWS endpoint.</summary>
     public Uri EwsEndpoint => new(BaseAddress, SandboxEwsEndpoint.Path.TrimStart('/'));
 
-    /// <summary>The mailboxes behind the EWS endpoint.</summary>
+    /// <summary>The Microsoft Graph endpoint (its version root), for example <c>http://127.0.0.1:5090/v1.0</c>.</summary>
+    public Uri GraphEndpoint => new(BaseAddress, SandboxGraphEndpoint.Path.TrimStart('/'));
+
+    /// <summary>The mailboxes behind the EWS and Graph endpoints.</summary>
     public SandboxMailboxes Mailboxes => _app.Services.GetRequiredService<SandboxMailboxes>();
 
     /// <summary>The services of the sandbox host.</summary>
@@ -82,6 +87,9 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SandboxMailboxes>();
         builder.Services.AddSingleton<SandboxEwsEndpoint>();
+        builder.Services.AddSingleton<GraphDispatcher>();
+        builder.Services.AddSingleton<GraphBatch>();
+        builder.Services.AddSingleton<SandboxGraphEndpoint>();
         builder.Services.AddSingleton<SandboxServerAccessor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
@@ -115,6 +123,7 @@ public sealed class SandboxServer : IAsyncDisposable
         app.UseAuthentication();
         app.MapPost(TokenPath, IssueToken);
         app.MapPost(SandboxEwsEndpoint.Path, (HttpContext context, SandboxEwsEndpoint ews) => ews.HandleAsync(context));
+        app.Map(SandboxGraphEndpoint.Path + "/{**path}", (HttpContext context, SandboxGraphEndpoint graph) => graph.HandleAsync(context));
         app.MapSandboxControlApi();
         await app.StartAsync(cancellationToken);
 

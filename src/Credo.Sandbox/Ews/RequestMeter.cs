@@ -61,6 +61,18 @@ internal sealed class RequestMeter
         }
     }
 
+    /// <summary>Counts a request as received and faulted, without giving it a number in the rate.</summary>
+    public void CountRefused(string operation, string protocol)
+    {
+        lock (_gate)
+        {
+            _total++;
+            _faulted++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_byOperation, operation, out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_byProtocol, protocol, out _)++;
+        }
+    }
+
     public void CountFaulted()
     {
         lock (_gate)

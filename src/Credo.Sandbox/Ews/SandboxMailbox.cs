@@ -78,6 +78,9 @@ public sealed class SandboxMailbox
             ?? (steady is not null && FaultQueue.AppliesTo(steady, operation, hasSyncState) ? steady : null);
     }
 
+    /// <summary>Counts a request that was refused before its turn in the fault rate, such as one over a concurrency limit.</summary>
+    internal void CountRefused(string operation, string protocol) => _requests.CountRefused(operation, protocol);
+
     /// <summary>Counts a request that was answered with an injected fault.</summary>
     internal void CountFaulted() => _requests.CountFaulted();
 
@@ -179,6 +182,10 @@ public sealed class SandboxMailbox
     internal SandboxFolder? FindFolder(string id) => _folders.GetValueOrDefault(id);
 
     internal SandboxItem? FindItem(string id) => _items.GetValueOrDefault(id);
+
+    /// <summary>The folder with a well-known name, in any case; call under <see cref="Gate"/>.</summary>
+    internal SandboxFolder? FindWellKnown(string name) =>
+        _folders.Values.FirstOrDefault(f => string.Equals(f.DistinguishedName, name, StringComparison.OrdinalIgnoreCase));
 
     internal SandboxItem? FindItemByImmutableId(string id) => _itemsByImmutableId.GetValueOrDefault(id);
 
