@@ -7,7 +7,8 @@ internal sealed record GraphCall(GraphRequest Request, SandboxMailbox Mailbox, s
 {
     public bool ImmutableIds => Request.Preferences.ImmutableIds;
 
-    public string UserLink => Request.LinkBase + "users/" + Uri.EscapeDataString(User) + "/";
+    // '@' may stand in a path segment, and Graph's links keep it.
+    public string UserLink => Request.LinkBase + "users/" + Uri.EscapeDataString(User).Replace("%40", "@", StringComparison.Ordinal) + "/";
 
     public GraphAnswer NotFound() => GraphErrors.ItemNotFound(Request, Now);
 

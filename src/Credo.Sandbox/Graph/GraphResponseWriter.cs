@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Credo.Sandbox.Ews;
 
@@ -10,10 +11,13 @@ internal static class GraphResponseWriter
 {
     public const string Message = "#microsoft.graph.message";
 
+    // Graph writes quotes and apostrophes as they are; this JSON never lands in HTML.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             write(writer);
         }
