@@ -36,16 +36,17 @@ internal sealed class GraphRequest
         var segments = new List<string>();
         foreach (var raw in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
-            // The key form mailFolders('id') means mailFolders/id.
-            var open = raw.IndexOf("('", StringComparison.Ordinal);
-            if (open > 0 && raw.EndsWith("')", StringComparison.Ordinal))
+            // The key form mailFolders('id') means mailFolders/id, whether or not the client escaped the brackets.
+            var segment = Uri.UnescapeDataString(raw);
+            var open = segment.IndexOf("('", StringComparison.Ordinal);
+            if (open > 0 && segment.EndsWith("')", StringComparison.Ordinal))
             {
-                segments.Add(Uri.UnescapeDataString(raw[..open]));
-                segments.Add(Uri.UnescapeDataString(raw[(open + 2)..^2]).Replace("''", "'", StringComparison.Ordinal));
+                segments.Add(segment[..open]);
+                segments.Add(segment[(open + 2)..^2].Replace("''", "'", StringComparison.Ordinal));
             }
             else
             {
-                segments.Add(Uri.UnescapeDataString(raw));
+                segments.Add(segment);
             }
         }
 
