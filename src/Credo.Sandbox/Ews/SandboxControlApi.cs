@@ -115,7 +115,7 @@ internal static class SandboxControlApi
         {
             if (string.IsNullOrWhiteSpace(client.ClientId) || string.IsNullOrEmpty(client.ClientSecret))
             {
-                return Results.Problem(statusCode: 400, detail: "Give clientId and clientSecret; authenticationMethods, scopes and roles are optional.");
+                return Results.Problem(statusCode: 400, detail: "Give clientId and clientSecret; authenticationMethods, scopes, roles (for Exchange Online) and graphRoles (for Microsoft Graph) are optional.");
             }
 
             await server.Server.AddClientAsync(client, cancellationToken);

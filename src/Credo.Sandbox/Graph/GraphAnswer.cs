@@ -31,8 +31,6 @@ internal sealed class GraphAnswer
 
     public static GraphAnswer WithContent(int status, byte[] content, string contentType) => new(status, null, content, contentType);
 
-    public static GraphAnswer Empty(int status) => new(status, null, null, null);
-
     public GraphAnswer WithHeader(string name, string value)
     {
         Headers.Add(new(name, value));

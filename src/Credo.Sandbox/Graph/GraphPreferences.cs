@@ -5,8 +5,6 @@ namespace Credo.Sandbox.Graph;
 /// <param name="MaxPageSize"><c>odata.maxpagesize=N</c>, if given.</param>
 internal sealed record GraphPreferences(bool ImmutableIds, int? MaxPageSize)
 {
-    public static GraphPreferences None { get; } = new(false, null);
-
     public static GraphPreferences Parse(IEnumerable<string?> headerValues)
     {
         var immutable = false;

@@ -28,12 +28,22 @@ internal sealed class SandboxGraphEndpoint(GraphDispatcher dispatcher, GraphBatc
         }
 
         var (access, refusal) = await AuthorizeAsync(context, request);
-        var answer = refusal
-            ?? (request.Segments is [var only] && only.Equals("$batch", StringComparison.OrdinalIgnoreCase)
-                ? request.Method == "POST"
-                    ? await batch.RunAsync(request, access, context.RequestAborted)
-                    : GraphErrors.Answer(405, "BadRequest", "Send a batch with POST.", request, time.GetUtcNow())
-                : await dispatcher.RunAsync(request, access, context.RequestAborted));
+        GraphAnswer answer;
+        try
+        {
+            answer = refusal
+                ?? (request.Segments is [var only] && only.Equals("$batch", StringComparison.OrdinalIgnoreCase)
+                    ? request.Method == "POST"
+                        ? await batch.RunAsync(request, access, context.RequestAborted)
+                        : GraphErrors.Answer(405, "BadRequest", "Send a batch with POST.", request, time.GetUtcNow())
+                    : await dispatcher.RunAsync(request, access, context.RequestAborted));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away during a slow answer; there is no one to answer.
+            return;
+        }
+
         await WriteAsync(context, request, answer);
     }
 
@@ -67,10 +77,16 @@ internal sealed class SandboxGraphEndpoint(GraphDispatcher dispatcher, GraphBatc
         }
 
         using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        if (body.Length > MaxRequestBytes)
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            return null;
+            if (body.Length + read > MaxRequestBytes)
+            {
+                return null;
+            }
+
+            body.Write(chunk, 0, read);
         }
 
         // The raw target keeps an escaped '/' inside an id escaped; the decoded path would split it.
