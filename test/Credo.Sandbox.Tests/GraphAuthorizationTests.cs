@@ -94,6 +94,7 @@ public sealed class GraphAuthorizationTests(GraphSandboxFixture sandbox) : IClas
     [InlineData("users/{mailbox}/mailFolders/NoSuchFolder", HttpStatusCode.NotFound, "ErrorItemNotFound")]
     [InlineData("users/{mailbox}/mailFolders/inbox/messages/delta?$select=nonsense", HttpStatusCode.BadRequest, "RequestBroker--ParseUri")]
     [InlineData("users/{mailbox}/calendars", HttpStatusCode.BadRequest, "BadRequest")]
+    [InlineData("users/{mailbox}", HttpStatusCode.Forbidden, "Authorization_RequestDenied")]
     public async Task Failures_answer_in_Graphs_error_shape(string path, HttpStatusCode status, string code)
     {
         var mailbox = sandbox.NewMailbox();

@@ -118,6 +118,33 @@ public sealed class GraphSdkTests(GraphSandboxFixture sandbox) : IClassFixture<G
     }
 
     [Fact]
+    public async Task Sdk_lists_the_messages_of_a_folder_newest_first_in_pages()
+    {
+        var mailbox = sandbox.NewMailbox();
+        var inbox = mailbox.WellKnown("inbox");
+        for (var i = 0; i < 3; i++)
+        {
+            mailbox.Deliver(sandbox.Server.Mailboxes.Generate(mailbox.Address, subject: $"Mail {i}"), inbox.Id);
+        }
+
+        var sut = sandbox.Sdk();
+        var first = await sut.Users[mailbox.Address].MailFolders["inbox"].Messages.GetAsync(r =>
+        {
+            r.QueryParameters.Top = 2;
+            r.QueryParameters.Select = ["subject"];
+        }, Ct);
+        var subjects = new List<string>();
+        await PageIterator<Message, MessageCollectionResponse>.CreatePageIterator(sut, first!, m =>
+        {
+            subjects.Add(m.Subject!);
+            return true;
+        }).IterateAsync(Ct);
+
+        Assert.Equal(2, first!.Value!.Count);
+        Assert.Equal(["Mail 2", "Mail 1", "Mail 0"], subjects);
+    }
+
+    [Fact]
     public async Task Sdk_reads_the_mime_of_a_message()
     {
         var mailbox = sandbox.NewMailbox();

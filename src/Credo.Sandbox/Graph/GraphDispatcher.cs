@@ -17,6 +17,12 @@ internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, TimeProvider t
     public async Task<GraphAnswer> RunAsync(GraphRequest request, GraphAccess access, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        if (request.Segments.Count == 2 && Is(request.Segments[0], "users"))
+        {
+            // Reading the user object takes User.Read.All, which a mail app is not granted.
+            return GraphErrors.Answer(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", request, now);
+        }
+
         var (operation, run, methodAllowed) = Route(request);
         if (run is null)
         {
@@ -94,6 +100,7 @@ internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, TimeProvider t
                 3 => Only(get, "graph:listFolders", call => GraphOperations.ListFolders(call, null)),
                 4 => Only(get, "graph:getFolder", call => GraphOperations.GetFolder(call, s[3])),
                 5 when Is(s[4], "childFolders") => Only(get, "graph:listFolders", call => GraphOperations.ListFolders(call, s[3])),
+                5 when Is(s[4], "messages") => Only(get, "graph:listMessages", call => GraphOperations.ListMessages(call, s[3])),
                 6 when Is(s[4], "messages") && (Is(s[5], "delta") || Is(s[5], "delta()")) =>
                     Only(get, "graph:delta", call => GraphOperations.Delta(call, s[3], _deltaTokens)),
                 _ => ("graph:unknown", null, true),

@@ -107,14 +107,8 @@ internal static partial class GraphOperations
         var page = new List<SandboxItem>(pageSize);
         var position = watermark;
         var more = false;
-        foreach (var change in folder.Changes)
+        foreach (var (sequence, item) in Arrivals(call.Mailbox, folder, watermark))
         {
-            if (change.Sequence <= watermark || change.Kind != SandboxChangeKind.Create
-                || call.Mailbox.FindItem(change.ItemId) is not { } item || item.FolderId != folder.Id)
-            {
-                continue;
-            }
-
             if (page.Count == pageSize)
             {
                 more = true;
@@ -122,7 +116,7 @@ internal static partial class GraphOperations
             }
 
             page.Add(item);
-            position = change.Sequence;
+            position = sequence;
         }
 
         var link = call.UserLink + "mailFolders('" + GraphIds.ToRest(folder.Id) + "')/messages/delta?";
@@ -149,6 +143,49 @@ internal static partial class GraphOperations
         }
 
         return answer;
+    }
+
+    /// <summary>The messages of a folder, newest first as Graph lists them, paged with <c>$top</c> and <c>$skip</c>.</summary>
+    public static GraphAnswer ListMessages(GraphCall call, string folderRef)
+    {
+        if (GraphIds.FindFolder(call.Mailbox, folderRef) is not { } folder)
+        {
+            return call.NotFound();
+        }
+
+        if (!GraphSelect.TryParse(call.Request.QueryValue("$select"), out var select, out var unknown))
+        {
+            return GraphErrors.Answer(400, "RequestBroker--ParseUri", $"Could not find a property named '{unknown}' on type 'microsoft.graph.message'.", call.Request, call.Now);
+        }
+
+        if (!TryNumber(call.Request.QueryValue("$top"), DefaultFolderPageSize, out var top) || !TryNumber(call.Request.QueryValue("$skip"), 0, out var skip))
+        {
+            return call.BadRequest("$top and $skip take a number that is not negative.");
+        }
+
+        top = Math.Clamp(top, 1, MaxPageSize);
+        var items = Arrivals(call.Mailbox, folder, after: 0).Select(a => a.Item).ToList();
+        var page = Enumerable.Reverse(items).Skip(skip).Take(top).ToList();
+        return GraphAnswer.WithJson(200, GraphResponseWriter.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("@odata.context", call.Request.LinkBase + "$metadata#users('" + call.User + "')/mailFolders('" + GraphIds.ToRest(folder.Id) + "')/messages");
+            w.WriteStartArray("value");
+            foreach (var item in page)
+            {
+                GraphResponseWriter.Item(w, item, select, call.ImmutableIds);
+            }
+
+            w.WriteEndArray();
+            if (skip + page.Count < items.Count)
+            {
+                var query = (select.Text is null ? "" : "%24select=" + Uri.EscapeDataString(select.Text) + "&")
+                    + "%24top=" + top.ToString(CultureInfo.InvariantCulture) + "&%24skip=" + (skip + page.Count).ToString(CultureInfo.InvariantCulture);
+                w.WriteString("@odata.nextLink", call.UserLink + "mailFolders('" + GraphIds.ToRest(folder.Id) + "')/messages?" + query);
+            }
+
+            w.WriteEndObject();
+        }));
     }
 
     public static GraphAnswer GetMessage(GraphCall call, string id)
@@ -208,6 +245,22 @@ internal static partial class GraphOperations
         }
 
         return MessageAnswer(call, 201, call.Mailbox.Move(item, target.Id), GraphSelect.All);
+    }
+
+    /// <summary>
+    /// The messages that arrived in the folder (delivered or moved in) after change <paramref name="after"/> and are
+    /// still there, in the order they arrived: the folder's change log orders them even when two share a timestamp.
+    /// </summary>
+    private static IEnumerable<(long Sequence, SandboxItem Item)> Arrivals(SandboxMailbox mailbox, SandboxFolder folder, long after)
+    {
+        foreach (var change in folder.Changes)
+        {
+            if (change.Sequence > after && change.Kind == SandboxChangeKind.Create
+                && mailbox.FindItem(change.ItemId) is { } item && item.FolderId == folder.Id)
+            {
+                yield return (change.Sequence, item);
+            }
+        }
     }
 
     private static GraphAnswer MessageAnswer(GraphCall call, int status, SandboxItem item, GraphSelect select) =>
