@@ -56,6 +56,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
         services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();
         services.AddCredoEws();
+        services.AddCredoGraph();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, EwsMailSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, ImapMailSource>());

@@ -12,6 +12,9 @@ public sealed class SandboxClient
     /// <summary>The scope Exchange Online expects for EWS with app-only access.</summary>
     public const string ExchangeOnlineScope = "https://outlook.office365.com/.default";
 
+    /// <summary>The scope Microsoft Graph expects with app-only access.</summary>
+    public const string GraphScope = "https://graph.microsoft.com/.default";
+
     /// <summary>The client identifier.</summary>
     public required string ClientId { get; init; }
 
@@ -24,17 +27,30 @@ public sealed class SandboxClient
     /// <summary>The scopes the client may request; default <see cref="ExchangeOnlineScope"/>.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [ExchangeOnlineScope];
 
-    /// <summary>Application roles put in the <c>roles</c> claim, as Microsoft Entra does for app permissions; default <c>full_access_as_app</c>.</summary>
+    /// <summary>
+    /// Application roles put in the <c>roles</c> claim of tokens for any resource but Microsoft Graph (Exchange Online's
+    /// <c>https://outlook.office365.com</c> above all), as Microsoft Entra does for app permissions; default
+    /// <c>full_access_as_app</c>.
+    /// </summary>
     public IReadOnlyList<string> Roles { get; init; } = ["full_access_as_app"];
 
     /// <summary>
-    /// Extra claims put into the client's access tokens and answered by introspection, such as <c>email</c> for an IMAP
-    /// server that takes the login user from a claim; default none.
+    /// Application roles put in the <c>roles</c> claim of tokens for Microsoft Graph (<see cref="GraphScope"/>); default
+    /// <c>Mail.ReadWrite</c>. With only <c>Mail.Read</c>, the Graph endpoint answers reads and refuses changes with 403.
+    /// </summary>
+    public IReadOnlyList<string> GraphRoles { get; init; } = ["Mail.ReadWrite"];
+
+    /// <summary>
+    /// Extra claims put into the client's access tokens (replacing one of the same type, such as <c>sub</c>) and so
+    /// answered by introspection, for an IMAP server that takes the login user from a claim; default none.
     /// </summary>
     public IReadOnlyDictionary<string, string> Claims { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The client of <c>credo sandbox</c> and <c>serve --demo</c>: <c>sandbox-client</c> / <c>sandbox-secret</c>.</summary>
-    public static SandboxClient Default() => new() { ClientId = "sandbox-client", ClientSecret = "sandbox-secret" };
+    /// <summary>
+    /// The client of <c>credo sandbox</c> and <c>serve --demo</c>: <c>sandbox-client</c> / <c>sandbox-secret</c>, with
+    /// the scopes <see cref="ExchangeOnlineScope"/> and <see cref="GraphScope"/>.
+    /// </summary>
+    public static SandboxClient Default() => new() { ClientId = "sandbox-client", ClientSecret = "sandbox-secret", Scopes = [ExchangeOnlineScope, GraphScope] };
 
     /// <summary>Describes the client without its secret.</summary>
     public override string ToString() => $"{ClientId} ({string.Join(", ", AuthenticationMethods)}; scopes {string.Join(' ', Scopes)})";

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Credo.Sandbox.Ews;
+using Credo.Sandbox.Graph;
 using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +22,8 @@ namespace Credo.Sandbox;
 /// <summary>
 /// The sandbox on Kestrel: an OpenIddict authorization server with the client credentials grant, both
 /// client authentication methods, signed (not encrypted) JWT access tokens whose audience is the resource
-/// of a <c>{resource}/.default</c> scope, and token introspection.
+/// of a <c>{resource}/.default</c> scope and whose roles are the client's for that resource, and token introspection;
+/// and over in-memory mailboxes, an EWS endpoint and a Microsoft Graph endpoint.
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
@@ -30,6 +32,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>The audience of tokens for EWS in Exchange Online.</summary>
     public const string ExchangeOnlineResource = "https://outlook.office365.com";
+
+    /// <summary>The audience of tokens for Microsoft Graph.</summary>
+    public const string GraphResource = "https://graph.microsoft.com";
 
     /// <summary>Path of the introspection endpoint.</summary>
     public const string IntrospectionPath = "/connect/introspect";
@@ -54,7 +59,10 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The EWS endpoint.</summary>
     public Uri EwsEndpoint => new(BaseAddress, SandboxEwsEndpoint.Path.TrimStart('/'));
 
-    /// <summary>The mailboxes behind the EWS endpoint.</summary>
+    /// <summary>The Microsoft Graph endpoint (its version root), for example <c>http://127.0.0.1:5090/v1.0</c>.</summary>
+    public Uri GraphEndpoint => new(BaseAddress, SandboxGraphEndpoint.Path.TrimStart('/'));
+
+    /// <summary>The mailboxes behind the EWS and Graph endpoints.</summary>
     public SandboxMailboxes Mailboxes => _app.Services.GetRequiredService<SandboxMailboxes>();
 
     /// <summary>The services of the sandbox host.</summary>
@@ -79,6 +87,9 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SandboxMailboxes>();
         builder.Services.AddSingleton<SandboxEwsEndpoint>();
+        builder.Services.AddSingleton<GraphDispatcher>();
+        builder.Services.AddSingleton<GraphBatch>();
+        builder.Services.AddSingleton<SandboxGraphEndpoint>();
         builder.Services.AddSingleton<SandboxServerAccessor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
@@ -101,16 +112,18 @@ public sealed class SandboxServer : IAsyncDisposable
             })
             .AddValidation(validation =>
             {
-                // EWS accepts only tokens this server issued for Exchange Online, unexpired.
+                // Only tokens this server issued for Exchange Online or Graph, unexpired; each endpoint then
+                // requires its own audience among the token's.
                 validation.UseLocalServer();
                 validation.UseAspNetCore();
-                validation.AddAudiences(ExchangeOnlineResource);
+                validation.AddAudiences(ExchangeOnlineResource, GraphResource);
             });
 
         var app = builder.Build();
         app.UseAuthentication();
         app.MapPost(TokenPath, IssueToken);
         app.MapPost(SandboxEwsEndpoint.Path, (HttpContext context, SandboxEwsEndpoint ews) => ews.HandleAsync(context));
+        app.Map(SandboxGraphEndpoint.Path + "/{**path}", (HttpContext context, SandboxGraphEndpoint graph) => graph.HandleAsync(context));
         app.MapSandboxControlApi();
         await app.StartAsync(cancellationToken);
 
@@ -190,7 +203,14 @@ public sealed class SandboxServer : IAsyncDisposable
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, client.ClientId);
         identity.SetClaim("appid", client.ClientId);
-        foreach (var role in client.Roles)
+        var requested = request.GetScopes();
+        var resources = requested.Select(ResourceOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+        // As in Entra, the roles are the app permissions granted on the token's resource. Entra refuses scopes of two
+        // resources in one request; the sandbox gives such a token both audiences and both sets of roles instead, so
+        // callers that ask for every scope of a client keep working.
+        var roles = resources.Count == 0 ? client.Roles : resources.SelectMany(r => r == GraphResource ? client.GraphRoles : client.Roles);
+        foreach (var role in roles.Distinct(StringComparer.Ordinal))
         {
             identity.AddClaim(new Claim("roles", role, ClaimValueTypes.String));
         }
@@ -200,9 +220,8 @@ public sealed class SandboxServer : IAsyncDisposable
             identity.SetClaim(type, value);
         }
 
-        var requested = request.GetScopes();
         identity.SetScopes(requested);
-        identity.SetResources(requested.Select(ResourceOf).OfType<string>().Distinct(StringComparer.Ordinal));
+        identity.SetResources(resources);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

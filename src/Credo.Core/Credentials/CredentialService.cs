@@ -191,7 +191,7 @@ public sealed class CredentialService(
             new Secret(secret),
             ScopeSet.Parse(input.Scopes!),
             input.AuthenticationMethod);
-        var validation = CredentialValidation.From(await tokenClient.RequestTokenAsync(credentials, cancellationToken));
+        var validation = CredentialValidation.From(await tokenClient.RequestTokenAsync(credentials, cancellationToken), credentials.Scopes);
 
         var name = input.Name?.Trim() ?? "";
         if (stored is not null && ChangedFields(stored, input).Count == 0)

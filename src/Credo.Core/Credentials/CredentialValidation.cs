@@ -32,16 +32,21 @@ public sealed class CredentialValidation
     /// <summary>The JWT claims <c>aud</c>, <c>roles</c>, <c>scp</c>, <c>exp</c>, when the token is a JWT.</summary>
     public JwtClaims? Claims { get; init; }
 
+    /// <summary>What the token's roles leave out for the listeners that would use it (see <see cref="PermissionCheck"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>One line for lists and the audit log.</summary>
     public string Summary => Errors.Count > 0
         ? "Not sent: " + string.Join(" ", Errors.Values)
         : Succeeded
             ? $"Token issued: {TokenType}, valid for {Lifetime:g}" + (Claims is { Audiences.Count: > 0 } c ? $", audience {string.Join(", ", c.Audiences)}" : "")
+                + (Warnings.Count > 0 ? $"; warning: {string.Join(" ", Warnings)}" : "")
             : $"Failed at {Failure?.Stage}: {Failure?.Message}";
 
-    internal static CredentialValidation From(TokenResult result) => result.Succeeded
+    internal static CredentialValidation From(TokenResult result, ScopeSet requested) => result.Succeeded
         ? new CredentialValidation
         {
+            Warnings = PermissionCheck.Warnings(requested, result.Token.ReadJwtClaims()),
             Succeeded = true,
             TokenType = result.Token.TokenType,
             Lifetime = result.Token.Lifetime,

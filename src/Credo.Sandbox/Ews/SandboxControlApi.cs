@@ -8,7 +8,7 @@ namespace Credo.Sandbox.Ews;
 
 /// <summary>
 /// <c>/sandbox/...</c>: create mailboxes and folders, drop mail in (a raw <c>.eml</c> or generated), inject faults
-/// (one-off or one request in N) and read how many EWS requests each mailbox received.
+/// (one-off or one request in N, for EWS and Graph alike) and read how many requests each mailbox received.
 /// It has no authentication: the sandbox listens on loopback and is for demos and tests only.
 /// </summary>
 internal static class SandboxControlApi
@@ -91,12 +91,12 @@ internal static class SandboxControlApi
                 // An unknown kind or a malformed body gets the same explanation as a missing field, below.
             }
 
-            if (request is not { OneIn: >= 0, BackOffMilliseconds: null or >= 0, DelayMilliseconds: >= 0 } || (request.OneIn > 0 && request.Kind is null))
+            if (request is not { OneIn: >= 0, BackOffMilliseconds: null or >= 0, DelayMilliseconds: >= 0, RetryAfterSeconds: null or >= 0 } || (request.OneIn > 0 && request.Kind is null))
             {
                 return Results.Problem(statusCode: 400, detail: FaultRateUsage);
             }
 
-            mailbox.SetFaultRate(request.OneIn == 0 ? null : new SandboxFaultRate(request.Kind!.Value, request.OneIn.Value, request.BackOffMilliseconds, request.DelayMilliseconds));
+            mailbox.SetFaultRate(request.OneIn == 0 ? null : new SandboxFaultRate(request.Kind!.Value, request.OneIn.Value, request.BackOffMilliseconds, request.DelayMilliseconds, request.RetryAfterSeconds));
             return Results.NoContent();
         });
         group.MapGet("/mailboxes/{address}/requests", (string address, SandboxMailboxes mailboxes) =>
@@ -115,7 +115,7 @@ internal static class SandboxControlApi
         {
             if (string.IsNullOrWhiteSpace(client.ClientId) || string.IsNullOrEmpty(client.ClientSecret))
             {
-                return Results.Problem(statusCode: 400, detail: "Give clientId and clientSecret; authenticationMethods, scopes and roles are optional.");
+                return Results.Problem(statusCode: 400, detail: "Give clientId and clientSecret; authenticationMethods, scopes, roles (for Exchange Online) and graphRoles (for Microsoft Graph) are optional.");
             }
 
             await server.Server.AddClientAsync(client, cancellationToken);
@@ -138,7 +138,7 @@ internal static class SandboxControlApi
     private static readonly string FaultRateUsage =
         "Give oneIn (one request in this many fails; 0 turns the rate off) and, unless it is 0, kind: one of "
         + string.Join(", ", Enum.GetNames<SandboxFaultKind>())
-        + "; backOffMilliseconds and delayMilliseconds are optional and not negative. For example {\"kind\":\"ServerBusy\",\"oneIn\":13,\"backOffMilliseconds\":300}.";
+        + "; backOffMilliseconds, delayMilliseconds and retryAfterSeconds (Graph's Retry-After) are optional and not negative. For example {\"kind\":\"ServerBusy\",\"oneIn\":13,\"backOffMilliseconds\":300}.";
 
     private static IResult NoMailbox(string address) =>
         Results.Problem(statusCode: 404, detail: $"The sandbox has no mailbox {address}; create it with POST /sandbox/mailboxes.");
@@ -160,7 +160,7 @@ internal static class SandboxControlApi
 
     private sealed record FolderRequest(string? Parent, string Name);
 
-    private sealed record FaultRateRequest(SandboxFaultKind? Kind, int? OneIn, int? BackOffMilliseconds, int DelayMilliseconds = 0);
+    private sealed record FaultRateRequest(SandboxFaultKind? Kind, int? OneIn, int? BackOffMilliseconds, int DelayMilliseconds = 0, int? RetryAfterSeconds = null);
 
     private sealed record GenerateRequest(int Count = 1, int AttachmentBytes = 0, bool WithoutMessageId = false, string? Subject = null);
 }

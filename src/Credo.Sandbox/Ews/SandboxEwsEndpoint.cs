@@ -4,6 +4,7 @@ using System.Xml;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 
 namespace Credo.Sandbox.Ews;
@@ -147,7 +148,7 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
     private static async Task<bool> AuthorizeAsync(HttpContext context)
     {
         var result = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        string? reason = !result.Succeeded
+        string? reason = !result.Succeeded || !result.Principal.HasAudience(SandboxServer.ExchangeOnlineResource)
             ? "The token has an invalid signature, issuer, audience or lifetime."
             : !result.Principal.FindAll("roles").Any(c => c.Value == "full_access_as_app")
                 ? "The token contains no permissions, or permissions can not be understood."
@@ -179,6 +180,9 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
         {
             case SandboxFaultKind.ServerBusy:
                 await FaultAsync(context, "ErrorServerBusy", "The server cannot service this request right now. Try again later.", backOffMilliseconds: fault.BackOffMilliseconds);
+                return true;
+            case SandboxFaultKind.TooManyRequests:
+                await FaultAsync(context, "ErrorServerBusy", "The server cannot service this request right now. Try again later.", backOffMilliseconds: fault.BackOffMilliseconds ?? fault.GraphRetryAfterSeconds * 1000);
                 return true;
             case SandboxFaultKind.Unauthorized:
                 await UnauthorizedAsync(context, "The token has expired.");

@@ -1,6 +1,12 @@
 namespace Credo.Sandbox.Ews;
 
-/// <summary>The faults the sandbox can inject into EWS answers.</summary>
+/// <summary>
+/// The faults the sandbox can inject into EWS and Microsoft Graph answers. Each is answered as the protocol of the
+/// request answers it; for Graph: <see cref="ServerBusy"/> and <see cref="TooManyRequests"/> as <c>429</c>
+/// <c>TooManyRequests</c> with <c>Retry-After</c>, <see cref="ConnectionCountExceeded"/> as <c>429</c>
+/// <c>ApplicationThrottled</c> (<c>MailboxConcurrency</c>), <see cref="InvalidSyncState"/> as <c>410</c>
+/// <c>syncStateInvalid</c> for a delta request with a token, the others as Graph's JSON errors.
+/// </summary>
 public enum SandboxFaultKind
 {
     /// <summary>A SOAP fault <c>ErrorServerBusy</c> (HTTP 500), with <c>BackOffMilliseconds</c> when given.</summary>
@@ -23,10 +29,28 @@ public enum SandboxFaultKind
 
     /// <summary>A response message <c>ErrorExceededConnectionCount</c>.</summary>
     ConnectionCountExceeded,
+
+    /// <summary>
+    /// Graph: HTTP 429 with <c>Retry-After</c> (<see cref="SandboxFault.RetryAfterSeconds"/>, default 1) and the error
+    /// <c>TooManyRequests</c>. EWS answers it as <see cref="ServerBusy"/> with as many <c>BackOffMilliseconds</c>.
+    /// </summary>
+    TooManyRequests,
 }
 
-/// <summary>A fault to inject into the next <see cref="Count"/> EWS requests of a mailbox.</summary>
-public sealed record SandboxFault(SandboxFaultKind Kind, int Count = 1, int? BackOffMilliseconds = null, int DelayMilliseconds = 0);
+/// <summary>A fault to inject into the next <see cref="Count"/> EWS or Graph requests of a mailbox.</summary>
+/// <param name="Kind">The fault.</param>
+/// <param name="Count">How many requests it answers.</param>
+/// <param name="BackOffMilliseconds">
+/// EWS <c>BackOffMilliseconds</c> of <see cref="SandboxFaultKind.ServerBusy"/>, and the <c>Retry-After</c> of a 503
+/// (rounded down to seconds) or of a Graph 429 (rounded up to seconds) when <paramref name="RetryAfterSeconds"/> is not given.
+/// </param>
+/// <param name="DelayMilliseconds">The delay of <see cref="SandboxFaultKind.Delay"/>.</param>
+/// <param name="RetryAfterSeconds">The <c>Retry-After</c> of a Graph 429 or 503; default 1 (or from <paramref name="BackOffMilliseconds"/>).</param>
+public sealed record SandboxFault(SandboxFaultKind Kind, int Count = 1, int? BackOffMilliseconds = null, int DelayMilliseconds = 0, int? RetryAfterSeconds = null)
+{
+    /// <summary>The <c>Retry-After</c> of a Graph 429, in seconds.</summary>
+    internal int GraphRetryAfterSeconds => RetryAfterSeconds ?? (BackOffMilliseconds is { } ms ? Math.Max(1, (ms + 999) / 1000) : 1);
+}
 
 /// <summary>The faults waiting for a mailbox's next requests, first in first out.</summary>
 internal sealed class FaultQueue
@@ -81,5 +105,5 @@ internal sealed class FaultQueue
 
     /// <summary>Whether <paramref name="fault"/> can answer a request of <paramref name="operation"/>.</summary>
     public static bool AppliesTo(SandboxFault fault, string operation, bool hasSyncState) =>
-        fault.Kind != SandboxFaultKind.InvalidSyncState || (operation == "SyncFolderItems" && hasSyncState);
+        fault.Kind != SandboxFaultKind.InvalidSyncState || (operation is "SyncFolderItems" or "graph:delta" && hasSyncState);
 }

@@ -6,6 +6,11 @@ public sealed class SandboxItem
     /// <summary>The item id; a move gives the item a new one, as Exchange does.</summary>
     public required string Id { get; set; }
 
+    /// <summary>
+    /// The id that stays the same when the item moves, as Microsoft Graph gives with <c>Prefer: IdType="ImmutableId"</c>.
+    /// </summary>
+    public required string ImmutableId { get; init; }
+
     /// <summary>Changes with every change of the item.</summary>
     public required string ChangeKey { get; set; }
 
@@ -35,6 +40,9 @@ public sealed class SandboxItem
 
     /// <summary>Whether it has attachments.</summary>
     public bool HasAttachments { get; init; }
+
+    /// <summary>The start of the text body, as Microsoft Graph's <c>bodyPreview</c> (at most 255 characters).</summary>
+    public string BodyPreview { get; init; } = "";
 
     /// <summary>Whether it is read.</summary>
     public bool IsRead { get; set; }

@@ -12,16 +12,18 @@ public sealed class SandboxMailbox
 {
     private readonly Dictionary<string, SandboxFolder> _folders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SandboxItem> _items = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SandboxItem> _itemsByImmutableId = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly RequestMeter _requests = new();
     private long _sequence;
+    private int _graphInFlight;
 
     internal SandboxMailbox(string address, TimeProvider time)
     {
         Address = address;
         _time = time;
         var root = AddFolder("Top of Information Store", null, "msgfolderroot");
-        foreach (var (name, distinguished) in new[] { ("Inbox", "inbox"), ("Deleted Items", "deleteditems"), ("Sent Items", "sentitems"), ("Drafts", "drafts"), ("Junk Email", "junkemail") })
+        foreach (var (name, distinguished) in new[] { ("Inbox", "inbox"), ("Deleted Items", "deleteditems"), ("Sent Items", "sentitems"), ("Drafts", "drafts"), ("Junk Email", "junkemail"), ("Archive", "archive") })
         {
             AddFolder(name, root.Id, distinguished);
         }
@@ -34,15 +36,16 @@ public sealed class SandboxMailbox
 
     internal FaultQueue Faults { get; } = new();
 
-    /// <summary>Makes the next <see cref="SandboxFault.Count"/> EWS requests for this mailbox fail as <paramref name="fault"/> says.</summary>
+    /// <summary>Makes the next <see cref="SandboxFault.Count"/> EWS or Graph requests for this mailbox fail as <paramref name="fault"/> says.</summary>
     public void InjectFault(SandboxFault fault) => Faults.Add(fault);
 
     /// <summary>
-    /// Fails one EWS request in <see cref="SandboxFaultRate.OneIn"/> from now on, until changed or cleared;
+    /// Fails one EWS or Graph request in <see cref="SandboxFaultRate.OneIn"/> from now on, until changed or cleared;
     /// <see langword="null"/> or <c>OneIn</c> 0 turns it off. Setting a rate starts its numbering anew. Every request
     /// that names the mailbox counts, faulted or not; a fault from <see cref="InjectFault"/> that is due takes
     /// precedence, and the request still counts. An <see cref="SandboxFaultKind.InvalidSyncState"/> rate affects only
-    /// <c>SyncFolderItems</c> with a sync state: when its turn falls on another request, that request is answered normally.
+    /// <c>SyncFolderItems</c> with a sync state and Graph's delta with a token: when its turn falls on another request,
+    /// that request is answered normally.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><c>OneIn</c> is negative.</exception>
     public void SetFaultRate(SandboxFaultRate? rate)
@@ -61,22 +64,43 @@ public sealed class SandboxMailbox
         _requests.SetRate(null);
     }
 
-    /// <summary>The EWS requests this mailbox received since it was created or <see cref="ResetRequests"/>, as a snapshot.</summary>
+    /// <summary>The EWS and Graph requests this mailbox received since it was created or <see cref="ResetRequests"/>, as a snapshot.</summary>
     public SandboxRequestCounts Requests => _requests.Snapshot();
 
     /// <summary>Sets the request counts to zero; the fault rate's numbering goes on.</summary>
     public void ResetRequests() => _requests.Reset();
 
     /// <summary>Counts a request and takes the fault to answer it with, if any: a queued one first, else the rate's.</summary>
-    internal SandboxFault? Arrive(string operation, bool hasSyncState)
+    internal SandboxFault? Arrive(string operation, bool hasSyncState, string protocol = SandboxRequestCounts.Ews)
     {
-        var steady = _requests.Arrive(operation);
+        var steady = _requests.Arrive(operation, protocol);
         return Faults.Take(operation, hasSyncState)
             ?? (steady is not null && FaultQueue.AppliesTo(steady, operation, hasSyncState) ? steady : null);
     }
 
+    /// <summary>Counts a request that was refused before its turn in the fault rate, such as one over a concurrency limit.</summary>
+    internal void CountRefused(string operation, string protocol) => _requests.CountRefused(operation, protocol);
+
     /// <summary>Counts a request that was answered with an injected fault.</summary>
     internal void CountFaulted() => _requests.CountFaulted();
+
+    /// <summary>The Graph requests being answered now, as Exchange Online counts them for its <c>MailboxConcurrency</c> limit.</summary>
+    internal int GraphRequestsInFlight => Volatile.Read(ref _graphInFlight);
+
+    /// <summary>Takes one of <paramref name="limit"/> places for a Graph request; <see langword="false"/> when all are taken.</summary>
+    internal bool TryEnterGraph(int limit)
+    {
+        if (Interlocked.Increment(ref _graphInFlight) <= limit)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _graphInFlight);
+        return false;
+    }
+
+    /// <summary>Gives back the place <see cref="TryEnterGraph"/> took.</summary>
+    internal void ExitGraph() => Interlocked.Decrement(ref _graphInFlight);
 
     /// <summary>The folder with a well-known name, such as <c>inbox</c>.</summary>
     public SandboxFolder WellKnown(string name)
@@ -110,6 +134,7 @@ public sealed class SandboxMailbox
         var item = new SandboxItem
         {
             Id = NewId(),
+            ImmutableId = NewId(),
             ChangeKey = NewId(),
             FolderId = folderId,
             Mime = mime,
@@ -120,11 +145,13 @@ public sealed class SandboxMailbox
             Cc = [.. message.Cc.Mailboxes.Select(m => ((string?)m.Name, m.Address))],
             DateTimeReceived = _time.GetUtcNow(),
             HasAttachments = message.Attachments.Any(),
+            BodyPreview = Preview(message.TextBody),
         };
         lock (Gate)
         {
             RequireFolder(folderId);
             _items.Add(item.Id, item);
+            _itemsByImmutableId.Add(item.ImmutableId, item);
             Log(folderId, SandboxChangeKind.Create, item);
         }
 
@@ -155,6 +182,12 @@ public sealed class SandboxMailbox
     internal SandboxFolder? FindFolder(string id) => _folders.GetValueOrDefault(id);
 
     internal SandboxItem? FindItem(string id) => _items.GetValueOrDefault(id);
+
+    /// <summary>The folder with a well-known name, in any case; call under <see cref="Gate"/>.</summary>
+    internal SandboxFolder? FindWellKnown(string name) =>
+        _folders.Values.FirstOrDefault(f => string.Equals(f.DistinguishedName, name, StringComparison.OrdinalIgnoreCase));
+
+    internal SandboxItem? FindItemByImmutableId(string id) => _itemsByImmutableId.GetValueOrDefault(id);
 
     internal IEnumerable<SandboxFolder> ChildrenOf(string id) => _folders.Values.Where(f => f.ParentId == id);
 
@@ -192,6 +225,7 @@ public sealed class SandboxMailbox
     {
         Log(item.FolderId, SandboxChangeKind.Delete, item);
         _items.Remove(item.Id);
+        _itemsByImmutableId.Remove(item.ImmutableId);
     }
 
     private void Log(string folderId, SandboxChangeKind kind, SandboxItem item) =>
@@ -210,6 +244,12 @@ public sealed class SandboxMailbox
         {
             throw new ArgumentException($"Mailbox {Address} has no folder {folderId}.", nameof(folderId));
         }
+    }
+
+    private static string Preview(string? text)
+    {
+        var collapsed = string.Join(' ', (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return collapsed.Length <= 255 ? collapsed : collapsed[..255];
     }
 
     // Ids look like Exchange's: long base64 strings.

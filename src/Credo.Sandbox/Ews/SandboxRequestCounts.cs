@@ -1,8 +1,8 @@
 namespace Credo.Sandbox.Ews;
 
 /// <summary>
-/// The EWS requests a mailbox received: every request that named it in its impersonation header, answered with an
-/// injected fault or not. While requests are in flight, <see cref="Total"/> can be ahead of <see cref="Faulted"/>:
+/// The requests a mailbox received: every EWS request that named it in its impersonation header and every Graph
+/// request (each request of a <c>$batch</c> on its own) that named it in its path, answered with an injected fault or not. While requests are in flight, <see cref="Total"/> can be ahead of <see cref="Faulted"/>:
 /// a request is counted when it arrives and as faulted when its answer is chosen.
 /// </summary>
 /// <param name="Total">All requests.</param>
@@ -10,5 +10,18 @@ namespace Credo.Sandbox.Ews;
 /// Requests answered with an injected fault, one-off or steady (<see cref="SandboxFaultKind.Delay"/> delays an answer
 /// without replacing it and is not counted).
 /// </param>
-/// <param name="ByOperation">Requests by EWS operation name, such as <c>SyncFolderItems</c> or <c>GetItem</c>.</param>
-public sealed record SandboxRequestCounts(int Total, int Faulted, IReadOnlyDictionary<string, int> ByOperation);
+/// <param name="ByOperation">
+/// Requests by operation: EWS operation names, such as <c>SyncFolderItems</c> or <c>GetItem</c>, and Graph requests
+/// named <c>graph:</c> and what they do, such as <c>graph:delta</c>, <c>graph:getMime</c> or <c>graph:move</c>.
+/// </param>
+public sealed record SandboxRequestCounts(int Total, int Faulted, IReadOnlyDictionary<string, int> ByOperation)
+{
+    /// <summary>The protocol name of EWS requests in <see cref="ByProtocol"/>.</summary>
+    public const string Ews = "EWS";
+
+    /// <summary>The protocol name of Microsoft Graph requests in <see cref="ByProtocol"/>.</summary>
+    public const string Graph = "Graph";
+
+    /// <summary>Requests by protocol: <see cref="Ews"/> and <see cref="Graph"/>.</summary>
+    public IReadOnlyDictionary<string, int> ByProtocol { get; init; } = new Dictionary<string, int>();
+}

@@ -68,10 +68,11 @@ internal sealed record ValidationReportDto(
     string? Hint,
     string? Error,
     string? ErrorDescription,
-    string? ErrorUri)
+    string? ErrorUri,
+    IReadOnlyList<string> Warnings)
 {
     public static ValidationReportDto From(CredentialValidation v) => new(
         v.Succeeded, v.Summary, v.TokenType, v.Lifetime?.TotalSeconds, v.GrantedScope,
         v.Claims?.Audiences, v.Claims?.Roles, v.Claims?.Scopes, v.Claims?.ExpiresAt,
-        v.Failure?.Stage, v.Failure?.Message, v.Failure?.Hint, v.Failure?.Error, v.Failure?.ErrorDescription, v.Failure?.ErrorUri);
+        v.Failure?.Stage, v.Failure?.Message, v.Failure?.Hint, v.Failure?.Error, v.Failure?.ErrorDescription, v.Failure?.ErrorUri, v.Warnings);
 }

@@ -18,6 +18,7 @@ internal static class SandboxBanner
             .AppendLine($"  token endpoint  {sandbox.TokenEndpoint}")
             .AppendLine($"  introspection   {sandbox.IntrospectionEndpoint}")
             .AppendLine($"  EWS             {sandbox.EwsEndpoint}")
+            .AppendLine($"  Graph           {sandbox.GraphEndpoint}")
             .AppendLine($"  mailboxes       {string.Join(", ", options.Mailboxes)} ({options.SeedMessages} sample mails each)")
             .AppendLine($"  control API     {sandbox.BaseAddress}sandbox/mailboxes");
         foreach (var client in options.Clients)
@@ -29,9 +30,12 @@ internal static class SandboxBanner
         var first = options.Clients.FirstOrDefault();
         if (first is not null)
         {
-            text.AppendLine()
-                .AppendLine("Get a token:")
-                .AppendLine($"  echo '{first.ClientSecret}' | credo token --token-endpoint {sandbox.TokenEndpoint} --client-id {first.ClientId} --client-secret-stdin --scope \"{string.Join(' ', first.Scopes)}\"");
+            // One line per scope: as with Entra, a token is for one resource (EWS or Graph).
+            text.AppendLine().AppendLine("Get a token:");
+            foreach (var scope in first.Scopes)
+            {
+                text.AppendLine($"  echo '{first.ClientSecret}' | credo token --token-endpoint {sandbox.TokenEndpoint} --client-id {first.ClientId} --client-secret-stdin --scope \"{scope}\"");
+            }
         }
 
         return text.ToString();

@@ -4,7 +4,10 @@ using Credo.Sandbox.Ews;
 
 namespace Credo.Server.Cli;
 
-/// <summary><c>credo sandbox [--urls URLS] [--throttle-one-in N]</c>: the sandbox authorization server, standalone.</summary>
+/// <summary>
+/// <c>credo sandbox [--urls URLS] [--throttle-one-in N] [--retry-after SECONDS]</c>: the sandbox authorization server
+/// with its EWS and Graph endpoints, standalone.
+/// </summary>
 internal static class SandboxCommand
 {
     public static Command Create()
@@ -13,8 +16,9 @@ internal static class SandboxCommand
         var urls = new Option<string>("--urls") { Description = $"Address to listen on (default {defaults.Urls}).", DefaultValueFactory = _ => defaults.Urls };
         var seed = new Option<int>("--seed-messages") { Description = $"Generated mails in the demo mailbox's Inbox at start (default {defaults.SeedMessages}).", DefaultValueFactory = _ => defaults.SeedMessages };
         var mailboxes = new Option<string[]>("--mailbox") { Description = $"A mailbox to create (repeatable; default {SandboxOptions.DemoMailbox}).", AllowMultipleArgumentsPerToken = true };
-        var throttle = new Option<int>("--throttle-one-in") { Description = "Answer one EWS request in N of every mailbox with ErrorServerBusy, BackOffMilliseconds 300 (default 0: never)." };
-        var command = new Command("sandbox", "Run the sandbox: an OAuth 2.0 authorization server and an EWS mailbox server on loopback.") { urls, seed, mailboxes, throttle };
+        var throttle = new Option<int>("--throttle-one-in") { Description = "Throttle one request in N (EWS and Graph alike) of every mailbox: EWS answers ErrorServerBusy, BackOffMilliseconds 300; Graph answers 429 with Retry-After (default 0: never)." };
+        var retryAfter = new Option<int>("--retry-after") { Description = "The Retry-After, in seconds, of Graph's throttled answers (default 1).", DefaultValueFactory = _ => 1 };
+        var command = new Command("sandbox", "Run the sandbox: an OAuth 2.0 authorization server and EWS and Microsoft Graph mailbox servers on loopback.") { urls, seed, mailboxes, throttle, retryAfter };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new SandboxOptions { Urls = parse.GetRequiredValue(urls), SeedMessages = Math.Max(0, parse.GetValue(seed)) };
@@ -24,7 +28,13 @@ internal static class SandboxCommand
                 return await CommandOutput.BadInputAsync("sandbox", ["--throttle-one-in takes a number of requests, 0 for no throttling."]);
             }
 
-            options.FaultRate = oneIn > 0 ? SandboxFaultRate.ServerBusy(oneIn) : null;
+            var retryAfterSeconds = parse.GetValue(retryAfter);
+            if (retryAfterSeconds < 0)
+            {
+                return await CommandOutput.BadInputAsync("sandbox", ["--retry-after takes a number of seconds, 0 or more."]);
+            }
+
+            options.FaultRate = oneIn > 0 ? SandboxFaultRate.ServerBusy(oneIn, retryAfterSeconds) : null;
             if (parse.GetValue(mailboxes) is { Length: > 0 } addresses)
             {
                 options.Mailboxes.Clear();
@@ -51,7 +61,7 @@ internal static class SandboxCommand
                 await Console.Out.WriteLineAsync(SandboxBanner.Describe(sandbox, options));
                 if (options.FaultRate is { } rate)
                 {
-                    await Console.Out.WriteLineAsync($"Throttling: one EWS request in {rate.OneIn} of every mailbox is answered ErrorServerBusy (BackOffMilliseconds {rate.BackOffMilliseconds}).");
+                    await Console.Out.WriteLineAsync($"Throttling: one request in {rate.OneIn} of every mailbox is answered ErrorServerBusy (EWS, BackOffMilliseconds {rate.BackOffMilliseconds}) or 429 (Graph, Retry-After {rate.RetryAfterSeconds} s).");
                 }
 
                 await Console.Out.WriteLineAsync("Press Ctrl+C to stop.");

@@ -127,9 +127,9 @@ internal sealed class ListenerPoller(
                 }
 
                 var page = changes.Value;
-                if (page.ItemIds.Count > 0)
+                if (page.Items.Count > 0)
                 {
-                    foreach (var group in page.ItemIds.Chunk(RecordGroupSize))
+                    foreach (var group in page.Items.Chunk(RecordGroupSize))
                     {
                         if (await RecordGroupAsync(source, mailbox, group, retry, poll, cancellationToken) is { } error)
                         {
@@ -169,7 +169,7 @@ internal sealed class ListenerPoller(
 
     // Fetches a group (several batches in flight, as many as the source allows), records the wanted mails in one
     // transaction, then applies the after-processing action in the source's batch size.
-    private async Task<MailError?> RecordGroupAsync(IMailSource source, MailboxContext mailbox, string[] group, RequestRetry retry, Poll poll, CancellationToken cancellationToken)
+    private async Task<MailError?> RecordGroupAsync(IMailSource source, MailboxContext mailbox, MailRef[] group, RequestRetry retry, Poll poll, CancellationToken cancellationToken)
     {
         var capabilities = source.Capabilities;
         var batches = group.Chunk(capabilities.FetchBatchSize).ToArray();

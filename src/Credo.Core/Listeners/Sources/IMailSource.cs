@@ -20,12 +20,13 @@ public interface IMailSource
     /// </summary>
     Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken);
 
-    /// <summary>At most <see cref="MailSourceCapabilities.FetchBatchSize"/> items with their MIME; items that are gone are left out.</summary>
-    Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken);
+    /// <summary>At most <see cref="MailSourceCapabilities.FetchBatchSize"/> listed items with their MIME; items that are gone are left out.</summary>
+    Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks read, moves or deletes at most <see cref="MailSourceCapabilities.ApplyBatchSize"/> items, as the listener's
-    /// after-processing setting says; an item that is gone counts as done.
+    /// after-processing setting says; an item that is gone counts as done. A failed call is tried again with the same
+    /// list, so a source whose requests can partly succeed may remember per list what is done and send only the rest.
     /// </summary>
     Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken);
 

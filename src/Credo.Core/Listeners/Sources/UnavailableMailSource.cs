@@ -13,7 +13,7 @@ internal abstract class UnavailableMailSource(MailProtocol protocol, string name
     public Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken) =>
         Task.FromResult<MailResult<MailChanges>>(Error);
 
-    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken) =>
+    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
         Task.FromResult<MailResult<IReadOnlyList<MailItem>>>(Error);
 
     public Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken) =>

@@ -53,12 +53,13 @@ internal sealed class ScriptedMailSource(MailSourceCapabilities capabilities) : 
         }
 
         var (ids, next, complete) = Pages[syncState ?? ""];
-        return Task.FromResult<MailResult<MailChanges>>(new MailChanges(ids, next, complete));
+        return Task.FromResult<MailResult<MailChanges>>(new MailChanges([.. ids.Select(id => new MailRef(id))], next, complete));
     }
 
-    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> refs, CancellationToken cancellationToken)
     {
-        Assert.InRange(itemIds.Count, 1, capabilities.FetchBatchSize);
+        string[] itemIds = [.. refs.Select(r => r.ItemId)];
+        Assert.InRange(itemIds.Length, 1, capabilities.FetchBatchSize);
         FetchCalls.Enqueue([.. itemIds]);
         if (_fetchFaults.TryDequeue(out var fault))
         {

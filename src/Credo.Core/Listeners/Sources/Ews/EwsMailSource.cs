@@ -34,14 +34,14 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         }
 
         return new MailChanges(
-            [.. sync.Value.Changes.Where(c => c.Kind == SyncChangeKind.Create).Select(c => c.ItemId.Id)],
+            [.. sync.Value.Changes.Where(c => c.Kind == SyncChangeKind.Create).Select(c => new MailRef(c.ItemId.Id))],
             sync.Value.SyncState,
             sync.Value.IncludesLastItemInRange);
     }
 
-    public async Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    public async Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
     {
-        var result = await ews.GetItemsAsync(Mailbox(mailbox), [.. itemIds.Select(id => new EwsItemId(id))], includeMime: true, cancellationToken);
+        var result = await ews.GetItemsAsync(Mailbox(mailbox), [.. listed.Select(i => new EwsItemId(i.ItemId))], includeMime: true, cancellationToken);
         if (!result.Succeeded)
         {
             return Map(result.Error);

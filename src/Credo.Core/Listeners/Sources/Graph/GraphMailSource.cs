@@ -1,4 +1,208 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Credo.Graph;
+using Microsoft.Extensions.Options;
+
 namespace Credo.Core.Listeners.Sources.Graph;
 
-/// <summary>Mail over Microsoft Graph: listeners can be set up, and say clearly that reading is not available yet.</summary>
-internal sealed class GraphMailSource() : UnavailableMailSource(MailProtocol.Graph, "Microsoft Graph");
+/// <summary>
+/// Mail over Microsoft Graph: the folder's message delta (<c>changeType=created</c>, the recorded properties selected)
+/// in pages of 100 for what is new, one <c>$value</c> per mail for its MIME (up to four in flight, Exchange Online's
+/// limit per mailbox), and the after-processing action for up to 20 messages in one JSON batch.
+/// </summary>
+internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphOptions> options) : IMailSource
+{
+    private readonly ConcurrentDictionary<string, string> _folders = new(StringComparer.OrdinalIgnoreCase);
+
+    // The messages of an after-processing batch already done, for when the engine tries the batch again after Graph
+    // throttled some of its requests: only the rest is sent again. Kept only while the engine holds the batch.
+    private readonly ConditionalWeakTable<IReadOnlyList<MailItem>, HashSet<string>> _applied = [];
+
+    public MailProtocol Protocol => MailProtocol.Graph;
+
+    // One MIME per fetch: a throttled $value is then tried again alone, not with the mails fetched beside it.
+    public MailSourceCapabilities Capabilities => new(
+        PageSize: 100, FetchBatchSize: 1, ApplyBatchSize: GraphLimits.MaxRequestsPerBatch, MaxConcurrentRequests: options.CurrentValue.MaxConcurrentRequestsPerMailbox);
+
+    public async Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    {
+        var box = Mailbox(mailbox);
+        GraphResult<GraphDeltaPage> page;
+        if (syncState is null)
+        {
+            var folder = await FolderAsync(box, mailbox.Listener.Folder, cancellationToken);
+            if (!folder.Succeeded)
+            {
+                return folder.Error;
+            }
+
+            page = await graph.StartDeltaAsync(box, folder.Value, Capabilities.PageSize, cancellationToken);
+        }
+        else
+        {
+            page = await graph.ContinueDeltaAsync(box, syncState, Capabilities.PageSize, cancellationToken);
+        }
+
+        return page.Succeeded
+            ? new MailChanges([.. page.Value.Messages.Select(m => new MailRef(m.Id, m))], page.Value.Link, page.Value.Complete)
+            : Map(page.Error);
+    }
+
+    public async Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
+    {
+        var box = Mailbox(mailbox);
+        var items = new List<MailItem>(listed.Count);
+        foreach (var item in listed)
+        {
+            var message = item.Listing as GraphMessage;
+            if (message is null)
+            {
+                var properties = await graph.GetMessageAsync(box, item.ItemId, cancellationToken);
+                if (properties.Error is { Kind: GraphErrorKind.ItemNotFound })
+                {
+                    continue;
+                }
+
+                if (!properties.Succeeded)
+                {
+                    return Map(properties.Error);
+                }
+
+                message = properties.Value;
+            }
+
+            var mime = await graph.GetMimeAsync(box, message.Id, cancellationToken);
+            if (mime.Error is { Kind: GraphErrorKind.ItemNotFound })
+            {
+                continue;
+            }
+
+            if (!mime.Succeeded)
+            {
+                return Map(mime.Error);
+            }
+
+            items.Add(new MailItem(
+                message.Id,
+                message.InternetMessageId,
+                message.From?.ToString(),
+                [.. message.To.Select(a => a.ToString())],
+                [.. message.Cc.Select(a => a.ToString())],
+                message.Subject,
+                message.ReceivedAt,
+                mime.Value.Length,
+                message.HasAttachments,
+                message.IsRead,
+                mime.Value));
+        }
+
+        return items;
+    }
+
+    public async Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    {
+        var listener = mailbox.Listener;
+        var box = Mailbox(mailbox);
+        var done = _applied.GetOrCreateValue(items);
+        string[] pending = [.. items.Where(i => !done.Contains(i.ItemId) && (listener.AfterProcessing != AfterProcessing.MarkRead || !i.IsRead)).Select(i => i.ItemId)];
+        if (pending.Length == 0 || listener.AfterProcessing == AfterProcessing.None)
+        {
+            return true;
+        }
+
+        GraphResult<IReadOnlyList<GraphResult<bool>>> results;
+        switch (listener.AfterProcessing)
+        {
+            case AfterProcessing.MarkRead:
+                results = await graph.SetReadAsync(box, pending, true, cancellationToken);
+                break;
+            case AfterProcessing.Move:
+                var target = await FolderAsync(box, listener.MoveToFolder ?? "", cancellationToken);
+                if (!target.Succeeded)
+                {
+                    return target.Error;
+                }
+
+                results = await graph.MoveAsync(box, pending, target.Value, cancellationToken);
+                break;
+            default:
+                results = await graph.MoveAsync(box, pending, GraphWellKnownFolders.DeletedItems, cancellationToken);
+                break;
+        }
+
+        if (!results.Succeeded)
+        {
+            return Map(results.Error);
+        }
+
+        GraphError? first = null;
+        TimeSpan? wait = null;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            // A message that is gone counts as done.
+            if (results.Value[i].Error is not { Kind: not GraphErrorKind.ItemNotFound } error)
+            {
+                done.Add(pending[i]);
+                continue;
+            }
+
+            first ??= error;
+            if (error.RetryAfter is { } after && !(wait >= after))
+            {
+                wait = after;
+            }
+        }
+
+        // Throttled requests inside the batch: the engine waits the longest Retry-After and sends only those again.
+        return first is null ? true : Map(first) with { RetryAfter = wait };
+    }
+
+    public async Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    {
+        var box = Mailbox(mailbox);
+        var folder = await graph.ResolveFolderAsync(box, mailbox.Listener.Folder, cancellationToken);
+        return folder.Succeeded
+            ? $"{box.User} › {mailbox.Listener.Folder}: {folder.Value.TotalItemCount} item(s), {folder.Value.UnreadItemCount} unread."
+            : Map(folder.Error);
+    }
+
+    private async Task<MailResult<string>> FolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)
+    {
+        // Graph takes a well-known name where it takes a folder id: no lookup.
+        if (GraphWellKnownFolders.TryWellKnown(path, out var wellKnown))
+        {
+            return wellKnown;
+        }
+
+        var key = $"{mailbox.GraphUrl}|{mailbox.User}|{path}";
+        if (_folders.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var resolved = await graph.ResolveFolderAsync(mailbox, path, cancellationToken);
+        if (!resolved.Succeeded)
+        {
+            return Map(resolved.Error);
+        }
+
+        _folders[key] = resolved.Value.Id;
+        return resolved.Value.Id;
+    }
+
+    private static GraphMailbox Mailbox(MailboxContext context) =>
+        new(new Uri(context.Listener.Graph.Url ?? GraphSettings.DefaultUrl), context.Listener.Mailbox, context.Tokens);
+
+    private static MailError Map(GraphError error) => new(
+        error.Kind switch
+        {
+            GraphErrorKind.Throttled or GraphErrorKind.ServiceUnavailable => MailErrorKind.Throttled,
+            GraphErrorKind.InvalidSyncState => MailErrorKind.InvalidSyncState,
+            _ when error.IsTransient => MailErrorKind.Transient,
+            GraphErrorKind.InvalidResponse when error.HttpStatus is >= 500 => MailErrorKind.Transient,
+            _ => MailErrorKind.Permanent,
+        },
+        error.ToString(),
+        error.Hint,
+        error.RetryAfter);
+}

@@ -82,16 +82,16 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable
             }
 
             return new MailChanges(
-                [.. page.Select(uid => ImapSyncState.ItemId(validity, uid))],
+                [.. page.Select(uid => new MailRef(ImapSyncState.ItemId(validity, uid)))],
                 new ImapSyncState(validity, reached).ToString(),
                 uids.Count <= Capabilities.PageSize);
         }, cancellationToken);
 
-    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<string> itemIds, CancellationToken cancellationToken) =>
+    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
         UseAsync(mailbox, async (session, ct) =>
         {
             var folder = await session.SelectAsync(mailbox.Listener.Folder, refresh: false, ct);
-            var uids = Uids(itemIds, folder.UidValidity);
+            var uids = Uids([.. listed.Select(r => r.ItemId)], folder.UidValidity);
             if (uids.Count == 0)
             {
                 return MailResult.Of<IReadOnlyList<MailItem>>([]);

@@ -1,0 +1,348 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Credo.Graph.Internal.Wire;
+using Credo.OAuth;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Credo.Graph.Internal;
+
+/// <summary>
+/// The Graph calls over <see cref="HttpClient"/> with <see cref="AccessTokenHandler"/>: every request asks for
+/// immutable ids, at most <see cref="GraphOptions.MaxConcurrentRequestsPerMailbox"/> requests run per mailbox (a batch
+/// counting as the requests it runs at once), and each answer is read streaming and size-capped. JSON is read and
+/// written with source-generated metadata.
+/// </summary>
+internal sealed class GraphClient(
+    IHttpClientFactory httpClientFactory,
+    IOptionsMonitor<GraphOptions> options,
+    TimeProvider timeProvider,
+    ILogger<GraphClient> logger) : IGraphClient, IDisposable
+{
+    public const string HttpClientName = "Credo.Graph";
+
+    /// <summary>The message properties a listener records, asked for with <c>$select</c>.</summary>
+    internal const string SelectedProperties = "id,internetMessageId,from,toRecipients,ccRecipients,subject,receivedDateTime,hasAttachments,isRead";
+
+    private const string ImmutableIds = "IdType=\"ImmutableId\"";
+
+    // Error answers are small; a larger one is cut, its status still tells what happened.
+    private const int MaxErrorBytes = 64 * 1024;
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly ConcurrentDictionary<string, MailboxGate> _gates = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task<GraphResult<GraphFolder>> ResolveFolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var names = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        GraphFolder? folder = null;
+        foreach (var name in names.Length == 0 ? ["Inbox"] : names)
+        {
+            GraphResult<GraphFolder> step;
+            if (folder is null && GraphWellKnownFolders.TryWellKnown(name, out var wellKnown))
+            {
+                var found = await GetJsonAsync(mailbox, "get folder", Url(mailbox, $"mailFolders/{wellKnown}"), GraphJson.Default.WireFolder, cancellationToken);
+                step = found.Succeeded ? Folder(found.Value) : found.Error;
+            }
+            else
+            {
+                var filter = Uri.EscapeDataString($"displayName eq '{name.Replace("'", "''", StringComparison.Ordinal)}'");
+                var parent = folder is null ? "mailFolders" : $"mailFolders/{Escape(folder.Id)}/childFolders";
+                var children = await GetJsonAsync(mailbox, "find folder", Url(mailbox, $"{parent}?$filter={filter}&$top=2"), GraphJson.Default.WireFolderPage, cancellationToken);
+                step = !children.Succeeded ? children.Error
+                    : children.Value.Value?.FirstOrDefault() is { } child ? Folder(child)
+                    : new GraphError(GraphErrorKind.FolderNotFound, $"The folder \"{name}\" of the path \"{path}\" does not exist in {mailbox.User}.");
+            }
+
+            if (!step.Succeeded)
+            {
+                return step.Error;
+            }
+
+            folder = step.Value;
+        }
+
+        return folder!;
+    }
+
+    public Task<GraphResult<GraphDeltaPage>> StartDeltaAsync(GraphMailbox mailbox, string folderId, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folderId);
+        return DeltaAsync(mailbox, Url(mailbox, $"mailFolders/{Escape(folderId)}/messages/delta?changeType=created&$select={SelectedProperties}"), pageSize, cancellationToken);
+    }
+
+    public Task<GraphResult<GraphDeltaPage>> ContinueDeltaAsync(GraphMailbox mailbox, string link, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        ArgumentException.ThrowIfNullOrEmpty(link);
+
+        // The bearer token goes only to the Graph URL the listener names; a link elsewhere (an old Graph URL) starts over.
+        return Uri.TryCreate(link, UriKind.Absolute, out var uri) && IsUnder(uri, mailbox.GraphUrl)
+            ? DeltaAsync(mailbox, uri, pageSize, cancellationToken)
+            : Task.FromResult<GraphResult<GraphDeltaPage>>(new GraphError(GraphErrorKind.InvalidSyncState, $"The saved delta link is not under {mailbox.GraphUrl}; the delta starts over."));
+    }
+
+    private async Task<GraphResult<GraphDeltaPage>> DeltaAsync(GraphMailbox mailbox, Uri uri, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var answer = await GetJsonAsync(mailbox, "delta", uri, GraphJson.Default.WireMessagePage, cancellationToken, $"{ImmutableIds}, odata.maxpagesize={pageSize}");
+        if (!answer.Succeeded)
+        {
+            return answer.Error;
+        }
+
+        var page = answer.Value;
+        var next = page.DeltaLink ?? page.NextLink;
+        if (next is null)
+        {
+            return new GraphError(GraphErrorKind.InvalidResponse, $"Microsoft Graph answered a delta for {mailbox.User} with neither @odata.nextLink nor @odata.deltaLink.");
+        }
+
+        return new GraphDeltaPage([.. (page.Value ?? []).Where(m => m.Removed is null && m.Id is not null).Select(Message)], next, page.DeltaLink is not null);
+    }
+
+    public async Task<GraphResult<GraphMessage>> GetMessageAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken)
+    {
+        var answer = await GetJsonAsync(mailbox, "get message", Url(mailbox, $"messages/{Escape(messageId)}?$select={SelectedProperties}"), GraphJson.Default.WireMessage, cancellationToken);
+        return answer.Succeeded ? Message(answer.Value) : answer.Error;
+    }
+
+    public Task<GraphResult<byte[]>> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken) =>
+        SendAsync(mailbox, "get MIME", HttpMethod.Get, Url(mailbox, $"messages/{Escape(messageId)}/$value"), null, ImmutableIds, 1,
+            async (response, limit, ct) => GraphResult.Success<byte[]>(await ReadAsync(response.Content, limit, ct)), cancellationToken);
+
+    public Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> SetReadAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, bool isRead, CancellationToken cancellationToken) =>
+        ChangeAsync(mailbox, isRead ? "mark read" : "mark unread", messageIds, HttpMethod.Patch, "",
+            JsonSerializer.SerializeToElement(new WireIsRead { IsRead = isRead }, GraphJson.Default.WireIsRead), cancellationToken);
+
+    public Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> MoveAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, string destinationId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destinationId);
+        return ChangeAsync(mailbox, "move", messageIds, HttpMethod.Post, "/move",
+            JsonSerializer.SerializeToElement(new WireMove { DestinationId = destinationId }, GraphJson.Default.WireMove), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            gate.Dispose();
+        }
+    }
+
+    // One message alone is one request; more go in one JSON batch whose requests Graph runs up to four at once.
+    private async Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> ChangeAsync(
+        GraphMailbox mailbox, string operation, IReadOnlyList<string> messageIds, HttpMethod method, string suffix, JsonElement body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(messageIds.Count, 1, nameof(messageIds));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(messageIds.Count, GraphLimits.MaxRequestsPerBatch, nameof(messageIds));
+        if (messageIds.Count == 1)
+        {
+            var single = await SendAsync(mailbox, operation, method, Url(mailbox, $"messages/{Escape(messageIds[0])}{suffix}"), Content(body), ImmutableIds, 1,
+                (_, _, _) => Task.FromResult<GraphResult<bool>>(true), cancellationToken);
+            return single.Succeeded || single.Error.Kind == GraphErrorKind.ItemNotFound
+                ? GraphResult.Success<IReadOnlyList<GraphResult<bool>>>([single])
+                : single.Error;
+        }
+
+        var batch = new WireBatch();
+        for (var i = 0; i < messageIds.Count; i++)
+        {
+            batch.Requests.Add(new WireBatchRequest
+            {
+                Id = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Method = method.Method,
+                Url = $"/users/{Escape(mailbox.User)}/messages/{Escape(messageIds[i])}{suffix}",
+                Headers = new() { ["Content-Type"] = "application/json", ["Prefer"] = ImmutableIds },
+                Body = body,
+            });
+        }
+
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(batch, GraphJson.Default.WireBatch)) { Headers = { ContentType = Json } };
+        var slots = Math.Min(messageIds.Count, GraphLimits.MailboxConcurrency);
+        var answer = await SendAsync(mailbox, operation, HttpMethod.Post, new Uri(Base(mailbox) + "/$batch"), content, ImmutableIds, slots,
+            async (response, limit, ct) => GraphResult.Success<WireBatchAnswer>(Deserialize(await ReadAsync(response.Content, limit, ct), GraphJson.Default.WireBatchAnswer)),
+            cancellationToken);
+        if (!answer.Succeeded)
+        {
+            return answer.Error;
+        }
+
+        var byId = (answer.Value.Responses ?? []).Where(r => r.Id is not null).ToDictionary(r => r.Id!, StringComparer.Ordinal);
+        var results = new GraphResult<bool>[messageIds.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = !byId.TryGetValue(batch.Requests[i].Id, out var response)
+                ? new GraphError(GraphErrorKind.InvalidResponse, $"Microsoft Graph's batch answer for {operation} has no response {batch.Requests[i].Id}.")
+                : response.Status is >= 200 and < 300 ? true
+                : GraphErrors.From(response, operation, mailbox.User);
+        }
+
+        return results;
+    }
+
+    private Task<GraphResult<T>> GetJsonAsync<T>(GraphMailbox mailbox, string operation, Uri uri, JsonTypeInfo<T> type, CancellationToken cancellationToken, string prefer = ImmutableIds)
+        where T : class =>
+        SendAsync(mailbox, operation, HttpMethod.Get, uri, null, prefer, 1,
+            async (response, limit, ct) => GraphResult.Success<T>(Deserialize(await ReadAsync(response.Content, limit, ct), type)), cancellationToken);
+
+    private async Task<GraphResult<T>> SendAsync<T>(
+        GraphMailbox mailbox,
+        string operation,
+        HttpMethod method,
+        Uri uri,
+        HttpContent? content,
+        string prefer,
+        int slots,
+        Func<HttpResponseMessage, long, CancellationToken, Task<GraphResult<T>>> read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var settings = options.CurrentValue;
+        var gate = _gates.GetOrAdd(Base(mailbox) + "|" + mailbox.User, _ => new MailboxGate(settings.MaxConcurrentRequestsPerMailbox));
+        var started = timeProvider.GetTimestamp();
+        GraphResult<T> result;
+        using (await gate.EnterAsync(slots, cancellationToken))
+        {
+            result = await SendOnceAsync(mailbox, operation, method, uri, content, prefer, settings, read, cancellationToken);
+        }
+
+        Log.Call(logger, operation, mailbox.User, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        if (!result.Succeeded && result.Error.Kind != GraphErrorKind.ItemNotFound)
+        {
+            Log.Failed(logger, operation, mailbox.User, result.Error.Kind, result.Error.Code, result.Error.Message, result.Error.RequestId);
+        }
+
+        return result;
+    }
+
+    private async Task<GraphResult<T>> SendOnceAsync<T>(
+        GraphMailbox mailbox,
+        string operation,
+        HttpMethod method,
+        Uri uri,
+        HttpContent? content,
+        string prefer,
+        GraphOptions settings,
+        Func<HttpResponseMessage, long, CancellationToken, Task<GraphResult<T>>> read,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var request = new HttpRequestMessage(method, uri) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Prefer", prefer);
+        request.Options.Set(AccessTokenHandler.TokenSource, mailbox.Tokens);
+        try
+        {
+            using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                byte[] body;
+                try
+                {
+                    body = await ReadAsync(response.Content, MaxErrorBytes, linked.Token);
+                }
+                catch (GraphFormatException)
+                {
+                    body = [];
+                }
+
+                return GraphErrors.From((int)response.StatusCode, body, GraphErrors.RetryAfter(response.Headers.RetryAfter, timeProvider.GetUtcNow()), operation, mailbox.User);
+            }
+
+            return await read(response, settings.MaxResponseBytes, linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new GraphError(GraphErrorKind.Timeout, $"Microsoft Graph {operation} at {uri.Host} did not answer within {settings.Timeout.TotalSeconds:0.#} s.");
+        }
+        catch (AccessTokenUnavailableException e)
+        {
+            return new GraphError(GraphErrorKind.TokenUnavailable, $"No access token: {e.Failure.Message}") { TokenFailure = e.Failure };
+        }
+        catch (HttpRequestException e)
+        {
+            var reason = e.InnerException is OAuth.Outbound.OutboundRequestBlockedException blocked ? blocked.Message : e.Message;
+            return new GraphError(GraphErrorKind.Transport, $"Microsoft Graph {operation} could not reach {uri.Host}: {reason}");
+        }
+        catch (Exception e) when (e is JsonException or GraphFormatException)
+        {
+            return new GraphError(GraphErrorKind.InvalidResponse, $"The answer to Microsoft Graph {operation} is not usable: {e.Message}");
+        }
+    }
+
+    // Reads a whole answer without holding more than the limit; a MIME of known length lands in one array of its size.
+    private static async Task<byte[]> ReadAsync(HttpContent content, long limit, CancellationToken cancellationToken)
+    {
+        var length = content.Headers.ContentLength;
+        if (length > limit)
+        {
+            throw new GraphFormatException($"the answer is larger than {limit / 1024} KiB");
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        if (length is { } known)
+        {
+            var bytes = new byte[known];
+            await stream.ReadExactlyAsync(bytes, cancellationToken);
+            return bytes;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new GraphFormatException($"the answer is larger than {limit / 1024} KiB");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static T Deserialize<T>(byte[] json, JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(json, type) ?? throw new GraphFormatException("the answer is JSON null");
+
+    private static ByteArrayContent Content(JsonElement body) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(body)) { Headers = { ContentType = Json } };
+
+    private static GraphFolder Folder(WireFolder folder) => new(
+        folder.Id ?? throw new GraphFormatException("a folder has no id"),
+        folder.DisplayName ?? "",
+        folder.TotalItemCount ?? 0,
+        folder.UnreadItemCount ?? 0);
+
+    private static GraphMessage Message(WireMessage m) => new(
+        m.Id ?? throw new GraphFormatException("a message has no id"),
+        m.InternetMessageId,
+        Address(m.From),
+        [.. (m.ToRecipients ?? []).Select(Address).OfType<GraphAddress>()],
+        [.. (m.CcRecipients ?? []).Select(Address).OfType<GraphAddress>()],
+        m.Subject,
+        m.ReceivedDateTime,
+        m.HasAttachments == true,
+        m.IsRead == true);
+
+    private static GraphAddress? Address(WireRecipient? recipient) =>
+        recipient?.EmailAddress is { } address ? new GraphAddress(address.Name, address.Address) : null;
+
+    private static string Base(GraphMailbox mailbox) => mailbox.GraphUrl.AbsoluteUri.TrimEnd('/');
+
+    private static Uri Url(GraphMailbox mailbox, string relative) => new($"{Base(mailbox)}/users/{Escape(mailbox.User)}/{relative}");
+
+    private static string Escape(string value) => Uri.EscapeDataString(value);
+
+    private static bool IsUnder(Uri link, Uri graphUrl) =>
+        Uri.Compare(link, graphUrl, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0
+        && link.AbsolutePath.StartsWith(graphUrl.AbsolutePath.TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,7 @@
+namespace Credo.Graph.Internal.Wire;
+
+/// <summary>The JSON Graph sends and takes, as far as Credo reads it.</summary>
+internal sealed class WireMove
+{
+    public string? DestinationId { get; set; }
+}
