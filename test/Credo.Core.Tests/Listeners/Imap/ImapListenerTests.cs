@@ -8,6 +8,8 @@ using Credo.Core.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
 namespace Credo.Core.Tests.Listeners.Imap;
@@ -170,6 +172,26 @@ public sealed class ImapListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_that_expires_while_connected_is_renewed_by_reconnecting()
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(1), cancellationToken: Ct);
+        var listenerId = await CreateListenerAsync(time: time);
+        await PollAsync(listenerId);
+        Assert.Equal(1, await Dovecot.LoginsAsync(Ct));
+
+        // Dovecot keeps a session whose token has expired; Credo does not rely on it and logs in again with a new one.
+        time.Advance(TimeSpan.FromHours(2));
+        await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(2), cancellationToken: Ct);
+        await PollAsync(listenerId);
+
+        Assert.Null((await ListenerAsync(listenerId)).LastError);
+        Assert.Equal(2, await CountAsync(listenerId));
+        Assert.Equal(2, await Dovecot.LoginsAsync(Ct));
+        Assert.Equal(1, await Dovecot.ConnectionsAsync(Ct));
+    }
+
+    [Fact]
     public async Task One_pooled_connection_serves_a_hundred_polls()
     {
         var listenerId = await CreateListenerAsync();
@@ -269,7 +291,7 @@ public sealed class ImapListenerTests : IAsyncLifetime
         return stream.ToArray();
     }
 
-    private async Task<Guid> CreateListenerAsync(Action<ListenerInput>? configure = null, bool trustCertificate = true)
+    private async Task<Guid> CreateListenerAsync(Action<ListenerInput>? configure = null, bool trustCertificate = true, TimeProvider? time = null)
     {
         var thumbprint = Dovecot.Certificate.Thumbprint;
         _core = await CoreServices.StartAsync(
@@ -279,9 +301,19 @@ public sealed class ImapListenerTests : IAsyncLifetime
             {
                 services.AddCredoListeners(runInBackground: false);
                 services.Configure<ListenerOptions>(o => o.NodeName = "test-node");
-                services.Configure<ImapOptions>(o => o.CertificateValidation = trustCertificate
-                    ? (_, certificate, _, _) => certificate is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate).Thumbprint == thumbprint
-                    : null);
+                services.Configure<ImapOptions>(o =>
+                {
+                    o.CertificateValidation = trustCertificate
+                        ? (_, certificate, _, _) => certificate is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate).Thumbprint == thumbprint
+                        : null;
+
+                    // With a clock that jumps, only the token may end a pooled connection.
+                    o.PooledConnectionIdleTimeout = time is null ? o.PooledConnectionIdleTimeout : TimeSpan.FromDays(1);
+                });
+                if (time is not null)
+                {
+                    services.Replace(ServiceDescriptor.Singleton(time));
+                }
             });
 
         await using var scope = _core.Scope();
