@@ -18,7 +18,7 @@ namespace Credo.Core.Listeners.Sources.Imap;
 /// with expires or the settings change, dropped on any error and after <see cref="ImapOptions.PooledConnectionIdleTimeout"/>.
 /// With IDLE, a second connection per listener waits for new mail and asks the engine to poll at once.
 /// </summary>
-internal sealed class ImapMailSource : IMailSource, IAsyncDisposable
+internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<Guid, Pooled> _pool = new();
     private readonly OutboundGuard _guard;
@@ -196,6 +196,9 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable
             session?.Dispose();
         }
     }
+
+    // A container disposed synchronously (a command-line run) must still close the connections.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
