@@ -90,14 +90,14 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
         Assert.Equal(("IMAP", "imap.example.test", "OAuthBearer", 1L), (listener.GetProperty("protocol").GetString(),
             listener.GetProperty("imap").GetProperty("host").GetString(), listener.GetProperty("imap").GetProperty("sasl").GetString(), listener.GetProperty("version").GetInt64()));
 
-        // The engine polls it and says clearly that IMAP cannot be read yet: a status, not a crash.
+        // The engine polls it and says clearly that the host cannot be reached: a status, not a crash.
         await ListenerServerFixture.EventuallyAsync(async () =>
         {
             using var read = await http.GetAsync($"/api/v1/listeners/{id}", Ct);
             var status = JsonDocument.Parse(await read.Content.ReadAsStringAsync(Ct)).RootElement;
             return status.GetProperty("status").GetString() == "Error" &&
-                   status.GetProperty("lastError").GetString()!.Contains("not available in this version", StringComparison.Ordinal);
-        }, "the IMAP listener reports that IMAP is not available yet");
+                   status.GetProperty("lastError").GetString()!.Contains("imap.example.test could not be resolved", StringComparison.Ordinal);
+        }, "the IMAP listener reports that its host cannot be resolved");
 
         var change = new
         {

@@ -56,7 +56,11 @@ internal sealed class ImapSession : IDisposable
         }
         catch (SocketException e)
         {
-            throw new ImapFailure(MailErrorKind.Transient, $"The IMAP host {endpoint.Host} could not be resolved: {e.Message}", "Check the host name.");
+            // A name that does not exist is a setting to fix, not a fault to retry within the poll; a busy resolver is.
+            throw new ImapFailure(
+                e.SocketErrorCode == SocketError.TryAgain ? MailErrorKind.Transient : MailErrorKind.Permanent,
+                $"The IMAP host {endpoint.Host} could not be resolved: {e.Message}",
+                "Check the host name, for example outlook.office365.com.");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
