@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
@@ -22,6 +23,7 @@ namespace Credo.Core.Tests.Listeners.Imap;
 public sealed class ImapListenerTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("credo-imap-").FullName;
+    private readonly CapturedLogs _logs = new();
     private ImapTestServers? _servers;
     private CoreServices? _core;
     private Guid _credentialId;
@@ -169,6 +171,11 @@ public sealed class ImapListenerTests : IAsyncLifetime
         Assert.Contains("IMAP.AccessAsApp", listener.LastErrorHint, StringComparison.Ordinal);
         Assert.Contains("Add-MailboxPermission", listener.LastErrorHint, StringComparison.Ordinal);
         Assert.Equal(1, listener.ConsecutiveFailures);
+
+        // The refusal was logged (the token renewed once), but never a token: the sandbox's are JWTs.
+        Assert.Contains(_logs.Lines, l => l.Contains("refused the token for someone.else@credo.test", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("eyJ", StringComparison.Ordinal));
+        Assert.DoesNotContain("eyJ", listener.LastError + listener.LastErrorHint, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -300,6 +307,7 @@ public sealed class ImapListenerTests : IAsyncLifetime
             services =>
             {
                 services.AddCredoListeners(runInBackground: false);
+                services.AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
                 services.Configure<ListenerOptions>(o => o.NodeName = "test-node");
                 services.Configure<ImapOptions>(o =>
                 {
