@@ -1,17 +1,23 @@
 using Credo.Core.Credentials;
 using Credo.Sandbox;
+using Credo.Sandbox.Ews;
 using Credo.Server.Cli;
 
 namespace Credo.Server.Hosting;
 
 /// <summary>
-/// For <c>serve --demo</c>: the sandbox in-process on a free loopback port, stopped with the server, and the credential
-/// "Demo credential" pointed at it (created on the first demo start, its token endpoint updated on later ones).
+/// For <c>serve --demo</c>: the sandbox in-process on a free loopback port, stopped with the server, and two twins
+/// pointed at it (created on the first demo start, their addresses updated on later ones): "Demo listener" reads
+/// <c>demo@sandbox.test</c> over EWS with "Demo credential", "Demo Graph listener" reads <c>demo-graph@sandbox.test</c>
+/// over Microsoft Graph with "Demo Graph credential". A sample mail arrives in both mailboxes every 20 s.
 /// </summary>
 internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvider time) : IHostedService, IAsyncDisposable
 {
     public const string CredentialName = "Demo credential";
     public const string ListenerName = "Demo listener";
+    public const string GraphCredentialName = "Demo Graph credential";
+    public const string GraphListenerName = "Demo Graph listener";
+    public const string GraphMailbox = "demo-graph@sandbox.test";
     private const string Actor = "demo";
     private static readonly TimeSpan MailEvery = TimeSpan.FromSeconds(20);
 
@@ -23,12 +29,25 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
         _sandbox = await SandboxServer.StartAsync(options, SandboxBanner.ConfigureLogging, cancellationToken);
         await Console.Out.WriteLineAsync(SandboxBanner.Describe(_sandbox, options));
-        var credentialId = await SeedCredentialAsync(options.Clients[0], cancellationToken);
-        await SeedListenerAsync(credentialId, cancellationToken);
+        var client = options.Clients[0];
+        var ews = await SeedCredentialAsync(CredentialName, client, SandboxClient.ExchangeOnlineScope, cancellationToken);
+        await SeedListenerAsync(ListenerName, SandboxOptions.DemoMailbox, ews, i => i.Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, cancellationToken);
+        var graph = await SeedCredentialAsync(GraphCredentialName, client, SandboxClient.GraphScope, cancellationToken);
+        await SeedListenerAsync(GraphListenerName, GraphMailbox, graph, i =>
+        {
+            i.Protocol = Credo.Core.Listeners.MailProtocol.Graph;
+            i.Graph = new() { Url = _sandbox.GraphEndpoint.ToString() };
+        }, cancellationToken);
 
         // A sample mail every 20 s, so that mail arrives in the console within a minute.
-        var mailbox = _sandbox.Mailboxes.Find(SandboxOptions.DemoMailbox)!;
-        _mail = time.CreateTimer(_ => mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address, attachmentBytes: Random.Shared.Next(3) == 0 ? 4096 : 0), mailbox.WellKnown("inbox").Id), null, MailEvery, MailEvery);
+        var twin = _sandbox.Mailboxes.Create(GraphMailbox);
+        for (var i = 0; i < options.SeedMessages; i++)
+        {
+            twin.Deliver(_sandbox.Mailboxes.Generate(twin.Address), twin.WellKnown("inbox").Id);
+        }
+
+        SandboxMailbox[] mailboxes = [_sandbox.Mailboxes.Find(SandboxOptions.DemoMailbox)!, twin];
+        _mail = time.CreateTimer(_ => DeliverSample(mailboxes), null, MailEvery, MailEvery);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
@@ -48,24 +67,33 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         }
     }
 
-    private async Task SeedListenerAsync(Guid credentialId, CancellationToken cancellationToken)
+    private void DeliverSample(SandboxMailbox[] mailboxes)
+    {
+        var attachmentBytes = Random.Shared.Next(3) == 0 ? 4096 : 0;
+        foreach (var mailbox in mailboxes)
+        {
+            mailbox.Deliver(_sandbox!.Mailboxes.Generate(mailbox.Address, attachmentBytes: attachmentBytes), mailbox.WellKnown("inbox").Id);
+        }
+    }
+
+    private async Task SeedListenerAsync(string name, string mailbox, Guid credentialId, Action<Credo.Core.Listeners.ListenerInput> protocol, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var listeners = scope.ServiceProvider.GetRequiredService<Credo.Core.Listeners.ListenerService>();
         var input = new Credo.Core.Listeners.ListenerInput
         {
-            Name = ListenerName,
-            Ews = new() { Url = _sandbox!.EwsEndpoint.ToString() },
-            Mailbox = SandboxOptions.DemoMailbox,
+            Name = name,
+            Mailbox = mailbox,
             CredentialId = credentialId,
             PollIntervalSeconds = 5,
         };
-        var change = await listeners.FindAsync(ListenerName, cancellationToken) is { } existing
+        protocol(input);
+        var change = await listeners.FindAsync(name, cancellationToken) is { } existing
             ? await listeners.UpdateAsync(existing.Id, existing.Version, Restarted(existing, input), Actor, cancellationToken)
             : await listeners.CreateAsync(input, Actor, cancellationToken);
         if (change.Status != Credo.Core.Listeners.ListenerChangeStatus.Done)
         {
-            throw new InvalidOperationException($"The demo could not set up \"{ListenerName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
+            throw new InvalidOperationException($"The demo could not set up \"{name}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
     }
 
@@ -73,30 +101,31 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
     private static Credo.Core.Listeners.ListenerInput Restarted(Credo.Core.Listeners.EmailListener existing, Credo.Core.Listeners.ListenerInput fresh)
     {
         var input = Credo.Core.Listeners.ListenerInput.From(existing);
-        input.Protocol = Credo.Core.Listeners.MailProtocol.EWS;
+        input.Protocol = fresh.Protocol;
         input.Ews = fresh.Ews;
+        input.Graph = fresh.Graph;
         input.CredentialId = fresh.CredentialId;
         return input;
     }
 
-    private async Task<Guid> SeedCredentialAsync(SandboxClient client, CancellationToken cancellationToken)
+    private async Task<Guid> SeedCredentialAsync(string name, SandboxClient client, string scope, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
+        await using var services = scopes.CreateAsyncScope();
+        var credentials = services.ServiceProvider.GetRequiredService<CredentialService>();
         var input = new CredentialInput
         {
-            Name = CredentialName,
+            Name = name,
             ClientId = client.ClientId,
             ClientSecret = client.ClientSecret,
             TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
-            Scopes = string.Join(' ', client.Scopes),
+            Scopes = scope,
         };
-        var change = await credentials.FindAsync(CredentialName, cancellationToken) is { } existing
+        var change = await credentials.FindAsync(name, cancellationToken) is { } existing
             ? await credentials.UpdateAsync(existing.Id, existing.Version, input, Actor, cancellationToken)
             : await credentials.CreateAsync(input, Actor, cancellationToken);
         if (change.Status != CredentialChangeStatus.Done)
         {
-            throw new InvalidOperationException($"The demo could not set up \"{CredentialName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
+            throw new InvalidOperationException($"The demo could not set up \"{name}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
 
         return change.Credential!.Id;

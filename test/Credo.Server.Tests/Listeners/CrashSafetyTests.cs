@@ -7,8 +7,9 @@ namespace Credo.Server.Tests.Listeners;
 
 /// <summary>
 /// <c>credo serve</c> as a child process, killed with SIGKILL three times at random moments while its listener works
-/// through 1,000 mails behind a mailbox that throttles one request in five: in the end every mail is recorded
-/// exactly once, marked read, and the receiver saw every delivery id.
+/// through 1,000 mails behind a mailbox that throttles steadily (EWS: <c>ErrorServerBusy</c> for one request in five;
+/// Graph: <c>429</c> with <c>Retry-After</c> for one in eleven): in the end every mail is recorded exactly once, marked
+/// read, and the receiver saw every delivery id.
 /// </summary>
 public sealed class CrashSafetyTests : IAsyncLifetime
 {
@@ -40,21 +41,28 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         Directory.Delete(_data, recursive: true);
     }
 
-    [Fact]
-    public async Task Killing_the_server_three_times_behind_a_throttling_mailbox_loses_no_mail_and_records_none_twice()
+    [Theory]
+    [InlineData("ews")]
+    [InlineData("graph")]
+    public async Task Killing_the_server_three_times_behind_a_throttling_mailbox_loses_no_mail_and_records_none_twice(string protocol)
     {
+        var graph = protocol == "graph";
         var mailbox = _sandbox!.Mailboxes.Create(SandboxOptions.DemoMailbox);
         for (var i = 0; i < Mails; i++)
         {
             mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address, attachmentBytes: i % 10 == 0 ? 2048 : 0, withoutMessageId: i % 25 == 0), mailbox.WellKnown("inbox").Id);
         }
 
-        // A mailbox that throttles one request in five keeps the listener waiting and retrying, so the kills land in
-        // the middle of the work, often during a wait.
-        mailbox.SetFaultRate(new SandboxFaultRate(SandboxFaultKind.ServerBusy, OneIn: 5, BackOffMilliseconds: 300));
+        // A mailbox that throttles steadily keeps the listener waiting and retrying, so the kills land in the middle of
+        // the work, often during a wait.
+        mailbox.SetFaultRate(graph
+            ? new SandboxFaultRate(SandboxFaultKind.TooManyRequests, OneIn: 11, RetryAfterSeconds: 1)
+            : new SandboxFaultRate(SandboxFaultKind.ServerBusy, OneIn: 5, BackOffMilliseconds: 300));
         var client = SandboxClient.Default();
-        await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope], client.ClientSecret);
-        await CliAsync(["listeners", "add", "--name", "Kill test", "--credential", "Sandbox", "--mailbox", mailbox.Address, "--ews-url", _sandbox.EwsEndpoint.ToString(),
+        await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox.TokenEndpoint.ToString(),
+            "--scope", graph ? SandboxClient.GraphScope : SandboxClient.ExchangeOnlineScope], client.ClientSecret);
+        await CliAsync(["listeners", "add", "--name", "Kill test", "--credential", "Sandbox", "--mailbox", mailbox.Address,
+            .. graph ? ["--protocol", "graph", "--graph-url", _sandbox.GraphEndpoint.ToString()] : new[] { "--ews-url", _sandbox.EwsEndpoint.ToString() },
             "--poll-interval", "5s", "--webhook-url", _receiver!.Url.ToString(), "--webhook-secret-stdin"], _receiver.Secret);
 
         var killedAt = new List<int>();
@@ -85,7 +93,8 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         var (recorded, distinct, ids) = Count();
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"kill test: mails={Mails}, kills={Kills} (recorded at each kill: {string.Join(", ", killedAt)}), recorded={recorded}, duplicates={recorded - distinct}, lost={Mails - distinct}, " +
-            $"webhook requests={_receiver.Requests}, distinct delivery ids={_receiver.Deliveries.Count}, EWS requests={mailbox.Requests.Total} ({mailbox.Requests.Faulted} throttled)");
+            $"webhook requests={_receiver.Requests}, distinct delivery ids={_receiver.Deliveries.Count}, {protocol} requests={mailbox.Requests.Total} ({mailbox.Requests.Faulted} throttled), " +
+            $"requests per mail={(double)mailbox.Requests.Total / Mails:0.000} ({string.Join(", ", mailbox.Requests.ByOperation.Select(o => $"{o.Key} {o.Value}"))})");
         Assert.Equal(Mails, recorded);
         Assert.Equal(Mails, distinct);
         Assert.True(ids.SetEquals(_receiver.Deliveries.Keys), "Every recorded mail's delivery id reached the receiver.");

@@ -20,15 +20,15 @@ public sealed class ListenerServerFixture : CredoServerFixture
         "--Credo:Listeners:WebhookTimeout=00:00:05",
     ];
 
-    public async Task<Guid> CredentialAsync()
+    public async Task<Guid> CredentialAsync(string scope = SandboxClient.ExchangeOnlineScope, SandboxClient? client = null)
     {
-        await using var scope = Services.CreateAsyncScope();
-        var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
+        await using var services = Services.CreateAsyncScope();
+        var credentials = services.ServiceProvider.GetRequiredService<CredentialService>();
         var name = "Sandbox " + Guid.NewGuid().ToString("N")[..8];
-        var client = SandboxClient.Default();
+        client ??= SandboxClient.Default();
         var change = await credentials.CreateAsync(new CredentialInput
         {
-            Name = name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+            Name = name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = TokenEndpoint.ToString(), Scopes = scope,
         }, "tests", TestContext.Current.CancellationToken);
         Assert.Equal(CredentialChangeStatus.Done, change.Status);
         return change.Credential!.Id;
@@ -49,6 +49,19 @@ public sealed class ListenerServerFixture : CredoServerFixture
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(input, "tests", TestContext.Current.CancellationToken);
         Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
         return change.Listener!;
+    }
+
+    /// <summary>A listener over the sandbox's Microsoft Graph, with a credential for Graph's scope (of <paramref name="client"/>, default the sandbox's).</summary>
+    public async Task<EmailListener> GraphListenerAsync(string mailbox, Action<ListenerInput>? configure = null, SandboxClient? client = null)
+    {
+        var credential = await CredentialAsync(SandboxClient.GraphScope, client);
+        return await ListenerAsync(mailbox, input =>
+        {
+            input.Protocol = MailProtocol.Graph;
+            input.Graph = new() { Url = Sandbox.GraphEndpoint.ToString() };
+            input.CredentialId = credential;
+            configure?.Invoke(input);
+        });
     }
 
     public async Task<T> QueryAsync<T>(Func<CredoDbContext, Task<T>> query)

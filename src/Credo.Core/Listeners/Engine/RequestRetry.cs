@@ -7,13 +7,18 @@ namespace Credo.Core.Listeners.Engine;
 /// Retries one mail-source request after a throttling or transient answer, within a budget for the whole poll: the
 /// wait is what the server asked (capped at <see cref="ListenerOptions.MaxRetryWait"/>, and at half the lease) or a capped exponential
 /// back-off with jitter. The poll goes on from that request rather than starting over; only a spent budget, or a
-/// server asking for a longer wait than the cap, ends it (with its progress kept). Safe for concurrent requests.
+/// server asking for a longer wait than the cap, ends it (with its progress kept). The budget is
+/// <see cref="ListenerOptions.RetriesPerPoll"/> retries, and every ten requests that succeed earn one back (never above
+/// that), so a server that steadily throttles one request in ten or fewer never ends a poll, while one that refuses
+/// most requests still does. Safe for concurrent requests.
 /// </summary>
 internal sealed class RequestRetry(ListenerOptions settings, TimeProvider time, Func<CancellationToken, Task> beforeWait) : IDisposable
 {
     private readonly SemaphoreSlim _renewing = new(1, 1);
     private readonly TimeSpan _maxWait = settings.MaxRetryWait < settings.LeaseDuration / 2 ? settings.MaxRetryWait : settings.LeaseDuration / 2;
-    private int _retriesLeft = settings.RetriesPerPoll;
+    // In tenths of a retry: a retry costs ten, a success earns one.
+    private readonly int _fullBudget = settings.RetriesPerPoll * 10;
+    private int _budget = settings.RetriesPerPoll * 10;
     private long _waitedTicks;
     private int _waits;
 
@@ -29,7 +34,13 @@ internal sealed class RequestRetry(ListenerOptions settings, TimeProvider time, 
         for (var attempt = 1; ; attempt++)
         {
             var result = await call(cancellationToken);
-            if (result.Succeeded || !result.Error.IsRetryable)
+            if (result.Succeeded)
+            {
+                Earn();
+                return result;
+            }
+
+            if (!result.Error.IsRetryable)
             {
                 return result;
             }
@@ -40,11 +51,11 @@ internal sealed class RequestRetry(ListenerOptions settings, TimeProvider time, 
                 return error;
             }
 
-            if (Interlocked.Decrement(ref _retriesLeft) < 0)
+            if (Interlocked.Add(ref _budget, -10) < 0)
             {
                 return error with
                 {
-                    Message = $"{error.Message} (still failing after {settings.RetriesPerPoll} retries in this poll; what was recorded is kept and the next poll goes on from there)",
+                    Message = $"{error.Message} (the retries of this poll are spent: more than one request in ten kept failing; what was recorded is kept and the next poll goes on from there)",
                 };
             }
 
@@ -68,4 +79,14 @@ internal sealed class RequestRetry(ListenerOptions settings, TimeProvider time, 
     }
 
     public void Dispose() => _renewing.Dispose();
+
+    private void Earn()
+    {
+        int budget;
+        do
+        {
+            budget = Volatile.Read(ref _budget);
+        }
+        while (budget < _fullBudget && Interlocked.CompareExchange(ref _budget, budget + 1, budget) != budget);
+    }
 }
