@@ -85,9 +85,18 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
 
         await using (var last = StartServer())
         {
-            await ListenerServerFixture.EventuallyAsync(
-                async () => Count().Recorded == Mails && (await _dovecot.FlagsAsync(Mailbox, cancellationToken: ct)).Values.All(f => f.Contains("\\Seen", StringComparison.Ordinal)),
-                "every mail is recorded and seen");
+            try
+            {
+                await ListenerServerFixture.EventuallyAsync(
+                    async () => Count().Recorded == Mails && (await _dovecot.FlagsAsync(Mailbox, cancellationToken: ct)).Values.All(f => f.Contains("\\Seen", StringComparison.Ordinal)),
+                    "every mail is recorded and seen");
+            }
+            catch (Exception)
+            {
+                Dump(last);
+                await DumpDovecotErrorsAsync();
+                throw;
+            }
         }
 
         var (recorded, distinct) = Count();
@@ -126,6 +135,12 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
         using var stream = new MemoryStream();
         message.WriteTo(stream);
         return stream.ToArray();
+    }
+
+    private async Task DumpDovecotErrorsAsync()
+    {
+        var log = await _dovecot!.ReadLogAsync(TestContext.Current.CancellationToken);
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', log.Split('\n').Where(l => l.Contains("Error", StringComparison.Ordinal)).Take(20)));
     }
 
     private static bool Dump(CredoProcess credo)

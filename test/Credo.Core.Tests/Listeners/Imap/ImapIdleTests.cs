@@ -93,7 +93,7 @@ public sealed class ImapIdleTests : IAsyncLifetime
     public async Task Mail_that_arrives_while_idling_is_recorded_long_before_the_poll_interval()
     {
         // The first poll finds nothing, then the pooled connection and the IDLE connection stay open.
-        await WaitUntilAsync(async () => await Dovecot.ConnectionsAsync(Ct) == 2, "the IDLE connection beside the pooled one");
+        await WaitUntilAsync(async () => await Dovecot.ConnectionsAsync(Ct) == 2 && (await ListenerAsync()).LastPollAt is not null, "the first poll and the IDLE connection beside the pooled one");
         var polledAt = (await ListenerAsync()).LastPollAt;
 
         var arrived = Stopwatch.StartNew();
