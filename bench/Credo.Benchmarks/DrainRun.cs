@@ -19,7 +19,8 @@ namespace Credo.Benchmarks;
 /// the sandbox, unthrottled and behind a mailbox that answers one EWS request in 13 with <c>ErrorServerBusy</c>
 /// (BackOffMilliseconds 300), side by side in alternating rounds, with a reference drain that leaves the mails unchanged. Reports the EWS requests per mail by operation (the
 /// sandbox's counters), the polls and the elapsed time until every mail is recorded and marked read, and the ratio.
-/// Usage: <c>dotnet run -c Release --project bench/Credo.Benchmarks -- drain [rounds]</c>.
+/// With <c>graph</c>, the same over Microsoft Graph, throttled with <c>429</c> and <c>Retry-After: 1</c> for one request
+/// in 11. Usage: <c>dotnet run -c Release --project bench/Credo.Benchmarks -- drain [rounds] [ews|graph]</c>.
 /// </summary>
 /// <remarks>
 /// A run mode rather than a BenchmarkDotNet class: each measurement consumes its mailbox (the mails end up read) and
@@ -32,11 +33,13 @@ internal static class DrainRun
     private const int Mails = 1000;
     private const int AttachmentBytes = 14_000;
     private const int ThrottleOneIn = 13;
+    private const int GraphThrottleOneIn = 11;
     private const int MaxPolls = 50;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+        var graph = args.Length > 1 && args[1].Equals("graph", StringComparison.OrdinalIgnoreCase);
         var folder = Directory.CreateTempSubdirectory("credo-drain-").FullName;
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 };
         options.Mailboxes.Clear();
@@ -49,23 +52,32 @@ internal static class DrainRun
         var provider = services.BuildServiceProvider();
         try
         {
-            var credentialId = await SetUpAsync(provider, sandbox);
+            var credentialId = await SetUpAsync(provider, sandbox, graph ? SandboxClient.GraphScope : SandboxClient.ExchangeOnlineScope);
             // The last case is a reference, not asked for: the same drain with after-processing "leave unchanged", to
             // show what marking read costs in requests and time.
             // A page is 12 requests (1 SyncFolderItems, 10 GetItem, 1 UpdateItem), 13 with the retry of a throttled one,
             // so a 1-in-13 rate falls on the same request of every page: numbered from when it is set, on SyncFolderItems.
             // The third case shifts the numbering by 6 requests before the drain, so that it falls on a GetItem instead
             // (two are in flight at a time), to show both ends.
-            var cases = new[]
-            {
-                new Case("unthrottled", null, 0),
-                new Case($"throttled 1 in {ThrottleOneIn} (falls on SyncFolderItems)", SandboxFaultRate.ServerBusy(ThrottleOneIn), 0),
-                new Case($"throttled 1 in {ThrottleOneIn} (falls on GetItem)", SandboxFaultRate.ServerBusy(ThrottleOneIn), 6),
-                new Case("unthrottled, leave unchanged (reference)", null, 0, AfterProcessing.None),
-            };
+            // Over Graph, one request in 11 (each request of a $batch counted on its own) answers 429 with Retry-After 1 s.
+            var cases = graph
+                ? new[]
+                {
+                    new Case("Graph, unthrottled", null, 0, Protocol: MailProtocol.Graph),
+                    new Case($"Graph, 429 for 1 in {GraphThrottleOneIn}, Retry-After 1 s", new SandboxFaultRate(SandboxFaultKind.TooManyRequests, GraphThrottleOneIn, RetryAfterSeconds: 1), 0, Protocol: MailProtocol.Graph),
+                    new Case("Graph, unthrottled, leave unchanged (reference)", null, 0, AfterProcessing.None, MailProtocol.Graph),
+                }
+                : new[]
+                {
+                    new Case("unthrottled", null, 0),
+                    new Case($"throttled 1 in {ThrottleOneIn} (falls on SyncFolderItems)", SandboxFaultRate.ServerBusy(ThrottleOneIn), 0),
+                    new Case($"throttled 1 in {ThrottleOneIn} (falls on GetItem)", SandboxFaultRate.ServerBusy(ThrottleOneIn), 6),
+                    new Case("unthrottled, leave unchanged (reference)", null, 0, AfterProcessing.None),
+                };
 
-            // Warm-up, not reported: until tiered compilation settles, the first drains measure the JIT.
-            for (var i = 0; i < 5; i++)
+            // Warm-up, not reported: until tiered compilation settles, the first drains measure the JIT. A throttled Graph
+            // drain waits a second for each throttled answer, so Graph warms up once.
+            for (var i = 0; i < (graph ? 1 : 5); i++)
             {
                 foreach (var c in cases)
                 {
@@ -96,14 +108,14 @@ internal static class DrainRun
         }
     }
 
-    private static async Task<Guid> SetUpAsync(ServiceProvider provider, SandboxServer sandbox)
+    private static async Task<Guid> SetUpAsync(ServiceProvider provider, SandboxServer sandbox, string scopes)
     {
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
         var client = SandboxClient.Default();
         var credential = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
         {
-            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = scopes,
         }, "bench", CancellationToken.None);
         return credential.Credential!.Id;
     }
@@ -138,8 +150,8 @@ internal static class DrainRun
             // The defaults are what is measured: unread only, after-processing "mark read" (but for the reference case).
             var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
             {
-                Name = "Drain " + mailbox.Address, Ews = new() { Url = sandbox.EwsEndpoint.ToString() }, Mailbox = mailbox.Address, CredentialId = credentialId,
-                AfterProcessing = c.AfterProcessing,
+                Name = "Drain " + mailbox.Address, Mailbox = mailbox.Address, CredentialId = credentialId, AfterProcessing = c.AfterProcessing,
+                Protocol = c.Protocol, Ews = new() { Url = sandbox.EwsEndpoint.ToString() }, Graph = new() { Url = sandbox.GraphEndpoint.ToString() },
             }, "bench", CancellationToken.None);
             listenerId = change.Listener?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
         }
@@ -199,8 +211,9 @@ internal static class DrainRun
             var ratio = Median(busy.Select(d => d.Elapsed.TotalMilliseconds)) / Median(plain.Select(d => d.Elapsed.TotalMilliseconds));
             var perRound = plain.Zip(busy, (p, b) => (b.Elapsed / p.Elapsed).ToString("0.00", CultureInfo.InvariantCulture));
             var extra = Median(busy.Select(d => d.Elapsed.TotalMilliseconds)) - Median(plain.Select(d => d.Elapsed.TotalMilliseconds));
+            var wait = c.Rate!.RetryAfterSeconds is { } seconds && c.Protocol == MailProtocol.Graph ? seconds * 1000 : c.Rate.BackOffMilliseconds ?? 0;
             Console.WriteLine($"{c.Name} / unthrottled: {ratio:0.00} (medians; per round {string.Join(", ", perRound)}); " +
-                $"{extra:N0} ms more, against {Median(busy.Select(d => (double)d.Requests.Faulted)) * 300:N0} ms of requested waits (throttled answers × 300 ms).");
+                $"{extra:N0} ms more, against {Median(busy.Select(d => (double)d.Requests.Faulted)) * wait:N0} ms of requested waits (throttled answers × {wait} ms, some of them overlapping).");
         }
     }
 
@@ -210,7 +223,7 @@ internal static class DrainRun
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private sealed record Case(string Name, SandboxFaultRate? Rate, int Shift, AfterProcessing AfterProcessing = AfterProcessing.MarkRead);
+    private sealed record Case(string Name, SandboxFaultRate? Rate, int Shift, AfterProcessing AfterProcessing = AfterProcessing.MarkRead, MailProtocol Protocol = MailProtocol.EWS);
 
     private sealed record Drain(TimeSpan Elapsed, int Polls, SandboxRequestCounts Requests);
 }
