@@ -115,6 +115,13 @@ internal sealed class DovecotServer : IAsyncDisposable
         var name = string.Create(CultureInfo.InvariantCulture, $"{TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()}.M{Interlocked.Increment(ref _delivered)}P{Environment.ProcessId}.credo-test");
         var temporary = Path.Combine(maildir, "tmp", name);
         await File.WriteAllBytesAsync(temporary, mime, cancellationToken);
+        if (OperatingSystem.IsLinux())
+        {
+            // The file's mode must not depend on this process's umask: Dovecot reads it as nobody, and a Credo server
+            // started in-process by another test sets umask 077 for the whole test host, which made the mail 0600
+            // (root's only), so every FETCH of it failed with "Internal error occurred" (Permission denied in the log).
+            File.SetUnixFileMode(temporary, (UnixFileMode)Convert.ToInt32("644", 8));
+        }
 
         // Maildir delivery: written in tmp/, then renamed into new/ so the server never sees half a mail.
         File.Move(temporary, Path.Combine(maildir, "new", name));
