@@ -45,14 +45,14 @@ internal sealed class GraphClient(
             GraphResult<GraphFolder> step;
             if (folder is null && GraphWellKnownFolders.TryWellKnown(name, out var wellKnown))
             {
-                var found = await GetJsonAsync(mailbox, "get folder", Url(mailbox, $"mailFolders/{wellKnown}"), GraphJson.Default.WireFolder, cancellationToken);
+                var found = await GetJsonAsync(mailbox, "get folder", Url(mailbox, $"mailFolders/{wellKnown}"), GraphJson.Default.WireFolder, ImmutableIds, cancellationToken);
                 step = found.Succeeded ? Folder(found.Value) : found.Error;
             }
             else
             {
                 var filter = Uri.EscapeDataString($"displayName eq '{name.Replace("'", "''", StringComparison.Ordinal)}'");
                 var parent = folder is null ? "mailFolders" : $"mailFolders/{Escape(folder.Id)}/childFolders";
-                var children = await GetJsonAsync(mailbox, "find folder", Url(mailbox, $"{parent}?$filter={filter}&$top=2"), GraphJson.Default.WireFolderPage, cancellationToken);
+                var children = await GetJsonAsync(mailbox, "find folder", Url(mailbox, $"{parent}?$filter={filter}&$top=2"), GraphJson.Default.WireFolderPage, ImmutableIds, cancellationToken);
                 step = !children.Succeeded ? children.Error
                     : children.Value.Value?.FirstOrDefault() is { } child ? Folder(child)
                     : new GraphError(GraphErrorKind.FolderNotFound, $"The folder \"{name}\" of the path \"{path}\" does not exist in {mailbox.User}.");
@@ -89,7 +89,7 @@ internal sealed class GraphClient(
     private async Task<GraphResult<GraphDeltaPage>> DeltaAsync(GraphMailbox mailbox, Uri uri, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var answer = await GetJsonAsync(mailbox, "delta", uri, GraphJson.Default.WireMessagePage, cancellationToken, $"{ImmutableIds}, odata.maxpagesize={pageSize}");
+        var answer = await GetJsonAsync(mailbox, "delta", uri, GraphJson.Default.WireMessagePage, $"{ImmutableIds}, odata.maxpagesize={pageSize}", cancellationToken);
         if (!answer.Succeeded)
         {
             return answer.Error;
@@ -107,7 +107,7 @@ internal sealed class GraphClient(
 
     public async Task<GraphResult<GraphMessage>> GetMessageAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken)
     {
-        var answer = await GetJsonAsync(mailbox, "get message", Url(mailbox, $"messages/{Escape(messageId)}?$select={SelectedProperties}"), GraphJson.Default.WireMessage, cancellationToken);
+        var answer = await GetJsonAsync(mailbox, "get message", Url(mailbox, $"messages/{Escape(messageId)}?$select={SelectedProperties}"), GraphJson.Default.WireMessage, ImmutableIds, cancellationToken);
         return answer.Succeeded ? Message(answer.Value) : answer.Error;
     }
 
@@ -186,7 +186,7 @@ internal sealed class GraphClient(
         return results;
     }
 
-    private Task<GraphResult<T>> GetJsonAsync<T>(GraphMailbox mailbox, string operation, Uri uri, JsonTypeInfo<T> type, CancellationToken cancellationToken, string prefer = ImmutableIds)
+    private Task<GraphResult<T>> GetJsonAsync<T>(GraphMailbox mailbox, string operation, Uri uri, JsonTypeInfo<T> type, string prefer, CancellationToken cancellationToken)
         where T : class =>
         SendAsync(mailbox, operation, HttpMethod.Get, uri, null, prefer, 1,
             async (response, limit, ct) => GraphResult.Success<T>(Deserialize(await ReadAsync(response.Content, limit, ct), type)), cancellationToken);

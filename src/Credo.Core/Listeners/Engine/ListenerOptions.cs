@@ -25,9 +25,9 @@ public sealed class ListenerOptions
     public int MaxConcurrentPolls { get; set; } = 64;
 
     /// <summary>
-    /// How many throttled or failed mail-source requests one poll retries before it ends (keeping its progress); every ten
-    /// requests that succeed earn one retry back, up to this many. Default 50: a server that throttles one request in ten
-    /// never spends it, one that refuses everything ends the poll after 50 retries.
+    /// How many throttled or failed mail-source requests one poll retries before it ends (keeping its progress); every five
+    /// requests that succeed earn one retry back, up to this many. Default 50: a server that throttles one request in six
+    /// or fewer never spends it, one that refuses everything ends the poll after 50 retries.
     /// </summary>
     public int RetriesPerPoll { get; set; } = 50;
 

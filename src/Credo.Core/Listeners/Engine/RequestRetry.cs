@@ -8,17 +8,19 @@ namespace Credo.Core.Listeners.Engine;
 /// wait is what the server asked (capped at <see cref="ListenerOptions.MaxRetryWait"/>, and at half the lease) or a capped exponential
 /// back-off with jitter. The poll goes on from that request rather than starting over; only a spent budget, or a
 /// server asking for a longer wait than the cap, ends it (with its progress kept). The budget is
-/// <see cref="ListenerOptions.RetriesPerPoll"/> retries, and every ten requests that succeed earn one back (never above
-/// that), so a server that steadily throttles one request in ten or fewer never ends a poll, while one that refuses
-/// most requests still does. Safe for concurrent requests.
+/// <see cref="ListenerOptions.RetriesPerPoll"/> retries, and every five calls that succeed earn one back (never above
+/// that), so a server that steadily throttles one request in six or fewer never ends a poll (a Graph <c>$batch</c> is
+/// one call but twenty requests the server counts, so the margin is needed), while one that refuses most requests
+/// still does. Safe for concurrent requests.
 /// </summary>
 internal sealed class RequestRetry(ListenerOptions settings, TimeProvider time, Func<CancellationToken, Task> beforeWait) : IDisposable
 {
     private readonly SemaphoreSlim _renewing = new(1, 1);
     private readonly TimeSpan _maxWait = settings.MaxRetryWait < settings.LeaseDuration / 2 ? settings.MaxRetryWait : settings.LeaseDuration / 2;
-    // In tenths of a retry: a retry costs ten, a success earns one.
-    private readonly int _fullBudget = settings.RetriesPerPoll * 10;
-    private int _budget = settings.RetriesPerPoll * 10;
+    // In fifths of a retry: a retry costs five, a success earns one.
+    private const int RetryCost = 5;
+    private readonly int _fullBudget = settings.RetriesPerPoll * RetryCost;
+    private int _budget = settings.RetriesPerPoll * RetryCost;
     private long _waitedTicks;
     private int _waits;
 
@@ -51,11 +53,11 @@ internal sealed class RequestRetry(ListenerOptions settings, TimeProvider time, 
                 return error;
             }
 
-            if (Interlocked.Add(ref _budget, -10) < 0)
+            if (Interlocked.Add(ref _budget, -RetryCost) < 0)
             {
                 return error with
                 {
-                    Message = $"{error.Message} (the retries of this poll are spent: more than one request in ten kept failing; what was recorded is kept and the next poll goes on from there)",
+                    Message = $"{error.Message} (the retries of this poll are spent: more than one call in six kept failing; what was recorded is kept and the next poll goes on from there)",
                 };
             }
 
