@@ -42,6 +42,7 @@ public sealed class GraphError
             "Graph reads only mailboxes in Exchange Online that are licensed and active; for Exchange Server on premises use the protocol EWS.",
         GraphErrorKind.MailboxNotFound => "Check the mailbox: Microsoft Graph knows no user by that address or user principal name.",
         GraphErrorKind.FolderNotFound => "Check the folder: a well-known name such as Inbox, or a path such as Inbox/Invoices.",
+        GraphErrorKind.HostNotFound => "Check the Graph URL: its host name does not resolve (Microsoft Graph is https://graph.microsoft.com/v1.0).",
         GraphErrorKind.Unauthorized =>
             "Check the credential's scope: for Microsoft Graph it must be https://graph.microsoft.com/.default, so that the token's audience is Graph.",
         GraphErrorKind.TokenUnavailable => TokenFailure?.Hint,

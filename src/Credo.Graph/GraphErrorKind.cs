@@ -39,7 +39,10 @@ public enum GraphErrorKind
     /// <summary>No complete answer within the timeout.</summary>
     Timeout,
 
-    /// <summary>DNS, connection or TLS failure, or a destination the outbound policy refuses.</summary>
+    /// <summary>The Graph URL's host name does not resolve: a setting to fix, not worth retrying.</summary>
+    HostNotFound,
+
+    /// <summary>Connection or TLS failure, or a destination the outbound policy refuses.</summary>
     Transport,
 
     /// <summary>An answer that is not a usable Graph response (not JSON, too large, a link to another host, an unexpected status).</summary>

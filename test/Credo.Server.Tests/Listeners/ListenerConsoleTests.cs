@@ -101,8 +101,8 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await ListenerServerFixture.EventuallyAsync(async () =>
         {
             await page.ReloadAsync();
-            return (await row.TextContentAsync() ?? "").Contains("not available in this version", StringComparison.Ordinal);
-        }, "the Graph listener shows that Graph is not available yet");
+            return (await row.TextContentAsync() ?? "").Contains("graph.example.test could not be resolved", StringComparison.Ordinal);
+        }, "the Graph listener shows that its Graph URL's host does not resolve");
         await Assertions.Expect(row).ToContainTextAsync("Error");
 
         await row.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
