@@ -42,6 +42,7 @@ public sealed class EwsError
         EwsErrorKind.ImpersonationDenied or EwsErrorKind.AccessDenied =>
             "Grant the application the full_access_as_app permission (Office 365 Exchange Online, application permission) with admin consent, and allow it this mailbox if an application access policy scopes it.",
         EwsErrorKind.MailboxNotFound => "Check the mailbox's SMTP address: Exchange knows no mailbox by that address.",
+        EwsErrorKind.HostNotFound => "Check the EWS URL: its host name does not resolve (Exchange Online is https://outlook.office365.com/EWS/Exchange.asmx).",
         EwsErrorKind.Unauthorized => "Check that the credential's scope is https://outlook.office365.com/.default and that the token's audience matches the EWS host.",
         EwsErrorKind.TokenUnavailable => TokenFailure?.Hint,
         EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded or EwsErrorKind.ServiceUnavailable => "Exchange is throttling; Credo backs off and tries again.",

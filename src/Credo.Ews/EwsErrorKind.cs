@@ -42,7 +42,10 @@ public enum EwsErrorKind
     /// <summary>No complete answer within the timeout.</summary>
     Timeout,
 
-    /// <summary>DNS, connection or TLS failure, or a destination the outbound policy refuses.</summary>
+    /// <summary>The EWS URL's host name does not resolve: a setting to fix, not worth retrying.</summary>
+    HostNotFound,
+
+    /// <summary>Connection or TLS failure, a resolver that failed for now, or a destination the outbound policy refuses.</summary>
     Transport,
 
     /// <summary>An answer that is not a usable EWS response (not XML, truncated, too large, a DTD, wrong namespaces, an unexpected status).</summary>

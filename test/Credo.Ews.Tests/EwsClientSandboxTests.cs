@@ -10,6 +10,19 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_host_name_that_does_not_exist_is_a_setting_to_fix_not_a_fault_to_retry()
+    {
+        var mailbox = sandbox.MailboxFor() with { EwsUrl = new Uri("https://ews.example.test/EWS/Exchange.asmx") };
+
+        var folder = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
+
+        Assert.Equal(EwsErrorKind.HostNotFound, folder.Error!.Kind);
+        Assert.False(folder.Error.IsTransient);
+        Assert.Contains("ews.example.test could not be resolved", folder.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("Check the EWS URL", folder.Error.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Syncs_1000_mails_in_pages_fetches_them_in_batches_of_10_and_processes_them()
     {
         var (address, mailbox) = NewMailbox(out var store);

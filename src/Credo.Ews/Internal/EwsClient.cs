@@ -406,6 +406,10 @@ internal sealed class EwsClient(
         {
             return new EwsError(EwsErrorKind.TokenUnavailable, $"No access token: {e.Failure.Message}") { TokenFailure = e.Failure };
         }
+        catch (HttpRequestException e) when (Credo.OAuth.Outbound.UnknownHost.Caused(e))
+        {
+            return new EwsError(EwsErrorKind.HostNotFound, $"EWS {operation}: the host name {mailbox.EwsUrl.Host} could not be resolved.");
+        }
         catch (HttpRequestException e)
         {
             var reason = e.InnerException is Credo.OAuth.Outbound.OutboundRequestBlockedException blocked ? blocked.Message : e.Message;

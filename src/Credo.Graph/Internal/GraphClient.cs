@@ -266,7 +266,7 @@ internal sealed class GraphClient(
         {
             return new GraphError(GraphErrorKind.TokenUnavailable, $"No access token: {e.Failure.Message}") { TokenFailure = e.Failure };
         }
-        catch (HttpRequestException e) when (HostNotFound(e))
+        catch (HttpRequestException e) when (OAuth.Outbound.UnknownHost.Caused(e))
         {
             return new GraphError(GraphErrorKind.HostNotFound, $"Microsoft Graph {operation}: the host name {uri.Host} could not be resolved.");
         }
@@ -312,20 +312,6 @@ internal sealed class GraphClient(
         }
 
         return buffer.ToArray();
-    }
-
-    // A name the resolver does not know (not a resolver that failed for now: that is worth another try).
-    private static bool HostNotFound(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static T Deserialize<T>(byte[] json, JsonTypeInfo<T> type) =>

@@ -56,9 +56,8 @@ internal sealed class ImapSession : IDisposable
         }
         catch (SocketException e)
         {
-            // A name that does not exist is a setting to fix, not a fault to retry within the poll; a busy resolver is.
             throw new ImapFailure(
-                e.SocketErrorCode == SocketError.TryAgain ? MailErrorKind.Transient : MailErrorKind.Permanent,
+                UnknownHost.Caused(e) ? MailErrorKind.Permanent : MailErrorKind.Transient,
                 $"The IMAP host {endpoint.Host} could not be resolved: {e.Message}",
                 "Check the host name, for example outlook.office365.com.");
         }
