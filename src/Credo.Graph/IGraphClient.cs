@@ -21,9 +21,6 @@ public interface IGraphClient
     /// </summary>
     Task<GraphResult<GraphDeltaPage>> ContinueDeltaAsync(GraphMailbox mailbox, string link, int pageSize, CancellationToken cancellationToken);
 
-    /// <summary>A message's properties, for a message no delta listed.</summary>
-    Task<GraphResult<GraphMessage>> GetMessageAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken);
-
     /// <summary>A message's full MIME content (<c>$value</c>), read streaming up to <see cref="GraphOptions.MaxResponseBytes"/>.</summary>
     Task<GraphResult<byte[]>> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken);
 

@@ -105,12 +105,6 @@ internal sealed class GraphClient(
         return new GraphDeltaPage([.. (page.Value ?? []).Where(m => m.Removed is null && m.Id is not null).Select(Message)], next, page.DeltaLink is not null);
     }
 
-    public async Task<GraphResult<GraphMessage>> GetMessageAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken)
-    {
-        var answer = await GetJsonAsync(mailbox, "get message", Url(mailbox, $"messages/{Escape(messageId)}?$select={SelectedProperties}"), GraphJson.Default.WireMessage, ImmutableIds, cancellationToken);
-        return answer.Succeeded ? Message(answer.Value) : answer.Error;
-    }
-
     public Task<GraphResult<byte[]>> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken) =>
         SendAsync(mailbox, "get MIME", HttpMethod.Get, Url(mailbox, $"messages/{Escape(messageId)}/$value"), null, ImmutableIds, 1,
             async (response, limit, ct) => GraphResult.Success<byte[]>(await ReadAsync(response.Content, limit, ct)), cancellationToken);

@@ -4,7 +4,6 @@ namespace Credo.Graph.Internal.Wire;
 
 /// <summary>Source-generated JSON for the wire shapes: no reflection at run time, camelCase as Graph writes it.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(WireMessage))]
 [JsonSerializable(typeof(WireMessagePage))]
 [JsonSerializable(typeof(WireFolder))]
 [JsonSerializable(typeof(WireFolderPage))]

@@ -54,23 +54,9 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         var items = new List<MailItem>(listed.Count);
         foreach (var item in listed)
         {
-            var message = item.Listing as GraphMessage;
-            if (message is null)
-            {
-                var properties = await graph.GetMessageAsync(box, item.ItemId, cancellationToken);
-                if (properties.Error is { Kind: GraphErrorKind.ItemNotFound })
-                {
-                    continue;
-                }
-
-                if (!properties.Succeeded)
-                {
-                    return Map(properties.Error);
-                }
-
-                message = properties.Value;
-            }
-
+            // The engine hands back what this source listed: the delta's properties are always there.
+            var message = item.Listing as GraphMessage
+                ?? throw new ArgumentException($"The item {item.ItemId} was not listed by the Graph source.", nameof(listed));
             var mime = await graph.GetMimeAsync(box, message.Id, cancellationToken);
             if (mime.Error is { Kind: GraphErrorKind.ItemNotFound })
             {
