@@ -104,6 +104,18 @@ public sealed class EmailListener
     /// <summary>Mails recorded so far.</summary>
     public long MessagesReceived { get; set; }
 
+    /// <summary>When a mail was last recorded.</summary>
+    public DateTimeOffset? LastMessageAt { get; set; }
+
+    /// <summary>When the current run of failed polls began (the first failure after a success); none while polls succeed.</summary>
+    public DateTimeOffset? FailingSince { get; set; }
+
+    /// <summary>Failed webhook delivery attempts in a row, over all of this listener's deliveries; a delivered one resets it.</summary>
+    public int DeliveryFailures { get; set; }
+
+    /// <summary>When the current run of failed delivery attempts began; none once a delivery succeeds.</summary>
+    public DateTimeOffset? DeliveryFailingSince { get; set; }
+
     /// <summary>The node that holds the lease.</summary>
     public string? LeaseOwner { get; set; }
 

@@ -1,33 +1,23 @@
+using Credo.Core.Text;
+
 namespace Credo.Core.Listeners;
 
-/// <summary>A listener's state at a glance.</summary>
-public enum ListenerStatus
-{
-    /// <summary>The last poll succeeded.</summary>
-    OK,
-
-    /// <summary>The last poll failed; see <see cref="EmailListener.LastError"/>.</summary>
-    Error,
-
-    /// <summary>No successful poll for three poll intervals (at least <see cref="ListenerHealth.MinStallTime"/>), whatever the reason.</summary>
-    Stalled,
-
-    /// <summary>Switched off.</summary>
-    Disabled,
-
-    /// <summary>Added recently and not polled yet.</summary>
-    NotPolledYet,
-}
-
-/// <summary>Derives <see cref="ListenerStatus"/> from what the engine wrote, so that every surface shows the same state.</summary>
+/// <summary>Derives <see cref="ListenerStatus"/> from what the engine and the webhook dispatcher wrote, so that every surface shows the same state.</summary>
 public static class ListenerHealth
 {
     /// <summary>The shortest time without a successful poll that counts as stalled.</summary>
     public static readonly TimeSpan MinStallTime = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The status of <paramref name="listener"/> at <paramref name="now"/>. Stalled wins over Error: a listener that has
-    /// made no progress for three intervals needs attention whether or not its last poll reported why.
+    /// Failed delivery attempts in a row (over all of a listener's deliveries) that make it <see cref="ListenerStatus.Degraded"/>:
+    /// one failure is often a receiver restarting, three (the first retries come after 5, 10 and 20 s) is a receiver that is down.
+    /// </summary>
+    public const int DegradedAfterDeliveryFailures = 3;
+
+    /// <summary>
+    /// The status of <paramref name="listener"/> at <paramref name="now"/>, most urgent first: Disabled, Stalled, Error, Degraded.
+    /// Stalled wins over Error: a listener that has made no progress for three intervals needs attention whether or not its
+    /// last poll reported why. Error wins over Degraded: without polls there is nothing to deliver.
     /// </summary>
     public static ListenerStatus Of(EmailListener listener, DateTimeOffset now)
     {
@@ -37,15 +27,50 @@ public static class ListenerHealth
             return ListenerStatus.Disabled;
         }
 
-        var stallAfter = TimeSpan.FromSeconds(3.0 * listener.PollIntervalSeconds);
-        var since = listener.LastSuccessAt ?? listener.CreatedAt;
-        if (now - since > (stallAfter > MinStallTime ? stallAfter : MinStallTime))
+        if (now - (listener.LastSuccessAt ?? listener.CreatedAt) > StallTime(listener))
         {
             return ListenerStatus.Stalled;
         }
 
         return listener.LastError is not null ? ListenerStatus.Error
+            : listener.DeliveryFailures >= DegradedAfterDeliveryFailures ? ListenerStatus.Degraded
             : listener.LastSuccessAt is not null ? ListenerStatus.OK
             : ListenerStatus.NotPolledYet;
     }
+
+    /// <summary>The status of <paramref name="listener"/> with the times that explain it.</summary>
+    public static ListenerHealthReport Describe(EmailListener listener, DateTimeOffset now)
+    {
+        var status = Of(listener, now);
+        var failing = status is ListenerStatus.Error or ListenerStatus.Stalled && listener.LastError is not null;
+        return new ListenerHealthReport(
+            status,
+            Summary(listener, status, now),
+            listener.LastSuccessAt,
+            listener.LastMessageAt,
+            failing ? listener.FailingSince ?? listener.LastPollAt : null,
+            failing && listener.NextPollAt > now ? listener.NextPollAt : null,
+            listener.DeliveryFailures,
+            listener.DeliveryFailures > 0 ? listener.DeliveryFailingSince : null);
+    }
+
+    /// <summary>How long without a successful poll makes <paramref name="listener"/> stalled.</summary>
+    public static TimeSpan StallTime(EmailListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        var stallAfter = TimeSpan.FromSeconds(3.0 * listener.PollIntervalSeconds);
+        return stallAfter > MinStallTime ? stallAfter : MinStallTime;
+    }
+
+    private static string Summary(EmailListener listener, ListenerStatus status, DateTimeOffset now) => status switch
+    {
+        ListenerStatus.Disabled => "Switched off; not polled.",
+        ListenerStatus.NotPolledYet => "Added; the first poll is due.",
+        ListenerStatus.Stalled => listener.LastSuccessAt is { } success
+            ? $"No successful poll for {RelativeTime.Span(now - success)} (stalled after {RelativeTime.Span(StallTime(listener))})."
+            : $"No successful poll since it was added {RelativeTime.Span(now - listener.CreatedAt)} ago.",
+        ListenerStatus.Error => $"The last poll failed ({listener.ConsecutiveFailures} in a row).",
+        ListenerStatus.Degraded => $"Polls succeed, but the last {listener.DeliveryFailures} webhook delivery attempts failed.",
+        _ => "Polls succeed" + (listener.WebhookUrl is null ? "." : " and webhooks are delivered."),
+    };
 }

@@ -163,6 +163,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
             {
                 Id = d.Id, MessageId = d.MessageId, ListenerId = d.ListenerId, Status = d.Status, Attempts = d.Attempts, NextAttemptAt = d.NextAttemptAt,
                 LastStatusCode = d.LastStatusCode, LastError = d.LastError, CreatedAt = d.CreatedAt, DeliveredAt = d.DeliveredAt,
+                LastAnswer = d.LastAnswer, LastAttemptAt = d.LastAttemptAt, ResentAt = d.ResentAt,
             })
             .ToListAsync(cancellationToken);
 
@@ -173,7 +174,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         var updated = await db.WebhookDeliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(u => u
             .SetProperty(d => d.Status, DeliveryStatus.Pending)
             .SetProperty(d => d.NextAttemptAt, now)
-            .SetProperty(d => d.CreatedAt, now)
+            .SetProperty(d => d.ResentAt, now)
             .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), cancellationToken);
         if (updated > 0)
         {

@@ -30,8 +30,17 @@ public sealed class WebhookDelivery
     /// <summary>The last HTTP status, if the receiver answered.</summary>
     public int? LastStatusCode { get; set; }
 
-    /// <summary>The last error, readable.</summary>
+    /// <summary>The last error, readable: why there was no usable answer (a timeout, a refused connection), or the status.</summary>
     public string? LastError { get; set; }
+
+    /// <summary>The start of the receiver's last answer body: capped, control characters removed, for the console.</summary>
+    public string? LastAnswer { get; set; }
+
+    /// <summary>When it was last attempted.</summary>
+    public DateTimeOffset? LastAttemptAt { get; set; }
+
+    /// <summary>When it was last resent from the console or API; retries run for the retention from then, <see cref="CreatedAt"/> stays.</summary>
+    public DateTimeOffset? ResentAt { get; set; }
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }

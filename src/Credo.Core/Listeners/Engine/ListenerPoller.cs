@@ -73,6 +73,7 @@ internal sealed class ListenerPoller(
                 .SetProperty(l => l.LastError, (string?)null)
                 .SetProperty(l => l.LastErrorHint, (string?)null)
                 .SetProperty(l => l.ConsecutiveFailures, 0)
+                .SetProperty(l => l.FailingSince, (DateTimeOffset?)null)
                 .SetProperty(l => l.NextPollAt, now.AddSeconds(listener.PollIntervalSeconds)), cancellationToken);
             return;
         }
@@ -88,6 +89,7 @@ internal sealed class ListenerPoller(
             .SetProperty(l => l.LastError, Truncate(error.Message, 2000)!)
             .SetProperty(l => l.LastErrorHint, error.Hint == null ? null : Truncate(error.Hint, 1000))
             .SetProperty(l => l.ConsecutiveFailures, failures)
+            .SetProperty(l => l.FailingSince, l => l.FailingSince ?? now)
             .SetProperty(l => l.NextPollAt, now + wait), cancellationToken);
     }
 
@@ -287,7 +289,9 @@ internal sealed class ListenerPoller(
         await db.SaveChangesAsync(cancellationToken);
         if (recorded > 0)
         {
-            await db.EmailListeners.Where(l => l.Id == listener.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.MessagesReceived, l => l.MessagesReceived + recorded), cancellationToken);
+            await db.EmailListeners.Where(l => l.Id == listener.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(l => l.MessagesReceived, l => l.MessagesReceived + recorded)
+                .SetProperty(l => l.LastMessageAt, now), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

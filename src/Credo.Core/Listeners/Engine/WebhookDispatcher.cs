@@ -14,7 +14,9 @@ namespace Credo.Core.Listeners.Engine;
 /// <summary>
 /// Sends the webhook outbox: <c>POST</c> JSON with <c>Credo-Delivery-Id</c> and <c>Credo-Signature</c>. 2xx is delivered,
 /// 410 stops, anything else is retried with capped exponential back-off for <see cref="ListenerOptions.DeliveryRetention"/>.
-/// A delivery is claimed before it is sent, so two nodes never send it at once. The receiver's answer body is discarded unread.
+/// A delivery is claimed before it is sent, so two nodes never send it at once. Of the receiver's answer body only the first
+/// kilobyte is read, for the snippet the console shows. Every attempt also counts toward the listener's run of delivery
+/// failures, which <see cref="ListenerHealth"/> reads.
 /// </summary>
 internal sealed class WebhookDispatcher(
     IServiceScopeFactory scopes,
@@ -73,6 +75,7 @@ internal sealed class WebhookDispatcher(
         var settings = Settings;
         int? status = null;
         string? error = null;
+        string? answer = null;
         if (listener?.WebhookUrl is null || listener.ProtectedWebhookSecret is null)
         {
             error = "The listener has no webhook any more.";
@@ -90,11 +93,12 @@ internal sealed class WebhookDispatcher(
                 request.Headers.Add("Credo-Delivery-Id", delivery.MessageId.ToString());
                 request.Headers.Add("Credo-Signature", WebhookPayload.Signature(protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret), Time.GetUtcNow().ToUnixTimeSeconds(), delivery.Payload));
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
-                // Only the status decides the outcome, so the body is never read: disposing the unread answer drains
-                // a little of it at most, else closes the connection, where buffering it would hold whatever the
-                // receiver sends (it could be endless) in memory.
+                // Only the status decides the outcome; of the body a kilobyte at most is read for the console, and
+                // disposing the rest unread closes the connection rather than buffer whatever the receiver sends (it could
+                // be endless) in memory.
                 using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
                 status = (int)response.StatusCode;
+                answer = await ReadAnswerAsync(response, linked.Token, stoppingToken);
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
@@ -111,7 +115,7 @@ internal sealed class WebhookDispatcher(
         {
             >= 200 and < 300 => DeliveryStatus.Delivered,
             410 => DeliveryStatus.Stopped,
-            _ when now - delivery.CreatedAt >= settings.DeliveryRetention => DeliveryStatus.Failed,
+            _ when now - (delivery.ResentAt ?? delivery.CreatedAt) >= settings.DeliveryRetention => DeliveryStatus.Failed,
             _ => DeliveryStatus.Pending,
         };
         var attempts = delivery.Attempts + 1;
@@ -120,11 +124,37 @@ internal sealed class WebhookDispatcher(
             .SetProperty(d => d.Status, outcome)
             .SetProperty(d => d.Attempts, attempts)
             .SetProperty(d => d.LastStatusCode, status)
-            .SetProperty(d => d.LastError, error ?? (outcome == DeliveryStatus.Pending ? $"HTTP {status}" : null))
+            .SetProperty(d => d.LastError, error)
+            .SetProperty(d => d.LastAnswer, answer)
+            .SetProperty(d => d.LastAttemptAt, now)
             .SetProperty(d => d.NextAttemptAt, next)
             .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
             .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), stoppingToken);
+        await RecordListenerHealthAsync(db, delivery.ListenerId, outcome == DeliveryStatus.Delivered, now, stoppingToken);
         metrics.Delivery(outcome.ToString());
         Log.Delivered(Logger, delivery.MessageId, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
     }
+
+    private static async Task<string?> ReadAnswerAsync(HttpResponseMessage response, CancellationToken readToken, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await WebhookAnswer.ReadAsync(response.Content, readToken);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+        {
+            // The status already decided the outcome; an answer cut short only has no snippet.
+            return null;
+        }
+    }
+
+    // A run of failed attempts over all of the listener's deliveries, so that a receiver that is down shows on the listener.
+    private static Task<int> RecordListenerHealthAsync(CredoDbContext db, Guid listenerId, bool delivered, DateTimeOffset now, CancellationToken cancellationToken) =>
+        delivered
+            ? db.EmailListeners.Where(l => l.Id == listenerId && (l.DeliveryFailures != 0 || l.DeliveryFailingSince != null)).ExecuteUpdateAsync(u => u
+                .SetProperty(l => l.DeliveryFailures, 0)
+                .SetProperty(l => l.DeliveryFailingSince, (DateTimeOffset?)null), cancellationToken)
+            : db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
+                .SetProperty(l => l.DeliveryFailures, l => l.DeliveryFailures + 1)
+                .SetProperty(l => l.DeliveryFailingSince, l => l.DeliveryFailingSince ?? now), cancellationToken);
 }

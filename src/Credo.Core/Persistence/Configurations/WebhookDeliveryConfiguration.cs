@@ -16,5 +16,6 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.LastError).HasMaxLength(2000);
+        builder.Property(d => d.LastAnswer).HasMaxLength(WebhookAnswer.MaxLength);
     }
 }

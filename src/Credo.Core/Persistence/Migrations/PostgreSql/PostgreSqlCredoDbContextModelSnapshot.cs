@@ -203,8 +203,17 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<Guid>("CredentialId")
                         .HasColumnType("uuid");
 
+                    b.Property<long?>("DeliveryFailingSince")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("DeliveryFailures")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
+
+                    b.Property<long?>("FailingSince")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Folder")
                         .IsRequired()
@@ -225,6 +234,9 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<string>("LastErrorHint")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("LastMessageAt")
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("LastPollAt")
                         .HasColumnType("bigint");
@@ -513,6 +525,13 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("LastAnswer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -532,6 +551,9 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long?>("ResentAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Status")
                         .IsRequired()

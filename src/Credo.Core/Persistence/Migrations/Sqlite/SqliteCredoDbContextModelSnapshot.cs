@@ -196,7 +196,16 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<Guid>("CredentialId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DeliveryFailingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeliveryFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailingSince")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Folder")
@@ -218,6 +227,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("LastErrorHint")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastMessageAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastPollAt")
                         .HasColumnType("INTEGER");
@@ -506,6 +518,13 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LastAnswer")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -525,6 +544,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResentAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()

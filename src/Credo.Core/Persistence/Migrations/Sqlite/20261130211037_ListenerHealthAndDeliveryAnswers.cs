@@ -1,0 +1,90 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Credo.Core.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ListenerHealthAndDeliveryAnswers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "LastAnswer",
+                table: "webhook_deliveries",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastAttemptAt",
+                table: "webhook_deliveries",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ResentAt",
+                table: "webhook_deliveries",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "DeliveryFailingSince",
+                table: "email_listeners",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "DeliveryFailures",
+                table: "email_listeners",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<long>(
+                name: "FailingSince",
+                table: "email_listeners",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastMessageAt",
+                table: "email_listeners",
+                type: "INTEGER",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "LastAnswer",
+                table: "webhook_deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "LastAttemptAt",
+                table: "webhook_deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "ResentAt",
+                table: "webhook_deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "DeliveryFailingSince",
+                table: "email_listeners");
+
+            migrationBuilder.DropColumn(
+                name: "DeliveryFailures",
+                table: "email_listeners");
+
+            migrationBuilder.DropColumn(
+                name: "FailingSince",
+                table: "email_listeners");
+
+            migrationBuilder.DropColumn(
+                name: "LastMessageAt",
+                table: "email_listeners");
+        }
+    }
+}
