@@ -155,6 +155,11 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
     public Task<ReceivedMessage?> MessageAsync(Guid id, CancellationToken cancellationToken) =>
         db.ReceivedMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
 
+    /// <summary>The subjects of <paramref name="messageIds"/>, for lists that link deliveries to their mails.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> SubjectsAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken) =>
+        await db.ReceivedMessages.AsNoTracking().Where(m => messageIds.Contains(m.Id))
+            .Select(m => new { m.Id, m.Subject }).ToDictionaryAsync(m => m.Id, m => m.Subject ?? "", cancellationToken);
+
     /// <summary>The newest webhook deliveries of a listener (without payloads).</summary>
     public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(Guid listenerId, int take, CancellationToken cancellationToken) =>
         await db.WebhookDeliveries.AsNoTracking().Where(d => d.ListenerId == listenerId)
@@ -166,6 +171,33 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
                 LastAnswer = d.LastAnswer, LastAttemptAt = d.LastAttemptAt, ResentAt = d.ResentAt,
             })
             .ToListAsync(cancellationToken);
+
+    /// <summary>The webhook deliveries of <paramref name="listenerIds"/> (of every listener when null) by state.</summary>
+    public async Task<IReadOnlyDictionary<Guid, DeliveryCounts>> DeliveryCountsAsync(IReadOnlyCollection<Guid>? listenerIds, CancellationToken cancellationToken)
+    {
+        var deliveries = db.WebhookDeliveries.AsNoTracking();
+        if (listenerIds is not null)
+        {
+            deliveries = deliveries.Where(d => listenerIds.Contains(d.ListenerId));
+        }
+
+        var groups = await deliveries
+            .GroupBy(d => new { d.ListenerId, d.Status, Attempted = d.Attempts > 0 })
+            .Select(g => new { g.Key.ListenerId, g.Key.Status, g.Key.Attempted, Count = g.Count(), Next = g.Min(d => d.NextAttemptAt) })
+            .ToListAsync(cancellationToken);
+        return groups.GroupBy(g => g.ListenerId).ToDictionary(l => l.Key, l =>
+        {
+            var retrying = l.Where(g => g.Status == DeliveryStatus.Pending && g.Attempted).ToList();
+            int Count(DeliveryStatus status) => l.Where(g => g.Status == status).Sum(g => g.Count);
+            return new DeliveryCounts(
+                l.Where(g => g.Status == DeliveryStatus.Pending && !g.Attempted).Sum(g => g.Count),
+                retrying.Sum(g => g.Count),
+                Count(DeliveryStatus.Delivered),
+                Count(DeliveryStatus.Stopped),
+                Count(DeliveryStatus.Failed),
+                retrying.Count == 0 ? null : retrying.Min(g => g.Next));
+        });
+    }
 
     /// <summary>Sends a delivery again, whatever its status (the receiver dedupes by Credo-Delivery-Id).</summary>
     public async Task<bool> ResendAsync(Guid deliveryId, string actor, CancellationToken cancellationToken)

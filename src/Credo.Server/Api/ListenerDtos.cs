@@ -13,13 +13,13 @@ internal sealed record ListenerDto(
     Guid CredentialId, int PollIntervalSeconds, bool UnreadOnly, string? FromContains, string? SubjectContains, bool OnlyWithAttachments,
     AfterProcessing AfterProcessing, string? MoveToFolder, bool IncludeAttachments, string? WebhookUrl, bool HasWebhookSecret, long Version,
     ListenerStatus Status, long MessagesReceived, DateTimeOffset? LastPollAt, DateTimeOffset? LastSuccessAt, string? LastError, string? LastErrorHint,
-    DateTimeOffset? NextPollAt)
+    DateTimeOffset? NextPollAt, ListenerHealthDto Health)
 {
-    public static ListenerDto From(EmailListener l, DateTimeOffset now) => new(
+    public static ListenerDto From(EmailListener l, DateTimeOffset now, DeliveryCounts? deliveries = null) => new(
         l.Id, l.Name, l.Enabled, l.Protocol, l.Ews, l.Graph, l.Imap, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly,
         l.FromContains, l.SubjectContains, l.OnlyWithAttachments, l.AfterProcessing, l.MoveToFolder, l.IncludeAttachments, l.WebhookUrl,
         l.ProtectedWebhookSecret is not null, l.Version, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastError,
-        l.LastErrorHint, l.NextPollAt);
+        l.LastErrorHint, l.NextPollAt, ListenerHealthDto.Of(l, now, deliveries ?? DeliveryCounts.None));
 }
 
 /// <summary>A received message without its MIME (<c>GET /api/v1/messages/{id}/eml</c> has it).</summary>
@@ -32,12 +32,14 @@ internal sealed record MessageDto(
 }
 
 /// <summary>A webhook delivery without its payload.</summary>
+/// <param name="State">As the console shows it: Queued, Retrying (pending after a failed attempt), Delivered, Stopped or Failed.</param>
 internal sealed record DeliveryDto(
     Guid Id, Guid MessageId, DeliveryStatus Status, int Attempts, DateTimeOffset? NextAttemptAt, int? LastStatusCode, string? LastError,
-    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt)
+    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, string State, DateTimeOffset? LastAttemptAt, string? LastAnswer, DateTimeOffset? ResentAt)
 {
     public static DeliveryDto From(WebhookDelivery d) =>
-        new(d.Id, d.MessageId, d.Status, d.Attempts, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CreatedAt, d.DeliveredAt);
+        new(d.Id, d.MessageId, d.Status, d.Attempts, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CreatedAt, d.DeliveredAt,
+            Pages.ConsoleHtml.DeliveryState(d), d.LastAttemptAt, d.LastAnswer, d.ResentAt);
 }
 
 /// <summary>The outcome of Test connection, step by step.</summary>

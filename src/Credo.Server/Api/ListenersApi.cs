@@ -16,11 +16,16 @@ internal static class ListenersApi
         var listeners = api.MapGroup("/listeners").WithTags("Listeners");
 
         listeners.MapGet("/", async (ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok((await service.ListAsync(ct)).Select(l => Read(l, time, http.User)).ToArray()))
-            .WithSummary("All Email Listeners with their status: OK, Error, Stalled, Disabled or NotPolledYet (never the webhook secret; "
-                + "a Viewer key sees the webhook URL without its query string).");
+            {
+                var deliveries = await service.DeliveryCountsAsync(null, ct);
+                return TypedResults.Ok((await service.ListAsync(ct)).Select(l => Read(l, deliveries.GetValueOrDefault(l.Id), time, http.User)).ToArray());
+            })
+            .WithSummary("All Email Listeners with their status (OK, Degraded, Error, Stalled, Disabled or NotPolledYet) and a health object that "
+                + "explains it (never the webhook secret; a Viewer key sees the webhook URL without its query string).");
         listeners.MapGet("/{id:guid}", async (Guid id, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
-                await service.FindAsync(id.ToString(), ct) is { } l ? Results.Ok(Read(l, time, http.User)) : (IResult)NotFound(id))
+                await service.FindAsync(id.ToString(), ct) is { } l
+                    ? Results.Ok(Read(l, (await service.DeliveryCountsAsync([id], ct)).GetValueOrDefault(id), time, http.User))
+                    : (IResult)NotFound(id))
             .Produces<ListenerDto>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One listener.");
         listeners.MapPost("/", async (ListenerInput input, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
@@ -64,7 +69,7 @@ internal static class ListenersApi
                 TypedResults.Ok((await service.DeliveriesAsync(id, 200, ct)).Select(DeliveryDto.From).ToArray()))
             .WithSummary("Webhook deliveries, newest first.");
         api.MapGet("/messages/{id:guid}/eml", async (Guid id, ListenerService service, CancellationToken ct) =>
-                await service.MessageAsync(id, ct) is { } m ? Results.File(m.Mime, "message/rfc822", $"{id}.eml") : Results.NotFound())
+                await service.MessageAsync(id, ct) is { } m ? Results.File(m.Mime, "message/rfc822", Credo.Core.Text.DownloadName.For(m.Subject, ".eml", id.ToString())) : Results.NotFound())
             .WithTags("Messages").WithSummary("A received message as .eml.");
         api.MapPost("/deliveries/{id:guid}/resend", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.ResendAsync(id, http.User.Actor(), ct) ? Results.Accepted() : Results.NotFound())
@@ -72,8 +77,8 @@ internal static class ListenersApi
     }
 
     // Reads are open to Viewer keys, and a webhook URL may carry the receiver's token.
-    private static ListenerDto Read(EmailListener listener, TimeProvider time, ClaimsPrincipal user) =>
-        ListenerDto.From(listener, time.GetUtcNow()) with { WebhookUrl = WebhookUrlMask.For(user, listener.WebhookUrl) };
+    private static ListenerDto Read(EmailListener listener, DeliveryCounts? deliveries, TimeProvider time, ClaimsPrincipal user) =>
+        ListenerDto.From(listener, time.GetUtcNow(), deliveries) with { WebhookUrl = WebhookUrlMask.For(user, listener.WebhookUrl) };
 
     private static IResult Failure(ListenerChange change) => change.Status switch
     {

@@ -6,6 +6,7 @@ using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Text;
 
 namespace Credo.Server.Cli;
 
@@ -348,22 +349,30 @@ internal static class ListenersCommand
         mailbox = l.Mailbox, folder = l.Folder, credentialId = l.CredentialId, pollIntervalSeconds = l.PollIntervalSeconds, unreadOnly = l.UnreadOnly,
         afterProcessing = l.AfterProcessing, moveToFolder = l.MoveToFolder, webhookUrl = l.WebhookUrl, version = l.Version, messagesReceived = l.MessagesReceived,
         lastPollAt = l.LastPollAt, lastSuccessAt = l.LastSuccessAt, lastError = l.LastError, lastErrorHint = l.LastErrorHint,
+        health = ListenerHealth.Describe(l, now),
     };
 
+    // The status word first (a column that scripts can cut), then what explains it, as the console shows it.
     private static string Status(EmailListener l, DateTimeOffset now)
     {
-        var status = ListenerHealth.Of(l, now);
-        var text = status switch
+        var health = ListenerHealth.Describe(l, now);
+        string Ago(DateTimeOffset? at) => at is { } value ? RelativeTime.From(value, now) : "never";
+        var details = health.Status switch
         {
-            ListenerStatus.OK => $"ok, last successful poll {l.LastSuccessAt:yyyy-MM-dd HH:mm:ss} UTC",
-            ListenerStatus.Stalled => $"stalled: no successful poll since {(l.LastSuccessAt is { } at ? $"{at:yyyy-MM-dd HH:mm:ss} UTC" : "it was added")}",
-            ListenerStatus.Error => "error",
-            ListenerStatus.Disabled => "disabled",
-            _ => "not polled yet",
+            ListenerStatus.OK => $"last successful poll {Ago(health.LastSuccessAt)}, last mail {Ago(health.LastMessageAt)}",
+            ListenerStatus.Degraded => $"{health.Summary} Failing since {Ago(health.DeliveryFailingSince)}.",
+            ListenerStatus.Stalled or ListenerStatus.Error => health.Summary
+                + (health.FailingSince is { } since ? $" Failing since {Ago(since)}" : "")
+                + (health.NextRetryAt is { } next ? $", next retry {Ago(next)}." : health.FailingSince is null ? "" : "."),
+            _ => health.Summary,
         };
-        return status is ListenerStatus.Error or ListenerStatus.Stalled && l.LastError is not null
-            ? $"{text}: {l.LastError}" + (l.LastErrorHint is null ? "" : $" (hint: {l.LastErrorHint})")
-            : text;
+        if (health.Status is ListenerStatus.Error or ListenerStatus.Stalled && l.LastError is not null)
+        {
+            var error = ListenerErrorText.Explain(l.LastError, l.LastErrorHint);
+            details += $" {error.Sentence}" + (error.Hint is null ? "" : $" (hint: {error.Hint})");
+        }
+
+        return $"{health.Status.ToString().ToLowerInvariant(),-10} {details}";
     }
 
     // A choice such as --protocol imap or --imap-security starttls, by enum name in any case.

@@ -82,7 +82,7 @@ internal static class CredoServer
 
     private static async Task<IResult> DownloadEmlAsync(Guid id, Guid messageId, Credo.Core.Listeners.ListenerService listeners, CancellationToken cancellationToken) =>
         await listeners.MessageAsync(messageId, cancellationToken) is { } message && message.ListenerId == id
-            ? Results.File(message.Mime, "message/rfc822", $"{messageId}.eml")
+            ? Results.File(message.Mime, "message/rfc822", Credo.Core.Text.DownloadName.For(message.Subject, ".eml", messageId.ToString()))
             : Results.NotFound();
 
     private static void AddConsole(IServiceCollection services)

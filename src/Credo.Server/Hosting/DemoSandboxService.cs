@@ -9,7 +9,8 @@ namespace Credo.Server.Hosting;
 /// For <c>serve --demo</c>: the sandbox in-process on a free loopback port, stopped with the server, and two twins
 /// pointed at it (created on the first demo start, their addresses updated on later ones): "Demo listener" reads
 /// <c>demo@sandbox.test</c> over EWS with "Demo credential", "Demo Graph listener" reads <c>demo-graph@sandbox.test</c>
-/// over Microsoft Graph with "Demo Graph credential". A sample mail arrives in both mailboxes every 20 s.
+/// over Microsoft Graph with "Demo Graph credential". A sample mail arrives in both mailboxes every 20 s, and both listeners
+/// send their webhooks to a built-in receiver (<see cref="DemoWebhookReceiver"/>), so deliveries show from the first minute.
 /// </summary>
 internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvider time) : IHostedService, IAsyncDisposable
 {
@@ -22,6 +23,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
     private static readonly TimeSpan MailEvery = TimeSpan.FromSeconds(20);
 
     private SandboxServer? _sandbox;
+    private DemoWebhookReceiver? _receiver;
     private ITimer? _mail;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -29,6 +31,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
         _sandbox = await SandboxServer.StartAsync(options, SandboxBanner.ConfigureLogging, cancellationToken);
         await Console.Out.WriteLineAsync(SandboxBanner.Describe(_sandbox, options));
+        _receiver = await DemoWebhookReceiver.StartAsync(time, cancellationToken);
         var client = options.Clients[0];
         var ews = await SeedCredentialAsync(CredentialName, client, SandboxClient.ExchangeOnlineScope, cancellationToken);
         await SeedListenerAsync(ListenerName, SandboxOptions.DemoMailbox, ews, i => i.Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, cancellationToken);
@@ -65,6 +68,12 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
             await _sandbox.DisposeAsync();
             _sandbox = null;
         }
+
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+            _receiver = null;
+        }
     }
 
     private void DeliverSample(SandboxMailbox[] mailboxes)
@@ -86,6 +95,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
             Mailbox = mailbox,
             CredentialId = credentialId,
             PollIntervalSeconds = 5,
+            WebhookUrl = _receiver!.Url.ToString(),
+            WebhookSecret = _receiver.Secret,
         };
         protocol(input);
         var change = await listeners.FindAsync(name, cancellationToken) is { } existing
@@ -105,6 +116,9 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         input.Ews = fresh.Ews;
         input.Graph = fresh.Graph;
         input.CredentialId = fresh.CredentialId;
+        // The receiver, like the sandbox, is new on every start: a new port and a new secret.
+        input.WebhookUrl = fresh.WebhookUrl;
+        input.WebhookSecret = fresh.WebhookSecret;
         return input;
     }
 

@@ -6,8 +6,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration;
 
-public sealed class ApiKeysModel(ApiKeyService keys) : PageModel
+public sealed class ApiKeysModel(ApiKeyService keys, TimeProvider time) : PageModel
 {
+    private const string NewKeyKey = "NewApiKey";
+
+    public DateTimeOffset Now { get; } = time.GetUtcNow();
+
     public IReadOnlyList<ApiKey> Keys { get; private set; } = [];
 
     [BindProperty]
@@ -16,11 +20,16 @@ public sealed class ApiKeysModel(ApiKeyService keys) : PageModel
     [BindProperty]
     public UserRole Role { get; set; }
 
+    /// <summary>The key just created, shown once: it travels to the page after the redirect in TempData, which is read once.</summary>
     public string? NewKey { get; private set; }
 
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Keys = await keys.ListAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        NewKey = TempData[NewKeyKey] as string;
+        Keys = await keys.ListAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -30,8 +39,11 @@ public sealed class ApiKeysModel(ApiKeyService keys) : PageModel
         }
         else
         {
-            (_, NewKey) = await keys.CreateAsync(KeyName, Role, User.Actor(), cancellationToken);
-            KeyName = null;
+            // Post/redirect/get: reloading the page that shows the key must not create a second one.
+            (_, var created) = await keys.CreateAsync(KeyName, Role, User.Actor(), cancellationToken);
+            TempData[NewKeyKey] = created;
+            Notice.Set(TempData, $"API key “{KeyName.Trim()}” created.");
+            return RedirectToPage();
         }
 
         Keys = await keys.ListAsync(cancellationToken);
@@ -41,6 +53,7 @@ public sealed class ApiKeysModel(ApiKeyService keys) : PageModel
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, CancellationToken cancellationToken)
     {
         await keys.RevokeAsync(id, User.Actor(), cancellationToken);
+        Notice.Set(TempData, "API key revoked: it no longer works.");
         return RedirectToPage();
     }
 }

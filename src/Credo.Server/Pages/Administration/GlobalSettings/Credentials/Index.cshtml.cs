@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class IndexModel(CredentialService credentials, ListenerService listeners) : PageModel
+public sealed class IndexModel(CredentialService credentials, ListenerService listeners, TimeProvider time) : PageModel
 {
     public const int PageSize = 50;
 
@@ -19,10 +19,16 @@ public sealed class IndexModel(CredentialService credentials, ListenerService li
 
     public ILookup<Guid, string> UsedBy { get; private set; } = Array.Empty<string>().ToLookup(_ => Guid.Empty);
 
+    /// <summary>The listeners using each credential, with their status, so that a credential's trouble shows where it is used.</summary>
+    public ILookup<Guid, (EmailListener Listener, ListenerStatus Status)> UsedByListeners { get; private set; } =
+        Array.Empty<(EmailListener, ListenerStatus)>().ToLookup(_ => Guid.Empty);
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, PageNumber);
         (Credentials, Total) = await credentials.PageAsync((PageNumber - 1) * PageSize, PageSize, cancellationToken);
         UsedBy = await listeners.UsingCredentialsAsync([.. Credentials.Select(c => c.Id)], cancellationToken);
+        var now = time.GetUtcNow();
+        UsedByListeners = (await listeners.ListAsync(cancellationToken)).ToLookup(l => l.CredentialId, l => (l, ListenerHealth.Of(l, now)));
     }
 }

@@ -23,6 +23,15 @@ public sealed class DeleteModel(ListenerService listeners) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) =>
-        await listeners.DeleteAsync(Id, User.Actor(), cancellationToken) ? Redirect("/Administration/Integrations/EmailListeners") : NotFound();
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var name = (await listeners.FindAsync(Id.ToString(), cancellationToken))?.Name;
+        if (name is null || !await listeners.DeleteAsync(Id, User.Actor(), cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Notice.Set(TempData, $"Deleted “{name}” with its recorded mails and deliveries.");
+        return Redirect("/Administration/Integrations/EmailListeners");
+    }
 }

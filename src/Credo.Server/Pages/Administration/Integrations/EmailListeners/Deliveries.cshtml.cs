@@ -6,14 +6,21 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class DeliveriesModel(ListenerService listeners) : PageModel
+public sealed class DeliveriesModel(ListenerService listeners, TimeProvider time) : PageModel
 {
+    private IReadOnlyDictionary<Guid, string> _subjects = new Dictionary<Guid, string>();
+
     [FromRoute]
     public Guid Id { get; set; }
+
+    public DateTimeOffset Now { get; } = time.GetUtcNow();
 
     public EmailListener Listener { get; private set; } = null!;
 
     public IReadOnlyList<WebhookDelivery> Deliveries { get; private set; } = [];
+
+    public string Subject(Guid messageId) =>
+        _subjects.TryGetValue(messageId, out var subject) ? string.IsNullOrEmpty(subject) ? "(no subject)" : subject : "(mail removed)";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +31,7 @@ public sealed class DeliveriesModel(ListenerService listeners) : PageModel
 
         Listener = listener;
         Deliveries = await listeners.DeliveriesAsync(Id, 200, cancellationToken);
+        _subjects = await listeners.SubjectsAsync([.. Deliveries.Select(d => d.MessageId)], cancellationToken);
         return Page();
     }
 
@@ -34,7 +42,8 @@ public sealed class DeliveriesModel(ListenerService listeners) : PageModel
             return Forbid();
         }
 
-        await listeners.ResendAsync(deliveryId, User.Actor(), cancellationToken);
+        var resent = await listeners.ResendAsync(deliveryId, User.Actor(), cancellationToken);
+        Notice.Set(TempData, resent ? "Resend queued: the delivery is sent again within a second or two." : "That delivery no longer exists.");
         return Redirect($"/Administration/Integrations/EmailListeners/{Id}/Deliveries");
     }
 }

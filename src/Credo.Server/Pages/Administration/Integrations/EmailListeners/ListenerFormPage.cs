@@ -31,7 +31,8 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialServ
         var change = await save(Form);
         if (change.Status == ListenerChangeStatus.Done)
         {
-            return Redirect("/Administration/Integrations/EmailListeners");
+            Notice.Set(TempData, ExistingId is null ? $"Added “{change.Listener!.Name}”: its first poll is due now." : $"Saved “{change.Listener!.Name}”.");
+            return Redirect($"/Administration/Integrations/EmailListeners/{change.Listener!.Id}");
         }
 
         foreach (var (field, message) in change.Errors)

@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class MessagesModel(ListenerService listeners) : PageModel
+public sealed class MessagesModel(ListenerService listeners, TimeProvider time) : PageModel
 {
+    public DateTimeOffset Now { get; } = time.GetUtcNow();
+
     [FromRoute]
     public Guid Id { get; set; }
 

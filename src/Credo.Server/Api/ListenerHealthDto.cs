@@ -1,0 +1,34 @@
+using Credo.Core.Listeners;
+
+namespace Credo.Server.Api;
+
+/// <summary>
+/// A listener's health, the same as the console and the CLI show: the status, a sentence saying why, the times that explain it,
+/// the last error made readable, and its deliveries by state.
+/// </summary>
+/// <param name="Status">OK, Degraded, Error, Stalled, Disabled or NotPolledYet.</param>
+/// <param name="Summary">Why it has that status, in a sentence.</param>
+/// <param name="LastSuccessAt">When a poll last succeeded.</param>
+/// <param name="LastMailAt">When a mail was last recorded.</param>
+/// <param name="FailingSince">When the current run of failed polls began.</param>
+/// <param name="NextRetryAt">When a failed poll is tried again.</param>
+/// <param name="Error">The last error made readable (the raw text is <c>lastError</c>).</param>
+/// <param name="Hint">What to do about it.</param>
+/// <param name="DeliveryFailures">Failed webhook delivery attempts in a row.</param>
+/// <param name="DeliveryFailingSince">When the current run of failed delivery attempts began.</param>
+/// <param name="NextDeliveryRetryAt">When the earliest retrying delivery is attempted again.</param>
+/// <param name="Deliveries">Deliveries by state.</param>
+internal sealed record ListenerHealthDto(
+    ListenerStatus Status, string Summary, DateTimeOffset? LastSuccessAt, DateTimeOffset? LastMailAt, DateTimeOffset? FailingSince,
+    DateTimeOffset? NextRetryAt, string? Error, string? Hint, int DeliveryFailures, DateTimeOffset? DeliveryFailingSince,
+    DateTimeOffset? NextDeliveryRetryAt, DeliveryCounts Deliveries)
+{
+    public static ListenerHealthDto Of(EmailListener listener, DateTimeOffset now, DeliveryCounts deliveries)
+    {
+        var health = ListenerHealth.Describe(listener, now);
+        var error = listener.LastError is null ? null : ListenerErrorText.Explain(listener.LastError, listener.LastErrorHint);
+        return new(
+            health.Status, health.Summary, health.LastSuccessAt, health.LastMessageAt, health.FailingSince, health.NextRetryAt,
+            error?.Sentence, error?.Hint, health.DeliveryFailures, health.DeliveryFailingSince, deliveries.NextRetryAt, deliveries);
+    }
+}

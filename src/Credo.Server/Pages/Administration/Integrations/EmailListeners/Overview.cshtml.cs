@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Credo.Core.Credentials;
+using Credo.Core.Listeners;
+using Credo.Core.Messages;
+using Credo.Core.Webhooks;
+using Credo.Server.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
+
+/// <summary>One listener at a glance: status and why, counters, recent mails and deliveries, and what can be done about it.</summary>
+public sealed class OverviewModel(ListenerService listeners, CredentialService credentials, TimeProvider time) : PageModel
+{
+    private const string ReportKey = "ConnectionReport";
+
+    [FromRoute]
+    public Guid Id { get; set; }
+
+    public DateTimeOffset Now { get; } = time.GetUtcNow();
+
+    public EmailListener Listener { get; private set; } = null!;
+
+    public ListenerHealthReport Health { get; private set; } = null!;
+
+    public ListenerErrorExplanation? Error { get; private set; }
+
+    public DeliveryCounts Deliveries { get; private set; } = DeliveryCounts.None;
+
+    public string CredentialName { get; private set; } = "";
+
+    public IReadOnlyList<ReceivedMessage> RecentMessages { get; private set; } = [];
+
+    public IReadOnlyList<WebhookDelivery> RecentDeliveries { get; private set; } = [];
+
+    public IReadOnlyList<ConnectionStep>? ConnectionReport { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await listeners.FindAsync(Id.ToString(), cancellationToken) is not { } listener)
+        {
+            return NotFound();
+        }
+
+        Listener = listener;
+        Health = ListenerHealth.Describe(listener, Now);
+        Error = listener.LastError is null ? null : ListenerErrorText.Explain(listener.LastError, listener.LastErrorHint);
+        Deliveries = (await listeners.DeliveryCountsAsync([Id], cancellationToken)).GetValueOrDefault(Id, DeliveryCounts.None);
+        CredentialName = (await credentials.ListAsync(cancellationToken)).FirstOrDefault(c => c.Id == listener.CredentialId)?.Name ?? "(deleted)";
+        RecentMessages = await listeners.MessagesAsync(Id, 5, cancellationToken);
+        RecentDeliveries = await listeners.DeliveriesAsync(Id, 5, cancellationToken);
+        ConnectionReport = TempData[ReportKey] is string json ? JsonSerializer.Deserialize<List<ConnectionStep>>(json) : null;
+        return Page();
+    }
+
+    // Tests the saved settings, then redirects: the report survives one page view in TempData, so a reload never tests again.
+    public async Task<IActionResult> OnPostTestAsync([FromServices] ConnectionTest test, CancellationToken cancellationToken)
+    {
+        if (!User.IsAdministrator())
+        {
+            return Forbid();
+        }
+
+        if (await test.RunAsync(Id, User.Actor(), cancellationToken) is not { } report)
+        {
+            return NotFound();
+        }
+
+        TempData[ReportKey] = JsonSerializer.Serialize(report);
+        return Redirect($"/Administration/Integrations/EmailListeners/{Id}");
+    }
+
+    public async Task<IActionResult> OnPostEnabledAsync(bool enabled, CancellationToken cancellationToken)
+    {
+        if (!User.IsAdministrator())
+        {
+            return Forbid();
+        }
+
+        if (await listeners.FindAsync(Id.ToString(), cancellationToken) is not { } listener)
+        {
+            return NotFound();
+        }
+
+        var input = ListenerInput.From(listener);
+        input.Enabled = enabled;
+        var change = await listeners.UpdateAsync(Id, listener.Version, input, User.Actor(), cancellationToken);
+        Notice.Set(TempData, change.Status == ListenerChangeStatus.Done
+            ? enabled ? $"Enabled “{listener.Name}”: it polls again." : $"Disabled “{listener.Name}”: it is not polled until enabled."
+            : change.Message ?? string.Join(" ", change.Errors.Values));
+        return Redirect($"/Administration/Integrations/EmailListeners/{Id}");
+    }
+}

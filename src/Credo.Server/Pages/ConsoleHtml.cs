@@ -1,0 +1,75 @@
+using System.Text.Encodings.Web;
+using Credo.Core.Listeners;
+using Credo.Core.Text;
+using Credo.Core.Webhooks;
+using Microsoft.AspNetCore.Html;
+
+namespace Credo.Server.Pages;
+
+/// <summary>The pieces every console page renders the same way: times, listener states, delivery states.</summary>
+public static class ConsoleHtml
+{
+    /// <summary>Seconds after which a status page reloads itself (a <c>meta refresh</c>, so no script is needed).</summary>
+    public const int RefreshSeconds = 10;
+
+    /// <summary><c>&lt;time&gt;</c> reading "12 s ago", with the exact UTC time in <c>datetime</c> and <c>title</c>; <paramref name="none"/> without a time.</summary>
+    public static IHtmlContent Time(DateTimeOffset? at, DateTimeOffset now, string none = "never")
+    {
+        if (at is not { } value)
+        {
+            return new HtmlString(HtmlEncoder.Default.Encode(none));
+        }
+
+        var exact = HtmlEncoder.Default.Encode(RelativeTime.Exact(value));
+        return new HtmlString($"<time datetime=\"{RelativeTime.Iso(value)}\" title=\"{exact}\">{HtmlEncoder.Default.Encode(RelativeTime.From(value, now))}</time>");
+    }
+
+    /// <summary>The label of a listener status.</summary>
+    public static string Label(ListenerStatus status) => status switch
+    {
+        ListenerStatus.NotPolledYet => "Not polled yet",
+        _ => status.ToString(),
+    };
+
+    /// <summary>The badge class of a listener status: red needs action, amber needs a look, green is fine.</summary>
+    public static string BadgeClass(ListenerStatus status) => status switch
+    {
+        ListenerStatus.OK => "ok",
+        ListenerStatus.Error or ListenerStatus.Stalled => "failed",
+        ListenerStatus.Degraded => "warn",
+        _ => "",
+    };
+
+    /// <summary>Problems first (most urgent first), then the rest; used to sort listener lists.</summary>
+    public static int Urgency(ListenerStatus status) => status switch
+    {
+        ListenerStatus.Stalled => 0,
+        ListenerStatus.Error => 1,
+        ListenerStatus.Degraded => 2,
+        ListenerStatus.NotPolledYet => 3,
+        ListenerStatus.OK => 4,
+        _ => 5,
+    };
+
+    /// <summary>A delivery's state as operators read it: a pending delivery already attempted is retrying.</summary>
+    public static string DeliveryState(WebhookDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return delivery.Status switch
+        {
+            DeliveryStatus.Pending when delivery.Attempts > 0 => "Retrying",
+            DeliveryStatus.Pending => "Queued",
+            var status => status.ToString(),
+        };
+    }
+
+    /// <summary>The badge class of <see cref="DeliveryState"/>.</summary>
+    public static string DeliveryBadgeClass(WebhookDelivery delivery) => DeliveryState(delivery) switch
+    {
+        "Delivered" => "ok",
+        "Retrying" => "warn",
+        "Failed" => "failed",
+        "Stopped" => "stopped",
+        _ => "",
+    };
+}
