@@ -255,7 +255,30 @@ public sealed class ListenerStatusConsoleTests(ListenerServerFixture server, Bro
 
         // No reload from the test: the page reloads itself.
         await Assertions.Expect(page.GetByText("Arrives later")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Arrives later" })).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\b\d+(\.\d)? (B|KB)\b"));
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Arrives later" });
+        await Assertions.Expect(row).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\b\d+(\.\d)? (B|KB)\b"));
+
+        // The .eml is named after the subject.
+        var eml = await page.APIRequest.GetAsync(await row.GetByRole(AriaRole.Link, new() { Name = ".eml" }).GetAttributeAsync("href") ?? "");
+        Assert.Equal(200, eml.Status);
+        Assert.Contains("filename*=UTF-8''Arrives%20later.eml", eml.Headers["content-disposition"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Viewer_reads_the_overview_but_is_offered_no_action()
+    {
+        var (address, _) = NewMailbox();
+        var listener = await server.ListenerAsync(address);
+        var viewer = "viewer" + Guid.NewGuid().ToString("N")[..6];
+        await server.AddUserAsync(viewer, "viewer-password-for-tests", UserRole.Viewer);
+
+        var page = await SignedInPageAsync(viewer, "viewer-password-for-tests");
+        await page.GotoAsync("/Administration/Integrations/EmailListeners");
+        await page.GetByRole(AriaRole.Link, new() { Name = listener.Name }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#listener-status")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("main").GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Edit", Exact = true })).ToHaveCountAsync(0);
     }
 
     private (string Address, SandboxMailbox Mailbox) NewMailbox()
@@ -278,12 +301,12 @@ public sealed class ListenerStatusConsoleTests(ListenerServerFixture server, Bro
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
     }
 
-    private async Task<IPage> SignedInPageAsync()
+    private async Task<IPage> SignedInPageAsync(string user = "admin", string password = CredoServerFixture.AdminPassword)
     {
         var page = await browser.NewPageAsync(server.BaseAddress);
         await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(CredoServerFixture.AdminPassword);
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         return page;
     }
