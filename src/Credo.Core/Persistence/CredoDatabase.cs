@@ -56,6 +56,9 @@ public sealed partial class CredoDatabase(CredoDbContext db, TimeProvider time, 
                 LogVacuuming(logger, bytes / (1024 * 1024));
                 var started = time.GetTimestamp();
                 await ExecuteAsync("VACUUM;", cancellationToken);
+
+                // In WAL mode the rewrite went through the log, as large as the database: give that space back too.
+                await ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
                 LogVacuumed(logger, time.GetElapsedTime(started).TotalSeconds);
             }
         }

@@ -36,10 +36,10 @@ public sealed class RetentionOptions
     public int BatchSize { get; set; } = 500;
 
     /// <summary>
-    /// SQLite: database pages given back to the file system in one step after a purge (<c>PRAGMA incremental_vacuum</c>). Default 2048
-    /// (8 MiB of 4 KiB pages); each step is a short write, so the engine's writes interleave.
+    /// SQLite: database pages given back to the file system in one step after a purge (<c>PRAGMA incremental_vacuum</c>). Default 1024
+    /// (4 MiB of 4 KiB pages); each step is a short write, so the engine's writes interleave.
     /// </summary>
-    public int VacuumPagesPerStep { get; set; } = 2048;
+    public int VacuumPagesPerStep { get; set; } = 1024;
 
     /// <summary>The messages of the settings that are out of range; empty when all are valid.</summary>
     public IReadOnlyList<string> Errors()
@@ -73,7 +73,7 @@ public sealed class RetentionOptions
 
         if (VacuumPagesPerStep < 1)
         {
-            errors.Add($"{SectionName}:{nameof(VacuumPagesPerStep)} is {VacuumPagesPerStep}; use 1 or more (default 2048).");
+            errors.Add($"{SectionName}:{nameof(VacuumPagesPerStep)} is {VacuumPagesPerStep}; use 1 or more (default 1024).");
         }
 
         return errors;

@@ -118,19 +118,24 @@ internal sealed class RetentionPurger(
                 break;
             }
 
-            // As long again as the batch took: a writer waiting for the lock (a poll recording mail) gets its turn.
-            var took = time.GetElapsedTime(started);
-            if (took > TimeSpan.Zero)
-            {
-                await Task.Delay(took, time, cancellationToken);
-            }
-            else
-            {
-                await Task.Yield();
-            }
+            await PauseAsync(started, cancellationToken);
         }
 
         return total;
+    }
+
+    // As long again as the step since started took: a writer waiting for the lock (a poll recording mail) gets its turn.
+    private async Task PauseAsync(long started, CancellationToken cancellationToken)
+    {
+        var took = time.GetElapsedTime(started);
+        if (took > TimeSpan.Zero)
+        {
+            await Task.Delay(took, time, cancellationToken);
+        }
+        else
+        {
+            await Task.Yield();
+        }
     }
 
     // Null when another node holds the purge lock (PostgreSQL); SQLite has one node, and its writers queue anyway.
@@ -169,6 +174,7 @@ internal sealed class RetentionPurger(
                     break;
                 }
 
+                var started = time.GetTimestamp();
                 await RunPragmaAsync($"incremental_vacuum({Math.Min(free, pagesPerStep)})", cancellationToken);
                 var after = await PragmaAsync("freelist_count", cancellationToken);
                 if (after >= free)
@@ -177,7 +183,7 @@ internal sealed class RetentionPurger(
                 }
 
                 freed += free - after;
-                await Task.Yield();
+                await PauseAsync(started, cancellationToken);
             }
 
             if (freed > 0)
