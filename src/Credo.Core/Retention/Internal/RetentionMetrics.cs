@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 namespace Credo.Core.Retention.Internal;
 
 /// <summary>
-/// The <c>Credo.Retention</c> meter: rows the purge removed, by kind (<c>mime</c>, <c>record</c>, <c>delivery</c>), and the
-/// database's size in bytes, read by <see cref="DatabaseSize"/> and cached so that a scrape never queries the database.
+/// The <c>Credo.Retention</c> meter's counter of rows the purge removed, by kind (<c>mime</c>, <c>record</c>, <c>delivery</c>);
+/// <see cref="DatabaseSize"/> adds the database size gauge to the same meter.
 /// </summary>
 internal sealed class RetentionMetrics
 {
@@ -12,12 +12,9 @@ internal sealed class RetentionMetrics
 
     private readonly Counter<long> _removed;
 
-    public RetentionMetrics(IMeterFactory meterFactory, DatabaseSize size)
-    {
-        var meter = meterFactory.Create(MeterName);
-        _removed = meter.CreateCounter<long>("credo.retention.removed", "{row}", "Rows the retention purge removed or emptied, by kind: mime (content dropped, record kept), record, delivery.");
-        meter.CreateObservableGauge("credo.database.size", () => size.Observe(), "By", "Size of Credo's database: SQLite page_count × page_size; PostgreSQL pg_database_size.");
-    }
+    public RetentionMetrics(IMeterFactory meterFactory) =>
+        _removed = meterFactory.Create(MeterName).CreateCounter<long>(
+            "credo.retention.removed", "{row}", "Rows the retention purge removed or emptied, by kind: mime (content dropped, record kept), record, delivery.");
 
     public void Removed(string kind, int rows)
     {
