@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Credo.Server.Hosting;
 
-/// <summary>Composes the Credo server: database, console, API, health.</summary>
+/// <summary>Composes the Credo server: database, console, API, health, telemetry.</summary>
 internal static class CredoServer
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
@@ -30,6 +30,7 @@ internal static class CredoServer
         services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
         services.AddOptions<Credo.Ews.EwsOptions>().Bind(builder.Configuration.GetSection(Credo.Ews.EwsOptions.SectionName));
         services.AddOptions<Credo.Graph.GraphOptions>().Bind(builder.Configuration.GetSection(Credo.Graph.GraphOptions.SectionName));
+        services.AddCredoTelemetry(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         AddConsole(services);
         services.AddConsoleSessions(builder.Configuration);
@@ -68,6 +69,7 @@ internal static class CredoServer
         // Liveness answers without touching dependencies; readiness runs the checks tagged "ready".
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapCredoMetrics(builder.Configuration);
         app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials"));
         app.MapRazorPages();
         app.MapCredentialsApi();
