@@ -25,7 +25,12 @@ internal sealed class ListenerMetrics
         ArgumentNullException.ThrowIfNull(gauges);
         var meter = meterFactory.Create("Credo.Listeners");
         _polls = meter.CreateCounter<long>("credo.listener.polls", "{poll}", "Listener polls, by protocol and result.");
-        _pollDuration = meter.CreateHistogram<double>("credo.listener.poll.duration", "s", "Duration of listener polls, by protocol and result.");
+        _pollDuration = meter.CreateHistogram<double>(
+            "credo.listener.poll.duration",
+            "s",
+            "Duration of listener polls, by protocol and result.",
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
         _messages = meter.CreateCounter<long>("credo.listener.messages", "{message}", "Mails recorded, by protocol.");
         _deliveries = meter.CreateCounter<long>("credo.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by result.");
         _throttleWaits = meter.CreateCounter<long>("credo.listener.retry.waits", "{wait}", "Mail-source requests that waited after throttling or a fault and were retried, by protocol.");
