@@ -52,6 +52,36 @@ public sealed partial class TracingTests(TelemetryServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task A_graph_poll_names_delta_value_and_batch_and_no_url_keeps_the_mailbox_address()
+    {
+        var address = $"g{Guid.NewGuid():N}"[..16] + "@sandbox.test";
+        var mailbox = server.Sandbox.Mailboxes.Create(address);
+        for (var i = 0; i < 3; i++)
+        {
+            mailbox.Deliver(server.Sandbox.Mailboxes.Generate(address), mailbox.WellKnown("inbox").Id);
+        }
+
+        var listener = await server.GraphListenerAsync(address);
+        Activity? poll = null;
+        await ListenerServerFixture.EventuallyAsync(
+            () => Task.FromResult((poll = server.Spans.Snapshot().FirstOrDefault(s => s.OperationName == "credo.listener.poll" && Tag(s, "credo.listener.id") == listener.Id.ToString() && Tag(s, "credo.poll.recorded") == "3")) is not null),
+            "the poll that records the mails ends");
+
+        var trace = server.Spans.Snapshot().Where(s => s.TraceId == poll!.TraceId).ToList();
+        var requests = trace.Where(s => s.Source.Name == "Credo.Graph").Select(s => s.DisplayName).ToList();
+        Assert.Contains("Graph delta", requests);
+        Assert.Equal(3, requests.Count(r => r == "Graph $value"));
+        var batch = Assert.Single(trace, s => s.DisplayName == "Graph $batch");
+        Assert.Equal(("$batch", "mark read"), (Tag(batch, "credo.mail.operation"), Tag(batch, "credo.mail.action")));
+        Assert.Equal("credo.listener.after_processing", trace.Single(s => s.SpanId == batch.ParentSpanId).OperationName);
+
+        // Graph's URLs name the mailbox (/users/{address}/...): the HTTP spans keep the path with the address replaced.
+        var urls = trace.Where(IsHttpClient).Select(s => Tag(s, "url.full")!).ToList();
+        Assert.Contains(urls, url => url.Contains("/users/{mailbox}/messages/", StringComparison.Ordinal) && url.EndsWith("/$value", StringComparison.Ordinal));
+        AssertNothingSecret(trace, address);
+    }
+
+    [Fact]
     public async Task The_webhook_receiver_gets_a_traceparent_of_the_delivery_span()
     {
         var (address, _, receiver) = await PollAndDeliverAsync(mails: 1);
