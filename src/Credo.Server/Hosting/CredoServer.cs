@@ -54,12 +54,7 @@ internal static class CredoServer
         services.AddConsoleSessions(builder.Configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            // The generator fills "servers" from the request's Host header; clients resolve against where they fetched it.
-            document.Servers = [];
-            return Task.CompletedTask;
-        }));
+        services.AddCredoOpenApi();
         services.AddRelativeCookieRedirects(CredoPolicies.CookieScheme);
         var forwarded = services.AddCredoForwardedHeaders(builder.Configuration);
         if (settings.Demo)
@@ -96,12 +91,12 @@ internal static class CredoServer
         // Liveness answers without touching dependencies; readiness runs the checks tagged "ready".
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials"));
+        app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials")).ExcludeFromDescription();
         app.MapRazorPages();
         app.MapCredentialsApi();
         app.MapListenersApi();
         app.MapGet("/Administration/Integrations/EmailListeners/{id:guid}/Messages/{messageId:guid}/eml", DownloadEmlAsync)
-            .RequireAuthorization(CredoPolicies.Viewer).NoStore();
+            .RequireAuthorization(CredoPolicies.Viewer).NoStore().ExcludeFromDescription();
 
         // Anonymous on purpose: the document describes the API's shape, the same in every installation, never data.
         app.MapOpenApi();
