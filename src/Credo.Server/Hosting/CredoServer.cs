@@ -83,6 +83,7 @@ internal static class CredoServer
         // Only over https, and never for localhost/loopback hosts (HstsOptions.ExcludedHosts).
         app.UseHsts();
         app.UseSecurityHeaders();
+        app.UseApiReferencePage();
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseAuthentication();
