@@ -124,6 +124,9 @@ internal static class CredoServer
         }
 
         // One line per entry keeps the start short; configuration can still choose another formatter (json, systemd).
+        // Without a formatter name the console logger takes the legacy path, which rebuilds the options and drops SingleLine.
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console =>
+            console.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(console => console.SingleLine = true);
 
         // SQLite rebuilds a table outside the transaction in some migrations, and EF says so at each first start;
