@@ -36,6 +36,8 @@ internal static class MessagesCommand
                     receivedAt = m.ReceivedAt,
                     recordedAt = m.RecordedAt,
                     size = m.Size,
+                    contentExpired = m.ContentExpired,
+                    contentExpiredAt = m.ContentExpiredAt,
                 }), CliJson.Output));
             }
             else
@@ -44,7 +46,7 @@ internal static class MessagesCommand
                     ? "No messages.\n"
                     : CommandOutput.Table(
                         ["RECORDED (UTC)", "FROM", "SUBJECT"],
-                        messages.Select(m => new[] { $"{m.RecordedAt:yyyy-MM-dd HH:mm:ss}", m.From ?? "", m.Subject ?? "" })));
+                        messages.Select(m => new[] { $"{m.RecordedAt:yyyy-MM-dd HH:mm:ss}", m.From ?? "", (m.Subject ?? "") + (m.ContentExpired ? " (content expired)" : "") })));
             }
 
             return ExitCodes.Success;

@@ -80,7 +80,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         {
             var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
             var stored = await credentials.FindAsync("Sandbox", TestContext.Current.CancellationToken);
-            Assert.Equal(SandboxClient.Default().ClientSecret, credentials.ToClientCredentials(stored!).ClientSecret.Reveal());
+            Assert.Equal(SandboxClient.Default().ClientSecret, credentials.ToClientCredentials(stored!).ClientSecret!.Reveal());
         }
 
         // While both run, one node holds the lease throughout.

@@ -211,6 +211,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<bool>("IncludeAttachments")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("KeepContentDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -369,6 +372,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Cc")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ContentExpiredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DedupeKey")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -416,6 +422,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ListenerId", "RecordedAt");
+
+                    b.HasIndex(new[] { "ListenerId", "RecordedAt" }, "IX_received_messages_content_kept")
+                        .HasFilter("\"ContentExpiredAt\" IS NULL");
 
                     b.ToTable("received_messages", (string)null);
                 });
