@@ -21,6 +21,9 @@ public static class CredentialFields
     /// <summary>Authentication Method.</summary>
     public const string AuthenticationMethod = nameof(CredentialInput.AuthenticationMethod);
 
+    /// <summary>Secret expires on.</summary>
+    public const string SecretExpiresOn = nameof(CredentialInput.SecretExpiresOn);
+
     /// <summary>The label the console shows for <paramref name="field"/>.</summary>
     public static string Label(string field) => field switch
     {
@@ -30,6 +33,7 @@ public static class CredentialFields
         TokenEndpoint => "Token Endpoint",
         Scopes => "Scopes",
         AuthenticationMethod => "Authentication Method",
+        SecretExpiresOn => "Secret expires on",
         _ => field,
     };
 }

@@ -26,6 +26,9 @@ public sealed class CredentialInput
     /// <summary>Authentication Method; default HTTP Basic.</summary>
     public ClientAuthenticationMethod AuthenticationMethod { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
 
+    /// <summary>"Secret expires on": the day the client secret stops working, if known.</summary>
+    public DateOnly? SecretExpiresOn { get; set; }
+
     /// <summary>Describes the input without the secret.</summary>
     public override string ToString() => $"{Name} ({ClientId} at {TokenEndpoint})";
 }

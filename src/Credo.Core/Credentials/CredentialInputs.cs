@@ -14,6 +14,7 @@ public static class CredentialInputs
             TokenEndpoint = credential.TokenEndpoint,
             Scopes = credential.Scopes,
             AuthenticationMethod = credential.AuthenticationMethod,
+            SecretExpiresOn = credential.SecretExpiresOn,
         };
     }
 }

@@ -35,17 +35,17 @@ internal static class CredentialsApi
             .WithSummary("Run a token request with the stored values and keep the outcome as the last validation.");
     }
 
-    private static async Task<IResult> ListAsync(int? offset, int? limit, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(int? offset, int? limit, CredentialStore credentials, HttpContext http, CancellationToken cancellationToken)
     {
         var (page, total) = await credentials.PageAsync(offset ?? 0, limit ?? 100, cancellationToken);
         http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(page.Select(CredentialDto.From).ToArray());
     }
 
-    private static async Task<IResult> GetAsync(Guid id, CredentialService credentials, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetAsync(Guid id, CredentialStore credentials, CancellationToken cancellationToken) =>
         await credentials.GetAsync(id, cancellationToken) is { } credential ? TypedResults.Ok(CredentialDto.From(credential)) : NotFound(id);
 
-    private static async Task<IResult> CreateAsync(CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(CredentialRequest request, CredentialStore credentials, HttpContext http, CancellationToken cancellationToken)
     {
         var change = await credentials.CreateAsync(request.ToInput(), http.User.Actor(), cancellationToken);
         return change.Status == CredentialChangeStatus.Done
@@ -53,7 +53,7 @@ internal static class CredentialsApi
             : Failure(change);
     }
 
-    private static async Task<IResult> UpdateAsync(Guid id, CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(Guid id, CredentialRequest request, CredentialStore credentials, HttpContext http, CancellationToken cancellationToken)
     {
         if (request.Version is not { } version)
         {
@@ -66,18 +66,18 @@ internal static class CredentialsApi
         return change.Status == CredentialChangeStatus.Done ? TypedResults.Ok(CredentialDto.From(change.Credential!)) : Failure(change);
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(Guid id, CredentialStore credentials, HttpContext http, CancellationToken cancellationToken)
     {
         var change = await credentials.DeleteAsync(id, http.User.Actor(), cancellationToken);
         return change.Status == CredentialChangeStatus.Done ? TypedResults.NoContent() : Failure(change);
     }
 
-    private static async Task<IResult> ValidateUnsavedAsync(CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken) =>
-        Report(await credentials.ValidateAsync(request.ToInput(), null, http.User.Actor(), cancellationToken));
+    private static async Task<IResult> ValidateUnsavedAsync(CredentialRequest request, CredentialValidator validator, HttpContext http, CancellationToken cancellationToken) =>
+        Report(await validator.ValidateAsync(request.ToInput(), null, http.User.Actor(), cancellationToken));
 
-    private static async Task<IResult> ValidateStoredAsync(Guid id, CredentialService credentials, HttpContext http, CancellationToken cancellationToken) =>
+    private static async Task<IResult> ValidateStoredAsync(Guid id, CredentialStore credentials, CredentialValidator validator, HttpContext http, CancellationToken cancellationToken) =>
         await credentials.GetAsync(id, cancellationToken) is { } stored
-            ? Report(await credentials.ValidateAsync(CredentialInputs.From(stored), id, http.User.Actor(), cancellationToken))
+            ? Report(await validator.ValidateAsync(CredentialInputs.From(stored), id, http.User.Actor(), cancellationToken))
             : NotFound(id);
 
     private static IResult Report(CredentialValidation validation) =>

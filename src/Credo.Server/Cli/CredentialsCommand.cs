@@ -34,7 +34,7 @@ internal static class CredentialsCommand
         var command = new Command("list", "List the credentials.") { json };
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "credentials list", async services =>
         {
-            var all = await services.GetRequiredService<CredentialService>().ListAsync(ct);
+            var all = await services.GetRequiredService<CredentialStore>().ListAsync(ct);
             if (parse.GetValue(json))
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(CredentialDto.From), Json));
@@ -97,7 +97,7 @@ internal static class CredentialsCommand
                 return ExitCodes.BadInput;
             }
 
-            var change = await services.GetRequiredService<CredentialService>().CreateAsync(input, DataCommand.Actor, ct);
+            var change = await services.GetRequiredService<CredentialStore>().CreateAsync(input, DataCommand.Actor, ct);
             return await ReportAsync("credentials add", change, "Added");
         }, ct));
         return command;
@@ -111,7 +111,7 @@ internal static class CredentialsCommand
         options.AddTo(command);
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "credentials update", async services =>
         {
-            var credentials = services.GetRequiredService<CredentialService>();
+            var credentials = services.GetRequiredService<CredentialStore>();
             if (await FindAsync(services, parse.GetRequiredValue(name), "credentials update", ct) is not { } current)
             {
                 return ExitCodes.BadInput;
@@ -140,7 +140,7 @@ internal static class CredentialsCommand
                 return ExitCodes.BadInput;
             }
 
-            var change = await services.GetRequiredService<CredentialService>().DeleteAsync(current.Id, DataCommand.Actor, ct);
+            var change = await services.GetRequiredService<CredentialStore>().DeleteAsync(current.Id, DataCommand.Actor, ct);
             return await ReportAsync("credentials delete", change, "Deleted");
         }, ct));
         return command;
@@ -158,7 +158,7 @@ internal static class CredentialsCommand
                 return ExitCodes.BadInput;
             }
 
-            var validation = await services.GetRequiredService<CredentialService>().ValidateAsync(CredentialInputs.From(current), current.Id, DataCommand.Actor, ct);
+            var validation = await services.GetRequiredService<CredentialValidator>().ValidateAsync(CredentialInputs.From(current), current.Id, DataCommand.Actor, ct);
             if (validation.Errors.Count > 0)
             {
                 return await CommandOutput.BadInputAsync("credentials validate", validation.Errors.Select(e => $"{CredentialFields.Label(e.Key)}: {e.Value}"));
@@ -188,7 +188,7 @@ internal static class CredentialsCommand
 
     private static async Task<Credential?> FindAsync(IServiceProvider services, string nameOrId, string command, CancellationToken ct)
     {
-        var credential = await services.GetRequiredService<CredentialService>().FindAsync(nameOrId, ct);
+        var credential = await services.GetRequiredService<CredentialStore>().FindAsync(nameOrId, ct);
         if (credential is null)
         {
             await CommandOutput.BadInputAsync(command, [$"There is no credential named \"{nameOrId}\"; 'credo credentials list' shows the names."]);

@@ -184,7 +184,7 @@ internal static class ListenersCommand
             input.WebhookSecret = parse.GetValue(webhookSecretStdin) ? await SecretInput.ReadAsync("Webhook secret: ", ct) : parse.GetValue(webhookSecret);
             if (parse.GetValue(credential) is { } credentialName)
             {
-                var found = await services.GetRequiredService<CredentialService>().FindAsync(credentialName, ct);
+                var found = await services.GetRequiredService<CredentialStore>().FindAsync(credentialName, ct);
                 if (found is null)
                 {
                     errors.Add($"There is no credential named \"{credentialName}\"; 'credo credentials list' shows the names.");

@@ -27,6 +27,7 @@ internal static class CredoServer
         services.AddCredo(builder.Configuration, data);
         services.AddHostedService<DatabaseInitializer>();
         services.AddCredoListeners();
+        services.AddHostedService<Credo.Core.Credentials.Internal.CredentialExpiryWatch>();
         services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
         services.AddOptions<Credo.Ews.EwsOptions>().Bind(builder.Configuration.GetSection(Credo.Ews.EwsOptions.SectionName));
         services.AddOptions<Credo.Graph.GraphOptions>().Bind(builder.Configuration.GetSection(Credo.Graph.GraphOptions.SectionName));

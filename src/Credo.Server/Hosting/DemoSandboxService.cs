@@ -111,7 +111,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
     private async Task<Guid> SeedCredentialAsync(string name, SandboxClient client, string scope, CancellationToken cancellationToken)
     {
         await using var services = scopes.CreateAsyncScope();
-        var credentials = services.ServiceProvider.GetRequiredService<CredentialService>();
+        var credentials = services.ServiceProvider.GetRequiredService<CredentialStore>();
         var input = new CredentialInput
         {
             Name = name,

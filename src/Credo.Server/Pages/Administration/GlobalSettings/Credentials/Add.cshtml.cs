@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class AddModel(CredentialService credentials, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
-    : CredentialFormPage(credentials, protector, stamps, time)
+public sealed class AddModel(CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
+    : CredentialFormPage(credentials, validator, secrets, protector, stamps, time)
 {
     public const string OAuth2ClientCredentials = "OAuth2ClientCredentials";
 

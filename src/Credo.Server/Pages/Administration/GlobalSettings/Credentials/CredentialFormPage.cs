@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
 /// <summary>What the add and edit pages share: the form, <b>Validate</b>, and turning field errors into page errors.</summary>
-public abstract class CredentialFormPage(CredentialService credentials, SecretProtector protector, ValidationStamp stamps, TimeProvider time) : PageModel
+public abstract class CredentialFormPage(CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time) : PageModel
 {
     private static readonly TimeSpan PendingSecretLifetime = TimeSpan.FromMinutes(10);
 
@@ -21,15 +21,15 @@ public abstract class CredentialFormPage(CredentialService credentials, SecretPr
     /// <summary>The credential being edited; <see langword="null"/> when adding.</summary>
     public abstract Guid? ExistingId { get; }
 
-    protected CredentialService Credentials => credentials;
+    protected CredentialStore Credentials => credentials;
 
     public async Task<IActionResult> OnPostValidateAsync(CancellationToken cancellationToken)
     {
         var secret = TypedOrPendingSecret();
         var input = Form.ToInput(secret);
-        Validation = await credentials.ValidateAsync(input, ExistingId, User.Actor(), cancellationToken);
+        Validation = await validator.ValidateAsync(input, ExistingId, User.Actor(), cancellationToken);
         ShowErrors(Validation.Errors);
-        Form.ValidationStamp = Validation.Errors.Count == 0 && await credentials.ResolveSecretAsync(input, ExistingId, cancellationToken) is { } resolved
+        Form.ValidationStamp = Validation.Errors.Count == 0 && await secrets.ResolveAsync(input, ExistingId, cancellationToken) is { } resolved
             ? stamps.Issue(input, resolved, Validation)
             : null;
         KeepPendingSecret(secret);
@@ -42,7 +42,7 @@ public abstract class CredentialFormPage(CredentialService credentials, SecretPr
 
     /// <summary>The outcome of a <b>Validate</b> run with exactly <paramref name="input"/>, if the form carries one.</summary>
     protected async Task<LastValidation?> ValidatedAsync(CredentialInput input, CancellationToken cancellationToken) =>
-        await credentials.ResolveSecretAsync(input, ExistingId, cancellationToken) is { } secret
+        await secrets.ResolveAsync(input, ExistingId, cancellationToken) is { } secret
             ? stamps.Read(Form.ValidationStamp, input, secret)
             : null;
 

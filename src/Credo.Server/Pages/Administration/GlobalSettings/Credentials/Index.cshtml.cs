@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class IndexModel(CredentialService credentials, ListenerService listeners) : PageModel
+public sealed class IndexModel(CredentialStore credentials, ListenerService listeners) : PageModel
 {
     public const int PageSize = 50;
 
