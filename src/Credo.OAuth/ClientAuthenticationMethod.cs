@@ -1,6 +1,6 @@
 namespace Credo.OAuth;
 
-/// <summary>How the client authenticates to the token endpoint (RFC 6749 §2.3.1).</summary>
+/// <summary>How the client authenticates to the token endpoint (RFC 6749 §2.3.1, RFC 7523 §2.2).</summary>
 public enum ClientAuthenticationMethod
 {
     /// <summary>
@@ -14,4 +14,10 @@ public enum ClientAuthenticationMethod
     /// Recommended for Microsoft Entra; otherwise RFC 6749 advises against it.
     /// </summary>
     ClientSecretPost = 1,
+
+    /// <summary>
+    /// <c>private_key_jwt</c>: a JWT client assertion signed with the private key of a <see cref="ClientCertificate"/>,
+    /// sent as <c>client_assertion</c> in the request body (RFC 7523 §2.2). Microsoft recommends it over secrets.
+    /// </summary>
+    PrivateKeyJwt = 2,
 }

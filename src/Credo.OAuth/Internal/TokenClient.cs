@@ -70,25 +70,34 @@ internal sealed class TokenClient(
         return result;
     }
 
-    private static HttpRequestMessage CreateRequest(ClientCredentials credentials)
+    private HttpRequestMessage CreateRequest(ClientCredentials credentials)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, credentials.TokenEndpoint);
         request.Headers.Accept.Add(AcceptJson);
         string body;
-        if (credentials.AuthenticationMethod == ClientAuthenticationMethod.ClientSecretBasic)
+        switch (credentials.AuthenticationMethod)
         {
-            // RFC 6749 §2.3.1: each part is form-urlencoded before "id:secret" is base64-encoded.
-            var pair = FormUrlEncoding.Encode(credentials.ClientId) + ":" + FormUrlEncoding.Encode(credentials.ClientSecret.Reveal());
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes(pair)));
-            body = FormUrlEncoding.Join(("grant_type", "client_credentials"), ("scope", credentials.Scopes.Value));
-        }
-        else
-        {
-            body = FormUrlEncoding.Join(
-                ("grant_type", "client_credentials"),
-                ("scope", credentials.Scopes.Value),
-                ("client_id", credentials.ClientId),
-                ("client_secret", credentials.ClientSecret.Reveal()));
+            case ClientAuthenticationMethod.ClientSecretBasic:
+                // RFC 6749 §2.3.1: each part is form-urlencoded before "id:secret" is base64-encoded.
+                var pair = FormUrlEncoding.Encode(credentials.ClientId) + ":" + FormUrlEncoding.Encode(credentials.ClientSecret!.Reveal());
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes(pair)));
+                body = FormUrlEncoding.Join(("grant_type", "client_credentials"), ("scope", credentials.Scopes.Value));
+                break;
+            case ClientAuthenticationMethod.PrivateKeyJwt:
+                body = FormUrlEncoding.Join(
+                    ("grant_type", "client_credentials"),
+                    ("scope", credentials.Scopes.Value),
+                    ("client_id", credentials.ClientId),
+                    ("client_assertion_type", ClientAssertion.Type),
+                    ("client_assertion", ClientAssertion.Create(credentials, timeProvider.GetUtcNow())));
+                break;
+            default:
+                body = FormUrlEncoding.Join(
+                    ("grant_type", "client_credentials"),
+                    ("scope", credentials.Scopes.Value),
+                    ("client_id", credentials.ClientId),
+                    ("client_secret", credentials.ClientSecret!.Reveal()));
+                break;
         }
 
         request.Content = new ByteArrayContent(Encoding.ASCII.GetBytes(body)) { Headers = { ContentType = FormContentType } };

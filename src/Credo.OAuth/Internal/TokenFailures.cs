@@ -125,7 +125,25 @@ internal static class TokenFailures
     /// <summary>Replaces every form in which the secret travels (plain, form-encoded, inside the Basic header) with <c>[redacted]</c>.</summary>
     private static string Redact(string text, ClientCredentials credentials)
     {
-        var secret = credentials.ClientSecret.Reveal();
+        if (credentials is { Certificate: { } certificate, SigningAlgorithm: { } algorithm })
+        {
+            // An echoed assertion could be replayed at a server that does not track jti until it expires.
+            var header = ClientAssertion.EncodedHeader(certificate, algorithm);
+            for (var at = text.IndexOf(header, StringComparison.Ordinal); at >= 0; at = text.IndexOf(header, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + header.Length;
+                while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '-' or '_' or '.'))
+                {
+                    end++;
+                }
+
+                text = string.Concat(text.AsSpan(0, at), "[redacted]", text.AsSpan(end));
+            }
+
+            return text;
+        }
+
+        var secret = credentials.ClientSecret!.Reveal();
         var encoded = FormUrlEncoding.Encode(secret);
         var basic = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(FormUrlEncoding.Encode(credentials.ClientId) + ":" + encoded));
         foreach (var form in new[] { basic, encoded, Uri.EscapeDataString(secret), secret })
@@ -151,6 +169,8 @@ internal static class TokenFailures
 
         return error switch
         {
+            "invalid_client" when credentials.Certificate is { } certificate =>
+                $"Check the client identifier, and that the certificate {certificate.Sha1Thumbprint} (SHA-1 thumbprint) is uploaded to this client on the authorization server (in Microsoft Entra: Certificates & secrets) and has not expired; if it is, try another signing algorithm than {credentials.SigningAlgorithm}.",
             "invalid_client" when credentials.AuthenticationMethod == ClientAuthenticationMethod.ClientSecretBasic =>
                 "Check the client identifier and secret. If they are right, try \"Send credentials in the body of the request\": some servers, Microsoft Entra among them, expect it.",
             "invalid_client" =>

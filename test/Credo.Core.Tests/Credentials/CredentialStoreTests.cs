@@ -50,7 +50,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         Assert.Equal(1, stored.Version);
         Assert.Equal("b a", stored.Scopes);
         Assert.Equal(ClientAuthenticationMethod.ClientSecretPost, stored.AuthenticationMethod);
-        Assert.Equal(Secret, Core.Get<CredentialSecrets>(scope).ToClientCredentials(stored).ClientSecret.Reveal());
+        Assert.Equal(Secret, Core.Get<CredentialSecrets>(scope).ToClientCredentials(stored).ClientSecret!.Reveal());
         Assert.Null(stored.LastValidatedAt);
     }
 
@@ -109,7 +109,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         {
             var sut = Core.Get<CredentialStore>(scope);
             var stored = await sut.GetAsync(created.Id, TestContext.Current.CancellationToken);
-            Assert.Equal(Secret, Core.Get<CredentialSecrets>(scope).ToClientCredentials(stored!).ClientSecret.Reveal());
+            Assert.Equal(Secret, Core.Get<CredentialSecrets>(scope).ToClientCredentials(stored!).ClientSecret!.Reveal());
             var entry = (await Core.Get<AuditLog>(scope).ListAsync(10, TestContext.Current.CancellationToken)).First();
             Assert.Equal(("alice", "update", "fields: Scopes"), (entry.Actor, entry.Action, entry.Details));
         }

@@ -80,7 +80,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         {
             var credentials = scope.ServiceProvider.GetRequiredService<CredentialStore>();
             var stored = await credentials.FindAsync("Sandbox", TestContext.Current.CancellationToken);
-            Assert.Equal(SandboxClient.Default().ClientSecret, scope.ServiceProvider.GetRequiredService<CredentialSecrets>().ToClientCredentials(stored!).ClientSecret.Reveal());
+            Assert.Equal(SandboxClient.Default().ClientSecret, scope.ServiceProvider.GetRequiredService<CredentialSecrets>().ToClientCredentials(stored!).ClientSecret!.Reveal());
         }
 
         // While both run, one node holds the lease throughout.
