@@ -39,7 +39,7 @@ public sealed class Credential
     public DateTimeOffset? CertificateNotAfter { get; set; }
 
     /// <summary>The JWS algorithm the client assertion is signed with (<c>PS256</c>, <c>RS256</c>, <c>ES256</c>).</summary>
-    public string? SigningAlgorithm { get; set; }
+    public SigningAlgorithm? SigningAlgorithm { get; set; }
 
     /// <summary>Token endpoint URL.</summary>
     public string TokenEndpoint { get; set; } = "";

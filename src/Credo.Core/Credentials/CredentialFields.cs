@@ -24,6 +24,15 @@ public static class CredentialFields
     /// <summary>Secret expires on.</summary>
     public const string SecretExpiresOn = nameof(CredentialInput.SecretExpiresOn);
 
+    /// <summary>Certificate.</summary>
+    public const string Certificate = "Certificate";
+
+    /// <summary>Certificate Password.</summary>
+    public const string CertificatePassword = nameof(CredentialInput.CertificatePassword);
+
+    /// <summary>Signing Algorithm.</summary>
+    public const string SigningAlgorithm = nameof(CredentialInput.SigningAlgorithm);
+
     /// <summary>The label the console shows for <paramref name="field"/>.</summary>
     public static string Label(string field) => field switch
     {
@@ -34,6 +43,9 @@ public static class CredentialFields
         Scopes => "Scopes",
         AuthenticationMethod => "Authentication Method",
         SecretExpiresOn => "Secret expires on",
+        Certificate => "Certificate",
+        CertificatePassword => "Certificate Password",
+        SigningAlgorithm => "Signing Algorithm",
         _ => field,
     };
 }

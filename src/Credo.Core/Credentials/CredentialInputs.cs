@@ -9,6 +9,8 @@ public static class CredentialInputs
         ArgumentNullException.ThrowIfNull(credential);
         return new CredentialInput
         {
+            Type = credential.Type,
+            SigningAlgorithm = credential.SigningAlgorithm,
             Name = credential.Name,
             ClientId = credential.ClientId,
             TokenEndpoint = credential.TokenEndpoint,

@@ -57,6 +57,7 @@ public sealed class CredentialStore(
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: true);
+        using var certificate = input.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, null, errors) : null;
         await CheckNameFreeAsync(input.Name, null, errors, cancellationToken);
         if (errors.Count > 0)
         {
@@ -64,12 +65,16 @@ public sealed class CredentialStore(
         }
 
         var now = time.GetUtcNow();
-        var credential = new Credential { Id = Guid.NewGuid(), Version = 1, CreatedAt = now, UpdatedAt = now };
-        Apply(credential, input);
+        var credential = new Credential { Id = Guid.NewGuid(), Type = input.Type, Version = 1, CreatedAt = now, UpdatedAt = now };
+        Apply(credential, input, certificate);
         Record(credential, validated);
         db.Credentials.Add(credential);
+        var fields = credential.Type == CredentialType.OAuth2ClientCertificate
+            ? "Name, Client Identifier, Certificate, Token Endpoint, Scopes, Signing Algorithm"
+            : "Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method" + (credential.SecretExpiresOn is null ? "" : ", Secret expires on");
+        var about = certificate is null ? "" : $"; Certificate: {certificate.Subject}, SHA-256 {certificate.Sha256Thumbprint}";
         audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
-            Truncate($"fields: Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method{(credential.SecretExpiresOn is null ? "" : ", Secret expires on")}; Token Endpoint: {credential.TokenEndpoint}", AuditDetailsLength));
+            Truncate($"fields: {fields}; Token Endpoint: {credential.TokenEndpoint}{about}", AuditDetailsLength));
         return await SaveAsync(credential, input.Name, cancellationToken);
     }
 
@@ -94,15 +99,23 @@ public sealed class CredentialStore(
             return Conflict(credential);
         }
 
+        // The type is fixed once the credential exists: a secret is never swapped for a certificate in place.
+        input.Type = credential.Type;
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: false);
-        RefuseRedirectedStoredSecret(credential, input, errors);
+        using var certificate = credential.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, credential, errors) : null;
+        if (credential.Type == CredentialType.OAuth2ClientCredentials)
+        {
+            RefuseRedirectedStoredSecret(credential, input, errors);
+        }
+
         await CheckNameFreeAsync(input.Name, id, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return CredentialChange.Invalid(errors);
         }
 
-        var changed = CredentialChanges.Fields(credential, input, secrets);
+        var uploaded = input.CertificateFile is { Length: > 0 } ? certificate : null;
+        var changed = CredentialChanges.Fields(credential, input, secrets, uploaded?.Sha256Thumbprint);
         if (changed.Count == 0)
         {
             return CredentialChange.Done(credential);
@@ -115,7 +128,12 @@ public sealed class CredentialStore(
             details += $"; Token Endpoint: {credential.TokenEndpoint} → {input.TokenEndpoint!.Trim()}";
         }
 
-        Apply(credential, input);
+        if (uploaded is not null && changed.Contains(CredentialFields.Label(CredentialFields.Certificate)))
+        {
+            details += $"; Certificate: SHA-256 {credential.CertificateThumbprint} → {uploaded.Sha256Thumbprint} ({uploaded.Subject})";
+        }
+
+        Apply(credential, input, uploaded);
 
         // The version is the concurrency token: the UPDATE matches only the row as it was read.
         db.Entry(credential).Property(c => c.Version).OriginalValue = expectedVersion;
@@ -169,13 +187,28 @@ public sealed class CredentialStore(
 
     private static void Record(Credential credential, LastValidation? validation) => CredentialChanges.Record(credential, validation);
 
-    private void Apply(Credential credential, CredentialInput input)
+    private void Apply(Credential credential, CredentialInput input, ClientCertificate? certificate)
     {
         credential.Name = input.Name!.Trim();
         credential.NormalizedName = Normalize(credential.Name);
         credential.ClientId = input.ClientId!;
         credential.TokenEndpoint = input.TokenEndpoint!.Trim();
         credential.Scopes = ScopeSet.Parse(input.Scopes!).Value;
+        if (credential.Type == CredentialType.OAuth2ClientCertificate)
+        {
+            credential.AuthenticationMethod = ClientAuthenticationMethod.PrivateKeyJwt;
+            if (certificate is not null)
+            {
+                credential.ProtectedCertificate = secrets.Protect(certificate);
+                credential.CertificateSubject = certificate.Subject;
+                credential.CertificateThumbprint = certificate.Sha256Thumbprint;
+                credential.CertificateNotAfter = certificate.NotAfter;
+            }
+
+            credential.SigningAlgorithm = input.SigningAlgorithm ?? certificate?.DefaultAlgorithm ?? credential.SigningAlgorithm;
+            return;
+        }
+
         credential.AuthenticationMethod = input.AuthenticationMethod;
         credential.SecretExpiresOn = input.SecretExpiresOn;
         if (!string.IsNullOrEmpty(input.ClientSecret))

@@ -33,8 +33,14 @@ public sealed class CredentialValidator(
     {
         ArgumentNullException.ThrowIfNull(input);
         var stored = existingId is { } id ? await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) : null;
+        if (stored is not null)
+        {
+            input.Type = stored.Type;
+        }
+
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: stored is null);
-        if (stored is not null && CredentialRules.RedirectsStoredSecret(stored, input))
+        using var certificate = input.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, stored, errors) : null;
+        if (input.Type == CredentialType.OAuth2ClientCredentials && stored is not null && CredentialRules.RedirectsStoredSecret(stored, input))
         {
             errors[CredentialFields.ClientSecret] = CredentialRules.RetypeSecret;
         }
@@ -44,22 +50,38 @@ public sealed class CredentialValidator(
             return new CredentialValidation { Errors = errors };
         }
 
-        if ((string.IsNullOrEmpty(input.ClientSecret) ? secrets.Stored(stored!) : new Secret(input.ClientSecret)) is not { } secret)
+        ClientCredentials credentials;
+        CredentialExpiry? expiry;
+        if (certificate is not null)
         {
-            return new CredentialValidation { Errors = new Dictionary<string, string> { [CredentialFields.ClientSecret] = StoredSecretUnreadable } };
+            credentials = new ClientCredentials(
+                new Uri(input.TokenEndpoint!.Trim()),
+                input.ClientId!,
+                certificate,
+                ScopeSet.Parse(input.Scopes!),
+                input.SigningAlgorithm ?? certificate.DefaultAlgorithm);
+            expiry = CredentialExpiry.Of(CredentialType.OAuth2ClientCertificate, null, certificate.NotAfter, time.GetUtcNow());
+        }
+        else
+        {
+            if ((string.IsNullOrEmpty(input.ClientSecret) ? secrets.Stored(stored!) : new Secret(input.ClientSecret)) is not { } secret)
+            {
+                return new CredentialValidation { Errors = new Dictionary<string, string> { [CredentialFields.ClientSecret] = StoredSecretUnreadable } };
+            }
+
+            credentials = new ClientCredentials(
+                new Uri(input.TokenEndpoint!.Trim()),
+                input.ClientId!,
+                secret,
+                ScopeSet.Parse(input.Scopes!),
+                input.AuthenticationMethod);
+            expiry = CredentialExpiry.Of(CredentialType.OAuth2ClientCredentials, input.SecretExpiresOn, null, time.GetUtcNow());
         }
 
-        var credentials = new ClientCredentials(
-            new Uri(input.TokenEndpoint!.Trim()),
-            input.ClientId!,
-            secret,
-            ScopeSet.Parse(input.Scopes!),
-            input.AuthenticationMethod);
-        var expiry = CredentialExpiry.Of(CredentialType.OAuth2ClientCredentials, input.SecretExpiresOn, null, time.GetUtcNow());
         var validation = CredentialValidation.From(await tokenClient.RequestTokenAsync(credentials, cancellationToken), credentials.Scopes, expiry?.ExpiredHint);
 
         var name = input.Name?.Trim() ?? "";
-        if (stored is not null && CredentialChanges.Fields(stored, input, secrets).Count == 0)
+        if (stored is not null && CredentialChanges.Fields(stored, input, secrets, input.CertificateFile is { Length: > 0 } ? certificate?.Sha256Thumbprint : null).Count == 0)
         {
             CredentialChanges.Record(stored, new LastValidation(time.GetUtcNow(), validation.Succeeded, validation.Summary));
             name = stored.Name;

@@ -52,7 +52,9 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialStore cr
             return steps;
         }
 
-        var token = await tokens.RequestTokenAsync(secrets.ToClientCredentials(credential), cancellationToken);
+        var clientCredentials = secrets.ToClientCredentials(credential);
+        using var certificate = clientCredentials.Certificate;
+        var token = await tokens.RequestTokenAsync(clientCredentials, cancellationToken);
         if (!token.Succeeded)
         {
             steps.Add(new ConnectionStep("Token", false, $"{token.Failure.Stage}: {token.Failure.Message}", token.Failure.Hint));

@@ -6,7 +6,7 @@ namespace Credo.Core.Credentials.Internal;
 internal static class CredentialChanges
 {
     /// <summary>The labels of the fields <paramref name="input"/> changes on <paramref name="credential"/>.</summary>
-    public static List<string> Fields(Credential credential, CredentialInput input, CredentialSecrets secrets)
+    public static List<string> Fields(Credential credential, CredentialInput input, CredentialSecrets secrets, string? uploadedThumbprint = null)
     {
         var changed = new List<string>();
         if (credential.Name != input.Name?.Trim())
@@ -32,6 +32,21 @@ internal static class CredentialChanges
         if (credential.Scopes != (ScopeSet.TryParse(input.Scopes, out var scopes, out _) ? scopes.Value : input.Scopes))
         {
             changed.Add(CredentialFields.Label(CredentialFields.Scopes));
+        }
+
+        if (credential.Type == CredentialType.OAuth2ClientCertificate)
+        {
+            if (uploadedThumbprint is not null && uploadedThumbprint != credential.CertificateThumbprint)
+            {
+                changed.Add(CredentialFields.Label(CredentialFields.Certificate));
+            }
+
+            if (input.SigningAlgorithm is { } algorithm && algorithm != credential.SigningAlgorithm)
+            {
+                changed.Add(CredentialFields.Label(CredentialFields.SigningAlgorithm));
+            }
+
+            return changed;
         }
 
         if (credential.AuthenticationMethod != input.AuthenticationMethod)
