@@ -9,6 +9,11 @@ public sealed class SandboxClient
     /// <summary>Client authentication in the request body.</summary>
     public const string ClientSecretPost = "client_secret_post";
 
+    /// <summary>Client authentication by a JWT client assertion signed with the key of <see cref="Certificate"/> (RFC 7523).</summary>
+    public const string PrivateKeyJwt = "private_key_jwt";
+
+    private readonly IReadOnlyList<string>? _authenticationMethods;
+
     /// <summary>The scope Exchange Online expects for EWS with app-only access.</summary>
     public const string ExchangeOnlineScope = "https://outlook.office365.com/.default";
 
@@ -18,11 +23,27 @@ public sealed class SandboxClient
     /// <summary>The client identifier.</summary>
     public required string ClientId { get; init; }
 
-    /// <summary>The client secret.</summary>
-    public required string ClientSecret { get; init; }
+    /// <summary>The client secret; empty for a client that authenticates only with <see cref="Certificate"/>.</summary>
+    public string ClientSecret { get; init; } = "";
 
-    /// <summary>The client authentication methods the client may use; default both.</summary>
-    public IReadOnlyList<string> AuthenticationMethods { get; init; } = [ClientSecretBasic, ClientSecretPost];
+    /// <summary>
+    /// The client's certificate (its public part) as PEM, as an administrator uploads it to an app registration in
+    /// Microsoft Entra: client assertions signed with its key (RSA with PS256 or RS256, EC P-256 with ES256) authenticate
+    /// the client. Default none.
+    /// </summary>
+    public string? Certificate { get; init; }
+
+    /// <summary>
+    /// The client authentication methods the client may use; default those its credentials allow: <see cref="ClientSecretBasic"/>
+    /// and <see cref="ClientSecretPost"/> with a <see cref="ClientSecret"/>, <see cref="PrivateKeyJwt"/> with a <see cref="Certificate"/>.
+    /// </summary>
+    public IReadOnlyList<string> AuthenticationMethods
+    {
+        get => _authenticationMethods ?? [
+            .. string.IsNullOrEmpty(ClientSecret) ? [] : new[] { ClientSecretBasic, ClientSecretPost },
+            .. string.IsNullOrEmpty(Certificate) ? [] : new[] { PrivateKeyJwt }];
+        init => _authenticationMethods = value;
+    }
 
     /// <summary>The scopes the client may request; default <see cref="ExchangeOnlineScope"/>.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [ExchangeOnlineScope];
@@ -52,6 +73,6 @@ public sealed class SandboxClient
     /// </summary>
     public static SandboxClient Default() => new() { ClientId = "sandbox-client", ClientSecret = "sandbox-secret", Scopes = [ExchangeOnlineScope, GraphScope] };
 
-    /// <summary>Describes the client without its secret.</summary>
+    /// <summary>Describes the client without its secret or certificate.</summary>
     public override string ToString() => $"{ClientId} ({string.Join(", ", AuthenticationMethods)}; scopes {string.Join(' ', Scopes)})";
 }

@@ -20,8 +20,8 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Credo.Sandbox;
 
 /// <summary>
-/// The sandbox on Kestrel: an OpenIddict authorization server with the client credentials grant, both
-/// client authentication methods, signed (not encrypted) JWT access tokens whose audience is the resource
+/// The sandbox on Kestrel: an OpenIddict authorization server with the client credentials grant, client
+/// authentication by secret (Basic or in the body) or by a client assertion signed with a certificate's key, signed (not encrypted) JWT access tokens whose audience is the resource
 /// of a <c>{resource}/.default</c> scope and whose roles are the client's for that resource, and token introspection;
 /// and over in-memory mailboxes, an EWS endpoint and a Microsoft Graph endpoint.
 /// </summary>
@@ -106,6 +106,8 @@ public sealed class SandboxServer : IAsyncDisposable
                 server.DisableAccessTokenEncryption();
                 server.SetAccessTokenLifetime(options.AccessTokenLifetime);
                 server.AddEventHandler(RequireClientAuthenticationMethod.Descriptor);
+                server.AddEventHandler(AcceptEntraClientAssertions.Descriptor);
+                server.AddEventHandler(RestoreClientAssertionTokenType.Descriptor);
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .DisableTransportSecurityRequirement();
@@ -153,6 +155,14 @@ public sealed class SandboxServer : IAsyncDisposable
     public async Task AddClientAsync(SandboxClient client, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
+        if (string.IsNullOrEmpty(client.ClientSecret) && string.IsNullOrEmpty(client.Certificate))
+        {
+            throw new ArgumentException("A client needs a secret or a certificate.", nameof(client));
+        }
+
+        var keys = client.Certificate is { Length: > 0 } pem
+            ? ClientKeySet.TryCreate(pem, out var keyError) ?? throw new ArgumentException(keyError, nameof(client))
+            : null;
         await using var scope = _app.Services.CreateAsyncScope();
         var scopes = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();
         foreach (var name in client.Scopes)
@@ -172,7 +182,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var application = new OpenIddictApplicationDescriptor
         {
             ClientId = client.ClientId,
-            ClientSecret = client.ClientSecret,
+            ClientSecret = string.IsNullOrEmpty(client.ClientSecret) ? null : client.ClientSecret,
+            JsonWebKeySet = keys,
             ClientType = ClientTypes.Confidential,
             DisplayName = client.ClientId,
             Permissions = { Permissions.Endpoints.Token, Permissions.Endpoints.Introspection, Permissions.GrantTypes.ClientCredentials },

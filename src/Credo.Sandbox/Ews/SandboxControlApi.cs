@@ -113,9 +113,14 @@ internal static class SandboxControlApi
         });
         group.MapPost("/clients", async (SandboxClient client, SandboxServerAccessor server, CancellationToken cancellationToken) =>
         {
-            if (string.IsNullOrWhiteSpace(client.ClientId) || string.IsNullOrEmpty(client.ClientSecret))
+            if (string.IsNullOrWhiteSpace(client.ClientId) || (string.IsNullOrEmpty(client.ClientSecret) && string.IsNullOrEmpty(client.Certificate)))
             {
-                return Results.Problem(statusCode: 400, detail: "Give clientId and clientSecret; authenticationMethods, scopes, roles (for Exchange Online) and graphRoles (for Microsoft Graph) are optional.");
+                return Results.Problem(statusCode: 400, detail: "Give clientId and clientSecret, or clientId and certificate (the public certificate as PEM, for client assertions); authenticationMethods, scopes, roles (for Exchange Online) and graphRoles (for Microsoft Graph) are optional.");
+            }
+
+            if (client.Certificate is { Length: > 0 } pem && ClientKeySet.TryCreate(pem, out var keyError) is null)
+            {
+                return Results.Problem(statusCode: 400, detail: keyError);
             }
 
             await server.Server.AddClientAsync(client, cancellationToken);

@@ -29,8 +29,8 @@ internal sealed class RequireClientAuthenticationMethod(SandboxClientRegistry re
         }
 
         var authorization = context.Transaction.GetHttpRequest()?.Headers.Authorization.ToString();
-        var method = authorization?.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) == true
-            ? SandboxClient.ClientSecretBasic
+        var method = !string.IsNullOrEmpty(context.Request.ClientAssertion) ? SandboxClient.PrivateKeyJwt
+            : authorization?.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) == true ? SandboxClient.ClientSecretBasic
             : SandboxClient.ClientSecretPost;
         if (!client.AuthenticationMethods.Contains(method))
         {

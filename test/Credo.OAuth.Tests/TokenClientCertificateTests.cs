@@ -1,0 +1,75 @@
+using System.Security.Cryptography.X509Certificates;
+using Credo.OAuth.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credo.OAuth.Tests;
+
+/// <summary>Client assertions (private_key_jwt) against a real OpenIddict authorization server on loopback.</summary>
+public sealed class TokenClientCertificateTests(CertificateServerFixture server) : IClassFixture<CertificateServerFixture>
+{
+    private const string Password = "export p@ss";
+
+    [Theory]
+    [InlineData(SigningAlgorithm.PS256, "pem")]
+    [InlineData(SigningAlgorithm.PS256, "pfx")]
+    [InlineData(SigningAlgorithm.RS256, "pem")]
+    [InlineData(SigningAlgorithm.RS256, "pfx")]
+    [InlineData(SigningAlgorithm.ES256, "pem")]
+    [InlineData(SigningAlgorithm.ES256, "pfx")]
+    public async Task Certificate_client_gets_a_token_with_each_algorithm_from_PEM_and_PFX(SigningAlgorithm algorithm, string format)
+    {
+        var ec = algorithm == SigningAlgorithm.ES256;
+        var x509 = ec ? server.EcCertificate : server.RsaCertificate;
+        var file = format == "pem" ? TestCertificates.Pem(x509, Password) : TestCertificates.Pfx(x509, Password);
+        var load = ClientCertificate.Load(file, Password);
+        Assert.True(load.Succeeded, load.Error);
+        using var sut = load.Certificate;
+
+        var result = await RequestAsync(Credentials(ec ? CertificateServerFixture.EcClientId : CertificateServerFixture.RsaClientId, sut, algorithm));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal("Bearer", result.Token.TokenType);
+        var claims = result.Token.ReadJwtClaims();
+        Assert.NotNull(claims);
+        Assert.Equal(["https://outlook.office365.com"], claims.Audiences);
+        Assert.Equal(["full_access_as_app"], claims.Roles);
+    }
+
+    [Fact]
+    public async Task Key_the_server_does_not_know_is_invalid_client_with_a_hint_naming_the_certificate()
+    {
+        using var unknown = TestCertificates.Rsa(subject: "CN=not-uploaded");
+        using var sut = ClientCertificate.Load(TestCertificates.Pem(unknown), null).Certificate!;
+
+        var result = await RequestAsync(Credentials(CertificateServerFixture.RsaClientId, sut, SigningAlgorithm.PS256));
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(TokenFailureKind.OAuthError, result.Failure.Kind);
+        Assert.Equal("invalid_client", result.Failure.Error);
+        Assert.Contains(sut.Sha1Thumbprint, result.Failure.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_requests_within_a_second_are_both_accepted()
+    {
+        using var sut = ClientCertificate.Load(TestCertificates.Pem(server.RsaCertificate), null).Certificate!;
+        var credentials = Credentials(CertificateServerFixture.RsaClientId, sut, SigningAlgorithm.PS256);
+        await using var services = OAuthServices.Create();
+        var client = services.GetRequiredService<ITokenClient>();
+
+        var first = await client.RequestTokenAsync(credentials, TestContext.Current.CancellationToken);
+        var second = await client.RequestTokenAsync(credentials, TestContext.Current.CancellationToken);
+
+        Assert.True(first.Succeeded, first.ToString());
+        Assert.True(second.Succeeded, second.ToString());
+    }
+
+    private ClientCredentials Credentials(string clientId, ClientCertificate certificate, SigningAlgorithm algorithm) =>
+        new(server.Server.TokenEndpoint, clientId, certificate, ScopeSet.Parse(CertificateServerFixture.Scope), algorithm);
+
+    private static async Task<TokenResult> RequestAsync(ClientCredentials credentials)
+    {
+        await using var services = OAuthServices.Create();
+        return await services.GetRequiredService<ITokenClient>().RequestTokenAsync(credentials, TestContext.Current.CancellationToken);
+    }
+}
