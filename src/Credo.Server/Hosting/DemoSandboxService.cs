@@ -9,7 +9,8 @@ namespace Credo.Server.Hosting;
 /// For <c>serve --demo</c>: the sandbox in-process on a free loopback port, stopped with the server, and two twins
 /// pointed at it (created on the first demo start, their addresses updated on later ones): "Demo listener" reads
 /// <c>demo@sandbox.test</c> over EWS with "Demo credential", "Demo Graph listener" reads <c>demo-graph@sandbox.test</c>
-/// over Microsoft Graph with "Demo Graph credential". A sample mail arrives in both mailboxes every 20 s.
+/// over Microsoft Graph with "Demo Graph credential". A sample mail arrives in both mailboxes every 20 s. "Demo certificate
+/// credential" authenticates with a certificate made on each start and registered with the sandbox.
 /// </summary>
 internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvider time) : IHostedService, IAsyncDisposable
 {
@@ -18,6 +19,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
     public const string GraphCredentialName = "Demo Graph credential";
     public const string GraphListenerName = "Demo Graph listener";
     public const string GraphMailbox = "demo-graph@sandbox.test";
+    public const string CertificateCredentialName = "Demo certificate credential";
+    private const string CertificateClientId = "sandbox-certificate-client";
     private const string Actor = "demo";
     private static readonly TimeSpan MailEvery = TimeSpan.FromSeconds(20);
 
@@ -38,6 +41,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
             i.Protocol = Credo.Core.Listeners.MailProtocol.Graph;
             i.Graph = new() { Url = _sandbox.GraphEndpoint.ToString() };
         }, cancellationToken);
+
+        await SeedCertificateCredentialAsync(cancellationToken);
 
         // A sample mail every 20 s, so that mail arrives in the console within a minute.
         var twin = _sandbox.Mailboxes.Create(GraphMailbox);
@@ -106,6 +111,41 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         input.Graph = fresh.Graph;
         input.CredentialId = fresh.CredentialId;
         return input;
+    }
+
+    // A new sandbox knows no certificate: make one, register it as Entra would, and upload it to the credential again.
+    private async Task SeedCertificateCredentialAsync(CancellationToken cancellationToken)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=credo-demo", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var now = time.GetUtcNow();
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
+        await _sandbox!.AddClientAsync(new SandboxClient
+        {
+            ClientId = CertificateClientId,
+            Certificate = certificate.ExportCertificatePem(),
+            Scopes = [SandboxClient.ExchangeOnlineScope, SandboxClient.GraphScope],
+        }, cancellationToken);
+
+        await using var services = scopes.CreateAsyncScope();
+        var credentials = services.ServiceProvider.GetRequiredService<CredentialStore>();
+        var input = new CredentialInput
+        {
+            Type = CredentialType.OAuth2ClientCertificate,
+            Name = CertificateCredentialName,
+            ClientId = CertificateClientId,
+            TokenEndpoint = _sandbox.TokenEndpoint.ToString(),
+            Scopes = SandboxClient.ExchangeOnlineScope,
+            CertificateFile = System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n"),
+        };
+        var change = await credentials.FindAsync(CertificateCredentialName, cancellationToken) is { } existing
+            ? await credentials.UpdateAsync(existing.Id, existing.Version, input, Actor, cancellationToken)
+            : await credentials.CreateAsync(input, Actor, cancellationToken);
+        if (change.Status != CredentialChangeStatus.Done)
+        {
+            throw new InvalidOperationException($"The demo could not set up \"{CertificateCredentialName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
+        }
     }
 
     private async Task<Guid> SeedCredentialAsync(string name, SandboxClient client, string scope, CancellationToken cancellationToken)

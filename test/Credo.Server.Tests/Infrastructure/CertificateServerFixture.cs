@@ -19,8 +19,7 @@ public sealed class CertificateServerFixture : CredoServerFixture
         options.Clients.Add(new SandboxClient
         {
             ClientId = CertificateClientId,
-            ClientSecret = "unused-" + Guid.NewGuid().ToString("N"),
-            AuthenticationMethods = [],
+            Certificate = Certificate.CertificatePem(),
         });
 
     public override async ValueTask DisposeAsync()

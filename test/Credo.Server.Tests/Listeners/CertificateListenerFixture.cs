@@ -25,8 +25,7 @@ public sealed class CertificateListenerFixture : CredoServerFixture
         options.Clients.Add(new SandboxClient
         {
             ClientId = ClientId,
-            ClientSecret = "unused-" + Guid.NewGuid().ToString("N"),
-            AuthenticationMethods = [],
+            Certificate = Certificate.CertificatePem(),
             Scopes = [SandboxClient.ExchangeOnlineScope, SandboxClient.GraphScope],
         });
 
