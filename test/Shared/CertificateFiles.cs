@@ -5,7 +5,7 @@ using System.Text;
 namespace Credo.Tests;
 
 /// <summary>Self-signed client certificates made on the spot, as the files an administrator would upload: PEM or PKCS#12.</summary>
-internal sealed class CertificateFiles : IDisposable
+public sealed class CertificateFiles : IDisposable
 {
     private CertificateFiles(X509Certificate2 certificate, AsymmetricAlgorithm key)
     {

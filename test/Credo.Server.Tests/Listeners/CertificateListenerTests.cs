@@ -12,7 +12,7 @@ namespace Credo.Server.Tests.Listeners;
 public sealed class CertificateListenerTests(CertificateListenerFixture server) : IClassFixture<CertificateListenerFixture>
 {
     [Theory]
-    [InlineData(MailProtocol.Ews)]
+    [InlineData(MailProtocol.EWS)]
     [InlineData(MailProtocol.Graph)]
     public async Task Listener_with_a_certificate_credential_records_the_mailbox_mail(MailProtocol protocol)
     {

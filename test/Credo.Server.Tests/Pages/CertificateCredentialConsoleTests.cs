@@ -29,7 +29,7 @@ public sealed class CertificateCredentialConsoleTests(CertificateServerFixture s
         await page.GetByLabel("Client Identifier").FillAsync(CertificateServerFixture.CertificateClientId);
         await page.GetByLabel("Token Endpoint").FillAsync(server.TokenEndpoint.ToString());
         await page.GetByLabel("Scopes").FillAsync(CredoServerFixture.Scope);
-        await page.GetByLabel("Certificate", new() { Exact = true }).SetInputFilesAsync(new FilePayload
+        await page.Locator("#Form_Certificate").SetInputFilesAsync(new FilePayload
         {
             Name = "credo.pfx",
             MimeType = "application/x-pkcs12",
@@ -85,7 +85,7 @@ public sealed class CertificateCredentialConsoleTests(CertificateServerFixture s
         await page.GetByLabel("Client Identifier").FillAsync(CertificateServerFixture.CertificateClientId);
         await page.GetByLabel("Token Endpoint").FillAsync(server.TokenEndpoint.ToString());
         await page.GetByLabel("Scopes").FillAsync(CredoServerFixture.Scope);
-        await page.GetByLabel("Certificate", new() { Exact = true }).SetInputFilesAsync(new FilePayload
+        await page.Locator("#Form_Certificate").SetInputFilesAsync(new FilePayload
         {
             Name = "credo.pfx",
             MimeType = "application/x-pkcs12",
