@@ -71,6 +71,12 @@ public sealed class EmailListener
     /// <summary>Webhook URL, if any.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// Days the full MIME of this listener's mail is kept; <see langword="null"/> follows <c>Credo:Retention:MimeDays</c>,
+    /// 0 keeps it forever.
+    /// </summary>
+    public int? KeepContentDays { get; set; }
+
     /// <summary>The webhook signing secret, Data Protection-protected.</summary>
     public string? ProtectedWebhookSecret { get; set; }
 

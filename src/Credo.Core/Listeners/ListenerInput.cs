@@ -64,6 +64,9 @@ public sealed class ListenerInput
     /// <summary>Webhook URL.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>Days the mail content (MIME) is kept: empty for the server's default (<c>Credo:Retention:MimeDays</c>), 0 for ever.</summary>
+    public int? KeepContentDays { get; set; }
+
     /// <summary>Webhook signing secret (write-only).</summary>
     public string? WebhookSecret { get; set; }
 
@@ -81,7 +84,7 @@ public sealed class ListenerInput
             CredentialId = listener.CredentialId, PollIntervalSeconds = listener.PollIntervalSeconds, UnreadOnly = listener.UnreadOnly,
             FromContains = listener.FromContains, SubjectContains = listener.SubjectContains, OnlyWithAttachments = listener.OnlyWithAttachments,
             AfterProcessing = listener.AfterProcessing, MoveToFolder = listener.MoveToFolder, IncludeAttachments = listener.IncludeAttachments,
-            WebhookUrl = listener.WebhookUrl, Version = listener.Version,
+            WebhookUrl = listener.WebhookUrl, KeepContentDays = listener.KeepContentDays, Version = listener.Version,
         };
     }
 

@@ -21,6 +21,9 @@ public static class ListenerRules
     /// <summary>Longest URL (EWS, Graph, webhook).</summary>
     public const int MaxUrlLength = 2048;
 
+    /// <summary>Most days a retention period may name (a hundred years); 0 means keep forever.</summary>
+    public const int MaxRetentionDays = 36500;
+
     /// <summary>Checks <paramref name="input"/>; the result maps field names to messages.</summary>
     public static Dictionary<string, string> Check(ListenerInput input, bool allowHttp, bool secretStored)
     {
@@ -87,6 +90,12 @@ public static class ListenerRules
         if (input.PollIntervalSeconds < MinPollIntervalSeconds)
         {
             errors[nameof(input.PollIntervalSeconds)] = $"Poll at most every {MinPollIntervalSeconds} seconds; Exchange throttles faster polling.";
+        }
+
+        if (input.KeepContentDays is < 0 or > MaxRetentionDays)
+        {
+            errors[nameof(input.KeepContentDays)] =
+                $"Keep mail content (days) is a number from 0 (keep it forever) to {MaxRetentionDays}; leave it empty for the server's default (Credo:Retention:MimeDays).";
         }
 
         if (input.AfterProcessing == AfterProcessing.Move && string.IsNullOrWhiteSpace(input.MoveToFolder))

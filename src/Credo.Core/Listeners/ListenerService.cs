@@ -147,7 +147,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
             {
                 Id = m.Id, ListenerId = m.ListenerId, DedupeKey = m.DedupeKey, ItemId = m.ItemId, InternetMessageId = m.InternetMessageId,
                 From = m.From, To = m.To, Cc = m.Cc, Subject = m.Subject, ReceivedAt = m.ReceivedAt, Size = m.Size,
-                Attachments = m.Attachments, BodyPreview = m.BodyPreview, RecordedAt = m.RecordedAt,
+                Attachments = m.Attachments, BodyPreview = m.BodyPreview, RecordedAt = m.RecordedAt, ContentExpiredAt = m.ContentExpiredAt,
             })
             .ToListAsync(cancellationToken);
 
@@ -242,6 +242,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         Compare("After processing", (listener.AfterProcessing, listener.MoveToFolder), (after.AfterProcessing, after.MoveToFolder));
         Compare("Attachments", listener.IncludeAttachments, after.IncludeAttachments);
         Compare("Webhook URL", listener.WebhookUrl, after.WebhookUrl);
+        Compare("Keep mail content", listener.KeepContentDays, after.KeepContentDays);
         if (!string.IsNullOrEmpty(input.WebhookSecret))
         {
             changed.Add("Webhook signing secret");
@@ -275,6 +276,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         listener.AfterProcessing = input.AfterProcessing;
         listener.MoveToFolder = input.AfterProcessing == AfterProcessing.Move ? input.MoveToFolder?.Trim() : null;
         listener.IncludeAttachments = input.IncludeAttachments;
+        listener.KeepContentDays = input.KeepContentDays;
         listener.WebhookUrl = string.IsNullOrWhiteSpace(input.WebhookUrl) ? null : input.WebhookUrl.Trim();
         if (listener.WebhookUrl is null)
         {

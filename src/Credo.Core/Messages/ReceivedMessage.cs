@@ -42,8 +42,14 @@ public sealed class ReceivedMessage
     /// <summary>The first characters of the text body.</summary>
     public string? BodyPreview { get; set; }
 
-    /// <summary>The full MIME.</summary>
+    /// <summary>The full MIME; empty once <see cref="ContentExpiredAt"/> is set.</summary>
     public byte[] Mime { get; set; } = [];
+
+    /// <summary>When retention removed the MIME (<c>Credo:Retention:MimeDays</c>); the metadata above stays.</summary>
+    public DateTimeOffset? ContentExpiredAt { get; set; }
+
+    /// <summary>Whether the MIME was removed by retention.</summary>
+    public bool ContentExpired => ContentExpiredAt is not null;
 
     /// <summary>When Credo recorded it.</summary>
     public DateTimeOffset RecordedAt { get; set; }

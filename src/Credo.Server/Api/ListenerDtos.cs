@@ -12,23 +12,27 @@ internal sealed record ListenerDto(
     Guid Id, string Name, bool Enabled, MailProtocol Protocol, EwsSettings Ews, GraphSettings Graph, ImapSettings Imap, string Mailbox, string Folder,
     Guid CredentialId, int PollIntervalSeconds, bool UnreadOnly, string? FromContains, string? SubjectContains, bool OnlyWithAttachments,
     AfterProcessing AfterProcessing, string? MoveToFolder, bool IncludeAttachments, string? WebhookUrl, bool HasWebhookSecret, long Version,
-    ListenerStatus Status, long MessagesReceived, DateTimeOffset? LastPollAt, DateTimeOffset? LastSuccessAt, string? LastError, string? LastErrorHint,
+    int? KeepContentDays, ListenerStatus Status, long MessagesReceived, DateTimeOffset? LastPollAt, DateTimeOffset? LastSuccessAt, string? LastError, string? LastErrorHint,
     DateTimeOffset? NextPollAt)
 {
     public static ListenerDto From(EmailListener l, DateTimeOffset now) => new(
         l.Id, l.Name, l.Enabled, l.Protocol, l.Ews, l.Graph, l.Imap, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly,
         l.FromContains, l.SubjectContains, l.OnlyWithAttachments, l.AfterProcessing, l.MoveToFolder, l.IncludeAttachments, l.WebhookUrl,
-        l.ProtectedWebhookSecret is not null, l.Version, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastError,
+        l.ProtectedWebhookSecret is not null, l.Version, l.KeepContentDays, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastError,
         l.LastErrorHint, l.NextPollAt);
 }
 
-/// <summary>A received message without its MIME (<c>GET /api/v1/messages/{id}/eml</c> has it).</summary>
+/// <summary>
+/// A received message without its MIME (<c>GET /api/v1/messages/{id}/eml</c> has it until retention removes it:
+/// then <see cref="ContentExpired"/> is true and the download answers 410 Gone).
+/// </summary>
 internal sealed record MessageDto(
     Guid Id, Guid ListenerId, string ItemId, string? InternetMessageId, string? Subject, string? From, string? To, string? Cc,
-    DateTimeOffset? ReceivedAt, DateTimeOffset RecordedAt, long Size, string? BodyPreview)
+    DateTimeOffset? ReceivedAt, DateTimeOffset RecordedAt, long Size, string? BodyPreview, bool ContentExpired, DateTimeOffset? ContentExpiredAt)
 {
     public static MessageDto Of(ReceivedMessage m) =>
-        new(m.Id, m.ListenerId, m.ItemId, m.InternetMessageId, m.Subject, m.From, m.To, m.Cc, m.ReceivedAt, m.RecordedAt, m.Size, m.BodyPreview);
+        new(m.Id, m.ListenerId, m.ItemId, m.InternetMessageId, m.Subject, m.From, m.To, m.Cc, m.ReceivedAt, m.RecordedAt, m.Size, m.BodyPreview,
+            m.ContentExpired, m.ContentExpiredAt);
 }
 
 /// <summary>A webhook delivery without its payload.</summary>

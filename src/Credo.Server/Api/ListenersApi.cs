@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Credo.Core.Listeners;
+using Credo.Core.Retention;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Api;
 
@@ -63,9 +65,13 @@ internal static class ListenersApi
         listeners.MapGet("/{id:guid}/deliveries", async (Guid id, ListenerService service, CancellationToken ct) =>
                 TypedResults.Ok((await service.DeliveriesAsync(id, 200, ct)).Select(DeliveryDto.From).ToArray()))
             .WithSummary("Webhook deliveries, newest first.");
-        api.MapGet("/messages/{id:guid}/eml", async (Guid id, ListenerService service, CancellationToken ct) =>
-                await service.MessageAsync(id, ct) is { } m ? Results.File(m.Mime, "message/rfc822", $"{id}.eml") : Results.NotFound())
-            .WithTags("Messages").WithSummary("A received message as .eml.");
+        api.MapGet("/messages/{id:guid}/eml", async (Guid id, ListenerService service, IOptionsMonitor<RetentionOptions> retention, CancellationToken ct) =>
+                await service.MessageAsync(id, ct) is not { } m ? Results.NotFound()
+                : m.ContentExpired && await service.FindAsync(m.ListenerId.ToString(), ct) is { } listener
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Content expired", detail: ContentExpiry.Describe(m, listener, retention.CurrentValue))
+                    : Results.File(m.Mime, "message/rfc822", $"{id}.eml"))
+            .Produces(StatusCodes.Status200OK, contentType: "message/rfc822").ProducesProblem(StatusCodes.Status410Gone)
+            .WithTags("Messages").WithSummary("A received message as .eml; 410 Gone once retention removed its content (Credo:Retention:MimeDays).");
         api.MapPost("/deliveries/{id:guid}/resend", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.ResendAsync(id, http.User.Actor(), ct) ? Results.Accepted() : Results.NotFound())
             .RequireAuthorization(write).WithTags("Deliveries").WithSummary("Send a delivery again.");

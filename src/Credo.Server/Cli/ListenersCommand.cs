@@ -60,6 +60,8 @@ internal static class ListenersCommand
                     receivedAt = m.ReceivedAt,
                     recordedAt = m.RecordedAt,
                     size = m.Size,
+                    contentExpired = m.ContentExpired,
+                    contentExpiredAt = m.ContentExpiredAt,
                 }), Json));
             }
             else
@@ -67,7 +69,7 @@ internal static class ListenersCommand
                 var text = new StringBuilder($"{"RECORDED (UTC)",-20} {"FROM",-40} SUBJECT\n");
                 foreach (var m in messages)
                 {
-                    text.AppendLine($"{m.RecordedAt:yyyy-MM-dd HH:mm:ss} {m.From,-40} {m.Subject}");
+                    text.AppendLine($"{m.RecordedAt:yyyy-MM-dd HH:mm:ss} {m.From,-40} {m.Subject}{(m.ContentExpired ? " (content expired)" : "")}");
                 }
 
                 await Console.Out.WriteAsync(messages.Count == 0 ? "No messages.\n" : text.ToString());
@@ -146,9 +148,13 @@ internal static class ListenersCommand
         var webhookUrl = new Option<string?>("--webhook-url") { Description = "Webhook URL." };
         var webhookSecret = new Option<string?>("--webhook-secret") { Description = "Webhook signing secret; prefer --webhook-secret-stdin." };
         var webhookSecretStdin = new Option<bool>("--webhook-secret-stdin") { Description = "Read the webhook signing secret from standard input." };
+        var keepContentDays = new Option<string?>("--keep-content-days")
+        {
+            Description = "Days the mail content (MIME) is kept: N, 0 for ever, or default for the server's Credo:Retention:MimeDays (the default).",
+        };
         var command = new Command(create ? "add" : "update", create ? "Add an Email Listener." : "Change a listener; only the flags given change.")
         {
-            newName, credential, mailbox, protocol, ewsUrl, graphUrl, imapHost, imapPort, imapSecurity, imapUser, sasl, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin,
+            newName, credential, mailbox, protocol, ewsUrl, graphUrl, imapHost, imapPort, imapSecurity, imapUser, sasl, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin, keepContentDays,
         };
         if (!create)
         {
@@ -202,6 +208,22 @@ internal static class ListenersCommand
                 else
                 {
                     errors.Add($"--poll-interval \"{text}\" is not a duration; write it like 30s, 5m or 1h.");
+                }
+            }
+
+            if (parse.GetValue(keepContentDays) is { } keep)
+            {
+                if (string.Equals(keep.Trim(), "default", StringComparison.OrdinalIgnoreCase))
+                {
+                    input.KeepContentDays = null;
+                }
+                else if (int.TryParse(keep.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days))
+                {
+                    input.KeepContentDays = days;
+                }
+                else
+                {
+                    errors.Add($"--keep-content-days \"{keep}\" is not a number of days (0 keeps forever) or default.");
                 }
             }
 
@@ -346,7 +368,7 @@ internal static class ListenersCommand
         id = l.Id, name = l.Name, enabled = l.Enabled, status = ListenerHealth.Of(l, now), protocol = l.Protocol,
         ews = l.Protocol == MailProtocol.EWS ? l.Ews : null, graph = l.Protocol == MailProtocol.Graph ? l.Graph : null, imap = l.Protocol == MailProtocol.IMAP ? l.Imap : null,
         mailbox = l.Mailbox, folder = l.Folder, credentialId = l.CredentialId, pollIntervalSeconds = l.PollIntervalSeconds, unreadOnly = l.UnreadOnly,
-        afterProcessing = l.AfterProcessing, moveToFolder = l.MoveToFolder, webhookUrl = l.WebhookUrl, version = l.Version, messagesReceived = l.MessagesReceived,
+        afterProcessing = l.AfterProcessing, moveToFolder = l.MoveToFolder, webhookUrl = l.WebhookUrl, keepContentDays = l.KeepContentDays, version = l.Version, messagesReceived = l.MessagesReceived,
         lastPollAt = l.LastPollAt, lastSuccessAt = l.LastSuccessAt, lastError = l.LastError, lastErrorHint = l.LastErrorHint,
     };
 

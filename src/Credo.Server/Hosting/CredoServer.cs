@@ -2,6 +2,7 @@ using Credo.Server.Api;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Hosting;
 
@@ -29,6 +30,8 @@ internal static class CredoServer
         services.AddCredoListeners();
         services.AddHostedService<Credo.Core.Credentials.Internal.CredentialExpiryWatch>();
         services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
+        services.AddCredoRetention();
+        services.AddOptions<Credo.Core.Retention.RetentionOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Retention.RetentionOptions.SectionName));
         services.AddOptions<Credo.Ews.EwsOptions>().Bind(builder.Configuration.GetSection(Credo.Ews.EwsOptions.SectionName));
         services.AddOptions<Credo.Graph.GraphOptions>().Bind(builder.Configuration.GetSection(Credo.Graph.GraphOptions.SectionName));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
@@ -81,10 +84,18 @@ internal static class CredoServer
         return app;
     }
 
-    private static async Task<IResult> DownloadEmlAsync(Guid id, Guid messageId, Credo.Core.Listeners.ListenerService listeners, CancellationToken cancellationToken) =>
-        await listeners.MessageAsync(messageId, cancellationToken) is { } message && message.ListenerId == id
-            ? Results.File(message.Mime, "message/rfc822", $"{messageId}.eml")
-            : Results.NotFound();
+    private static async Task<IResult> DownloadEmlAsync(
+        Guid id, Guid messageId, Credo.Core.Listeners.ListenerService listeners, IOptionsMonitor<Credo.Core.Retention.RetentionOptions> retention, CancellationToken cancellationToken)
+    {
+        if (await listeners.MessageAsync(messageId, cancellationToken) is not { } message || message.ListenerId != id)
+        {
+            return Results.NotFound();
+        }
+
+        return message.ContentExpired && await listeners.FindAsync(id.ToString(), cancellationToken) is { } listener
+            ? Results.Text(Credo.Core.Retention.ContentExpiry.Describe(message, listener, retention.CurrentValue), "text/plain", System.Text.Encoding.UTF8, StatusCodes.Status410Gone)
+            : Results.File(message.Mime, "message/rfc822", $"{messageId}.eml");
+    }
 
     private static void AddConsole(IServiceCollection services)
     {

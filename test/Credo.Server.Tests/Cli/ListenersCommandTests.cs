@@ -86,6 +86,35 @@ public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixtur
         Assert.Contains("--imap-host: Enter the IMAP server's host name", noHost.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Keep_content_days_is_set_cleared_and_checked()
+    {
+        var credential = await RunAsync(["credentials", "add", "--name", "Any", "--client-id", "id", "--client-secret-stdin",
+            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "s"], "secret");
+        Assert.Equal(0, credential.ExitCode);
+
+        var added = await RunAsync(["listeners", "add", "--name", "Kept", "--credential", "Any", "--mailbox", "a@b.test", "--keep-content-days", "7"]);
+        Assert.True(added.ExitCode == 0, added.Stderr);
+        Assert.Equal(7, await KeepContentDaysAsync("Kept"));
+
+        var cleared = await RunAsync(["listeners", "update", "Kept", "--keep-content-days", "default"]);
+        Assert.True(cleared.ExitCode == 0, cleared.Stderr);
+        Assert.Null(await KeepContentDaysAsync("Kept"));
+
+        var text = await RunAsync(["listeners", "update", "Kept", "--keep-content-days", "a week"]);
+        Assert.Equal(2, text.ExitCode);
+        Assert.Contains("--keep-content-days \"a week\" is not a number of days", text.Stderr, StringComparison.Ordinal);
+        var tooMany = await RunAsync(["listeners", "update", "Kept", "--keep-content-days", "99999"]);
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("--keep-content-days: Keep mail content (days) is a number from 0", tooMany.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<int?> KeepContentDaysAsync(string name)
+    {
+        using var shown = JsonDocument.Parse((await RunAsync(["listeners", "show", name, "--json"])).Stdout);
+        return shown.RootElement.GetProperty("keepContentDays") is { ValueKind: JsonValueKind.Number } days ? days.GetInt32() : null;
+    }
+
     private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin = null) =>
         CredoProcess.RunAsync([.. args, "--data", _data], stdin);
 }

@@ -15,6 +15,10 @@ internal sealed class ReceivedMessageConfiguration : IEntityTypeConfiguration<Re
         builder.Property(m => m.DedupeKey).HasMaxLength(1000).IsRequired();
         builder.HasIndex(m => new { m.ListenerId, m.DedupeKey }).IsUnique();
         builder.HasIndex(m => new { m.ListenerId, m.RecordedAt });
+
+        // Retention looks for mail whose content is still there, oldest first; the same filter text works on both providers.
+        builder.HasIndex(m => new { m.ListenerId, m.RecordedAt }, "IX_received_messages_content_kept").HasFilter("\"ContentExpiredAt\" IS NULL");
+        builder.Ignore(m => m.ContentExpired);
         builder.Property(m => m.ItemId).HasMaxLength(1000).IsRequired();
         builder.Property(m => m.InternetMessageId).HasMaxLength(1000);
         builder.Property(m => m.From).HasMaxLength(1000);

@@ -244,6 +244,9 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<bool>("IncludeAttachments")
                         .HasColumnType("boolean");
 
+                    b.Property<int?>("KeepContentDays")
+                        .HasColumnType("integer");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -402,6 +405,9 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<string>("Cc")
                         .HasColumnType("text");
 
+                    b.Property<long?>("ContentExpiredAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("DedupeKey")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -449,6 +455,9 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .IsUnique();
 
                     b.HasIndex("ListenerId", "RecordedAt");
+
+                    b.HasIndex(new[] { "ListenerId", "RecordedAt" }, "IX_received_messages_content_kept")
+                        .HasFilter("\"ContentExpiredAt\" IS NULL");
 
                     b.ToTable("received_messages", (string)null);
                 });

@@ -237,6 +237,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<bool>("IncludeAttachments")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("KeepContentDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -395,6 +398,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Cc")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ContentExpiredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DedupeKey")
                         .IsRequired()
                         .HasMaxLength(1000)
@@ -442,6 +448,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ListenerId", "RecordedAt");
+
+                    b.HasIndex(new[] { "ListenerId", "RecordedAt" }, "IX_received_messages_content_kept")
+                        .HasFilter("\"ContentExpiredAt\" IS NULL");
 
                     b.ToTable("received_messages", (string)null);
                 });

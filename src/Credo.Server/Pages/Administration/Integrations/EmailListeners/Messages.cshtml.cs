@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Credo.Core.Listeners;
 using Credo.Core.Messages;
+using Credo.Core.Retention;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class MessagesModel(ListenerService listeners) : PageModel
+public sealed class MessagesModel(ListenerService listeners, IOptionsMonitor<RetentionOptions> retention) : PageModel
 {
     [FromRoute]
     public Guid Id { get; set; }
@@ -26,6 +28,9 @@ public sealed class MessagesModel(ListenerService listeners) : PageModel
         Messages = await listeners.MessagesAsync(Id, 200, cancellationToken);
         return Page();
     }
+
+    /// <summary>Why a message has no .eml any more.</summary>
+    public string Expired(ReceivedMessage message) => ContentExpiry.Describe(message, Listener, retention.CurrentValue);
 
     public static string AttachmentNames(ReceivedMessage message)
     {
