@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Credo.OAuth.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Credo.OAuth.Tests;
 
@@ -62,6 +64,35 @@ public sealed class TokenClientCertificateTests(CertificateServerFixture server)
 
         Assert.True(first.Succeeded, first.ToString());
         Assert.True(second.Succeeded, second.ToString());
+    }
+
+    [Fact]
+    public async Task Cached_source_serves_a_certificate_client_from_the_cache_and_no_log_holds_the_key_an_assertion_or_a_token()
+    {
+        await using var services = OAuthServices.Create();
+        using var sut = ClientCertificate.Load(TestCertificates.Pem(server.RsaCertificate), null).Certificate!;
+        using var unknown = ClientCertificate.Load(TestCertificates.Pem(TestCertificates.Rsa()), null).Certificate!;
+        var source = new CachedAccessTokenSource(services.GetRequiredService<ITokenCache>(), "credential", 1, Credentials(CertificateServerFixture.RsaClientId, sut, SigningAlgorithm.PS256));
+        await using var echo = await LoopbackServer.StartAsync(async (context, _) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($$"""{"error":"invalid_client","error_description":"got {{form["client_assertion"]}}"}""");
+        });
+
+        var first = await source.GetTokenAsync(TestContext.Current.CancellationToken);
+        var second = await source.GetTokenAsync(TestContext.Current.CancellationToken);
+        var refused = await RequestAsync(Credentials(CertificateServerFixture.RsaClientId, unknown, SigningAlgorithm.RS256));
+        var echoed = await services.GetRequiredService<ITokenClient>().RequestTokenAsync(
+            new ClientCredentials(echo.Url("token"), "client", sut, ScopeSet.Parse("api"), SigningAlgorithm.PS256), TestContext.Current.CancellationToken);
+
+        Assert.True(first.Succeeded, first.ToString());
+        Assert.Equal(first.Token.Value, second.Token?.Value);
+        Assert.Equal("invalid_client", refused.Failure?.Error);
+        Assert.Equal("got [redacted]", echoed.Failure?.ErrorDescription);
+        var keyLines = TestCertificates.KeyPem(server.RsaCertificate).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..^1];
+        LogAssert.NoRecordHolds(services.GetFakeLogCollector(), [first.Token.Value, "eyJhbGci", "PRIVATE KEY", .. keyLines]);
     }
 
     private ClientCredentials Credentials(string clientId, ClientCertificate certificate, SigningAlgorithm algorithm) =>

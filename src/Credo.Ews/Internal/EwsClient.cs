@@ -362,6 +362,7 @@ internal sealed class EwsClient(
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var settings = options.CurrentValue;
+        using var activity = EwsActivities.Start(operation);
         var gate = _gates.GetOrAdd(mailbox.EwsUrl + "|" + mailbox.SmtpAddress, _ => new SemaphoreSlim(settings.MaxConcurrentRequestsPerMailbox));
         await gate.WaitAsync(cancellationToken);
         var started = timeProvider.GetTimestamp();
@@ -370,6 +371,7 @@ internal sealed class EwsClient(
             var result = await SendAsync(mailbox, operation, body, settings, cancellationToken);
             if (!result.Succeeded)
             {
+                EwsActivities.Failed(activity, result.Error);
                 Log.Failed(logger, operation, mailbox.SmtpAddress, result.Error.Kind, result.Error.ResponseCode, result.Error.Message);
             }
 

@@ -199,11 +199,17 @@ internal sealed class GraphClient(
         ArgumentNullException.ThrowIfNull(mailbox);
         var settings = options.CurrentValue;
         var gate = _gates.GetOrAdd(Base(mailbox) + "|" + mailbox.User, _ => new MailboxGate(settings.MaxConcurrentRequestsPerMailbox));
+        using var activity = GraphActivities.Start(operation, uri);
         var started = timeProvider.GetTimestamp();
         GraphResult<T> result;
         using (await gate.EnterAsync(slots, cancellationToken))
         {
             result = await SendOnceAsync(mailbox, operation, method, uri, content, prefer, settings, read, cancellationToken);
+        }
+
+        if (!result.Succeeded && result.Error.Kind != GraphErrorKind.ItemNotFound)
+        {
+            GraphActivities.Failed(activity, result.Error);
         }
 
         Log.Call(logger, operation, mailbox.User, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);

@@ -16,7 +16,12 @@ internal sealed class OAuthMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _tokenRequests = meter.CreateCounter<long>("credo.oauth.token.requests", "{request}", "Token requests sent, by result.");
-        _tokenRequestDuration = meter.CreateHistogram<double>("credo.oauth.token.request.duration", "s", "Duration of token requests.");
+        _tokenRequestDuration = meter.CreateHistogram<double>(
+            "credo.oauth.token.request.duration",
+            "s",
+            "Duration of token requests.",
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
         _cacheHits = meter.CreateCounter<long>("credo.oauth.token_cache.hits", "{call}", "Token cache calls answered from the cache without waiting.");
         _cacheWaits = meter.CreateCounter<long>("credo.oauth.token_cache.waits", "{call}", "Token cache calls that waited for a token request in flight.");
     }

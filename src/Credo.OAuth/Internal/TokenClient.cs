@@ -29,6 +29,7 @@ internal sealed class TokenClient(
         Log.TokenRequesting(logger, endpoint, credentials.ClientId, credentials.AuthenticationMethod);
 
         var started = timeProvider.GetTimestamp();
+        using var activity = OAuthActivities.StartTokenRequest(credentials.TokenEndpoint);
         using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         TokenResult result;
@@ -56,6 +57,7 @@ internal sealed class TokenClient(
         }
 
         var elapsed = timeProvider.GetElapsedTime(started);
+        OAuthActivities.Finished(activity, result.Succeeded ? "success" : result.Failure.Stage);
         if (result.Succeeded)
         {
             metrics.TokenRequested("success", elapsed);

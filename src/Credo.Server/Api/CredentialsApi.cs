@@ -18,19 +18,19 @@ internal static class CredentialsApi
             .WithSummary("Credentials by name, never their secrets: 'offset' (default 0) and 'limit' (default 100, at most 500); X-Total-Count has the total.");
         group.MapGet("/{id:guid}", GetAsync).Produces<CredentialDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One credential.");
-        group.MapPost("/", CreateAsync).RequireAuthorization(write)
-            .Produces<CredentialDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+        group.MapPost("/", CreateAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
+            .Produces<CredentialDto>(StatusCodes.Status201Created).ProducesValidationProblem()
             .WithSummary("Add a credential.");
-        group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(write)
+        group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces<CredentialDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Change a credential; 'version' is the version the change is based on, and an omitted clientSecret (or certificate) keeps the stored one, but only with the stored tokenEndpoint and clientId: changing either needs it sent again. The type cannot change.");
-        group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(write)
+        group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a credential.");
-        group.MapPost("/validate", ValidateUnsavedAsync).RequireAuthorization(write)
+        group.MapPost("/validate", ValidateUnsavedAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces<ValidationReportDto>().ProducesValidationProblem()
             .WithSummary("Run a token request with unsaved values; the report never contains the token.");
-        group.MapPost("/{id:guid}/validate", ValidateStoredAsync).RequireAuthorization(write)
+        group.MapPost("/{id:guid}/validate", ValidateStoredAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces<ValidationReportDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Run a token request with the stored values and keep the outcome as the last validation.");
     }

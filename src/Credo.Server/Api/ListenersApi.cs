@@ -32,7 +32,7 @@ internal static class ListenersApi
                     : Failure(change);
             })
             .Produces<ListenerDto>(StatusCodes.Status201Created).ProducesValidationProblem()
-            .RequireAuthorization(write).WithSummary("Add a listener; protocol is EWS (default), Graph or IMAP with its settings in ews, graph or imap; webhookSecret is write-only.");
+            .Writes(write).WithSummary("Add a listener; protocol is EWS (default), Graph or IMAP with its settings in ews, graph or imap; webhookSecret is write-only.");
         listeners.MapPut("/{id:guid}", async (Guid id, ListenerInput input, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
                 if (input.Version is not { } version)
@@ -46,19 +46,19 @@ internal static class ListenersApi
                 return change.Status == ListenerChangeStatus.Done ? Results.Ok(ListenerDto.From(change.Listener!, time.GetUtcNow())) : Failure(change);
             })
             .Produces<ListenerDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireAuthorization(write).WithSummary("Change a listener read at version; an omitted webhookSecret keeps the stored one.");
+            .Writes(write).WithSummary("Change a listener read at version; an omitted webhookSecret keeps the stored one.");
         listeners.MapPost("/{id:guid}/test", async (Guid id, ConnectionTest test, HttpContext http, CancellationToken ct) =>
                 await test.RunAsync(id, http.User.Actor(), ct) is { } steps
                     ? Results.Ok(new ConnectionTestDto(steps.All(s => s.Succeeded), steps))
                     : (IResult)NotFound(id))
             .Produces<ConnectionTestDto>().ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAuthorization(write).WithSummary("Test connection with the saved settings: token, then mailbox and folder; audited.");
+            .Writes(write).WithSummary("Test connection with the saved settings: token, then mailbox and folder; audited.");
         listeners.MapDelete("/{id:guid}", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.DeleteAsync(id, http.User.Actor(), ct) ? Results.NoContent() : (IResult)NotFound(id))
-            .RequireAuthorization(write).WithSummary("Delete a listener and what it recorded.");
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).Writes(write).WithSummary("Delete a listener and what it recorded.");
         listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.PollNowAsync(id, http.User.Actor(), ct) ? Results.Accepted() : (IResult)NotFound(id))
-            .RequireAuthorization(write).WithSummary("Poll now; audited.");
+            .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).Writes(write).WithSummary("Poll now; audited.");
         listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, ListenerService service, CancellationToken ct) =>
                 TypedResults.Ok((await service.MessagesAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
             .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it).");
@@ -70,12 +70,18 @@ internal static class ListenersApi
                 : m.ContentExpired && await service.FindAsync(m.ListenerId.ToString(), ct) is { } listener
                     ? TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Content expired", detail: ContentExpiry.Describe(m, listener, retention.CurrentValue))
                     : Results.File(m.Mime, "message/rfc822", $"{id}.eml"))
-            .Produces(StatusCodes.Status200OK, contentType: "message/rfc822").ProducesProblem(StatusCodes.Status410Gone)
+            .Produces(StatusCodes.Status200OK, contentType: "message/rfc822").Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
             .WithTags("Messages").WithSummary("A received message as .eml; 410 Gone once retention removed its content (Credo:Retention:MimeDays).");
         api.MapPost("/deliveries/{id:guid}/resend", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
-                await service.ResendAsync(id, http.User.Actor(), ct) ? Results.Accepted() : Results.NotFound())
-            .RequireAuthorization(write).WithTags("Deliveries").WithSummary("Send a delivery again.");
+                await service.ResendAsync(id, http.User.Actor(), ct)
+                    ? Results.Accepted()
+                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no delivery {id}."))
+            .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).Writes(write).WithTags("Deliveries").WithSummary("Send a delivery again.");
     }
+
+    // Changes need an Administrator key; a Viewer key gets 403.
+    private static RouteHandlerBuilder Writes(this RouteHandlerBuilder endpoint, AuthorizeAttribute write) =>
+        endpoint.RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden);
 
     // Reads are open to Viewer keys, and a webhook URL may carry the receiver's token.
     private static ListenerDto Read(EmailListener listener, TimeProvider time, ClaimsPrincipal user) =>

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Credo.Server.Cli;
@@ -20,7 +22,28 @@ internal sealed record ErrorOutput(
     [property: JsonPropertyName("error_description")] string? ErrorDescription = null,
     [property: JsonPropertyName("error_uri")] string? ErrorUri = null);
 
+/// <summary>
+/// The JSON the command line prints. It goes to a terminal or a pipe, never into HTML, so <c>&lt;</c>, <c>&amp;</c>,
+/// quotes and non-ASCII letters are written as themselves rather than as <c>\u003C</c> escapes a reader has to decode.
+/// </summary>
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TokenOutput))]
 [JsonSerializable(typeof(ErrorOutput))]
-internal sealed partial class CliJson : JsonSerializerContext;
+internal sealed partial class CliJson : JsonSerializerContext
+{
+    /// <summary>For listings and reports: camelCase, indented, enums by name, relaxed escaping.</summary>
+    public static JsonSerializerOptions Output { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The generated serializers of <see cref="TokenOutput"/> and <see cref="ErrorOutput"/> with relaxed escaping.</summary>
+    public static CliJson Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Credo.OAuth;
 
@@ -29,7 +30,7 @@ internal static class CommandOutput
                 failure.Error,
                 failure.ErrorDescription,
                 failure.ErrorUri);
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(output, CliJson.Default.ErrorOutput));
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(output, CliJson.Relaxed.ErrorOutput));
         }
         else
         {
@@ -41,6 +42,28 @@ internal static class CommandOutput
         }
 
         return ExitCodeOf(failure);
+    }
+
+    /// <summary>
+    /// A text table: each column as wide as its widest cell or heading, two spaces between columns, the last one
+    /// unpadded; ends with a newline.
+    /// </summary>
+    public static string Table(IReadOnlyList<string> headings, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var all = rows.Prepend(headings).ToList();
+        var widths = headings.Select((_, column) => all.Max(row => row[column].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in all)
+        {
+            for (var column = 0; column < row.Count; column++)
+            {
+                text.Append(column == row.Count - 1 ? row[column] : row[column].PadRight(widths[column] + 2));
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
     }
 
     public static int ExitCodeOf(TokenFailure failure) => failure.Kind switch

@@ -10,11 +10,7 @@ namespace Credo.Server.Cli;
 /// <summary><c>credo credentials list|show|add|update|delete|validate</c>: the console's credential operations.</summary>
 internal static class CredentialsCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
+    private static readonly JsonSerializerOptions Json = CliJson.Output;
 
     public static Command Create()
     {

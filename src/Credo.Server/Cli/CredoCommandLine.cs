@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Credo.Server.Cli;
 
@@ -12,7 +13,7 @@ internal static class CredoCommandLine
             TokenCommand.Create(),
             CredentialsCommand.Create(),
             ListenersCommand.Create(),
-            ListenersCommand.Messages(),
+            MessagesCommand.Create(),
             UsersCommand.Create(),
             MigrateCommand.Create(),
             SandboxCommand.Create(),
@@ -30,11 +31,26 @@ internal static class CredoCommandLine
                 await Console.Error.WriteLineAsync($"credo: {error.Message}");
             }
 
-            await Console.Error.WriteLineAsync($"Run 'credo {parse.CommandResult.Command.Name} --help' for usage.");
+            await Console.Error.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
             return ExitCodes.BadInput;
         }
 
         return await parse.InvokeAsync();
+    }
+
+    /// <summary>The command as typed, from the root: <c>credo messages list</c>, not the last word only.</summary>
+    public static string CommandPath(CommandResult command)
+    {
+        var words = new List<string>();
+        for (SymbolResult? result = command; result is not null; result = result.Parent)
+        {
+            if (result is CommandResult { Command: not RootCommand } named)
+            {
+                words.Insert(0, named.Command.Name);
+            }
+        }
+
+        return string.Join(' ', ["credo", .. words]);
     }
 
     private static string[] WithDefaultVerb(string[] args) =>

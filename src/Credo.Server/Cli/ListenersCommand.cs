@@ -12,11 +12,7 @@ namespace Credo.Server.Cli;
 /// <summary><c>credo listeners list|show|add|update|delete|poll|test</c> and <c>credo messages list</c>.</summary>
 internal static class ListenersCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
+    private static readonly JsonSerializerOptions Json = CliJson.Output;
 
     public static Command Create()
     {
@@ -28,57 +24,6 @@ internal static class ListenersCommand
         command.Add(Delete());
         command.Add(Poll());
         command.Add(Test());
-        return command;
-    }
-
-    public static Command Messages()
-    {
-        var listener = new Option<string>("--listener") { Description = "The listener's name or id.", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var take = new Option<int>("--take") { Description = "How many, newest first (default 100).", DefaultValueFactory = _ => 100 };
-        var list = new Command("list", "List the mails a listener recorded, newest first.") { listener, json, take };
-        list.SetAction((parse, ct) => DataCommand.RunAsync(parse, "messages list", async services =>
-        {
-            var listeners = services.GetRequiredService<ListenerService>();
-            if (await FindAsync(listeners, parse.GetRequiredValue(listener), "messages list", ct) is not { } found)
-            {
-                return ExitCodes.BadInput;
-            }
-
-            var messages = await listeners.MessagesAsync(found.Id, Math.Clamp(parse.GetValue(take), 1, 100_000), ct);
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => new
-                {
-                    id = m.Id,
-                    listener = found.Name,
-                    itemId = m.ItemId,
-                    internetMessageId = m.InternetMessageId,
-                    subject = m.Subject,
-                    from = m.From,
-                    to = m.To,
-                    receivedAt = m.ReceivedAt,
-                    recordedAt = m.RecordedAt,
-                    size = m.Size,
-                    contentExpired = m.ContentExpired,
-                    contentExpiredAt = m.ContentExpiredAt,
-                }), Json));
-            }
-            else
-            {
-                var text = new StringBuilder($"{"RECORDED (UTC)",-20} {"FROM",-40} SUBJECT\n");
-                foreach (var m in messages)
-                {
-                    text.AppendLine($"{m.RecordedAt:yyyy-MM-dd HH:mm:ss} {m.From,-40} {m.Subject}{(m.ContentExpired ? " (content expired)" : "")}");
-                }
-
-                await Console.Out.WriteAsync(messages.Count == 0 ? "No messages.\n" : text.ToString());
-            }
-
-            return ExitCodes.Success;
-        }, ct));
-        var command = new Command("messages", "Received messages.");
-        command.Add(list);
         return command;
     }
 
@@ -120,7 +65,15 @@ internal static class ListenersCommand
                 return ExitCodes.BadInput;
             }
 
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(Describe(l, services.GetRequiredService<TimeProvider>().GetUtcNow()), Json));
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (parse.GetValue(json))
+            {
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(Describe(l, now), Json));
+                return ExitCodes.Success;
+            }
+
+            var credential = l.CredentialId is { } credentialId ? await services.GetRequiredService<CredentialStore>().GetAsync(credentialId, ct) : null;
+            await Console.Out.WriteAsync(Text(l, credential?.Name, now));
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -352,7 +305,7 @@ internal static class ListenersCommand
         return command;
     }
 
-    private static async Task<EmailListener?> FindAsync(ListenerService listeners, string nameOrId, string command, CancellationToken ct)
+    internal static async Task<EmailListener?> FindAsync(ListenerService listeners, string nameOrId, string command, CancellationToken ct)
     {
         var found = await listeners.FindAsync(nameOrId, ct);
         if (found is null)
@@ -372,7 +325,47 @@ internal static class ListenersCommand
         lastPollAt = l.LastPollAt, lastSuccessAt = l.LastSuccessAt, lastError = l.LastError, lastErrorHint = l.LastErrorHint,
     };
 
-    private static string Status(EmailListener l, DateTimeOffset now)
+    // What 'listeners show' prints without --json: one "label  value" line each, only the chosen protocol's settings.
+    private static string Text(EmailListener l, string? credentialName, DateTimeOffset now)
+    {
+        var lines = new List<(string Label, string? Value)>
+        {
+            ("Name", l.Name),
+            ("Id", l.Id.ToString()),
+            ("Status", Status(l, now)),
+            ("Enabled", l.Enabled ? "yes" : "no"),
+            ("Protocol", l.Protocol.ToString()),
+        };
+        switch (l.Protocol)
+        {
+            case MailProtocol.EWS: lines.Add(("EWS URL", l.Ews.Url)); break;
+            case MailProtocol.Graph: lines.Add(("Graph URL", l.Graph.Url)); break;
+            case MailProtocol.IMAP:
+                lines.Add(("IMAP server", $"{l.Imap.Host}:{l.Imap.Port} ({l.Imap.Security})"));
+                lines.Add(("IMAP user", l.Imap.UserName ?? l.Mailbox));
+                lines.Add(("SASL", l.Imap.Sasl.ToString()));
+                break;
+        }
+
+        lines.AddRange(
+        [
+            ("Mailbox", l.Mailbox),
+            ("Folder", l.Folder),
+            ("Credential", credentialName ?? (l.CredentialId is { } id ? id.ToString() : "none")),
+            ("Poll interval", $"{l.PollIntervalSeconds} s"),
+            ("Unread only", l.UnreadOnly ? "yes" : "no"),
+            ("After processing", l.AfterProcessing == AfterProcessing.Move ? $"move to {l.MoveToFolder}" : l.AfterProcessing.ToString()),
+            ("Webhook", l.WebhookUrl ?? "none"),
+            ("Mails recorded", l.MessagesReceived.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Last poll", l.LastPollAt is { } poll ? $"{poll:yyyy-MM-dd HH:mm:ss} UTC" : "never"),
+            ("Last success", l.LastSuccessAt is { } success ? $"{success:yyyy-MM-dd HH:mm:ss} UTC" : "never"),
+            ("Version", l.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ]);
+        var width = lines.Max(line => line.Label.Length) + 2;
+        return string.Concat(lines.Select(line => $"{line.Label.PadRight(width)}{line.Value}\n"));
+    }
+
+    internal static string Status(EmailListener l, DateTimeOffset now)
     {
         var status = ListenerHealth.Of(l, now);
         var text = status switch

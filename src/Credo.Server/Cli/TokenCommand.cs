@@ -188,7 +188,7 @@ internal static class TokenCommand
             token.TokenType,
             (long)Math.Max(0, Math.Round((token.ExpiresAt - now).TotalSeconds)),
             token.GrantedScope ?? scopes.Value);
-        await Console.Out.WriteLineAsync(JsonSerializer.Serialize(output, CliJson.Default.TokenOutput));
+        await Console.Out.WriteLineAsync(JsonSerializer.Serialize(output, CliJson.Relaxed.TokenOutput));
         return ExitCodes.Success;
     }
 }

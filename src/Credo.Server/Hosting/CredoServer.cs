@@ -1,18 +1,28 @@
 using Credo.Server.Api;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authentication;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Hosting;
 
-/// <summary>Composes the Credo server: database, console, API, health.</summary>
+/// <summary>Composes the Credo server: database, console, API, health, telemetry.</summary>
 internal static class CredoServer
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>Builds the server; <paramref name="configure"/> lets tests add to the builder (log capture) before it is built.</summary>
-    public static WebApplication Build(ServeSettings settings, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(ServeSettings settings, Action<WebApplicationBuilder>? configure = null) =>
+        TryBuild(settings, configure, out var cannotListen) ?? throw new InvalidOperationException(cannotListen);
+
+    /// <summary>
+    /// Builds the server, unless an address of <c>--urls</c> cannot be bound: then nothing is created (no data folder,
+    /// no log line) and <paramref name="cannotListen"/> says which address and how to choose another.
+    /// </summary>
+    public static WebApplication? TryBuild(ServeSettings settings, Action<WebApplicationBuilder>? configure, out string? cannotListen)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -21,9 +31,18 @@ internal static class CredoServer
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        builder.WebHost.UseUrls(settings.Urls ?? builder.Configuration["urls"] ?? DefaultUrls);
+        var urls = Urls(settings, builder.Configuration);
+        if (ListenAddresses.Problem(urls) is { } problem)
+        {
+            cannotListen = problem;
+            return null;
+        }
 
+        cannotListen = null;
+        builder.WebHost.UseUrls(urls);
         var data = DataFolder.Resolve(settings.DataFolder);
+        var keysInFolder = KeysInFolder(builder.Configuration[$"{Core.Persistence.DatabaseOptions.SectionName}:Provider"]);
+        QuietenStart(builder.Logging, keysInFolder, out var started);
         var services = builder.Services;
         services.AddCredo(builder.Configuration, data);
         services.AddHostedService<DatabaseInitializer>();
@@ -34,17 +53,13 @@ internal static class CredoServer
         services.AddOptions<Credo.Core.Retention.RetentionOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Retention.RetentionOptions.SectionName));
         services.AddOptions<Credo.Ews.EwsOptions>().Bind(builder.Configuration.GetSection(Credo.Ews.EwsOptions.SectionName));
         services.AddOptions<Credo.Graph.GraphOptions>().Bind(builder.Configuration.GetSection(Credo.Graph.GraphOptions.SectionName));
+        services.AddCredoTelemetry(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         AddConsole(services);
         services.AddConsoleSessions(builder.Configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            // The generator fills "servers" from the request's Host header; clients resolve against where they fetched it.
-            document.Servers = [];
-            return Task.CompletedTask;
-        }));
+        services.AddCredoOpenApi();
         services.AddRelativeCookieRedirects(CredoPolicies.CookieScheme);
         var forwarded = services.AddCredoForwardedHeaders(builder.Configuration);
         if (settings.Demo)
@@ -55,7 +70,16 @@ internal static class CredoServer
 
         configure?.Invoke(builder);
         var app = builder.Build();
-        Log.DataFolder(app.Logger, data.Path);
+        app.Lifetime.ApplicationStarted.Register(() => started.Value = true);
+        if (keysInFolder)
+        {
+            Log.DataFolderWithKeys(app.Logger, data.Path, data.KeysFolder);
+        }
+        else
+        {
+            Log.DataFolder(app.Logger, data.Path);
+        }
+
         if (forwarded.Enabled)
         {
             app.UseForwardedHeaders();
@@ -64,6 +88,7 @@ internal static class CredoServer
         // Only over https, and never for localhost/loopback hosts (HstsOptions.ExcludedHosts).
         app.UseHsts();
         app.UseSecurityHeaders();
+        app.UseApiReferencePage();
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseAuthentication();
@@ -72,16 +97,53 @@ internal static class CredoServer
         // Liveness answers without touching dependencies; readiness runs the checks tagged "ready".
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials"));
+        app.MapCredoMetrics(builder.Configuration);
+        app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials")).ExcludeFromDescription();
         app.MapRazorPages();
         app.MapCredentialsApi();
         app.MapListenersApi();
         app.MapGet("/Administration/Integrations/EmailListeners/{id:guid}/Messages/{messageId:guid}/eml", DownloadEmlAsync)
-            .RequireAuthorization(CredoPolicies.Viewer).NoStore();
+            .RequireAuthorization(CredoPolicies.Viewer).NoStore().ExcludeFromDescription();
 
         // Anonymous on purpose: the document describes the API's shape, the same in every installation, never data.
         app.MapOpenApi();
         return app;
+    }
+
+    /// <summary>The addresses to listen on: <c>--urls</c>, else the <c>urls</c> setting (<c>ASPNETCORE_URLS</c>), else <see cref="DefaultUrls"/>.</summary>
+    public static string Urls(ServeSettings settings, IConfiguration configuration) =>
+        settings.Urls ?? configuration["urls"] ?? DefaultUrls;
+
+    // Data Protection warns on every new key that it "may be persisted to storage in unencrypted form": with the key
+    // ring in the data folder on Unix that folder is 0700 (DataFolder), which is the protection, so the warning gives
+    // way to one line of Credo's that says where the keys are and why. On Windows, or with the keys in PostgreSQL,
+    // the warning stays.
+    private static bool KeysInFolder(string? databaseProvider) =>
+        !OperatingSystem.IsWindows()
+        && !string.Equals(databaseProvider, nameof(Core.Persistence.DatabaseProvider.PostgreSql), StringComparison.OrdinalIgnoreCase);
+
+    private static void QuietenStart(ILoggingBuilder logging, bool keysInFolder, out StrongBox<bool> started)
+    {
+        if (keysInFolder)
+        {
+            logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        }
+
+        // One line per entry keeps the start short; configuration can still choose another formatter (json, systemd).
+        // Without a formatter name the console logger takes the legacy path, which rebuilds the options and drops SingleLine.
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console =>
+            console.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(console => console.SingleLine = true);
+
+        // SQLite rebuilds a table outside the transaction in some migrations, and EF says so at each first start;
+        // CredoDatabase logs which migrations it applies.
+        logging.AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Error);
+
+        // A failed start (a port taken between the check and Kestrel's bind, say) is reported once by whoever
+        // started the host, without the host's own copy of the stack trace; after the start the host logs as ever.
+        var flag = new StrongBox<bool>();
+        logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (flag.Value || level < LogLevel.Error));
+        started = flag;
     }
 
     private static async Task<IResult> DownloadEmlAsync(

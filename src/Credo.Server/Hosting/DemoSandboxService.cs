@@ -27,12 +27,17 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
     private SandboxServer? _sandbox;
     private ITimer? _mail;
 
+    /// <summary>The running sandbox, once started; the start banner names its address and a token line against it.</summary>
+    public SandboxServer? Sandbox => _sandbox;
+
+    /// <summary>The sandbox client the demo credentials use.</summary>
+    public SandboxClient? Client { get; private set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
         _sandbox = await SandboxServer.StartAsync(options, SandboxBanner.ConfigureLogging, cancellationToken);
-        await Console.Out.WriteLineAsync(SandboxBanner.Describe(_sandbox, options));
-        var client = options.Clients[0];
+        var client = Client = options.Clients[0];
         var ews = await SeedCredentialAsync(CredentialName, client, SandboxClient.ExchangeOnlineScope, cancellationToken);
         await SeedListenerAsync(ListenerName, SandboxOptions.DemoMailbox, ews, i => i.Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, cancellationToken);
         var graph = await SeedCredentialAsync(GraphCredentialName, client, SandboxClient.GraphScope, cancellationToken);

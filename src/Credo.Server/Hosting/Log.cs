@@ -5,4 +5,7 @@ internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "Credo data folder: {DataFolder}")]
     public static partial void DataFolder(ILogger logger, string dataFolder);
+
+    [LoggerMessage(101, LogLevel.Information, "Credo data folder: {DataFolder}, its owner's only (0700); the Data Protection keys that encrypt the stored secrets are in {KeysFolder}, protected by that folder's permissions rather than encrypted again")]
+    public static partial void DataFolderWithKeys(ILogger logger, string dataFolder, string keysFolder);
 }

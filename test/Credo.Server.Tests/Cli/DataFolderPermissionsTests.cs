@@ -28,7 +28,7 @@ public sealed class DataFolderPermissionsTests : IDisposable
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions only.");
         await using var credo = CredoProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", Data]);
-        await credo.WaitForLineAsync("Now listening on:");
+        await credo.WaitForLineAsync(Credo.Server.Cli.StartBanner.ConsoleLabel);
 
         // SQLite creates its -wal and -shm files, and Data Protection its key, while the server starts.
         await EventuallyAsync(() =>
@@ -65,7 +65,7 @@ public sealed class DataFolderPermissionsTests : IDisposable
         File.SetUnixFileMode(backup, File0644 | UnixFileMode.OtherWrite);
 
         await using var credo = CredoProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", Data]);
-        await credo.WaitForLineAsync("Now listening on:");
+        await credo.WaitForLineAsync(Credo.Server.Cli.StartBanner.ConsoleLabel);
 
         AssertOwnerOnly();
         var log = credo.Stdout + credo.Stderr;

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using Credo.Server.Cli;
 using Credo.Server.Tests.Infrastructure;
 
 namespace Credo.Server.Tests.Cli;
@@ -39,13 +41,73 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_data, "keys")));
         Assert.True(File.Exists(Path.Combine(_data, "credo.db")));
+        Assert.Contains($"Password        in {file}", credo.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task First_start_says_where_the_keys_are_instead_of_the_unencrypted_key_warning()
+    {
+        await using var credo = CredoProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--data", _data]);
+        await WaitForAddressAsync(credo);
+
+        Assert.True(Directory.EnumerateFiles(Path.Combine(_data, "keys"), "key-*.xml").Any(), "A key was created, so Data Protection had its warning to give.");
+        Assert.DoesNotContain("unencrypted form", credo.Stdout + credo.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"keys that encrypt the stored secrets are in {Path.Combine(_data, "keys")}", credo.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(0700)", credo.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_busy_port_is_one_line_naming_the_address_and_the_urls_fix_before_anything_else()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var data = Path.Combine(_data, "never-created");
+
+        var (exit, stdout, stderr) = await CredoProcess.RunAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", data]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"Cannot listen on http://127.0.0.1:{port}: the address is in use. Choose another address with --urls, e.g. --urls http://127.0.0.1:", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), "Nothing is created before the address is known to be free.");
+    }
+
+    [Fact]
+    public async Task An_address_taken_between_the_check_and_the_bind_is_one_line_too()
+    {
+        // The same address twice passes the check (each is free on its own), and Kestrel's second bind fails as when
+        // another process takes the port after the check.
+        var port = FreePort();
+
+        var (exit, stdout, stderr) = await CredoProcess.RunAsync(
+            ["serve", "--urls", $"http://127.0.0.1:{port};http://127.0.0.1:{port}", "--data", _data],
+            environment: new Dictionary<string, string> { ["CREDO_ADMIN_PASSWORD"] = "a-password-for-this-test" });
+
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain(StartBanner.Title, stdout, StringComparison.Ordinal);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("Cannot listen on http://127.0.0.1:", line, StringComparison.Ordinal);
+        Assert.Contains("--urls", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Serve_demo_runs_a_sandbox_that_credo_token_gets_a_token_from()
     {
         await using var credo = CredoProcess.Start(["--demo", "--urls", "http://127.0.0.1:0", "--data", _data]);
-        var tokenEndpoint = await credo.WaitForLineAsync("token endpoint");
+        var tokenEndpoint = await credo.WaitForLineAsync(StartBanner.TokenEndpointLabel);
+
+        // The banner's token line, run as printed (with 'credo' standing for this executable).
+        var printed = await credo.WaitForLineAsync("echo ");
+        var pipe = printed.Split(" | credo ", 2);
+        Assert.Equal("'sandbox-secret'", pipe[0]);
+        var (printedExit, printedToken, printedErrors) = await CredoProcess.RunAsync(ShellWords(pipe[1]), stdin: "sandbox-secret");
+        Assert.True(printedExit == 0, printedErrors);
+        Assert.Contains("\"access_token\"", printedToken, StringComparison.Ordinal);
+        Assert.Contains($"--token-endpoint {tokenEndpoint} ", pipe[1], StringComparison.Ordinal);
+        Assert.Contains("a sample mail arrives every 20 s", credo.Stdout, StringComparison.Ordinal);
 
         var (exit, stdout, stderr) = await CredoProcess.RunAsync(
             ["token", "--token-endpoint", tokenEndpoint, "--client-id", "sandbox-client", "--client-secret-stdin", "--scope", "https://outlook.office365.com/.default"],
@@ -74,10 +136,21 @@ public sealed class ServeCommandTests : IDisposable
         }
     }
 
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // Words as a POSIX shell splits them, for the quoting the banner uses: double quotes around a word with spaces.
+    private static string[] ShellWords(string line) =>
+        System.Text.RegularExpressions.Regex.Matches(line, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToArray();
+
     private static async Task<string> WaitForAddressAsync(CredoProcess credo)
     {
-        // The console logger prints "Now listening on: http://127.0.0.1:PORT" on the line after the category.
-        var address = await credo.WaitForLineAsync("Now listening on:");
+        // The start banner names the address once the server listens.
+        var address = await credo.WaitForLineAsync(StartBanner.ConsoleLabel);
         return address;
     }
 }

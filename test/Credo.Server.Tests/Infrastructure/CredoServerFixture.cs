@@ -38,6 +38,11 @@ public class CredoServerFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>Adds to the server's builder before it is built (an exporter, a service).</summary>
+    protected virtual void ConfigureServer(WebApplicationBuilder builder)
+    {
+    }
+
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     public virtual async ValueTask InitializeAsync()
@@ -50,7 +55,11 @@ public class CredoServerFixture : IAsyncLifetime
 
         _app = CredoServer.Build(
             new ServeSettings(false, _data, "http://127.0.0.1:0", [$"--CREDO_ADMIN_PASSWORD={AdminPassword}", "--Logging:LogLevel:Default=Debug", .. ExtraArguments]),
-            builder => builder.Logging.AddFakeLogging());
+            builder =>
+            {
+                builder.Logging.AddFakeLogging();
+                ConfigureServer(builder);
+            });
         await _app.StartAsync(TestContext.Current.CancellationToken);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }

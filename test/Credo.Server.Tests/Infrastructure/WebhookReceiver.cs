@@ -22,6 +22,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<string> BadSignatures { get; } = new();
 
+    /// <summary>Delivery id → the W3C <c>traceparent</c> header it came with (empty when none).</summary>
+    public ConcurrentDictionary<string, string> TraceParents { get; } = new();
+
     public int Requests => _server.Requests;
 
     /// <summary>The status to answer with; default 200.</summary>
@@ -41,6 +44,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         var id = context.Request.Headers["Credo-Delivery-Id"].ToString();
+        TraceParents[id] = context.Request.Headers["traceparent"].ToString();
         if (!Verify(context.Request.Headers["Credo-Signature"].ToString(), body))
         {
             BadSignatures.Enqueue(id);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Credo.Server.Tests.Listeners;
 
 /// <summary>The server with a fast engine tick and short back-offs, the sandbox beside it, and helpers to set listeners up.</summary>
-public sealed class ListenerServerFixture : CredoServerFixture
+public class ListenerServerFixture : CredoServerFixture
 {
     protected override string[] ExtraArguments =>
     [

@@ -19,6 +19,6 @@ public sealed class AdminPasswordTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains("CREDO_ADMIN_PASSWORD", stderr, StringComparison.Ordinal);
         Assert.Contains("at least 12 characters", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("Now listening on", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Credo.Server.Cli.StartBanner.Title, stdout, StringComparison.Ordinal);
     }
 }

@@ -1,29 +1,72 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Webhooks;
 
 namespace Credo.Core.Listeners.Engine;
 
-/// <summary>The <c>Credo.Listeners</c> meter: polls, messages, webhook deliveries.</summary>
+/// <summary>
+/// The <c>Credo.Listeners</c> meter: polls, mails recorded, retry waits, webhook deliveries, and gauges of listeners by
+/// status and of the webhook outbox. Tags are low-cardinality only (protocol, result, status): never a listener,
+/// mailbox or credential.
+/// </summary>
 internal sealed class ListenerMetrics
 {
     private readonly Counter<long> _polls;
+    private readonly Histogram<double> _pollDuration;
     private readonly Counter<long> _messages;
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _throttleWaits;
     private readonly Counter<double> _throttleSeconds;
 
-    public ListenerMetrics(IMeterFactory meterFactory)
+    public ListenerMetrics(IMeterFactory meterFactory, ListenerGauges gauges)
     {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(gauges);
         var meter = meterFactory.Create("Credo.Listeners");
-        _polls = meter.CreateCounter<long>("credo.listener.polls", "{poll}", "Listener polls, by result.");
-        _messages = meter.CreateCounter<long>("credo.listener.messages", "{message}", "Mails recorded.");
+        _polls = meter.CreateCounter<long>("credo.listener.polls", "{poll}", "Listener polls, by protocol and result.");
+        _pollDuration = meter.CreateHistogram<double>(
+            "credo.listener.poll.duration",
+            "s",
+            "Duration of listener polls, by protocol and result.",
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
+        _messages = meter.CreateCounter<long>("credo.listener.messages", "{message}", "Mails recorded, by protocol.");
         _deliveries = meter.CreateCounter<long>("credo.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by result.");
         _throttleWaits = meter.CreateCounter<long>("credo.listener.retry.waits", "{wait}", "Mail-source requests that waited after throttling or a fault and were retried, by protocol.");
         _throttleSeconds = meter.CreateCounter<double>("credo.listener.retry.wait_time", "s", "Time spent waiting before retrying mail-source requests, by protocol.");
+        meter.CreateObservableGauge("credo.listeners", gauges.Listeners, "{listener}", "Listeners by status (OK, Error, Stalled, Disabled, ...).");
+        meter.CreateObservableGauge("credo.webhook.outbox.pending", gauges.PendingDeliveries, "{delivery}", "Webhook deliveries waiting to be sent or retried.");
+        meter.CreateObservableGauge("credo.webhook.outbox.oldest_pending.age", gauges.OldestPendingAge, "s", "Age of the oldest pending webhook delivery (0 when none is pending).");
     }
 
-    public void Polled(string result) => _polls.Add(1, new KeyValuePair<string, object?>("result", result));
+    /// <summary>The result tag of a poll: <c>success</c>, or the kind of the error that ended it.</summary>
+    public static string PollResult(MailError? error) => error?.Kind switch
+    {
+        null => "success",
+        MailErrorKind.Throttled => "throttled",
+        MailErrorKind.Transient => "transient",
+        MailErrorKind.InvalidSyncState => "invalid_sync_state",
+        _ => "permanent",
+    };
 
-    public void Recorded(int count) => _messages.Add(count);
+    /// <summary>The result tag of a delivery attempt.</summary>
+    public static string DeliveryResult(DeliveryStatus outcome) => outcome switch
+    {
+        DeliveryStatus.Delivered => "delivered",
+        DeliveryStatus.Stopped => "stopped",
+        DeliveryStatus.Failed => "failed",
+        _ => "retry",
+    };
+
+    public void Polled(MailProtocol protocol, string result, TimeSpan duration)
+    {
+        var tags = new TagList { { "protocol", protocol.ToString() }, { "result", result } };
+        _polls.Add(1, tags);
+        _pollDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    public void Recorded(MailProtocol protocol, int count) => _messages.Add(count, new KeyValuePair<string, object?>("protocol", protocol.ToString()));
 
     public void Throttled(MailProtocol protocol, int waits, TimeSpan waited)
     {

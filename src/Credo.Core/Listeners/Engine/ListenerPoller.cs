@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Credo.Core.Credentials;
@@ -60,13 +61,30 @@ internal sealed class ListenerPoller(
         var (listener, credentialVersion) = due;
         var listenerId = listener.Id;
         var poll = new Poll(listener);
-        var error = await RunAsync(poll, credentialVersion, cancellationToken);
+        var started = time.GetTimestamp();
+        using var activity = ListenerActivities.Listeners.StartActivity(ListenerActivities.PollName);
+        activity?.SetTag("credo.listener.id", listenerId.ToString());
+        activity?.SetTag("credo.mail.protocol", listener.Protocol.ToString());
+        var error = await RunAsync(poll, credentialVersion, activity, cancellationToken);
+        var result = ListenerMetrics.PollResult(error);
+        metrics.Polled(listener.Protocol, result, time.GetElapsedTime(started));
+        if (activity is not null)
+        {
+            activity.SetTag("credo.poll.result", result);
+            activity.SetTag("credo.poll.recorded", poll.Recorded);
+            if (error is not null)
+            {
+                // The kind only: an error message may quote the server, and the server may quote the mailbox.
+                activity.SetTag("error.type", result);
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+
         var now = time.GetUtcNow();
         var state = poll.State;
         var node = options.CurrentValue.NodeName;
         if (error is null)
         {
-            metrics.Polled("success");
             await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
                 .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
                 .SetProperty(l => l.LastPollAt, now)
@@ -78,7 +96,6 @@ internal sealed class ListenerPoller(
             return;
         }
 
-        metrics.Polled(error.Kind.ToString());
         var failures = listener.ConsecutiveFailures + 1;
         var settings = options.CurrentValue;
         var wait = Backoff.Delay(failures, settings.InitialBackoff, settings.MaxBackoff, error.RetryAfter);
@@ -92,7 +109,7 @@ internal sealed class ListenerPoller(
             .SetProperty(l => l.NextPollAt, now + wait), cancellationToken);
     }
 
-    private async Task<MailError?> RunAsync(Poll poll, long credentialVersion, CancellationToken cancellationToken)
+    private async Task<MailError?> RunAsync(Poll poll, long credentialVersion, Activity? activity, CancellationToken cancellationToken)
     {
         var listener = poll.Listener;
         var found = sources.For(listener.Protocol);
@@ -107,7 +124,7 @@ internal sealed class ListenerPoller(
             return new MailError(MailErrorKind.Permanent, "The listener's credential no longer exists.", "Choose a credential in the listener's settings.");
         }
 
-        var mailbox = new MailboxContext(listener, tokens);
+        var mailbox = new MailboxContext(listener, new PollTokenSource(tokens, activity));
         using var retry = new RequestRetry(options.CurrentValue, time, ct => lease.RenewAsync(listener.Id, ct));
         try
         {
@@ -201,19 +218,30 @@ internal sealed class ListenerPoller(
             }
         }
 
-        var (recorded, duplicates) = await RecordAsync(mailbox.Listener, wanted, cancellationToken);
-        poll.Recorded += recorded;
-        poll.Duplicates += duplicates;
+        using (var recording = ListenerActivities.Listeners.StartActivity(ListenerActivities.RecordName))
+        {
+            var (recorded, duplicates) = await RecordAsync(mailbox.Listener, wanted, cancellationToken);
+            poll.Recorded += recorded;
+            poll.Duplicates += duplicates;
+            recording?.SetTag("credo.record.recorded", recorded);
+            recording?.SetTag("credo.record.duplicates", duplicates);
+        }
+
         if (mailbox.Listener.AfterProcessing == AfterProcessing.None)
         {
             return null;
         }
 
+        using var processing = ListenerActivities.Listeners.StartActivity(ListenerActivities.AfterProcessingName);
+        processing?.SetTag("credo.after_processing.action", mailbox.Listener.AfterProcessing.ToString());
+        processing?.SetTag("credo.after_processing.mails", wanted.Count);
         foreach (var batch in wanted.Chunk(capabilities.ApplyBatchSize))
         {
             var applied = await retry.RunAsync(ct => source.ApplyAsync(mailbox, batch, ct), cancellationToken);
             if (!applied.Succeeded)
             {
+                processing?.SetTag("error.type", ListenerMetrics.PollResult(applied.Error));
+                processing?.SetStatus(ActivityStatusCode.Error);
                 return applied.Error;
             }
         }
@@ -293,7 +321,7 @@ internal sealed class ListenerPoller(
 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        metrics.Recorded(recorded);
+        metrics.Recorded(listener.Protocol, recorded);
         return (recorded, items.Count - recorded);
     }
 

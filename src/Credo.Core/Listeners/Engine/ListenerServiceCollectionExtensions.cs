@@ -24,6 +24,7 @@ public static class ListenerServiceCollectionExtensions
             .Validate(o => o.RetriesPerPoll >= 0, "Credo:Listeners:RetriesPerPoll must be 0 or more.")
             .Validate(o => o.MaxRetryWait > TimeSpan.Zero, "Credo:Listeners:MaxRetryWait must be positive.")
             .ValidateOnStart();
+        services.TryAddSingleton<ListenerGauges>();
         services.TryAddSingleton<ListenerMetrics>();
         services.TryAddSingleton<CredentialTokenSources>();
         services.TryAddScoped<ListenerPoller>();

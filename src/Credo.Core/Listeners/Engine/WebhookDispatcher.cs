@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Credo.Core.Persistence;
@@ -68,7 +69,17 @@ internal sealed class WebhookDispatcher(
 
     private async Task SendAsync(CredoDbContext db, SecretProtector protector, Guid id, CancellationToken stoppingToken)
     {
+        // A delivery is a trace of its own: the request below it carries the W3C traceparent to the receiver.
+        Activity.Current = null;
+        using var activity = ListenerActivities.Webhooks.StartActivity(ListenerActivities.DeliveryName);
         var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == id, stoppingToken);
+        if (activity is not null)
+        {
+            activity.SetTag("credo.delivery.id", delivery.MessageId.ToString());
+            activity.SetTag("credo.listener.id", delivery.ListenerId.ToString());
+            activity.SetTag("credo.delivery.attempt", delivery.Attempts + 1);
+        }
+
         var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == delivery.ListenerId, stoppingToken);
         var settings = Settings;
         int? status = null;
@@ -124,7 +135,23 @@ internal sealed class WebhookDispatcher(
             .SetProperty(d => d.NextAttemptAt, next)
             .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
             .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), stoppingToken);
-        metrics.Delivery(outcome.ToString());
+        var result = ListenerMetrics.DeliveryResult(outcome);
+        metrics.Delivery(result);
+        if (activity is not null)
+        {
+            activity.SetTag("credo.delivery.result", result);
+            if (status is { } code)
+            {
+                activity.SetTag("http.response.status_code", code);
+            }
+
+            if (outcome != DeliveryStatus.Delivered)
+            {
+                activity.SetTag("error.type", status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no_answer");
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+
         Log.Delivered(Logger, delivery.MessageId, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
     }
 }

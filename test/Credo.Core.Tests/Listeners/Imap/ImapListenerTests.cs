@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
@@ -73,6 +74,40 @@ public sealed class ImapListenerTests : IAsyncLifetime
         var flags = await Dovecot.FlagsAsync(ImapTestServers.Mailbox, cancellationToken: Ct);
         Assert.Equal(1000, flags.Count);
         Assert.All(flags.Values, f => Assert.Contains("\\Seen", f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_poll_traces_each_imap_command_below_its_span_and_no_address()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(i), cancellationToken: Ct);
+        }
+
+        var listenerId = await CreateListenerAsync();
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var capture = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith("Credo.", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(capture);
+
+        await PollAsync(listenerId);
+
+        // Other tests poll at the same time: only this poll's trace counts.
+        var poll = Assert.Single(spans, s => s.OperationName == "credo.listener.poll" && Equals(s.GetTagItem("credo.listener.id"), listenerId.ToString()));
+        var trace = spans.Where(s => s.TraceId == poll.TraceId).ToList();
+        // Distinct: on a loaded machine a slow token answer can time out, and the retried request is a span of its own.
+        Assert.Equal(
+            ["IMAP UID FETCH", "IMAP UID SEARCH", "credo.listener.after_processing", "credo.listener.record", "credo.listener.token"],
+            trace.Where(s => s.ParentSpanId == poll.SpanId).Select(s => s.DisplayName).Distinct().Order(StringComparer.Ordinal));
+        var store = Assert.Single(trace, s => s.DisplayName == "IMAP UID STORE");
+        Assert.Equal(Assert.Single(trace, s => s.OperationName == "credo.listener.after_processing").SpanId, store.ParentSpanId);
+        Assert.All(trace.Where(s => s.Source.Name == "Credo.Imap"), s => Assert.Equal("IMAP", s.GetTagItem("credo.mail.protocol")));
+        Assert.All(trace, s => Assert.DoesNotContain(
+            ImapTestServers.Mailbox, string.Join(' ', s.TagObjects.Select(t => t.Value).Append(s.DisplayName)), StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     internal int OpenConnections => _pool.Values.Count(p => p.Session is not null) + (_idle?.Count ?? 0);
 
     public Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken) =>
-        UseAsync<MailChanges>(mailbox, async (session, ct) =>
+        UseAsync<MailChanges>("UID SEARCH", mailbox, async (session, ct) =>
         {
             var listener = mailbox.Listener;
             var folder = await session.SelectAsync(listener.Folder, refresh: true, ct);
@@ -88,7 +88,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         }, cancellationToken);
 
     public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
-        UseAsync(mailbox, async (session, ct) =>
+        UseAsync("UID FETCH", mailbox, async (session, ct) =>
         {
             var folder = await session.SelectAsync(mailbox.Listener.Folder, refresh: false, ct);
             var uids = Uids([.. listed.Select(r => r.ItemId)], folder.UidValidity);
@@ -123,7 +123,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         }, cancellationToken);
 
     public Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken) =>
-        UseAsync<bool>(mailbox, async (session, ct) =>
+        UseAsync<bool>(mailbox.Listener.AfterProcessing == AfterProcessing.Move ? "UID MOVE" : "UID STORE", mailbox, async (session, ct) =>
         {
             var listener = mailbox.Listener;
             var folder = await session.SelectAsync(listener.Folder, refresh: false, ct);
@@ -161,10 +161,12 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
                         : null;
                     if (trash is not null && trash.FullName != folder.FullName)
                     {
+                        ImapActivities.Command("UID MOVE");
                         await folder.MoveToAsync(delete, trash, ct);
                     }
                     else
                     {
+                        ImapActivities.Command("UID EXPUNGE");
                         await folder.StoreAsync(delete, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, ct);
                         await folder.ExpungeAsync(delete, ct);
                     }
@@ -227,8 +229,17 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         }
     }
 
+    /// <summary>Runs <paramref name="work"/> as a span named after its IMAP <paramref name="command"/>.</summary>
+    private async Task<MailResult<T>> UseAsync<T>(string command, MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<MailResult<T>>> work, CancellationToken cancellationToken)
+    {
+        using var activity = ImapActivities.Start(command);
+        var result = await UsePooledAsync(mailbox, work, cancellationToken);
+        ImapActivities.Failed(activity, result.Error);
+        return result;
+    }
+
     /// <summary>Runs <paramref name="work"/> on the listener's pooled session, opening one if needed; any failure closes it.</summary>
-    private async Task<MailResult<T>> UseAsync<T>(MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<MailResult<T>>> work, CancellationToken cancellationToken)
+    private async Task<MailResult<T>> UsePooledAsync<T>(MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<MailResult<T>>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var endpoint = ImapEndpoint.Of(mailbox.Listener);

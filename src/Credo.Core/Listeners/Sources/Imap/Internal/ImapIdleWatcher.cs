@@ -44,7 +44,11 @@ internal sealed class ImapIdleWatcher(
         running?.Done.Cancel();
         var watch = new Watcher(key, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
         _watches[listener.Id] = watch;
-        watch.Task = Task.Run(() => RunAsync(mailbox, watch, uidValidity, listedUpTo));
+        // The watch outlives the poll that starts it: it must not run inside that poll's trace.
+        using (ExecutionContext.SuppressFlow())
+        {
+            watch.Task = Task.Run(() => RunAsync(mailbox, watch, uidValidity, listedUpTo));
+        }
     }
 
     public async ValueTask DisposeAsync()
