@@ -49,7 +49,10 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SecretProtector>();
         services.TryAddScoped<AuditLog>();
         services.TryAddScoped<CredoDatabase>();
-        services.TryAddScoped<CredentialService>();
+        services.TryAddScoped<CredentialStore>();
+        services.TryAddScoped<CredentialSecrets>();
+        services.TryAddScoped<CredentialValidator>();
+        services.TryAddSingleton<Credo.Core.Credentials.Internal.CredentialExpiryMonitor>();
         services.TryAddSingleton<ValidationStamp>();
         services.TryAddScoped<Credo.Core.Users.UserService>();
         services.TryAddScoped<ApiKeyService>();

@@ -2,9 +2,12 @@ using Credo.OAuth;
 
 namespace Credo.Core.Credentials;
 
-/// <summary>An "OAuth2 Client Credentials" credential as stored. The secret is held only in protected form.</summary>
+/// <summary>A credential as stored: a client secret or a certificate with its key, each held only in protected form.</summary>
 public sealed class Credential
 {
+    /// <summary>A client secret or a certificate.</summary>
+    public CredentialType Type { get; set; }
+
     /// <summary>Identifier.</summary>
     public Guid Id { get; set; }
 
@@ -17,8 +20,26 @@ public sealed class Credential
     /// <summary>Client identifier.</summary>
     public string ClientId { get; set; } = "";
 
-    /// <summary>The client secret protected with ASP.NET Core Data Protection; never the secret itself.</summary>
+    /// <summary>The client secret protected with ASP.NET Core Data Protection; never the secret itself. Empty for a certificate.</summary>
     public string ProtectedClientSecret { get; set; } = "";
+
+    /// <summary>The day the client secret expires, when the administrator said ("Secret expires on").</summary>
+    public DateOnly? SecretExpiresOn { get; set; }
+
+    /// <summary>The certificate with its private key (PKCS#12, no password) protected with Data Protection; never the key itself.</summary>
+    public string? ProtectedCertificate { get; set; }
+
+    /// <summary>The certificate's subject, shown in the console.</summary>
+    public string? CertificateSubject { get; set; }
+
+    /// <summary>The certificate's SHA-256 thumbprint, upper-case hex.</summary>
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>The end of the certificate's validity.</summary>
+    public DateTimeOffset? CertificateNotAfter { get; set; }
+
+    /// <summary>The JWS algorithm the client assertion is signed with (<c>PS256</c>, <c>RS256</c>, <c>ES256</c>).</summary>
+    public SigningAlgorithm? SigningAlgorithm { get; set; }
 
     /// <summary>Token endpoint URL.</summary>
     public string TokenEndpoint { get; set; } = "";

@@ -21,6 +21,18 @@ public static class CredentialFields
     /// <summary>Authentication Method.</summary>
     public const string AuthenticationMethod = nameof(CredentialInput.AuthenticationMethod);
 
+    /// <summary>Secret expires on.</summary>
+    public const string SecretExpiresOn = nameof(CredentialInput.SecretExpiresOn);
+
+    /// <summary>Certificate.</summary>
+    public const string Certificate = "Certificate";
+
+    /// <summary>Certificate Password.</summary>
+    public const string CertificatePassword = nameof(CredentialInput.CertificatePassword);
+
+    /// <summary>Signing Algorithm.</summary>
+    public const string SigningAlgorithm = nameof(CredentialInput.SigningAlgorithm);
+
     /// <summary>The label the console shows for <paramref name="field"/>.</summary>
     public static string Label(string field) => field switch
     {
@@ -30,6 +42,10 @@ public static class CredentialFields
         TokenEndpoint => "Token Endpoint",
         Scopes => "Scopes",
         AuthenticationMethod => "Authentication Method",
+        SecretExpiresOn => "Secret expires on",
+        Certificate => "Certificate",
+        CertificatePassword => "Certificate Password",
+        SigningAlgorithm => "Signing Algorithm",
         _ => field,
     };
 }

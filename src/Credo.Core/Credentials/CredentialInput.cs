@@ -8,6 +8,9 @@ namespace Credo.Core.Credentials;
 /// </summary>
 public sealed class CredentialInput
 {
+    /// <summary>A client secret or a certificate; fixed once the credential exists.</summary>
+    public CredentialType Type { get; set; }
+
     /// <summary>Name.</summary>
     public string? Name { get; set; }
 
@@ -25,6 +28,20 @@ public sealed class CredentialInput
 
     /// <summary>Authentication Method; default HTTP Basic.</summary>
     public ClientAuthenticationMethod AuthenticationMethod { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
+
+    /// <summary>"Secret expires on": the day the client secret stops working, if known.</summary>
+    public DateOnly? SecretExpiresOn { get; set; }
+
+    /// <summary>"Certificate": the uploaded PEM or PKCS#12 file (write-only); on update, empty keeps the stored certificate.</summary>
+#pragma warning disable CA1819 // The uploaded file as it came; nothing keeps the array.
+    public byte[]? CertificateFile { get; set; }
+#pragma warning restore CA1819
+
+    /// <summary>"Certificate Password" for an encrypted key or a PKCS#12 file; used once to read the file and never stored.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>"Signing Algorithm"; <see langword="null"/> means the default for the key (PS256 for RSA, ES256 for EC).</summary>
+    public SigningAlgorithm? SigningAlgorithm { get; set; }
 
     /// <summary>Describes the input without the secret.</summary>
     public override string ToString() => $"{Name} ({ClientId} at {TokenEndpoint})";

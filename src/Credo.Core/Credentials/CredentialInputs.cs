@@ -9,11 +9,14 @@ public static class CredentialInputs
         ArgumentNullException.ThrowIfNull(credential);
         return new CredentialInput
         {
+            Type = credential.Type,
+            SigningAlgorithm = credential.SigningAlgorithm,
             Name = credential.Name,
             ClientId = credential.ClientId,
             TokenEndpoint = credential.TokenEndpoint,
             Scopes = credential.Scopes,
             AuthenticationMethod = credential.AuthenticationMethod,
+            SecretExpiresOn = credential.SecretExpiresOn,
         };
     }
 }

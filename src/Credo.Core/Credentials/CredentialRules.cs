@@ -11,8 +11,11 @@ public static class CredentialRules
     /// <summary>The refusal when an empty secret field would send the stored secret somewhere it was not saved for.</summary>
     public const string RetypeSecret = "Type the client secret again: it is sent only to the Token Endpoint and Client Identifier it was saved for.";
 
+    /// <summary>The refusal when no certificate is uploaded but the stored one would be used somewhere it was not saved for.</summary>
+    public const string RetypeCertificate = "Upload the certificate again: its key is used only for the Token Endpoint and Client Identifier it was saved for.";
+
     /// <summary>
-    /// Whether <paramref name="input"/> leaves the secret empty (meaning: the stored one) while naming a Token Endpoint or
+    /// Whether <paramref name="input"/> leaves the secret (or certificate) empty (meaning: the stored one) while naming a Token Endpoint or
     /// Client Identifier other than the ones <paramref name="stored"/> was saved with. Such input must be refused, or
     /// anyone allowed to edit could have the stored secret sent to a server of their choosing.
     /// </summary>
@@ -20,7 +23,10 @@ public static class CredentialRules
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(input);
-        return string.IsNullOrEmpty(input.ClientSecret)
+        var keepsStored = stored.Type == CredentialType.OAuth2ClientCertificate
+            ? input.CertificateFile is not { Length: > 0 }
+            : string.IsNullOrEmpty(input.ClientSecret);
+        return keepsStored
             && (!string.Equals(stored.TokenEndpoint, input.TokenEndpoint?.Trim(), StringComparison.Ordinal)
                 || !string.Equals(stored.ClientId, input.ClientId, StringComparison.Ordinal));
     }
@@ -35,14 +41,21 @@ public static class CredentialRules
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         Add(errors, CredentialFields.Name, CheckName(input.Name));
         Add(errors, CredentialFields.ClientId, ClientCredentialsRules.CheckClientId(input.ClientId));
-        if (secretRequired || !string.IsNullOrEmpty(input.ClientSecret))
+        // A certificate, its password and algorithm are checked by reading the file (CredentialSecrets).
+        if (input.Type == CredentialType.OAuth2ClientCredentials && (secretRequired || !string.IsNullOrEmpty(input.ClientSecret)))
         {
             Add(errors, CredentialFields.ClientSecret, ClientCredentialsRules.CheckClientSecret(input.ClientSecret));
         }
 
         Add(errors, CredentialFields.TokenEndpoint, ClientCredentialsRules.CheckTokenEndpoint(input.TokenEndpoint, allowHttp));
         Add(errors, CredentialFields.Scopes, ClientCredentialsRules.CheckScopes(input.Scopes));
-        if (!Enum.IsDefined(input.AuthenticationMethod))
+        if (!Enum.IsDefined(input.Type))
+        {
+            errors[CredentialFields.Name] = "Unknown credential type; use OAuth2ClientCredentials or OAuth2ClientCertificate.";
+        }
+
+        if (input.Type == CredentialType.OAuth2ClientCredentials
+            && (!Enum.IsDefined(input.AuthenticationMethod) || input.AuthenticationMethod == ClientAuthenticationMethod.PrivateKeyJwt))
         {
             errors[CredentialFields.AuthenticationMethod] = "Choose how the client authenticates: HTTP Basic (ClientSecretBasic) or in the request body (ClientSecretPost).";
         }

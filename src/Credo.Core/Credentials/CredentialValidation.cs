@@ -35,15 +35,18 @@ public sealed class CredentialValidation
     /// <summary>What the token's roles leave out for the listeners that would use it (see <see cref="PermissionCheck"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Why the request most likely failed, when the credential's secret or certificate has expired.</summary>
+    public string? LikelyCause { get; init; }
+
     /// <summary>One line for lists and the audit log.</summary>
     public string Summary => Errors.Count > 0
         ? "Not sent: " + string.Join(" ", Errors.Values)
         : Succeeded
             ? $"Token issued: {TokenType}, valid for {Lifetime:g}" + (Claims is { Audiences.Count: > 0 } c ? $", audience {string.Join(", ", c.Audiences)}" : "")
                 + (Warnings.Count > 0 ? $"; warning: {string.Join(" ", Warnings)}" : "")
-            : $"Failed at {Failure?.Stage}: {Failure?.Message}";
+            : $"Failed at {Failure?.Stage}: {Failure?.Message}" + (LikelyCause is null ? "" : " " + LikelyCause);
 
-    internal static CredentialValidation From(TokenResult result, ScopeSet requested) => result.Succeeded
+    internal static CredentialValidation From(TokenResult result, ScopeSet requested, string? expiredHint = null) => result.Succeeded
         ? new CredentialValidation
         {
             Warnings = PermissionCheck.Warnings(requested, result.Token.ReadJwtClaims()),
@@ -54,5 +57,5 @@ public sealed class CredentialValidation
             GrantedScope = result.Token.GrantedScope,
             Claims = result.Token.ReadJwtClaims(),
         }
-        : new CredentialValidation { Failure = result.Failure };
+        : new CredentialValidation { Failure = result.Failure, LikelyCause = expiredHint };
 }

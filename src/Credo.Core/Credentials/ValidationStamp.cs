@@ -16,7 +16,7 @@ public sealed class ValidationStamp(SecretProtector protector, TimeProvider time
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
     /// <summary>A stamp for <paramref name="validation"/> run with <paramref name="input"/> (its secret filled in).</summary>
-    public string Issue(CredentialInput input, string secret, CredentialValidation validation)
+    public string Issue(CredentialInput input, Secret secret, CredentialValidation validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
         var now = time.GetUtcNow();
@@ -25,7 +25,7 @@ public sealed class ValidationStamp(SecretProtector protector, TimeProvider time
     }
 
     /// <summary>The validation the stamp records, if it is genuine, fresh and was made with these very values.</summary>
-    public LastValidation? Read(string? stamp, CredentialInput input, string secret)
+    public LastValidation? Read(string? stamp, CredentialInput input, Secret secret)
     {
         if (string.IsNullOrEmpty(stamp) || protector.UnprotectValidationStamp(stamp) is not { } json)
         {
@@ -49,10 +49,10 @@ public sealed class ValidationStamp(SecretProtector protector, TimeProvider time
             : null;
     }
 
-    private static string Fingerprint(CredentialInput input, string secret)
+    private static string Fingerprint(CredentialInput input, Secret secret)
     {
         var scopes = ScopeSet.TryParse(input.Scopes, out var parsed, out _) ? parsed.Value : input.Scopes;
-        var text = string.Join('\n', input.ClientId, secret, input.TokenEndpoint?.Trim(), scopes, input.AuthenticationMethod);
+        var text = string.Join('\n', input.ClientId, secret.Reveal(), input.TokenEndpoint?.Trim(), scopes, input.AuthenticationMethod);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -18,7 +18,7 @@ public sealed record ConnectionStep(string Name, bool Succeeded, string Detail, 
 /// token with its credential, then opens the mailbox folder through the listener's mail source, and reports each step
 /// as Validate does. Nothing in the mailbox is changed; the test is written to the audit log.
 /// </summary>
-public sealed class ConnectionTest(ListenerService listeners, CredentialService credentials, ITokenClient tokens, MailSources sources, AuditLog audit, CredoDbContext db)
+public sealed class ConnectionTest(ListenerService listeners, CredentialStore credentials, CredentialSecrets secrets, ITokenClient tokens, MailSources sources, AuditLog audit, CredoDbContext db)
 {
     /// <summary>Runs the steps until one fails; null when there is no such listener.</summary>
     public async Task<IReadOnlyList<ConnectionStep>?> RunAsync(Guid listenerId, string actor, CancellationToken cancellationToken)
@@ -52,7 +52,9 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialService 
             return steps;
         }
 
-        var token = await tokens.RequestTokenAsync(credentials.ToClientCredentials(credential), cancellationToken);
+        var clientCredentials = secrets.ToClientCredentials(credential);
+        using var certificate = clientCredentials.Certificate;
+        var token = await tokens.RequestTokenAsync(clientCredentials, cancellationToken);
         if (!token.Succeeded)
         {
             steps.Add(new ConnectionStep("Token", false, $"{token.Failure.Stage}: {token.Failure.Message}", token.Failure.Hint));

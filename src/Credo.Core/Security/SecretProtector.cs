@@ -15,6 +15,63 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
     private readonly IDataProtector _pendingSecrets = provider.CreateProtector("Credo.Console.PendingSecret.v1");
     private readonly IDataProtector _validationStamps = provider.CreateProtector("Credo.Console.ValidationStamp.v1");
     private readonly IDataProtector _webhookSecrets = provider.CreateProtector("Credo.Listeners.WebhookSecret.v1");
+    private readonly IDataProtector _certificates = provider.CreateProtector("Credo.Credentials.Certificate.v1");
+    private readonly IDataProtector _pendingCertificates = provider.CreateProtector("Credo.Console.PendingCertificate.v1");
+
+    /// <summary>Protects a client certificate with its private key (as exported, PEM bytes) for storage.</summary>
+    public string ProtectCertificate(ReadOnlySpan<byte> certificate) => Convert.ToBase64String(_certificates.Protect(certificate.ToArray()));
+
+    /// <summary>A stored client certificate with its key, or <see langword="null"/> when it cannot be unprotected (the key ring lost its key).</summary>
+    public byte[]? TryUnprotectCertificate(string protectedCertificate)
+    {
+        try
+        {
+            return _certificates.Unprotect(Convert.FromBase64String(protectedCertificate));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Protects an uploaded certificate carried by a form until <paramref name="expires"/>, as <see cref="ProtectPending"/> does for a secret.</summary>
+    public string ProtectPendingCertificate(ReadOnlySpan<byte> certificate, DateTimeOffset expires)
+    {
+        var payload = new byte[sizeof(long) + certificate.Length];
+        BitConverter.TryWriteBytes(payload, expires.UtcTicks);
+        certificate.CopyTo(payload.AsSpan(sizeof(long)));
+        try
+        {
+            return Convert.ToBase64String(_pendingCertificates.Protect(payload));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(payload);
+        }
+    }
+
+    /// <summary>The pending certificate, or <see langword="null"/> when it is expired, was tampered with or was protected for another use.</summary>
+    public byte[]? UnprotectPendingCertificate(string protectedCertificate)
+    {
+        byte[] payload;
+        try
+        {
+            payload = _pendingCertificates.Unprotect(Convert.FromBase64String(protectedCertificate));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return null;
+        }
+
+        try
+        {
+            return payload.Length > sizeof(long) && time.GetUtcNow().UtcTicks < BitConverter.ToInt64(payload) ? payload[sizeof(long)..] : null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(payload);
+        }
+    }
 
     /// <summary>Protects a webhook signing secret for storage.</summary>
     public string ProtectWebhookSecret(string secret) => _webhookSecrets.Protect(secret);

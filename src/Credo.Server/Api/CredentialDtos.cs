@@ -3,31 +3,53 @@ using Credo.OAuth;
 
 namespace Credo.Server.Api;
 
-/// <summary>A credential as the API shows it: everything but the secret.</summary>
+/// <summary>
+/// A credential as the API shows it: everything but the secret or private key. <c>expiresInDays</c> counts down to the
+/// secret's "Secret expires on" day or the certificate's <c>notAfter</c> (0 or less once expired; absent when unknown).
+/// </summary>
 internal sealed record CredentialDto(
     Guid Id,
+    CredentialType Type,
     string Name,
     string ClientId,
     string TokenEndpoint,
     string Scopes,
     ClientAuthenticationMethod AuthenticationMethod,
+    DateOnly? SecretExpiresOn,
+    CertificateDto? Certificate,
+    int? ExpiresInDays,
+    bool? Expired,
     long Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     LastValidationDto? LastValidation)
 {
-    public static CredentialDto From(Credential c) => new(
-        c.Id, c.Name, c.ClientId, c.TokenEndpoint, c.Scopes, c.AuthenticationMethod, c.Version, c.CreatedAt, c.UpdatedAt,
-        c.LastValidatedAt is { } at ? new LastValidationDto(at, c.LastValidationSucceeded == true, c.LastValidationSummary) : null);
+    public static CredentialDto From(Credential c, DateTimeOffset now)
+    {
+        var expiry = CredentialExpiry.Of(c, now);
+        return new(
+            c.Id, c.Type, c.Name, c.ClientId, c.TokenEndpoint, c.Scopes, c.AuthenticationMethod, c.SecretExpiresOn,
+            c.Type == CredentialType.OAuth2ClientCertificate
+                ? new CertificateDto(c.CertificateSubject ?? "", c.CertificateThumbprint ?? "", c.CertificateNotAfter, c.SigningAlgorithm)
+                : null,
+            expiry?.DaysLeft, expiry?.Expired, c.Version, c.CreatedAt, c.UpdatedAt,
+            c.LastValidatedAt is { } at ? new LastValidationDto(at, c.LastValidationSucceeded == true, c.LastValidationSummary) : null);
+    }
 }
+
+/// <summary>What a certificate credential shows of its certificate: never the key.</summary>
+internal sealed record CertificateDto(string Subject, string Sha256Thumbprint, DateTimeOffset? NotAfter, SigningAlgorithm? SigningAlgorithm);
 
 /// <summary>The outcome of the last validation.</summary>
 internal sealed record LastValidationDto(DateTimeOffset At, bool Succeeded, string? Summary);
 
 /// <summary>
-/// The body of create, update and validate. <c>clientSecret</c> is write-only; on update it may be left out to keep
-/// the stored one, unless <c>tokenEndpoint</c> or <c>clientId</c> changes (the stored secret goes only where it was
-/// saved for). <c>version</c> is required on update: the version the change is based on.
+/// The body of create, update and validate. <c>type</c> is <c>OAuth2ClientCredentials</c> (default, with
+/// <c>clientSecret</c>) or <c>OAuth2ClientCertificate</c> (with <c>certificate</c>: the base64 of a PEM or PKCS#12 file,
+/// <c>certificatePassword</c> for an encrypted key or PKCS#12, and <c>signingAlgorithm</c>). <c>clientSecret</c>,
+/// <c>certificate</c> and <c>certificatePassword</c> are write-only; on update the secret or certificate may be left out
+/// to keep the stored one, unless <c>tokenEndpoint</c> or <c>clientId</c> changes (it goes only where it was saved for).
+/// <c>version</c> is required on update: the version the change is based on.
 /// </summary>
 internal sealed record CredentialRequest(
     string? Name,
@@ -36,10 +58,37 @@ internal sealed record CredentialRequest(
     string? TokenEndpoint,
     string? Scopes,
     ClientAuthenticationMethod? AuthenticationMethod,
-    long? Version)
+    long? Version,
+    CredentialType? Type = null,
+    DateOnly? SecretExpiresOn = null,
+    string? Certificate = null,
+    string? CertificatePassword = null,
+    SigningAlgorithm? SigningAlgorithm = null)
 {
+    /// <summary>The certificate file, or <see langword="null"/> when none was sent or it is not base64 (<see cref="CertificateError"/>).</summary>
+    public byte[]? CertificateFile()
+    {
+        if (string.IsNullOrEmpty(Certificate))
+        {
+            return null;
+        }
+
+        var buffer = new byte[Certificate.Length * 3 / 4 + 3];
+        return Convert.TryFromBase64String(Certificate, buffer, out var written) ? buffer[..written] : null;
+    }
+
+    /// <summary>Why <see cref="Certificate"/> cannot be read, if it cannot.</summary>
+    public string? CertificateError() => !string.IsNullOrEmpty(Certificate) && CertificateFile() is null
+        ? "Send the certificate file (PEM or PKCS#12) as base64."
+        : null;
+
     public CredentialInput ToInput() => new()
     {
+        Type = Type ?? CredentialType.OAuth2ClientCredentials,
+        SecretExpiresOn = SecretExpiresOn,
+        CertificateFile = CertificateFile(),
+        CertificatePassword = CertificatePassword,
+        SigningAlgorithm = SigningAlgorithm,
         Name = Name,
         ClientId = ClientId,
         ClientSecret = ClientSecret,
@@ -69,10 +118,11 @@ internal sealed record ValidationReportDto(
     string? Error,
     string? ErrorDescription,
     string? ErrorUri,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    string? LikelyCause)
 {
     public static ValidationReportDto From(CredentialValidation v) => new(
         v.Succeeded, v.Summary, v.TokenType, v.Lifetime?.TotalSeconds, v.GrantedScope,
         v.Claims?.Audiences, v.Claims?.Roles, v.Claims?.Scopes, v.Claims?.ExpiresAt,
-        v.Failure?.Stage, v.Failure?.Message, v.Failure?.Hint, v.Failure?.Error, v.Failure?.ErrorDescription, v.Failure?.ErrorUri, v.Warnings);
+        v.Failure?.Stage, v.Failure?.Message, v.Failure?.Hint, v.Failure?.Error, v.Failure?.ErrorDescription, v.Failure?.ErrorUri, v.Warnings, v.LikelyCause);
 }

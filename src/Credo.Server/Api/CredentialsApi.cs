@@ -23,7 +23,7 @@ internal static class CredentialsApi
             .WithSummary("Add a credential.");
         group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces<CredentialDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Change a credential; 'version' is the version the change is based on, and an omitted clientSecret keeps the stored one, but only with the stored tokenEndpoint and clientId: changing either needs clientSecret sent again.");
+            .WithSummary("Change a credential; 'version' is the version the change is based on, and an omitted clientSecret (or certificate) keeps the stored one, but only with the stored tokenEndpoint and clientId: changing either needs it sent again. The type cannot change.");
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a credential.");
@@ -35,26 +35,37 @@ internal static class CredentialsApi
             .WithSummary("Run a token request with the stored values and keep the outcome as the last validation.");
     }
 
-    private static async Task<IResult> ListAsync(int? offset, int? limit, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(int? offset, int? limit, CredentialStore credentials, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
         var (page, total) = await credentials.PageAsync(offset ?? 0, limit ?? 100, cancellationToken);
         http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Ok(page.Select(CredentialDto.From).ToArray());
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(page.Select(c => CredentialDto.From(c, now)).ToArray());
     }
 
-    private static async Task<IResult> GetAsync(Guid id, CredentialService credentials, CancellationToken cancellationToken) =>
-        await credentials.GetAsync(id, cancellationToken) is { } credential ? TypedResults.Ok(CredentialDto.From(credential)) : NotFound(id);
+    private static async Task<IResult> GetAsync(Guid id, CredentialStore credentials, TimeProvider time, CancellationToken cancellationToken) =>
+        await credentials.GetAsync(id, cancellationToken) is { } credential ? TypedResults.Ok(CredentialDto.From(credential, time.GetUtcNow())) : NotFound(id);
 
-    private static async Task<IResult> CreateAsync(CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(CredentialRequest request, CredentialStore credentials, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
+        if (request.CertificateError() is { } unreadable)
+        {
+            return Invalid(new Dictionary<string, string> { [CredentialFields.Certificate] = unreadable });
+        }
+
         var change = await credentials.CreateAsync(request.ToInput(), http.User.Actor(), cancellationToken);
         return change.Status == CredentialChangeStatus.Done
-            ? TypedResults.Created($"/api/v1/credentials/{change.Credential!.Id}", CredentialDto.From(change.Credential))
+            ? TypedResults.Created($"/api/v1/credentials/{change.Credential!.Id}", CredentialDto.From(change.Credential, time.GetUtcNow()))
             : Failure(change);
     }
 
-    private static async Task<IResult> UpdateAsync(Guid id, CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(Guid id, CredentialRequest request, CredentialStore credentials, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
+        if (request.CertificateError() is { } unreadable)
+        {
+            return Invalid(new Dictionary<string, string> { [CredentialFields.Certificate] = unreadable });
+        }
+
         if (request.Version is not { } version)
         {
             return TypedResults.ValidationProblem(
@@ -63,21 +74,23 @@ internal static class CredentialsApi
         }
 
         var change = await credentials.UpdateAsync(id, version, request.ToInput(), http.User.Actor(), cancellationToken);
-        return change.Status == CredentialChangeStatus.Done ? TypedResults.Ok(CredentialDto.From(change.Credential!)) : Failure(change);
+        return change.Status == CredentialChangeStatus.Done ? TypedResults.Ok(CredentialDto.From(change.Credential!, time.GetUtcNow())) : Failure(change);
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, CredentialService credentials, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(Guid id, CredentialStore credentials, HttpContext http, CancellationToken cancellationToken)
     {
         var change = await credentials.DeleteAsync(id, http.User.Actor(), cancellationToken);
         return change.Status == CredentialChangeStatus.Done ? TypedResults.NoContent() : Failure(change);
     }
 
-    private static async Task<IResult> ValidateUnsavedAsync(CredentialRequest request, CredentialService credentials, HttpContext http, CancellationToken cancellationToken) =>
-        Report(await credentials.ValidateAsync(request.ToInput(), null, http.User.Actor(), cancellationToken));
+    private static async Task<IResult> ValidateUnsavedAsync(CredentialRequest request, CredentialValidator validator, HttpContext http, CancellationToken cancellationToken) =>
+        request.CertificateError() is { } unreadable
+            ? Invalid(new Dictionary<string, string> { [CredentialFields.Certificate] = unreadable })
+            : Report(await validator.ValidateAsync(request.ToInput(), null, http.User.Actor(), cancellationToken));
 
-    private static async Task<IResult> ValidateStoredAsync(Guid id, CredentialService credentials, HttpContext http, CancellationToken cancellationToken) =>
+    private static async Task<IResult> ValidateStoredAsync(Guid id, CredentialStore credentials, CredentialValidator validator, HttpContext http, CancellationToken cancellationToken) =>
         await credentials.GetAsync(id, cancellationToken) is { } stored
-            ? Report(await credentials.ValidateAsync(CredentialInputs.From(stored), id, http.User.Actor(), cancellationToken))
+            ? Report(await validator.ValidateAsync(CredentialInputs.From(stored), id, http.User.Actor(), cancellationToken))
             : NotFound(id);
 
     private static IResult Report(CredentialValidation validation) =>

@@ -14,7 +14,7 @@ internal static class CredentialsCommand
 
     public static Command Create()
     {
-        var command = new Command("credentials", "OAuth2 Client Credentials: list, show, add, update, delete, validate.");
+        var command = new Command("credentials", "OAuth2 Client Credentials (secret or certificate): list, show, add, update, delete, validate.");
         command.Add(List());
         command.Add(Show());
         command.Add(Add());
@@ -30,18 +30,20 @@ internal static class CredentialsCommand
         var command = new Command("list", "List the credentials.") { json };
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "credentials list", async services =>
         {
-            var all = await services.GetRequiredService<CredentialService>().ListAsync(ct);
+            var all = await services.GetRequiredService<CredentialStore>().ListAsync(ct);
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(CredentialDto.From), Json));
+                var at = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(c => CredentialDto.From(c, at)), Json));
                 return ExitCodes.Success;
             }
 
             var table = new StringBuilder();
-            table.AppendLine($"{"NAME",-32} {"CLIENT IDENTIFIER",-38} {"METHOD",-8} {"LAST VALIDATION",-22} TOKEN ENDPOINT");
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            table.AppendLine($"{"NAME",-32} {"CLIENT IDENTIFIER",-38} {"METHOD",-11} {"EXPIRY",-22} {"LAST VALIDATION",-22} TOKEN ENDPOINT");
             foreach (var c in all)
             {
-                table.AppendLine($"{c.Name,-32} {c.ClientId,-38} {Method(c.AuthenticationMethod),-8} {LastValidation(c),-22} {c.TokenEndpoint}");
+                table.AppendLine($"{c.Name,-32} {c.ClientId,-38} {Method(c),-11} {Expiry(c, now),-22} {LastValidation(c),-22} {c.TokenEndpoint}");
             }
 
             await Console.Out.WriteAsync(all.Count == 0 ? "No credentials.\n" : table.ToString());
@@ -62,13 +64,23 @@ internal static class CredentialsCommand
                 return ExitCodes.BadInput;
             }
 
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var key = c.Type == CredentialType.OAuth2ClientCertificate
+                ? $"""
+                   Certificate            {c.CertificateSubject} (stored, write-only key)
+                   SHA-256 thumbprint     {c.CertificateThumbprint}
+                   Signing Algorithm      {c.SigningAlgorithm}
+                   """
+                : "Client Secret          (stored, write-only)";
             await Console.Out.WriteLineAsync(parse.GetValue(json)
-                ? JsonSerializer.Serialize(CredentialDto.From(c), Json)
+                ? JsonSerializer.Serialize(CredentialDto.From(c, now), Json)
                 : $"""
                    Name                   {c.Name}
                    Id                     {c.Id}
+                   Type                   {c.Type}
                    Client Identifier      {c.ClientId}
-                   Client Secret          (stored, write-only)
+                   {key}
+                   Expiry                 {Expiry(c, now)}
                    Token Endpoint         {c.TokenEndpoint}
                    Scopes                 {c.Scopes}
                    Authentication Method  {c.AuthenticationMethod}
@@ -83,7 +95,7 @@ internal static class CredentialsCommand
     private static Command Add()
     {
         var options = new FieldOptions(required: true);
-        var command = new Command("add", "Add an OAuth2 Client Credentials credential.");
+        var command = new Command("add", "Add an OAuth2 Client Credentials credential, with a client secret or (--certificate) a certificate.");
         options.AddTo(command);
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "credentials add", async services =>
         {
@@ -93,7 +105,7 @@ internal static class CredentialsCommand
                 return ExitCodes.BadInput;
             }
 
-            var change = await services.GetRequiredService<CredentialService>().CreateAsync(input, DataCommand.Actor, ct);
+            var change = await services.GetRequiredService<CredentialStore>().CreateAsync(input, DataCommand.Actor, ct);
             return await ReportAsync("credentials add", change, "Added");
         }, ct));
         return command;
@@ -107,7 +119,7 @@ internal static class CredentialsCommand
         options.AddTo(command);
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "credentials update", async services =>
         {
-            var credentials = services.GetRequiredService<CredentialService>();
+            var credentials = services.GetRequiredService<CredentialStore>();
             if (await FindAsync(services, parse.GetRequiredValue(name), "credentials update", ct) is not { } current)
             {
                 return ExitCodes.BadInput;
@@ -136,7 +148,7 @@ internal static class CredentialsCommand
                 return ExitCodes.BadInput;
             }
 
-            var change = await services.GetRequiredService<CredentialService>().DeleteAsync(current.Id, DataCommand.Actor, ct);
+            var change = await services.GetRequiredService<CredentialStore>().DeleteAsync(current.Id, DataCommand.Actor, ct);
             return await ReportAsync("credentials delete", change, "Deleted");
         }, ct));
         return command;
@@ -154,7 +166,7 @@ internal static class CredentialsCommand
                 return ExitCodes.BadInput;
             }
 
-            var validation = await services.GetRequiredService<CredentialService>().ValidateAsync(CredentialInputs.From(current), current.Id, DataCommand.Actor, ct);
+            var validation = await services.GetRequiredService<CredentialValidator>().ValidateAsync(CredentialInputs.From(current), current.Id, DataCommand.Actor, ct);
             if (validation.Errors.Count > 0)
             {
                 return await CommandOutput.BadInputAsync("credentials validate", validation.Errors.Select(e => $"{CredentialFields.Label(e.Key)}: {e.Value}"));
@@ -175,6 +187,11 @@ internal static class CredentialsCommand
                 {
                     await Console.Error.WriteLineAsync($"hint: {validation.Failure.Hint}");
                 }
+
+                if (validation.LikelyCause is not null)
+                {
+                    await Console.Error.WriteLineAsync($"likely cause: {validation.LikelyCause}");
+                }
             }
 
             return validation.Succeeded ? ExitCodes.Success : CommandOutput.ExitCodeOf(validation.Failure!);
@@ -184,7 +201,7 @@ internal static class CredentialsCommand
 
     private static async Task<Credential?> FindAsync(IServiceProvider services, string nameOrId, string command, CancellationToken ct)
     {
-        var credential = await services.GetRequiredService<CredentialService>().FindAsync(nameOrId, ct);
+        var credential = await services.GetRequiredService<CredentialStore>().FindAsync(nameOrId, ct);
         if (credential is null)
         {
             await CommandOutput.BadInputAsync(command, [$"There is no credential named \"{nameOrId}\"; 'credo credentials list' shows the names."]);
@@ -211,7 +228,16 @@ internal static class CredentialsCommand
 
     private static Option<bool> JsonOption() => new("--json") { Description = "Print JSON." };
 
-    private static string Method(ClientAuthenticationMethod method) => method == ClientAuthenticationMethod.ClientSecretBasic ? "basic" : "body";
+    private static string Method(Credential c) => c.AuthenticationMethod switch
+    {
+        ClientAuthenticationMethod.ClientSecretBasic => "basic",
+        ClientAuthenticationMethod.ClientSecretPost => "body",
+        _ => $"cert {c.SigningAlgorithm}",
+    };
+
+    private static string Expiry(Credential c, DateTimeOffset now) => CredentialExpiry.Of(c, now) is { } expiry
+        ? (expiry.Soon ? "! " : expiry.Expired ? "!! " : "") + expiry.Text
+        : "-";
 
     private static string LastValidation(Credential c) =>
         c.LastValidatedAt is not { } at ? "Not validated" : $"{(c.LastValidationSucceeded == true ? "Valid" : "Failed")} {at:yyyy-MM-dd HH:mm}";
@@ -226,10 +252,14 @@ internal static class CredentialsCommand
         private readonly Option<string?> _endpoint = new("--token-endpoint") { Description = "Token endpoint URL.", Required = required };
         private readonly Option<string?> _scope = new("--scope") { Description = "Scopes separated by spaces.", Required = required };
         private readonly Option<string?> _auth = CreateAuth();
+        private readonly Option<string?> _secretExpires = new("--secret-expires") { Description = "The day the client secret expires (YYYY-MM-DD); the list then warns 30 days ahead. \"none\" clears it on update." };
+        private readonly Option<FileInfo?> _certificate = new("--certificate") { Description = "Authenticate with a certificate instead of a secret: a PEM file (certificate and private key) or a .pfx/.p12 file." };
+        private readonly Option<bool> _certificatePasswordStdin = new("--certificate-password-stdin") { Description = "Read the password of an encrypted key or PKCS#12 file from standard input (or type it without echo); it is not stored." };
+        private readonly Option<string?> _algorithm = CreateAlgorithm();
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _name, _clientId, _secret, _secretStdin, _endpoint, _scope, _auth })
+            foreach (var option in new Option[] { _name, _clientId, _secret, _secretStdin, _endpoint, _scope, _auth, _secretExpires, _certificate, _certificatePasswordStdin, _algorithm })
             {
                 command.Add(option);
             }
@@ -238,11 +268,24 @@ internal static class CredentialsCommand
         /// <summary>The input, or <see langword="null"/> after reporting a usage error.</summary>
         public async Task<CredentialInput?> ReadAsync(ParseResult parse, Credential? current, CancellationToken ct)
         {
+            var command = parse.CommandResult.Command.Name;
+            var certificateFile = parse.GetValue(_certificate);
+            if (current?.Type == CredentialType.OAuth2ClientCertificate || (current is null && certificateFile is not null))
+            {
+                return await ReadCertificateAsync(parse, current, certificateFile, ct);
+            }
+
+            if (certificateFile is not null || parse.GetValue(_certificatePasswordStdin) || parse.GetValue(_algorithm) is not null)
+            {
+                await CommandOutput.BadInputAsync(command, [$"\"{current!.Name}\" authenticates with a client secret; a credential's type cannot change. Add a new credential with --certificate instead."]);
+                return null;
+            }
+
             var secret = parse.GetValue(_secret);
             var fromStdin = parse.GetValue(_secretStdin);
             if (secret is not null && fromStdin)
             {
-                await CommandOutput.BadInputAsync(parse.CommandResult.Command.Name, ["Give the client secret either with --client-secret or with --client-secret-stdin, not both."]);
+                await CommandOutput.BadInputAsync(command, ["Give the client secret either with --client-secret or with --client-secret-stdin, not both."]);
                 return null;
             }
 
@@ -257,9 +300,16 @@ internal static class CredentialsCommand
                 secret = await SecretInput.ReadAsync("Client secret: ", ct);
             }
 
+            if (!TryExpiry(parse.GetValue(_secretExpires), current?.SecretExpiresOn, out var expires))
+            {
+                await CommandOutput.BadInputAsync(command, ["--secret-expires takes a date as YYYY-MM-DD (or \"none\" to clear it)."]);
+                return null;
+            }
+
             var auth = parse.GetValue(_auth);
             var input = new CredentialInput
             {
+                SecretExpiresOn = expires,
                 Name = parse.GetValue(_name) ?? current?.Name,
                 ClientId = parse.GetValue(_clientId) ?? current?.ClientId,
                 ClientSecret = secret,
@@ -278,6 +328,93 @@ internal static class CredentialsCommand
             }
 
             return input;
+        }
+
+        private async Task<CredentialInput?> ReadCertificateAsync(ParseResult parse, Credential? current, FileInfo? file, CancellationToken ct)
+        {
+            var command = parse.CommandResult.Command.Name;
+            if (parse.GetValue(_secret) is not null || parse.GetValue(_secretStdin) || parse.GetValue(_auth) is not null || parse.GetValue(_secretExpires) is not null)
+            {
+                await CommandOutput.BadInputAsync(command, ["A certificate credential takes no client secret, --auth or --secret-expires: its expiry is the certificate's."]);
+                return null;
+            }
+
+            byte[]? bytes = null;
+            if (file is not null)
+            {
+                if (!file.Exists)
+                {
+                    await CommandOutput.BadInputAsync(command, [$"There is no file {file.FullName}."]);
+                    return null;
+                }
+
+                if (file.Length > ClientCertificate.MaxFileBytes)
+                {
+                    await CommandOutput.BadInputAsync(command, [$"{file.Name} is larger than a certificate file can be ({ClientCertificate.MaxFileBytes} bytes)."]);
+                    return null;
+                }
+
+                bytes = await File.ReadAllBytesAsync(file.FullName, ct);
+            }
+            else if (parse.GetValue(_certificatePasswordStdin))
+            {
+                await CommandOutput.BadInputAsync(command, ["--certificate-password-stdin goes with --certificate FILE."]);
+                return null;
+            }
+
+            var password = parse.GetValue(_certificatePasswordStdin) ? await SecretInput.ReadAsync("Certificate password: ", ct) : null;
+            var algorithm = parse.GetValue(_algorithm) is { } named ? Enum.Parse<SigningAlgorithm>(named)
+                : file is null ? current?.SigningAlgorithm
+                : null;
+            var input = new CredentialInput
+            {
+                Type = CredentialType.OAuth2ClientCertificate,
+                Name = parse.GetValue(_name) ?? current?.Name,
+                ClientId = parse.GetValue(_clientId) ?? current?.ClientId,
+                TokenEndpoint = parse.GetValue(_endpoint) ?? current?.TokenEndpoint,
+                Scopes = parse.GetValue(_scope) ?? current?.Scopes,
+                CertificateFile = bytes,
+                CertificatePassword = password,
+                SigningAlgorithm = algorithm,
+            };
+
+            if (current is not null && CredentialRules.RedirectsStoredSecret(current, input))
+            {
+                await CommandOutput.BadInputAsync(command, [CredentialRules.RetypeCertificate + " Give it with --certificate FILE."]);
+                return null;
+            }
+
+            return input;
+        }
+
+        private static bool TryExpiry(string? text, DateOnly? current, out DateOnly? expires)
+        {
+            expires = current;
+            if (text is null)
+            {
+                return true;
+            }
+
+            if (text.Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                expires = null;
+                return true;
+            }
+
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+            {
+                expires = day;
+                return true;
+            }
+
+            return false;
+        }
+
+        private static Option<string?> CreateAlgorithm()
+        {
+            var algorithm = new Option<string?>("--signing-algorithm") { Description = "PS256 (default for RSA keys), RS256, or ES256 (EC P-256 keys)." };
+            algorithm.AcceptOnlyFromAmong(nameof(SigningAlgorithm.PS256), nameof(SigningAlgorithm.RS256), nameof(SigningAlgorithm.ES256));
+            return algorithm;
         }
 
         private static Option<string?> CreateAuth()

@@ -73,7 +73,7 @@ internal static class ListenersCommand
                 return ExitCodes.Success;
             }
 
-            var credential = l.CredentialId is { } credentialId ? await services.GetRequiredService<CredentialService>().GetAsync(credentialId, ct) : null;
+            var credential = l.CredentialId is { } credentialId ? await services.GetRequiredService<CredentialStore>().GetAsync(credentialId, ct) : null;
             await Console.Out.WriteAsync(Text(l, credential?.Name, now));
             return ExitCodes.Success;
         }, ct));
@@ -144,7 +144,7 @@ internal static class ListenersCommand
             input.WebhookSecret = parse.GetValue(webhookSecretStdin) ? await SecretInput.ReadAsync("Webhook secret: ", ct) : parse.GetValue(webhookSecret);
             if (parse.GetValue(credential) is { } credentialName)
             {
-                var found = await services.GetRequiredService<CredentialService>().FindAsync(credentialName, ct);
+                var found = await services.GetRequiredService<CredentialStore>().FindAsync(credentialName, ct);
                 if (found is null)
                 {
                     errors.Add($"There is no credential named \"{credentialName}\"; 'credo credentials list' shows the names.");

@@ -11,6 +11,7 @@ namespace Credo.Server.Hosting;
 /// <c>demo@sandbox.test</c> over EWS with "Demo credential", "Demo Graph listener" reads <c>demo-graph@sandbox.test</c>
 /// over Microsoft Graph with "Demo Graph credential". A sample mail arrives in both mailboxes every 20 s, and both listeners
 /// send their webhooks to a built-in receiver (<see cref="DemoWebhookReceiver"/>), so deliveries show from the first minute.
+/// "Demo certificate credential" authenticates with a certificate made on each start and registered with the sandbox.
 /// </summary>
 internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvider time) : IHostedService, IAsyncDisposable
 {
@@ -19,6 +20,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
     public const string GraphCredentialName = "Demo Graph credential";
     public const string GraphListenerName = "Demo Graph listener";
     public const string GraphMailbox = "demo-graph@sandbox.test";
+    public const string CertificateCredentialName = "Demo certificate credential";
+    private const string CertificateClientId = "sandbox-certificate-client";
     private const string Actor = "demo";
     private static readonly TimeSpan MailEvery = TimeSpan.FromSeconds(20);
 
@@ -46,6 +49,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
             i.Protocol = Credo.Core.Listeners.MailProtocol.Graph;
             i.Graph = new() { Url = _sandbox.GraphEndpoint.ToString() };
         }, cancellationToken);
+
+        await SeedCertificateCredentialAsync(cancellationToken);
 
         // A sample mail every 20 s, so that mail arrives in the console within a minute.
         var twin = _sandbox.Mailboxes.Create(GraphMailbox);
@@ -127,10 +132,45 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         return input;
     }
 
+    // A new sandbox knows no certificate: make one, register it as Entra would, and upload it to the credential again.
+    private async Task SeedCertificateCredentialAsync(CancellationToken cancellationToken)
+    {
+        // EC P-256: made in a moment, where an RSA key would hold up the demo's start on a slow machine.
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=credo-demo", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var now = time.GetUtcNow();
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
+        await _sandbox!.AddClientAsync(new SandboxClient
+        {
+            ClientId = CertificateClientId,
+            Certificate = certificate.ExportCertificatePem(),
+            Scopes = [SandboxClient.ExchangeOnlineScope, SandboxClient.GraphScope],
+        }, cancellationToken);
+
+        await using var services = scopes.CreateAsyncScope();
+        var credentials = services.ServiceProvider.GetRequiredService<CredentialStore>();
+        var input = new CredentialInput
+        {
+            Type = CredentialType.OAuth2ClientCertificate,
+            Name = CertificateCredentialName,
+            ClientId = CertificateClientId,
+            TokenEndpoint = _sandbox.TokenEndpoint.ToString(),
+            Scopes = SandboxClient.ExchangeOnlineScope,
+            CertificateFile = System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n"),
+        };
+        var change = await credentials.FindAsync(CertificateCredentialName, cancellationToken) is { } existing
+            ? await credentials.UpdateAsync(existing.Id, existing.Version, input, Actor, cancellationToken)
+            : await credentials.CreateAsync(input, Actor, cancellationToken);
+        if (change.Status != CredentialChangeStatus.Done)
+        {
+            throw new InvalidOperationException($"The demo could not set up \"{CertificateCredentialName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
+        }
+    }
+
     private async Task<Guid> SeedCredentialAsync(string name, SandboxClient client, string scope, CancellationToken cancellationToken)
     {
         await using var services = scopes.CreateAsyncScope();
-        var credentials = services.ServiceProvider.GetRequiredService<CredentialService>();
+        var credentials = services.ServiceProvider.GetRequiredService<CredentialStore>();
         var input = new CredentialInput
         {
             Name = name,

@@ -43,14 +43,14 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         var created = await CreateAsync(Input("Exchange Online"));
 
         await using var scope = Core.Scope();
-        var sut = Core.Get<CredentialService>(scope);
+        var sut = Core.Get<CredentialStore>(scope);
         var stored = await sut.GetAsync(created.Id, TestContext.Current.CancellationToken);
         Assert.NotNull(stored);
         Assert.Equal("Exchange Online", stored.Name);
         Assert.Equal(1, stored.Version);
         Assert.Equal("b a", stored.Scopes);
         Assert.Equal(ClientAuthenticationMethod.ClientSecretPost, stored.AuthenticationMethod);
-        Assert.Equal(Secret, sut.ToClientCredentials(stored).ClientSecret!.Reveal());
+        Assert.Equal(Secret, Core.Get<CredentialSecrets>(scope).ToClientCredentials(stored).ClientSecret!.Reveal());
         Assert.Null(stored.LastValidatedAt);
     }
 
@@ -72,7 +72,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         await CreateAsync(Input("Exchange Online"));
 
         await using var scope = Core.Scope();
-        var result = await Core.Get<CredentialService>(scope).CreateAsync(Input("  exchange ONLINE "), "tester", TestContext.Current.CancellationToken);
+        var result = await Core.Get<CredentialStore>(scope).CreateAsync(Input("  exchange ONLINE "), "tester", TestContext.Current.CancellationToken);
 
         Assert.Equal(CredentialChangeStatus.Invalid, result.Status);
         Assert.Contains("already exists", result.Errors[CredentialFields.Name], StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         var second = await CreateAsync(Input("Second"));
 
         await using var scope = Core.Scope();
-        var result = await Core.Get<CredentialService>(scope).UpdateAsync(second.Id, second.Version, Input("FIRST", secret: null), "tester", TestContext.Current.CancellationToken);
+        var result = await Core.Get<CredentialStore>(scope).UpdateAsync(second.Id, second.Version, Input("FIRST", secret: null), "tester", TestContext.Current.CancellationToken);
 
         Assert.Equal(CredentialChangeStatus.Invalid, result.Status);
         Assert.True(result.Errors.ContainsKey(CredentialFields.Name));
@@ -100,16 +100,16 @@ public abstract class CredentialStoreTests : IAsyncLifetime
 
         await using (var scope = Core.Scope())
         {
-            var result = await Core.Get<CredentialService>(scope).UpdateAsync(created.Id, 1, change, "alice", TestContext.Current.CancellationToken);
+            var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, change, "alice", TestContext.Current.CancellationToken);
             Assert.Equal(CredentialChangeStatus.Done, result.Status);
             Assert.Equal(2, result.Credential?.Version);
         }
 
         await using (var scope = Core.Scope())
         {
-            var sut = Core.Get<CredentialService>(scope);
+            var sut = Core.Get<CredentialStore>(scope);
             var stored = await sut.GetAsync(created.Id, TestContext.Current.CancellationToken);
-            Assert.Equal(Secret, sut.ToClientCredentials(stored!).ClientSecret!.Reveal());
+            Assert.Equal(Secret, Core.Get<CredentialSecrets>(scope).ToClientCredentials(stored!).ClientSecret!.Reveal());
             var entry = (await Core.Get<AuditLog>(scope).ListAsync(10, TestContext.Current.CancellationToken)).First();
             Assert.Equal(("alice", "update", "fields: Scopes"), (entry.Actor, entry.Action, entry.Details));
         }
@@ -124,12 +124,12 @@ public abstract class CredentialStoreTests : IAsyncLifetime
 
         await using (var scope = Core.Scope())
         {
-            Assert.Equal(CredentialChangeStatus.Done, (await Core.Get<CredentialService>(scope).UpdateAsync(created.Id, 1, first, "alice", TestContext.Current.CancellationToken)).Status);
+            Assert.Equal(CredentialChangeStatus.Done, (await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, first, "alice", TestContext.Current.CancellationToken)).Status);
         }
 
         await using (var scope = Core.Scope())
         {
-            var result = await Core.Get<CredentialService>(scope).UpdateAsync(created.Id, 1, second, "bob", TestContext.Current.CancellationToken);
+            var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, second, "bob", TestContext.Current.CancellationToken);
             Assert.Equal(CredentialChangeStatus.Conflict, result.Status);
             Assert.Equal("Renamed by Alice", result.Credential?.Name);
             Assert.Contains("not saved", result.Message, StringComparison.Ordinal);
@@ -144,13 +144,13 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
         {
             await using var scope = Core.Scope();
-            return await Core.Get<CredentialService>(scope).UpdateAsync(created.Id, 1, Input($"Edit {i}", secret: null), $"admin{i}", TestContext.Current.CancellationToken);
+            return await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, Input($"Edit {i}", secret: null), $"admin{i}", TestContext.Current.CancellationToken);
         }));
 
         Assert.Equal(1, results.Count(r => r.Status == CredentialChangeStatus.Done));
         Assert.All(results.Where(r => r.Status != CredentialChangeStatus.Done), r => Assert.Equal(CredentialChangeStatus.Conflict, r.Status));
         await using var check = Core.Scope();
-        var stored = await Core.Get<CredentialService>(check).GetAsync(created.Id, TestContext.Current.CancellationToken);
+        var stored = await Core.Get<CredentialStore>(check).GetAsync(created.Id, TestContext.Current.CancellationToken);
         Assert.Equal(2, stored?.Version);
         Assert.Equal(results.Single(r => r.Status == CredentialChangeStatus.Done).Credential?.Name, stored?.Name);
     }
@@ -161,7 +161,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         var created = await CreateAsync(Input("Exchange Online"));
 
         await using var scope = Core.Scope();
-        var sut = Core.Get<CredentialService>(scope);
+        var sut = Core.Get<CredentialStore>(scope);
         Assert.Equal(CredentialChangeStatus.Done, (await sut.DeleteAsync(created.Id, "alice", TestContext.Current.CancellationToken)).Status);
         Assert.Null(await sut.GetAsync(created.Id, TestContext.Current.CancellationToken));
         Assert.Equal(CredentialChangeStatus.NotFound, (await sut.DeleteAsync(created.Id, "alice", TestContext.Current.CancellationToken)).Status);
@@ -172,7 +172,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
     protected async Task<Credential> CreateAsync(CredentialInput input)
     {
         await using var scope = Core.Scope();
-        var result = await Core.Get<CredentialService>(scope).CreateAsync(input, "tester", TestContext.Current.CancellationToken);
+        var result = await Core.Get<CredentialStore>(scope).CreateAsync(input, "tester", TestContext.Current.CancellationToken);
         Assert.Equal(CredentialChangeStatus.Done, result.Status);
         return result.Credential!;
     }

@@ -60,7 +60,7 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
         input.TokenEndpoint = ElsewhereEndpoint;
 
         await using var scope = Core.Scope();
-        var validation = await Core.Get<CredentialService>(scope).ValidateAsync(input, created.Id, "mallory", TestContext.Current.CancellationToken);
+        var validation = await Core.Get<CredentialValidator>(scope).ValidateAsync(input, created.Id, "mallory", TestContext.Current.CancellationToken);
 
         Assert.Equal(CredentialRules.RetypeSecret, validation.Errors[CredentialFields.ClientSecret]);
         Assert.False(validation.Succeeded);
@@ -75,7 +75,7 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
         input.ClientId = "someone-elses-client";
 
         await using var scope = Core.Scope();
-        var validation = await Core.Get<CredentialService>(scope).ValidateAsync(input, created.Id, "mallory", TestContext.Current.CancellationToken);
+        var validation = await Core.Get<CredentialValidator>(scope).ValidateAsync(input, created.Id, "mallory", TestContext.Current.CancellationToken);
 
         Assert.Equal(CredentialRules.RetypeSecret, validation.Errors[CredentialFields.ClientSecret]);
         Assert.Equal(0, Elsewhere.Requests);
@@ -88,7 +88,7 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
         var input = Input(secret: "typed-again", endpoint: ElsewhereEndpoint);
 
         await using var scope = Core.Scope();
-        var validation = await Core.Get<CredentialService>(scope).ValidateAsync(input, created.Id, "alice", TestContext.Current.CancellationToken);
+        var validation = await Core.Get<CredentialValidator>(scope).ValidateAsync(input, created.Id, "alice", TestContext.Current.CancellationToken);
 
         Assert.Empty(validation.Errors);
         Assert.Equal(1, Elsewhere.Requests);
@@ -108,14 +108,14 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
 
         await using (var scope = Core.Scope())
         {
-            var result = await Core.Get<CredentialService>(scope).UpdateAsync(created.Id, created.Version, input, "mallory", TestContext.Current.CancellationToken);
+            var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, created.Version, input, "mallory", TestContext.Current.CancellationToken);
             Assert.Equal(CredentialChangeStatus.Invalid, result.Status);
             Assert.Equal(CredentialRules.RetypeSecret, result.Errors[CredentialFields.ClientSecret]);
         }
 
         await using (var scope = Core.Scope())
         {
-            var stored = await Core.Get<CredentialService>(scope).GetAsync(created.Id, TestContext.Current.CancellationToken);
+            var stored = await Core.Get<CredentialStore>(scope).GetAsync(created.Id, TestContext.Current.CancellationToken);
             Assert.Equal((1L, SavedEndpoint, "client-1"), (stored!.Version, stored.TokenEndpoint, stored.ClientId));
             Assert.DoesNotContain(await Core.Get<AuditLog>(scope).ListAsync(10, TestContext.Current.CancellationToken), e => e.Action == "update");
         }
@@ -130,7 +130,7 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
 
         await using (var scope = Core.Scope())
         {
-            var result = await Core.Get<CredentialService>(scope).UpdateAsync(created.Id, created.Version, Input(Secret, ElsewhereEndpoint), "alice", TestContext.Current.CancellationToken);
+            var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, created.Version, Input(Secret, ElsewhereEndpoint), "alice", TestContext.Current.CancellationToken);
             Assert.Equal(CredentialChangeStatus.Done, result.Status);
         }
 
@@ -167,10 +167,9 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
 
         await using (var scope = Core.Scope())
         {
-            var sut = Core.Get<CredentialService>(scope);
-            var validation = await sut.ValidateAsync(Input(secret: null, endpoint: ElsewhereEndpoint), created.Id, "alice", TestContext.Current.CancellationToken);
+            var validation = await Core.Get<CredentialValidator>(scope).ValidateAsync(Input(secret: null, endpoint: ElsewhereEndpoint), created.Id, "alice", TestContext.Current.CancellationToken);
             Assert.Contains("type it again", validation.Errors[CredentialFields.ClientSecret], StringComparison.Ordinal);
-            Assert.Null(await sut.ResolveSecretAsync(Input(secret: null, endpoint: ElsewhereEndpoint), created.Id, TestContext.Current.CancellationToken));
+            Assert.Null(await Core.Get<CredentialSecrets>(scope).ResolveAsync(Input(secret: null, endpoint: ElsewhereEndpoint), created.Id, TestContext.Current.CancellationToken));
         }
 
         Assert.Equal(0, Elsewhere.Requests);
@@ -179,7 +178,7 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
     private async Task<Credential> CreateAsync(string endpoint = SavedEndpoint)
     {
         await using var scope = Core.Scope();
-        var result = await Core.Get<CredentialService>(scope).CreateAsync(Input(Secret, endpoint), "tester", TestContext.Current.CancellationToken);
+        var result = await Core.Get<CredentialStore>(scope).CreateAsync(Input(Secret, endpoint), "tester", TestContext.Current.CancellationToken);
         Assert.Equal(CredentialChangeStatus.Done, result.Status);
         return result.Credential!;
     }

@@ -24,14 +24,14 @@ public sealed class ValidationStampTests
         var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
         var pending = _protector.ProtectPending("secret-1", _time.GetUtcNow().AddMinutes(10));
 
-        Assert.Null(_sut.Read(pending, input, "secret-1"));
+        Assert.Null(_sut.Read(pending, input, new OAuth.Secret("secret-1")));
     }
 
     [Fact]
     public void Stamp_offered_as_a_pending_secret_is_no_secret()
     {
         var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
-        var stamp = _sut.Issue(input, "secret-1", new CredentialValidation { Succeeded = true });
+        var stamp = _sut.Issue(input, new OAuth.Secret("secret-1"), new CredentialValidation { Succeeded = true });
 
         Assert.Null(_protector.UnprotectPending(stamp));
     }
@@ -40,12 +40,12 @@ public sealed class ValidationStampTests
     public void Stamp_is_honoured_only_for_the_very_values_it_was_issued_for()
     {
         var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a  b" };
-        var stamp = _sut.Issue(input, "secret-1", new CredentialValidation { Succeeded = true });
+        var stamp = _sut.Issue(input, new OAuth.Secret("secret-1"), new CredentialValidation { Succeeded = true });
 
-        Assert.True(_sut.Read(stamp, input, "secret-1")?.Succeeded);
-        Assert.Null(_sut.Read(stamp, input, "secret-2"));
-        Assert.Null(_sut.Read(stamp, new CredentialInput { ClientId = "other", TokenEndpoint = input.TokenEndpoint, Scopes = input.Scopes }, "secret-1"));
-        Assert.Null(_sut.Read(stamp + "x", input, "secret-1"));
+        Assert.True(_sut.Read(stamp, input, new OAuth.Secret("secret-1"))?.Succeeded);
+        Assert.Null(_sut.Read(stamp, input, new OAuth.Secret("secret-2")));
+        Assert.Null(_sut.Read(stamp, new CredentialInput { ClientId = "other", TokenEndpoint = input.TokenEndpoint, Scopes = input.Scopes }, new OAuth.Secret("secret-1")));
+        Assert.Null(_sut.Read(stamp + "x", input, new OAuth.Secret("secret-1")));
         Assert.DoesNotContain("secret-1", stamp, StringComparison.Ordinal);
     }
 
@@ -53,10 +53,10 @@ public sealed class ValidationStampTests
     public void Stamp_expires_after_ten_minutes()
     {
         var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
-        var stamp = _sut.Issue(input, "secret", new CredentialValidation { Succeeded = true });
+        var stamp = _sut.Issue(input, new OAuth.Secret("secret"), new CredentialValidation { Succeeded = true });
 
         _time.Advance(TimeSpan.FromMinutes(11));
 
-        Assert.Null(_sut.Read(stamp, input, "secret"));
+        Assert.Null(_sut.Read(stamp, input, new OAuth.Secret("secret")));
     }
 }

@@ -21,7 +21,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         _core = await CoreServices.StartAsync(
             new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" }, Path.Combine(_folder, "keys"));
         await using var scope = _core.Scope();
-        var credential = await _core.Get<CredentialService>(scope).CreateAsync(new CredentialInput
+        var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
             Name = "Exchange", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
         }, "tests", Ct);

@@ -43,7 +43,7 @@ public abstract class RetentionPurgeTests : IAsyncLifetime
             services.Configure<RetentionOptions>(o => o.BatchSize = 500);
         });
         await using var scope = Core.Scope();
-        var credential = await Core.Get<CredentialService>(scope).CreateAsync(new CredentialInput
+        var credential = await Core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
             Name = "Retention", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
         }, "tests", Ct);

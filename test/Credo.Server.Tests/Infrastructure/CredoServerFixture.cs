@@ -50,6 +50,7 @@ public class CredoServerFixture : IAsyncLifetime
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0" };
         options.Clients.Add(BasicClient);
         options.Clients.Add(PostClient);
+        ConfigureSandbox(options);
         _sandbox = await SandboxServer.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
 
         _app = CredoServer.Build(
@@ -92,6 +93,26 @@ public class CredoServerFixture : IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         var (_, value) = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync($"{role} key {Guid.NewGuid():N}", role, "tests", TestContext.Current.CancellationToken);
         return value;
+    }
+
+    /// <summary>Adds to the sandbox's settings before it starts.</summary>
+    protected virtual void ConfigureSandbox(SandboxOptions options)
+    {
+    }
+
+    /// <summary>The bytes of the database files (with any write-ahead log), for scanning.</summary>
+    public async Task<byte[]> ReadDatabaseAsync()
+    {
+        var bytes = new List<byte>();
+        foreach (var file in Directory.GetFiles(_data, "credo.db*"))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, TestContext.Current.CancellationToken);
+            bytes.AddRange(buffer.ToArray());
+        }
+
+        return [.. bytes];
     }
 
     /// <summary>Asserts that no captured log line holds any of <paramref name="secrets"/>.</summary>

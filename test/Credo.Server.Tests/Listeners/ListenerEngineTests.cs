@@ -140,7 +140,7 @@ public sealed class ListenerEngineTests(ListenerServerFixture server) : IClassFi
         var listener = await server.ListenerAsync(address);
 
         await using var scope = server.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<CredentialService>().DeleteAsync(listener.CredentialId, "tests", TestContext.Current.CancellationToken);
+        var result = await scope.ServiceProvider.GetRequiredService<CredentialStore>().DeleteAsync(listener.CredentialId, "tests", TestContext.Current.CancellationToken);
 
         Assert.Equal(CredentialChangeStatus.InUse, result.Status);
         Assert.Contains(listener.Name, result.Message, StringComparison.Ordinal);

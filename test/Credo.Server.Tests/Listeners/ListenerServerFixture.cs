@@ -23,7 +23,7 @@ public class ListenerServerFixture : CredoServerFixture
     public async Task<Guid> CredentialAsync(string scope = SandboxClient.ExchangeOnlineScope, SandboxClient? client = null)
     {
         await using var services = Services.CreateAsyncScope();
-        var credentials = services.ServiceProvider.GetRequiredService<CredentialService>();
+        var credentials = services.ServiceProvider.GetRequiredService<CredentialStore>();
         var name = "Sandbox " + Guid.NewGuid().ToString("N")[..8];
         client ??= SandboxClient.Default();
         var change = await credentials.CreateAsync(new CredentialInput

@@ -78,9 +78,9 @@ public sealed class TwoNodeTests : IAsyncLifetime
         // The Data Protection key ring is in the database: node B reads the secret node A stored.
         await using (var scope = nodeB.Services.CreateAsyncScope())
         {
-            var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
+            var credentials = scope.ServiceProvider.GetRequiredService<CredentialStore>();
             var stored = await credentials.FindAsync("Sandbox", TestContext.Current.CancellationToken);
-            Assert.Equal(SandboxClient.Default().ClientSecret, credentials.ToClientCredentials(stored!).ClientSecret!.Reveal());
+            Assert.Equal(SandboxClient.Default().ClientSecret, scope.ServiceProvider.GetRequiredService<CredentialSecrets>().ToClientCredentials(stored!).ClientSecret!.Reveal());
         }
 
         // While both run, one node holds the lease throughout.
@@ -127,7 +127,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
     {
         await using var scope = node.Services.CreateAsyncScope();
         var client = SandboxClient.Default();
-        var credential = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
         }, "tests", TestContext.Current.CancellationToken);

@@ -25,7 +25,7 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
 
         await page.GotoAsync(CredentialsPath);
         await page.GetByText("+ Add Credentials", new() { Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "OAuth2 Client Credentials" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "OAuth2 Client Credentials", Exact = true }).ClickAsync();
         Assert.EndsWith("/Add?type=OAuth2ClientCredentials", page.Url, StringComparison.Ordinal);
         Assert.True(await page.GetByLabel("Send credentials using the HTTP Basic authentication scheme").IsCheckedAsync(), "Basic is the default method.");
         await FillAsync(page, name, client, client.ClientSecret, method);

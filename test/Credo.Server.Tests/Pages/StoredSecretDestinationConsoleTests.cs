@@ -69,7 +69,7 @@ public sealed class StoredSecretDestinationConsoleTests(CredoServerFixture serve
     private async Task<Credential> CreateAsync(string tokenEndpoint)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+        var result = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Destination " + Guid.NewGuid().ToString("N")[..8],
             ClientId = Client.ClientId,
@@ -85,7 +85,7 @@ public sealed class StoredSecretDestinationConsoleTests(CredoServerFixture serve
     private async Task<(long Version, string TokenEndpoint)> StoredAsync(Guid id)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        var stored = await scope.ServiceProvider.GetRequiredService<CredentialService>().GetAsync(id, TestContext.Current.CancellationToken);
+        var stored = await scope.ServiceProvider.GetRequiredService<CredentialStore>().GetAsync(id, TestContext.Current.CancellationToken);
         return (stored!.Version, stored.TokenEndpoint);
     }
 

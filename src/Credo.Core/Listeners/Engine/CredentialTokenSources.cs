@@ -14,7 +14,7 @@ internal sealed class CredentialTokenSources(ITokenCache cache)
     private readonly ConcurrentDictionary<Guid, (long Version, IAccessTokenSource Source)> _sources = new();
 
     /// <summary>The token source of the credential at <paramref name="version"/>, or null when it no longer exists.</summary>
-    public async Task<IAccessTokenSource?> GetAsync(Guid credentialId, long version, CredentialService credentials, CancellationToken cancellationToken)
+    public async Task<IAccessTokenSource?> GetAsync(Guid credentialId, long version, CredentialStore credentials, CredentialSecrets secrets, CancellationToken cancellationToken)
     {
         if (_sources.TryGetValue(credentialId, out var known) && known.Version == version)
         {
@@ -27,7 +27,7 @@ internal sealed class CredentialTokenSources(ITokenCache cache)
             return null;
         }
 
-        var source = new CachedAccessTokenSource(cache, credential.Id.ToString(), credential.Version, credentials.ToClientCredentials(credential));
+        var source = new CachedAccessTokenSource(cache, credential.Id.ToString(), credential.Version, secrets.ToClientCredentials(credential));
         _sources[credentialId] = (credential.Version, source);
         return source;
     }

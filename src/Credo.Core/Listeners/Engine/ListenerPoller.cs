@@ -25,7 +25,8 @@ namespace Credo.Core.Listeners.Engine;
 internal sealed class ListenerPoller(
     CredoDbContext db,
     ListenerMetrics metrics,
-    CredentialService credentials,
+    CredentialStore credentials,
+    CredentialSecrets secrets,
     CredentialTokenSources tokenSources,
     MailSources sources,
     ListenerLease lease,
@@ -120,7 +121,7 @@ internal sealed class ListenerPoller(
         }
 
         var source = found.Value;
-        if (await tokenSources.GetAsync(listener.CredentialId, credentialVersion, credentials, cancellationToken) is not { } tokens)
+        if (await tokenSources.GetAsync(listener.CredentialId, credentialVersion, credentials, secrets, cancellationToken) is not { } tokens)
         {
             return new MailError(MailErrorKind.Permanent, "The listener's credential no longer exists.", "Choose a credential in the listener's settings.");
         }

@@ -14,7 +14,11 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.Property(c => c.NormalizedName).HasMaxLength(CredentialRules.MaxNameLength).IsRequired();
         builder.HasIndex(c => c.NormalizedName).IsUnique();
         builder.Property(c => c.ClientId).HasMaxLength(OAuth.ClientCredentialsRules.MaxClientIdLength).IsRequired();
+        builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(32);
         builder.Property(c => c.ProtectedClientSecret).IsRequired();
+        builder.Property(c => c.CertificateSubject).HasMaxLength(1024);
+        builder.Property(c => c.CertificateThumbprint).HasMaxLength(64);
+        builder.Property(c => c.SigningAlgorithm).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.TokenEndpoint).HasMaxLength(2048).IsRequired();
         builder.Property(c => c.Scopes).HasMaxLength(4096).IsRequired();
         builder.Property(c => c.AuthenticationMethod).HasConversion<string>().HasMaxLength(32);

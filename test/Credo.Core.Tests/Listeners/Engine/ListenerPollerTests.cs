@@ -46,7 +46,7 @@ public sealed class ListenerPollerTests : IAsyncLifetime
             });
 
         await using var scope = _core.Scope();
-        var credential = await _core.Get<CredentialService>(scope).CreateAsync(new CredentialInput
+        var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
             Name = "Scripted", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
         }, "tests", Ct);

@@ -43,7 +43,7 @@ public sealed class ImapIdleTests : IAsyncLifetime
 
         await using (var scope = _core.Scope())
         {
-            var credential = await _core.Get<CredentialService>(scope).CreateAsync(new CredentialInput
+            var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
             {
                 Name = "Dovecot", ClientId = ImapTestServers.ClientId, ClientSecret = ImapTestServers.ClientSecret,
                 TokenEndpoint = _servers.Sandbox.TokenEndpoint.AbsoluteUri, Scopes = ImapTestServers.Scope,

@@ -126,6 +126,17 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<long?>("CertificateNotAfter")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CertificateSubject")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("CertificateThumbprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -154,6 +165,9 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ProtectedCertificate")
+                        .HasColumnType("text");
+
                     b.Property<string>("ProtectedClientSecret")
                         .IsRequired()
                         .HasColumnType("text");
@@ -163,10 +177,22 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)");
 
+                    b.Property<DateOnly?>("SecretExpiresOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("SigningAlgorithm")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("TokenEndpoint")
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");

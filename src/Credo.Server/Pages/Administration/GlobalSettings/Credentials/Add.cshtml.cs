@@ -5,21 +5,29 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class AddModel(CredentialService credentials, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
-    : CredentialFormPage(credentials, protector, stamps, time)
+public sealed class AddModel(CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
+    : CredentialFormPage(credentials, validator, secrets, protector, stamps, time)
 {
-    public const string OAuth2ClientCredentials = "OAuth2ClientCredentials";
+    public const string OAuth2ClientCredentials = nameof(CredentialType.OAuth2ClientCredentials);
+
+    public const string OAuth2ClientCertificate = nameof(CredentialType.OAuth2ClientCertificate);
 
     public override Guid? ExistingId => null;
 
-    public IActionResult OnGet(string? type) =>
-        type == OAuth2ClientCredentials
-            ? Page()
-            : NotFound($"Unknown credential type \"{type}\"; the type offered is {OAuth2ClientCredentials}.");
+    public IActionResult OnGet(string? type)
+    {
+        if (type is not (OAuth2ClientCredentials or OAuth2ClientCertificate))
+        {
+            return NotFound($"Unknown credential type \"{type}\"; the types offered are {OAuth2ClientCredentials} and {OAuth2ClientCertificate}.");
+        }
+
+        Form.Type = Enum.Parse<CredentialType>(type);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var input = Form.ToInput(TypedOrPendingSecret());
+        var input = await InputAsync(TypedOrPendingSecret(), cancellationToken);
         var change = await Credentials.CreateAsync(input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         if (change.Status == CredentialChangeStatus.Done)
         {
@@ -27,7 +35,7 @@ public sealed class AddModel(CredentialService credentials, SecretProtector prot
         }
 
         ShowErrors(change.Errors);
-        KeepPendingSecret(input.ClientSecret);
+        KeepPending(input);
         return Page();
     }
 }

@@ -3,9 +3,11 @@ using Credo.OAuth;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-/// <summary>The values of the add/edit form. The secret is write-only: it is never written back into the page.</summary>
+/// <summary>The values of the add/edit form. The secret and the certificate are write-only: they are never written back into the page.</summary>
 public sealed class CredentialForm
 {
+    public CredentialType Type { get; set; }
+
     public string? Name { get; set; }
 
     public string? ClientId { get; set; }
@@ -18,32 +20,55 @@ public sealed class CredentialForm
 
     public ClientAuthenticationMethod AuthenticationMethod { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
 
+    /// <summary>"Secret expires on".</summary>
+    public DateOnly? SecretExpiresOn { get; set; }
+
+    /// <summary>"Certificate": the uploaded file.</summary>
+    public IFormFile? Certificate { get; set; }
+
+    /// <summary>"Certificate Password": used to read the upload, never written back.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>"Signing Algorithm"; none means the key's default.</summary>
+    public SigningAlgorithm? SigningAlgorithm { get; set; }
+
     /// <summary>The version the edit is based on.</summary>
     public long Version { get; set; }
 
     /// <summary>A secret typed before <b>Validate</b>, protected and time-limited, so <b>Add</b> needs no retyping.</summary>
     public string? PendingSecret { get; set; }
 
+    /// <summary>A certificate uploaded before <b>Validate</b>, protected and time-limited, so <b>Add</b> needs no second upload.</summary>
+    public string? PendingCertificate { get; set; }
+
     /// <summary>Proof that <b>Validate</b> ran with these values, so <b>Add</b>/<b>Save</b> keeps its outcome.</summary>
     public string? ValidationStamp { get; set; }
 
-    public CredentialInput ToInput(string? secret) => new()
+    public CredentialInput ToInput(string? secret, byte[]? certificate, string? certificatePassword) => new()
     {
+        Type = Type,
         Name = Name,
         ClientId = ClientId,
         ClientSecret = secret,
         TokenEndpoint = TokenEndpoint,
         Scopes = Scopes,
         AuthenticationMethod = AuthenticationMethod,
+        SecretExpiresOn = SecretExpiresOn,
+        CertificateFile = certificate,
+        CertificatePassword = certificatePassword,
+        SigningAlgorithm = SigningAlgorithm,
     };
 
     public static CredentialForm From(Credential credential) => new()
     {
+        Type = credential.Type,
         Name = credential.Name,
         ClientId = credential.ClientId,
         TokenEndpoint = credential.TokenEndpoint,
         Scopes = credential.Scopes,
         AuthenticationMethod = credential.AuthenticationMethod,
+        SecretExpiresOn = credential.SecretExpiresOn,
+        SigningAlgorithm = credential.SigningAlgorithm,
         Version = credential.Version,
     };
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class DeleteModel(CredentialService credentials) : PageModel
+public sealed class DeleteModel(CredentialStore credentials) : PageModel
 {
     [FromRoute]
     public Guid Id { get; set; }

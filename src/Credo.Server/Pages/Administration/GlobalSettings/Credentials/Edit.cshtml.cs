@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class EditModel(CredentialService credentials, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
-    : CredentialFormPage(credentials, protector, stamps, time)
+public sealed class EditModel(CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
+    : CredentialFormPage(credentials, validator, secrets, protector, stamps, time)
 {
     [FromRoute]
     public Guid Id { get; set; }
@@ -23,13 +23,14 @@ public sealed class EditModel(CredentialService credentials, SecretProtector pro
         }
 
         Form = CredentialForm.From(credential);
+        Stored = credential;
         StoredName = credential.Name;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var input = Form.ToInput(TypedOrPendingSecret());
+        var input = await InputAsync(TypedOrPendingSecret(), cancellationToken);
         var change = await Credentials.UpdateAsync(Id, Form.Version, input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         switch (change.Status)
         {
@@ -41,11 +42,17 @@ public sealed class EditModel(CredentialService credentials, SecretProtector pro
                 ShowErrors(change.Errors);
                 Message = change.Message;
                 StoredName = change.Credential?.Name ?? Form.Name ?? "";
-                KeepPendingSecret(null);
+                Stored = change.Credential ?? await Credentials.GetAsync(Id, cancellationToken);
+                Form.Type = Stored?.Type ?? Form.Type;
+                ForgetPending();
                 return Page();
         }
     }
 
-    protected override async Task PrepareAsync(CancellationToken cancellationToken) =>
-        StoredName = (await Credentials.GetAsync(Id, cancellationToken))?.Name ?? "";
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        Stored = await Credentials.GetAsync(Id, cancellationToken);
+        StoredName = Stored?.Name ?? "";
+        Form.Type = Stored?.Type ?? Form.Type;
+    }
 }

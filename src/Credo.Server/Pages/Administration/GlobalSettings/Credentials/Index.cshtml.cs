@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class IndexModel(CredentialService credentials, ListenerService listeners, TimeProvider time) : PageModel
+public sealed class IndexModel(CredentialStore credentials, ListenerService listeners, TimeProvider time) : PageModel
 {
+    /// <summary>The time, for expiry wording.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
+
     public const int PageSize = 50;
 
     public IReadOnlyList<Credential> Credentials { get; private set; } = [];

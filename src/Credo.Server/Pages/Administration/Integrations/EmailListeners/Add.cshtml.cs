@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class AddModel(ListenerService listeners, CredentialService credentials) : ListenerFormPage(listeners, credentials)
+public sealed class AddModel(ListenerService listeners, CredentialStore credentials) : ListenerFormPage(listeners, credentials)
 {
     public override Guid? ExistingId => null;
 

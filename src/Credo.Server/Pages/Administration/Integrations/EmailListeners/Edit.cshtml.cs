@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class EditModel(ListenerService listeners, CredentialService credentials) : ListenerFormPage(listeners, credentials)
+public sealed class EditModel(ListenerService listeners, CredentialStore credentials) : ListenerFormPage(listeners, credentials)
 {
     [FromRoute]
     public Guid Id { get; set; }

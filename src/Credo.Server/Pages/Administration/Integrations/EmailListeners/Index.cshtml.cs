@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class IndexModel(ListenerService listeners, CredentialService credentials, TimeProvider time) : PageModel
+public sealed class IndexModel(ListenerService listeners, CredentialStore credentials, TimeProvider time) : PageModel
 {
     private Dictionary<Guid, string> _credentials = [];
 

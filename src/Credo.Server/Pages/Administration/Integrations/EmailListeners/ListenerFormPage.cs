@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
 /// <summary>What the add and edit pages share: the form, the credential choices, field errors.</summary>
-public abstract class ListenerFormPage(ListenerService listeners, CredentialService credentials) : PageModel
+public abstract class ListenerFormPage(ListenerService listeners, CredentialStore credentials) : PageModel
 {
     [BindProperty]
     public ListenerInput Form { get; set; } = new();

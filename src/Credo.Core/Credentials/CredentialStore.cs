@@ -1,6 +1,6 @@
 using Credo.Core.Audit;
 using Credo.Core.Persistence;
-using Credo.Core.Security;
+using Credo.Core.Credentials.Internal;
 using Credo.OAuth;
 using Credo.OAuth.Outbound;
 using Microsoft.EntityFrameworkCore;
@@ -8,20 +8,20 @@ using Microsoft.Extensions.Options;
 
 namespace Credo.Core.Credentials;
 
-/// <summary>Adds, changes, deletes and validates credentials, auditing each step; the one way the console, API and CLI touch them.</summary>
-public sealed class CredentialService(
+/// <summary>
+/// Adds, changes and deletes credentials, auditing each step; the one way the console, API and CLI change them.
+/// Live token requests are <see cref="CredentialValidator"/>'s, and secrets leave storage only through <see cref="CredentialSecrets"/>.
+/// </summary>
+public sealed class CredentialStore(
     CredoDbContext db,
     AuditLog audit,
-    SecretProtector protector,
-    ITokenClient tokenClient,
+    CredentialSecrets secrets,
     ITokenCache tokenCache,
     IOptionsMonitor<OutboundOptions> outbound,
     TimeProvider time)
 {
-    private const string EntityType = "credential";
+    internal const string EntityType = "credential";
     private const int AuditDetailsLength = 4000;
-    private const string StoredSecretUnreadable =
-        "The stored client secret can no longer be decrypted (the Data Protection key it was protected with is gone from the key ring); type it again.";
 
     /// <summary>All credentials by name.</summary>
     public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken) =>
@@ -57,6 +57,7 @@ public sealed class CredentialService(
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: true);
+        using var certificate = input.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, null, errors) : null;
         await CheckNameFreeAsync(input.Name, null, errors, cancellationToken);
         if (errors.Count > 0)
         {
@@ -64,12 +65,16 @@ public sealed class CredentialService(
         }
 
         var now = time.GetUtcNow();
-        var credential = new Credential { Id = Guid.NewGuid(), Version = 1, CreatedAt = now, UpdatedAt = now };
-        Apply(credential, input);
+        var credential = new Credential { Id = Guid.NewGuid(), Type = input.Type, Version = 1, CreatedAt = now, UpdatedAt = now };
+        Apply(credential, input, certificate);
         Record(credential, validated);
         db.Credentials.Add(credential);
+        var fields = credential.Type == CredentialType.OAuth2ClientCertificate
+            ? "Name, Client Identifier, Certificate, Token Endpoint, Scopes, Signing Algorithm"
+            : "Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method" + (credential.SecretExpiresOn is null ? "" : ", Secret expires on");
+        var about = certificate is null ? "" : $"; Certificate: {certificate.Subject}, SHA-256 {certificate.Sha256Thumbprint}";
         audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
-            Truncate($"fields: Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method; Token Endpoint: {credential.TokenEndpoint}", AuditDetailsLength));
+            Truncate($"fields: {fields}; Token Endpoint: {credential.TokenEndpoint}{about}", AuditDetailsLength));
         return await SaveAsync(credential, input.Name, cancellationToken);
     }
 
@@ -94,15 +99,23 @@ public sealed class CredentialService(
             return Conflict(credential);
         }
 
+        // The type is fixed once the credential exists: a secret is never swapped for a certificate in place.
+        input.Type = credential.Type;
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: false);
-        RefuseRedirectedStoredSecret(credential, input, errors);
+        using var certificate = credential.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, credential, errors) : null;
+        if (credential.Type == CredentialType.OAuth2ClientCredentials)
+        {
+            RefuseRedirectedStoredSecret(credential, input, errors);
+        }
+
         await CheckNameFreeAsync(input.Name, id, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return CredentialChange.Invalid(errors);
         }
 
-        var changed = ChangedFields(credential, input);
+        var uploaded = input.CertificateFile is { Length: > 0 } ? certificate : null;
+        var changed = CredentialChanges.Fields(credential, input, secrets, uploaded?.Sha256Thumbprint);
         if (changed.Count == 0)
         {
             return CredentialChange.Done(credential);
@@ -115,7 +128,12 @@ public sealed class CredentialService(
             details += $"; Token Endpoint: {credential.TokenEndpoint} → {input.TokenEndpoint!.Trim()}";
         }
 
-        Apply(credential, input);
+        if (uploaded is not null && changed.Contains(CredentialFields.Label(CredentialFields.Certificate)))
+        {
+            details += $"; Certificate: SHA-256 {credential.CertificateThumbprint} → {uploaded.Sha256Thumbprint} ({uploaded.Subject})";
+        }
+
+        Apply(credential, input, uploaded);
 
         // The version is the concurrency token: the UPDATE matches only the row as it was read.
         db.Entry(credential).Property(c => c.Version).OriginalValue = expectedVersion;
@@ -159,82 +177,6 @@ public sealed class CredentialService(
         return CredentialChange.Done(credential);
     }
 
-    /// <summary>
-    /// Runs a real token request with <paramref name="input"/> as typed, unsaved. For an existing credential
-    /// (<paramref name="existingId"/>) an empty secret means the stored one, which is sent only to the stored Token
-    /// Endpoint with the stored Client Identifier: otherwise nothing is sent and the report holds a field error.
-    /// When the values are the stored ones the outcome is kept as its last validation.
-    /// </summary>
-    public async Task<CredentialValidation> ValidateAsync(CredentialInput input, Guid? existingId, string actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var stored = existingId is { } id ? await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) : null;
-        var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: stored is null);
-        if (stored is not null)
-        {
-            RefuseRedirectedStoredSecret(stored, input, errors);
-        }
-
-        if (errors.Count > 0)
-        {
-            return new CredentialValidation { Errors = errors };
-        }
-
-        if ((string.IsNullOrEmpty(input.ClientSecret) ? protector.TryUnprotectClientSecret(stored!.ProtectedClientSecret) : input.ClientSecret) is not { } secret)
-        {
-            return new CredentialValidation { Errors = new Dictionary<string, string> { [CredentialFields.ClientSecret] = StoredSecretUnreadable } };
-        }
-
-        var credentials = new ClientCredentials(
-            new Uri(input.TokenEndpoint!.Trim()),
-            input.ClientId!,
-            new Secret(secret),
-            ScopeSet.Parse(input.Scopes!),
-            input.AuthenticationMethod);
-        var validation = CredentialValidation.From(await tokenClient.RequestTokenAsync(credentials, cancellationToken), credentials.Scopes);
-
-        var name = input.Name?.Trim() ?? "";
-        if (stored is not null && ChangedFields(stored, input).Count == 0)
-        {
-            Record(stored, new LastValidation(time.GetUtcNow(), validation.Succeeded, validation.Summary));
-            name = stored.Name;
-        }
-
-        audit.Record(actor, "validate", EntityType, stored?.Id.ToString() ?? "(unsaved)", name, Truncate(validation.Summary, 4000));
-        await db.SaveChangesAsync(cancellationToken);
-        return validation;
-    }
-
-    /// <summary>The parameters of the token request of a stored credential, with its secret unprotected.</summary>
-    public ClientCredentials ToClientCredentials(Credential credential)
-    {
-        ArgumentNullException.ThrowIfNull(credential);
-        return new ClientCredentials(
-            new Uri(credential.TokenEndpoint),
-            credential.ClientId,
-            new Secret(protector.UnprotectClientSecret(credential.ProtectedClientSecret)),
-            ScopeSet.Parse(credential.Scopes),
-            credential.AuthenticationMethod);
-    }
-
-    /// <summary>
-    /// The secret <paramref name="input"/> stands for: the one typed, else the stored one of <paramref name="existingId"/>
-    /// if <paramref name="input"/> keeps its Token Endpoint and Client Identifier (and the key ring can still read it);
-    /// otherwise <see langword="null"/>.
-    /// </summary>
-    public async Task<string?> ResolveSecretAsync(CredentialInput input, Guid? existingId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        if (!string.IsNullOrEmpty(input.ClientSecret))
-        {
-            return input.ClientSecret;
-        }
-
-        return existingId is { } id && await GetAsync(id, cancellationToken) is { } stored && !CredentialRules.RedirectsStoredSecret(stored, input)
-            ? protector.TryUnprotectClientSecret(stored.ProtectedClientSecret)
-            : null;
-    }
-
     private static void RefuseRedirectedStoredSecret(Credential stored, CredentialInput input, Dictionary<string, string> errors)
     {
         if (CredentialRules.RedirectsStoredSecret(stored, input))
@@ -243,61 +185,36 @@ public sealed class CredentialService(
         }
     }
 
-    private static void Record(Credential credential, LastValidation? validation)
-    {
-        credential.LastValidatedAt = validation?.At;
-        credential.LastValidationSucceeded = validation?.Succeeded;
-        credential.LastValidationSummary = validation is null ? null : Truncate(validation.Summary, 2000);
-    }
+    private static void Record(Credential credential, LastValidation? validation) => CredentialChanges.Record(credential, validation);
 
-    private void Apply(Credential credential, CredentialInput input)
+    private void Apply(Credential credential, CredentialInput input, ClientCertificate? certificate)
     {
         credential.Name = input.Name!.Trim();
         credential.NormalizedName = Normalize(credential.Name);
         credential.ClientId = input.ClientId!;
         credential.TokenEndpoint = input.TokenEndpoint!.Trim();
         credential.Scopes = ScopeSet.Parse(input.Scopes!).Value;
+        if (credential.Type == CredentialType.OAuth2ClientCertificate)
+        {
+            credential.AuthenticationMethod = ClientAuthenticationMethod.PrivateKeyJwt;
+            if (certificate is not null)
+            {
+                credential.ProtectedCertificate = secrets.Protect(certificate);
+                credential.CertificateSubject = certificate.Subject;
+                credential.CertificateThumbprint = certificate.Sha256Thumbprint;
+                credential.CertificateNotAfter = certificate.NotAfter;
+            }
+
+            credential.SigningAlgorithm = input.SigningAlgorithm ?? certificate?.DefaultAlgorithm ?? credential.SigningAlgorithm;
+            return;
+        }
+
         credential.AuthenticationMethod = input.AuthenticationMethod;
+        credential.SecretExpiresOn = input.SecretExpiresOn;
         if (!string.IsNullOrEmpty(input.ClientSecret))
         {
-            credential.ProtectedClientSecret = protector.ProtectClientSecret(input.ClientSecret);
+            credential.ProtectedClientSecret = secrets.Protect(input.ClientSecret);
         }
-    }
-
-    private List<string> ChangedFields(Credential credential, CredentialInput input)
-    {
-        var changed = new List<string>();
-        if (credential.Name != input.Name?.Trim())
-        {
-            changed.Add(CredentialFields.Label(CredentialFields.Name));
-        }
-
-        if (credential.ClientId != input.ClientId)
-        {
-            changed.Add(CredentialFields.Label(CredentialFields.ClientId));
-        }
-
-        if (!string.IsNullOrEmpty(input.ClientSecret) && protector.TryUnprotectClientSecret(credential.ProtectedClientSecret) != input.ClientSecret)
-        {
-            changed.Add(CredentialFields.Label(CredentialFields.ClientSecret));
-        }
-
-        if (credential.TokenEndpoint != input.TokenEndpoint?.Trim())
-        {
-            changed.Add(CredentialFields.Label(CredentialFields.TokenEndpoint));
-        }
-
-        if (credential.Scopes != (ScopeSet.TryParse(input.Scopes, out var scopes, out _) ? scopes.Value : input.Scopes))
-        {
-            changed.Add(CredentialFields.Label(CredentialFields.Scopes));
-        }
-
-        if (credential.AuthenticationMethod != input.AuthenticationMethod)
-        {
-            changed.Add(CredentialFields.Label(CredentialFields.AuthenticationMethod));
-        }
-
-        return changed;
     }
 
     private async Task CheckNameFreeAsync(string? name, Guid? except, Dictionary<string, string> errors, CancellationToken cancellationToken)
@@ -355,5 +272,5 @@ public sealed class CredentialService(
 
     private static string Normalize(string name) => name.Trim().ToUpperInvariant();
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    private static string Truncate(string text, int max) => CredentialChanges.Truncate(text, max);
 }
