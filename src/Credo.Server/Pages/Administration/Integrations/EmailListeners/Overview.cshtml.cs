@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
 /// <summary>One listener at a glance: status and why, counters, recent mails and deliveries, and what can be done about it.</summary>
-public sealed class OverviewModel(ListenerService listeners, CredentialService credentials, TimeProvider time) : PageModel
+public sealed class OverviewModel(ListenerService listeners, CredentialStore credentials, TimeProvider time) : PageModel
 {
     private const string ReportKey = "ConnectionReport";
 
