@@ -113,7 +113,7 @@ internal static class DrainRun
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
         var client = SandboxClient.Default();
-        var credential = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = scopes,
         }, "bench", CancellationToken.None);

@@ -57,7 +57,7 @@ internal static class ImapDrainRun
             await using (var scope = provider.CreateAsyncScope())
             {
                 await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
-                credentialId = (await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+                credentialId = (await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
                 {
                     Name = "Sandbox", ClientId = Client.ClientId, ClientSecret = Client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
                 }, "bench", CancellationToken.None)).Credential!.Id;

@@ -53,7 +53,7 @@ public class ListenerIngestBenchmarks
         await using var scope = _services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
         var client = SandboxClient.Default();
-        var credential = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
         }, "bench", CancellationToken.None);

@@ -210,7 +210,7 @@ internal static class ListenersRun
             await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<UserService>().EnsureFirstAdminAsync(LoadRun.Password, Path.Combine(data, "initial-admin-password"), CancellationToken.None);
             var client = SandboxClient.Default();
-            var created = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+            var created = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
             {
                 Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
                 TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope,

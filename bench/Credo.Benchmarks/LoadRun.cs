@@ -144,7 +144,7 @@ internal static partial class LoadRun
         await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<UserService>().EnsureFirstAdminAsync(Password, Path.Combine(data, "initial-admin-password"), CancellationToken.None);
         var client = SandboxClient.Default();
-        var created = await scope.ServiceProvider.GetRequiredService<CredentialService>().CreateAsync(new CredentialInput
+        var created = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
             TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
@@ -247,7 +247,7 @@ internal static partial class LoadRun
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<UserService>().EnsureFirstAdminAsync(Password, Path.Combine(data, "initial-admin-password"), CancellationToken.None);
-        var credentials = scope.ServiceProvider.GetRequiredService<CredentialService>();
+        var credentials = scope.ServiceProvider.GetRequiredService<CredentialStore>();
         for (var i = 0; i < Credentials; i++)
         {
             await credentials.CreateAsync(new CredentialInput

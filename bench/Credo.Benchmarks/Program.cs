@@ -21,5 +21,10 @@ if (args is ["drain", .. var drainArgs])
     return await DrainRun.RunAsync(drainArgs);
 }
 
+if (args is ["retention", .. var retentionArgs])
+{
+    return await RetentionRun.RunAsync(retentionArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(TokenCacheBenchmarks).Assembly).Run(args);
 return 0;
