@@ -35,7 +35,7 @@ public sealed partial class CredoDatabase(CredoDbContext db, TimeProvider time, 
     }
 
     // auto_vacuum is kept in the file's header: 2 is INCREMENTAL. A database without tables takes the setting as is; one
-    // with tables only through VACUUM, which rewrites the file (it needs as much free disk again, and holds the write lock
+    // with tables only through VACUUM, which rewrites the file (it needs up to twice the file size in free disk, and holds the write lock
     // for its duration), so it runs here, before the engine starts, and never again.
     private async Task EnableIncrementalVacuumAsync(CancellationToken cancellationToken)
     {
@@ -91,7 +91,7 @@ public sealed partial class CredoDatabase(CredoDbContext db, TimeProvider time, 
     [LoggerMessage(200, LogLevel.Information, "Applying {Count} database migration(s): {Migrations}")]
     private static partial void LogMigrating(ILogger logger, int count, string migrations);
 
-    [LoggerMessage(201, LogLevel.Warning, "Turning on incremental auto-vacuum so that retention gives space back: rewriting the {Megabytes} MB database once (VACUUM); this needs as much free disk space again")]
+    [LoggerMessage(201, LogLevel.Warning, "Turning on incremental auto-vacuum so that retention gives space back: rewriting the {Megabytes} MB database once (VACUUM); this needs up to twice its size in free disk space (a temporary copy and a write-ahead log of its size)")]
     private static partial void LogVacuuming(ILogger logger, long megabytes);
 
     [LoggerMessage(202, LogLevel.Information, "Incremental auto-vacuum is on; the one-time VACUUM took {Seconds:0.0} s")]
