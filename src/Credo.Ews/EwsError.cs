@@ -1,4 +1,5 @@
 using Credo.OAuth;
+using Credo.OAuth.Outbound;
 
 namespace Credo.Ews;
 
@@ -36,6 +37,9 @@ public sealed class EwsError
     /// <summary>The token failure, for <see cref="EwsErrorKind.TokenUnavailable"/>.</summary>
     public TokenFailure? TokenFailure { get; init; }
 
+    /// <summary>The failed connection, for <see cref="EwsErrorKind.Transport"/> and <see cref="EwsErrorKind.HostNotFound"/>.</summary>
+    public ConnectionFailure? Connection { get; init; }
+
     /// <summary>What to do about it, where Credo can tell.</summary>
     public string? Hint => Kind switch
     {
@@ -46,12 +50,14 @@ public sealed class EwsError
         EwsErrorKind.Unauthorized => "Check that the credential's scope is https://outlook.office365.com/.default and that the token's audience matches the EWS host.",
         EwsErrorKind.TokenUnavailable => TokenFailure?.Hint,
         EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded or EwsErrorKind.ServiceUnavailable => "Exchange is throttling; Credo backs off and tries again.",
+        EwsErrorKind.Transport => Connection?.Hint,
+        EwsErrorKind.Timeout => "Check that the EWS URL points at a server that answers; Credo tries again at the next poll.",
         _ => null,
     };
 
     /// <summary>Whether trying again later may succeed (throttling, outages, timeouts).</summary>
     public bool IsTransient => Kind is EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded or EwsErrorKind.ServiceUnavailable
-        or EwsErrorKind.Timeout or EwsErrorKind.Transport;
+        or EwsErrorKind.Timeout || (Kind is EwsErrorKind.Transport && Connection?.IsPassing != false);
 
     /// <summary>The <see cref="Message"/>.</summary>
     public override string ToString() => ResponseCode is null ? Message : $"{ResponseCode}: {Message}";

@@ -1,4 +1,5 @@
 using Credo.OAuth;
+using Credo.OAuth.Outbound;
 
 namespace Credo.Graph;
 
@@ -33,6 +34,9 @@ public sealed class GraphError
     /// <summary>The token failure, for <see cref="GraphErrorKind.TokenUnavailable"/>.</summary>
     public TokenFailure? TokenFailure { get; init; }
 
+    /// <summary>The failed connection, for <see cref="GraphErrorKind.Transport"/> and <see cref="GraphErrorKind.HostNotFound"/>.</summary>
+    public ConnectionFailure? Connection { get; init; }
+
     /// <summary>What to do about it, where Credo can tell.</summary>
     public string? Hint => Kind switch
     {
@@ -47,12 +51,14 @@ public sealed class GraphError
             "Check the credential's scope: for Microsoft Graph it must be https://graph.microsoft.com/.default, so that the token's audience is Graph.",
         GraphErrorKind.TokenUnavailable => TokenFailure?.Hint,
         GraphErrorKind.Throttled or GraphErrorKind.ServiceUnavailable => "Microsoft Graph is throttling; Credo waits as long as it asks and tries again.",
+        GraphErrorKind.Transport => Connection?.Hint,
+        GraphErrorKind.Timeout => "Check that the Graph URL points at a server that answers; Credo tries again at the next poll.",
         _ => null,
     };
 
     /// <summary>Whether trying again later may succeed (throttling, outages, timeouts).</summary>
     public bool IsTransient => Kind is GraphErrorKind.Throttled or GraphErrorKind.ServiceUnavailable or GraphErrorKind.ServerError
-        or GraphErrorKind.Timeout or GraphErrorKind.Transport;
+        or GraphErrorKind.Timeout || (Kind is GraphErrorKind.Transport && Connection?.IsPassing != false);
 
     /// <summary>The <see cref="Message"/>.</summary>
     public override string ToString() => Code is null ? Message : $"{Code}: {Message}";

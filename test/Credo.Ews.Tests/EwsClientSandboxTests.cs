@@ -18,7 +18,7 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
 
         Assert.Equal(EwsErrorKind.HostNotFound, folder.Error!.Kind);
         Assert.False(folder.Error.IsTransient);
-        Assert.Contains("ews.example.test could not be resolved", folder.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("ews.example.test does not resolve", folder.Error.Message, StringComparison.Ordinal);
         Assert.Contains("Check the EWS URL", folder.Error.Hint, StringComparison.Ordinal);
     }
 

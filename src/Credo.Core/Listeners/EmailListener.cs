@@ -122,6 +122,12 @@ public sealed class EmailListener
     /// <summary>When the current run of failed delivery attempts began; none once a delivery succeeds.</summary>
     public DateTimeOffset? DeliveryFailingSince { get; set; }
 
+    /// <summary>When the poll running now started, once it has run long enough to be shown; none between polls.</summary>
+    public DateTimeOffset? PollStartedAt { get; set; }
+
+    /// <summary>What the poll running now is doing, in words, as its node last published it; none between polls.</summary>
+    public string? PollActivity { get; set; }
+
     /// <summary>The node that holds the lease.</summary>
     public string? LeaseOwner { get; set; }
 

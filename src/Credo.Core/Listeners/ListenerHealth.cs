@@ -51,7 +51,21 @@ public static class ListenerHealth
             failing ? listener.FailingSince ?? listener.LastPollAt : null,
             failing && listener.NextPollAt > now ? listener.NextPollAt : null,
             listener.DeliveryFailures,
-            listener.DeliveryFailures > 0 ? listener.DeliveryFailingSince : null);
+            listener.DeliveryFailures > 0 ? listener.DeliveryFailingSince : null,
+            Polling(listener, now));
+    }
+
+    /// <summary>
+    /// What the poll running now does, as its node last published it ("Polling for 40 s: waiting 20 s because the server
+    /// throttled; 120 mails recorded so far"); null between polls, for a poll too short to be published, and once the node
+    /// that ran it stopped renewing its lease.
+    /// </summary>
+    public static string? Polling(EmailListener listener, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        return listener is { Enabled: true, PollStartedAt: { } started, PollActivity: { } activity } && listener.LeaseExpiresAt > now
+            ? $"Polling for {RelativeTime.Span(now - started)}: {activity}"
+            : null;
     }
 
     /// <summary>How long without a successful poll makes <paramref name="listener"/> stalled.</summary>
@@ -66,9 +80,10 @@ public static class ListenerHealth
     {
         ListenerStatus.Disabled => "Switched off; not polled.",
         ListenerStatus.NotPolledYet => "Added; the first poll is due.",
-        ListenerStatus.Stalled => listener.LastSuccessAt is { } success
+        ListenerStatus.Stalled => (listener.LastSuccessAt is { } success
             ? $"No successful poll for {RelativeTime.Span(now - success)} (stalled after {RelativeTime.Span(StallTime(listener))})."
-            : $"No successful poll since it was added {RelativeTime.Span(now - listener.CreatedAt)} ago.",
+            : $"No successful poll since it was added {RelativeTime.Span(now - listener.CreatedAt)} ago.")
+            + (listener.LastError is { } error ? $" Last error: {ListenerErrorText.Explain(error, listener.LastErrorHint).Sentence}" : ""),
         ListenerStatus.Error => $"The last poll failed ({listener.ConsecutiveFailures} in a row).",
         ListenerStatus.Degraded => $"Polls succeed, but the last {listener.DeliveryFailures} webhook delivery attempts failed.",
         _ => "Polls succeed" + (listener.WebhookUrl is null ? "." : " and webhooks are delivered."),

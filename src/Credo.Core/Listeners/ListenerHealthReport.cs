@@ -9,6 +9,7 @@ namespace Credo.Core.Listeners;
 /// <param name="NextRetryAt">When the failed poll is tried again.</param>
 /// <param name="DeliveryFailures">Failed webhook delivery attempts in a row.</param>
 /// <param name="DeliveryFailingSince">When the current run of failed delivery attempts began.</param>
+/// <param name="Polling">What the poll running now does, once it has run a while (<see cref="ListenerHealth.Polling"/>).</param>
 public sealed record ListenerHealthReport(
     ListenerStatus Status,
     string Summary,
@@ -17,4 +18,5 @@ public sealed record ListenerHealthReport(
     DateTimeOffset? FailingSince,
     DateTimeOffset? NextRetryAt,
     int DeliveryFailures,
-    DateTimeOffset? DeliveryFailingSince);
+    DateTimeOffset? DeliveryFailingSince,
+    string? Polling);

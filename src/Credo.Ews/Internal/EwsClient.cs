@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Xml;
 using System.Xml.Linq;
 using Credo.OAuth;
+using Credo.OAuth.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -402,20 +403,21 @@ internal sealed class EwsClient(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new EwsError(EwsErrorKind.Timeout, $"EWS {operation} at {mailbox.EwsUrl.Host} did not answer within {settings.Timeout.TotalSeconds:0.#} s.");
+            return new EwsError(EwsErrorKind.Timeout, $"EWS {operation}: {mailbox.EwsUrl.Host}:{mailbox.EwsUrl.Port} did not answer within {settings.Timeout.TotalSeconds:0.#} s.");
         }
         catch (AccessTokenUnavailableException e)
         {
             return new EwsError(EwsErrorKind.TokenUnavailable, $"No access token: {e.Failure.Message}") { TokenFailure = e.Failure };
         }
-        catch (HttpRequestException e) when (Credo.OAuth.Outbound.UnknownHost.Caused(e))
-        {
-            return new EwsError(EwsErrorKind.HostNotFound, $"EWS {operation}: the host name {mailbox.EwsUrl.Host} could not be resolved.");
-        }
         catch (HttpRequestException e)
         {
-            var reason = e.InnerException is Credo.OAuth.Outbound.OutboundRequestBlockedException blocked ? blocked.Message : e.Message;
-            return new EwsError(EwsErrorKind.Transport, $"EWS {operation} could not reach {mailbox.EwsUrl.Host}: {reason}");
+            var failure = ConnectionFailure.Of(e, mailbox.EwsUrl.Host, mailbox.EwsUrl.Port);
+            return new EwsError(
+                failure?.Kind == ConnectionFailureKind.HostNotFound ? EwsErrorKind.HostNotFound : EwsErrorKind.Transport,
+                $"EWS {operation}: {failure?.Message ?? $"Cannot reach {mailbox.EwsUrl.Host}:{mailbox.EwsUrl.Port}: {e.Message}"}")
+            {
+                Connection = failure,
+            };
         }
         catch (Exception e) when (e is XmlException or EwsFormatException)
         {

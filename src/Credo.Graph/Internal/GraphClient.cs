@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Credo.Graph.Internal.Wire;
 using Credo.OAuth;
+using Credo.OAuth.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -100,6 +101,16 @@ internal sealed class GraphClient(
         if (next is null)
         {
             return new GraphError(GraphErrorKind.InvalidResponse, $"Microsoft Graph answered a delta for {mailbox.User} with neither @odata.nextLink nor @odata.deltaLink.");
+        }
+
+        // The next request carries the bearer token: a link that leaves the listener's Graph URL is never followed (nor saved
+        // to be followed later), and starting over would only be sent the same link again.
+        if (!Uri.TryCreate(next, UriKind.Absolute, out var link) || !IsUnder(link, mailbox.GraphUrl))
+        {
+            var where = Uri.TryCreate(next, UriKind.Absolute, out var other) ? $"{other.Scheme}://{other.Host}:{other.Port}" : "an unusable address";
+            return new GraphError(
+                GraphErrorKind.InvalidResponse,
+                $"Microsoft Graph at {mailbox.GraphUrl.Host}:{mailbox.GraphUrl.Port} answered the delta for {mailbox.User} with a link to {where}, outside the listener's Graph URL {mailbox.GraphUrl}. Credo does not send the listener's token there, so this listener stops here; check that the Graph URL is the server's own address (Microsoft Graph is https://graph.microsoft.com/v1.0).");
         }
 
         return new GraphDeltaPage([.. (page.Value ?? []).Where(m => m.Removed is null && m.Id is not null).Select(Message)], next, page.DeltaLink is not null);
@@ -260,20 +271,21 @@ internal sealed class GraphClient(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new GraphError(GraphErrorKind.Timeout, $"Microsoft Graph {operation} at {uri.Host} did not answer within {settings.Timeout.TotalSeconds:0.#} s.");
+            return new GraphError(GraphErrorKind.Timeout, $"Microsoft Graph {operation}: {uri.Host}:{uri.Port} did not answer within {settings.Timeout.TotalSeconds:0.#} s.");
         }
         catch (AccessTokenUnavailableException e)
         {
             return new GraphError(GraphErrorKind.TokenUnavailable, $"No access token: {e.Failure.Message}") { TokenFailure = e.Failure };
         }
-        catch (HttpRequestException e) when (OAuth.Outbound.UnknownHost.Caused(e))
-        {
-            return new GraphError(GraphErrorKind.HostNotFound, $"Microsoft Graph {operation}: the host name {uri.Host} could not be resolved.");
-        }
         catch (HttpRequestException e)
         {
-            var reason = e.InnerException is OAuth.Outbound.OutboundRequestBlockedException blocked ? blocked.Message : e.Message;
-            return new GraphError(GraphErrorKind.Transport, $"Microsoft Graph {operation} could not reach {uri.Host}: {reason}");
+            var failure = ConnectionFailure.Of(e, uri.Host, uri.Port);
+            return new GraphError(
+                failure?.Kind == ConnectionFailureKind.HostNotFound ? GraphErrorKind.HostNotFound : GraphErrorKind.Transport,
+                $"Microsoft Graph {operation}: {failure?.Message ?? $"Cannot reach {uri.Host}:{uri.Port}: {e.Message}"}")
+            {
+                Connection = failure,
+            };
         }
         catch (Exception e) when (e is JsonException or GraphFormatException)
         {

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net.Http;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using Credo.OAuth.Outbound;
 
 namespace Credo.OAuth.Internal;
@@ -70,41 +68,20 @@ internal static class TokenFailures
 
     public static TokenResult Transport(Uri endpoint, HttpRequestException exception)
     {
-        var where = $"{endpoint.Host}:{endpoint.Port}";
-        for (Exception? e = exception; e is not null; e = e.InnerException)
+        var failure = ConnectionFailure.Of(exception, endpoint.Host, endpoint.Port);
+        if (failure is null)
         {
-            switch (e)
-            {
-                case OutboundRequestBlockedException blocked:
-                    return Fail(new TokenFailure(TokenFailureKind.Blocked, $"Credo did not send the request to {Display(endpoint)}: {blocked.Reason}.")
-                    {
-                        Hint = "Use the public address of the authorization server; link-local and cloud metadata addresses are never allowed.",
-                    });
-                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
-                    return Fail(new TokenFailure(TokenFailureKind.NameResolution, $"The host name {endpoint.Host} could not be resolved.")
-                    {
-                        Hint = "Check the spelling of the token endpoint and this machine's DNS settings.",
-                    });
-                case AuthenticationException:
-                    return Fail(new TokenFailure(TokenFailureKind.Tls, $"The TLS handshake with {where} failed: {Sanitize(e.Message, 300)}")
-                    {
-                        Hint = "Check that the server's certificate is valid for this host name and trusted by this machine.",
-                    });
-                case SocketException socket:
-                    return Fail(new TokenFailure(TokenFailureKind.Connection, $"Could not connect to {where}: {Sanitize(socket.Message, 300)}."));
-                default:
-                    break;
-            }
+            return Fail(new TokenFailure(TokenFailureKind.Connection, $"The connection to {endpoint.Host}:{endpoint.Port} failed: {Sanitize(exception.Message, 300)}"));
         }
 
-        return exception.HttpRequestError switch
+        var kind = failure.Kind switch
         {
-            HttpRequestError.NameResolutionError =>
-                Fail(new TokenFailure(TokenFailureKind.NameResolution, $"The host name {endpoint.Host} could not be resolved.")),
-            HttpRequestError.SecureConnectionError =>
-                Fail(new TokenFailure(TokenFailureKind.Tls, $"The TLS handshake with {where} failed.")),
-            _ => Fail(new TokenFailure(TokenFailureKind.Connection, $"The connection to {where} failed: {Sanitize(exception.Message, 300)}")),
+            ConnectionFailureKind.Blocked => TokenFailureKind.Blocked,
+            ConnectionFailureKind.HostNotFound or ConnectionFailureKind.NameResolution => TokenFailureKind.NameResolution,
+            ConnectionFailureKind.Tls => TokenFailureKind.Tls,
+            _ => TokenFailureKind.Connection,
         };
+        return Fail(new TokenFailure(kind, $"Token endpoint {Display(endpoint)}: {failure.Message}") { Hint = failure.Hint });
     }
 
     /// <summary>Strips control characters and caps the length of a text that came from a server.</summary>

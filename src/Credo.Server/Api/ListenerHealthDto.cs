@@ -18,10 +18,11 @@ namespace Credo.Server.Api;
 /// <param name="DeliveryFailingSince">When the current run of failed delivery attempts began.</param>
 /// <param name="NextDeliveryRetryAt">When the earliest retrying delivery is attempted again.</param>
 /// <param name="Deliveries">Deliveries by state.</param>
+/// <param name="Polling">What the poll running now does, once it has run a while ("Polling for 40 s: waiting 20 s because the server throttled; 120 mails recorded so far").</param>
 internal sealed record ListenerHealthDto(
     ListenerStatus Status, string Summary, DateTimeOffset? LastSuccessAt, DateTimeOffset? LastMailAt, DateTimeOffset? FailingSince,
     DateTimeOffset? NextRetryAt, string? Error, string? Hint, int DeliveryFailures, DateTimeOffset? DeliveryFailingSince,
-    DateTimeOffset? NextDeliveryRetryAt, DeliveryCounts Deliveries)
+    DateTimeOffset? NextDeliveryRetryAt, DeliveryCounts Deliveries, string? Polling)
 {
     public static ListenerHealthDto Of(EmailListener listener, DateTimeOffset now, DeliveryCounts deliveries)
     {
@@ -29,6 +30,6 @@ internal sealed record ListenerHealthDto(
         var error = listener.LastError is null ? null : ListenerErrorText.Explain(listener.LastError, listener.LastErrorHint);
         return new(
             health.Status, health.Summary, health.LastSuccessAt, health.LastMessageAt, health.FailingSince, health.NextRetryAt,
-            error?.Sentence, error?.Hint, health.DeliveryFailures, health.DeliveryFailingSince, deliveries.NextRetryAt, deliveries);
+            error?.Sentence, error?.Hint, health.DeliveryFailures, health.DeliveryFailingSince, deliveries.NextRetryAt, deliveries, health.Polling);
     }
 }

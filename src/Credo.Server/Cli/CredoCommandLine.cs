@@ -53,8 +53,28 @@ internal static class CredoCommandLine
         return string.Join(' ', ["credo", .. words]);
     }
 
-    private static string[] WithDefaultVerb(string[] args) =>
-        args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
-            ? ["serve", .. args]
-            : args;
+    // "credo", "credo --demo" and "credo --data DIR --urls URL" are "credo serve ...". A global option (--data) may stand
+    // before the verb, so the verb is the first word that is neither an option nor a global option's value.
+    private static string[] WithDefaultVerb(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help" or "-?" or "--version":
+                    return args;
+                case "--data":
+                    i++;
+                    continue;
+                case var global when global.StartsWith("--data=", StringComparison.Ordinal):
+                    continue;
+                case var word when !word.StartsWith('-'):
+                    return args;
+                default:
+                    return ["serve", .. args];
+            }
+        }
+
+        return ["serve", .. args];
+    }
 }

@@ -13,6 +13,9 @@ namespace Credo.Server.Cli;
 /// <summary><c>credo listeners list|show|add|update|delete|poll|test</c> and <c>credo messages list</c>.</summary>
 internal static class ListenersCommand
 {
+    // How long 'listeners poll' waits for the server that holds the listener to poll it.
+    private static readonly TimeSpan PollWait = TimeSpan.FromMinutes(2);
+
     private static readonly JsonSerializerOptions Json = CliJson.Output;
 
     public static Command Create()
@@ -247,25 +250,48 @@ internal static class ListenersCommand
             }
 
             var lease = services.GetRequiredService<ListenerLease>();
-            if (!await lease.TryAcquireAsync(l.Id, ct))
+            var listeners = services.GetRequiredService<ListenerService>();
+            if (await lease.TryAcquireAsync(l.Id, ct))
             {
-                return await CommandOutput.BadInputAsync("listeners poll", [$"Node {l.LeaseOwner} is polling \"{l.Name}\" right now; its lease ends at {l.LeaseExpiresAt:u}."]);
+                try
+                {
+                    await services.GetRequiredService<ListenerPoller>().PollAsync(l.Id, ct);
+                }
+                finally
+                {
+                    await lease.ReleaseAsync(l.Id, CancellationToken.None);
+                }
+            }
+            else if (!await PollOnHolderAsync(listeners, l, services.GetRequiredService<TimeProvider>(), ct))
+            {
+                return ExitCodes.Transport;
             }
 
-            try
-            {
-                await services.GetRequiredService<ListenerPoller>().PollAsync(l.Id, ct);
-            }
-            finally
-            {
-                await lease.ReleaseAsync(l.Id, CancellationToken.None);
-            }
-
-            var after = await services.GetRequiredService<ListenerService>().FindAsync(l.Id.ToString(), ct);
+            var after = await listeners.FindAsync(l.Id.ToString(), ct);
             await Console.Out.WriteLineAsync($"{after!.Name}: {Status(after, services.GetRequiredService<TimeProvider>().GetUtcNow())}; {after.MessagesReceived} mail(s) recorded in all.");
             return after.LastError is null ? ExitCodes.Success : ExitCodes.RemoteRefused;
         }, ct));
         return command;
+    }
+
+    // A running server holds the listener: it is asked to poll now (as the console's Poll now does), and this waits for the poll.
+    private static async Task<bool> PollOnHolderAsync(ListenerService listeners, EmailListener l, TimeProvider time, CancellationToken ct)
+    {
+        var before = l.LastPollAt;
+        await Console.Error.WriteLineAsync($"The server {l.LeaseOwner} runs \"{l.Name}\": asked it to poll now; waiting for the poll to end…");
+        await listeners.PollNowAsync(l.Id, DataCommand.Actor, ct);
+        var deadline = time.GetUtcNow() + PollWait;
+        while (time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, ct);
+            if (await listeners.FindAsync(l.Id.ToString(), ct) is not { } now || now.LastPollAt != before)
+            {
+                return true;
+            }
+        }
+
+        await Console.Error.WriteLineAsync($"credo listeners poll: the server {l.LeaseOwner} did not poll \"{l.Name}\" within {PollWait.TotalMinutes:0} min; 'credo listeners show {l.Name}' shows what it is doing.");
+        return false;
     }
 
     private static Command Test()
@@ -385,6 +411,11 @@ internal static class ListenersCommand
         {
             var error = ListenerErrorText.Explain(l.LastError, l.LastErrorHint);
             details += $" {error.Sentence}" + (error.Hint is null ? "" : $" (hint: {error.Hint})");
+        }
+
+        if (health.Polling is { } polling)
+        {
+            details = $"{polling}. {details}";
         }
 
         return $"{health.Status.ToString().ToLowerInvariant(),-10} {details}";

@@ -19,8 +19,9 @@ internal static class CredoServer
         TryBuild(settings, configure, out var cannotListen) ?? throw new InvalidOperationException(cannotListen);
 
     /// <summary>
-    /// Builds the server, unless an address of <c>--urls</c> cannot be bound: then nothing is created (no data folder,
-    /// no log line) and <paramref name="cannotListen"/> says which address and how to choose another.
+    /// Builds the server, unless an address of <c>--urls</c> cannot be bound (then nothing is created: no data folder, no
+    /// log line) or another server holds the data folder (then nothing in it is changed); <paramref name="cannotListen"/>
+    /// says what is in the way and what to do.
     /// </summary>
     public static WebApplication? TryBuild(ServeSettings settings, Action<WebApplicationBuilder>? configure, out string? cannotListen)
     {
@@ -38,12 +39,21 @@ internal static class CredoServer
             return null;
         }
 
-        cannotListen = null;
         builder.WebHost.UseUrls(urls);
         var data = DataFolder.Resolve(settings.DataFolder);
+        if (DataFolderLock.TryAcquire(data, out var inUse) is not { } folderLock)
+        {
+            cannotListen = inUse;
+            return null;
+        }
+
+        cannotListen = null;
         var keysInFolder = KeysInFolder(builder.Configuration[$"{Core.Persistence.DatabaseOptions.SectionName}:Provider"]);
         QuietenStart(builder.Logging, keysInFolder, out var started);
         var services = builder.Services;
+
+        // Held until the server is disposed (the container disposes what a factory made).
+        services.AddSingleton(_ => folderLock);
         services.AddCredo(builder.Configuration, data);
         services.AddHostedService<DatabaseInitializer>();
         services.AddCredoListeners();
@@ -70,6 +80,7 @@ internal static class CredoServer
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<DataFolderLock>();
         app.Lifetime.ApplicationStarted.Register(() => started.Value = true);
         if (keysInFolder)
         {

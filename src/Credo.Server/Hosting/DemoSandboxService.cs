@@ -1,4 +1,6 @@
 using Credo.Core.Credentials;
+using Credo.Core.Listeners.Engine;
+using Microsoft.Extensions.Options;
 using Credo.Sandbox;
 using Credo.Sandbox.Ews;
 using Credo.Server.Cli;
@@ -13,7 +15,8 @@ namespace Credo.Server.Hosting;
 /// send their webhooks to a built-in receiver (<see cref="DemoWebhookReceiver"/>), so deliveries show from the first minute.
 /// "Demo certificate credential" authenticates with a certificate made on each start and registered with the sandbox.
 /// </summary>
-internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvider time) : IHostedService, IAsyncDisposable
+internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMonitor<ListenerOptions> listenerOptions, TimeProvider time, ILogger<DemoSandboxService> logger)
+    : IHostedService, IAsyncDisposable
 {
     public const string CredentialName = "Demo credential";
     public const string ListenerName = "Demo listener";
@@ -41,6 +44,13 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
         _sandbox = await SandboxServer.StartAsync(options, SandboxBanner.ConfigureLogging, cancellationToken);
         _receiver = await DemoWebhookReceiver.StartAsync(time, cancellationToken);
         var client = Client = options.Clients[0];
+        if (await HeldElsewhereAsync(cancellationToken) is { } node)
+        {
+            // Another demo server on a shared database runs these objects against its own sandbox: rewriting them would break it.
+            Log.DemoHeldElsewhere(logger, node);
+            return;
+        }
+
         var ews = await SeedCredentialAsync(CredentialName, client, SandboxClient.ExchangeOnlineScope, cancellationToken);
         await SeedListenerAsync(ListenerName, SandboxOptions.DemoMailbox, ews, i => i.Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, cancellationToken);
         var graph = await SeedCredentialAsync(GraphCredentialName, client, SandboxClient.GraphScope, cancellationToken);
@@ -84,6 +94,24 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, TimeProvid
             await _receiver.DisposeAsync();
             _receiver = null;
         }
+    }
+
+    // The node of another running server that holds a demo listener's lease, if one does.
+    private async Task<string?> HeldElsewhereAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var listeners = scope.ServiceProvider.GetRequiredService<Credo.Core.Listeners.ListenerService>();
+        var now = time.GetUtcNow();
+        foreach (var name in new[] { ListenerName, GraphListenerName })
+        {
+            if (await listeners.FindAsync(name, cancellationToken) is { LeaseOwner: { } owner, LeaseExpiresAt: { } until }
+                && owner != listenerOptions.CurrentValue.NodeName && until > now)
+            {
+                return owner;
+            }
+        }
+
+        return null;
     }
 
     private void DeliverSample(SandboxMailbox[] mailboxes)

@@ -8,4 +8,7 @@ internal static partial class Log
 
     [LoggerMessage(101, LogLevel.Information, "Credo data folder: {DataFolder}, its owner's only (0700); the Data Protection keys that encrypt the stored secrets are in {KeysFolder}, protected by that folder's permissions rather than encrypted again")]
     public static partial void DataFolderWithKeys(ILogger logger, string dataFolder, string keysFolder);
+
+    [LoggerMessage(102, LogLevel.Warning, "The demo's listeners are held by another running Credo server ({Node}) on this database: this server's demo leaves them, and their credentials, as they are")]
+    public static partial void DemoHeldElsewhere(ILogger logger, string node);
 }

@@ -57,12 +57,12 @@ public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixtur
         using (var report = JsonDocument.Parse(unavailable.Stdout))
         {
             Assert.False(report.RootElement.GetProperty("succeeded").GetBoolean());
-            Assert.Contains("imap.example.test could not be resolved", report.RootElement.GetProperty("steps").EnumerateArray().Last().GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Contains("imap.example.test does not resolve", report.RootElement.GetProperty("steps").EnumerateArray().Last().GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
         var polled = await RunAsync(["listeners", "poll", "Imap"]);
         Assert.Equal(1, polled.ExitCode);
-        Assert.Contains("imap.example.test could not be resolved", polled.Stdout, StringComparison.Ordinal);
+        Assert.Contains("imap.example.test does not resolve", polled.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public sealed class TokenCommandTests(SandboxFixture sandbox) : IClassFixture<Sa
 
         // The address is accepted; the .invalid name then fails to resolve (RFC 6761), a transport failure.
         Assert.Equal(3, exit);
-        Assert.Contains("could not be resolved", stderr, StringComparison.Ordinal);
+        Assert.Contains("does not resolve", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class TokenCommandTests(SandboxFixture sandbox) : IClassFixture<Sa
             stdin: Secret);
 
         Assert.Equal(3, exit);
-        Assert.Contains("Could not connect to 127.0.0.1:1", stderr, StringComparison.Ordinal);
+        Assert.Contains("Cannot connect to 127.0.0.1:1", stderr, StringComparison.Ordinal);
         AssertNoSecret("", stderr);
     }
 

@@ -99,7 +99,7 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await ListenerServerFixture.EventuallyAsync(async () =>
         {
             await page.ReloadAsync();
-            return (await row.TextContentAsync() ?? "").Contains("graph.example.test could not be resolved", StringComparison.Ordinal);
+            return (await row.TextContentAsync() ?? "").Contains("graph.example.test does not resolve", StringComparison.Ordinal);
         }, "the Graph listener shows that its Graph URL's host does not resolve");
         await Assertions.Expect(row).ToContainTextAsync("Error");
 

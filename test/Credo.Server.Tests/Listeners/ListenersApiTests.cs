@@ -96,7 +96,7 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
             using var read = await http.GetAsync($"/api/v1/listeners/{id}", Ct);
             var status = JsonDocument.Parse(await read.Content.ReadAsStringAsync(Ct)).RootElement;
             return status.GetProperty("status").GetString() == "Error" &&
-                   status.GetProperty("lastError").GetString()!.Contains("imap.example.test could not be resolved", StringComparison.Ordinal);
+                   status.GetProperty("lastError").GetString()!.Contains("imap.example.test does not resolve", StringComparison.Ordinal);
         }, "the IMAP listener reports that its host cannot be resolved");
 
         var change = new

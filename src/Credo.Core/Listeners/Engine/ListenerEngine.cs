@@ -9,14 +9,34 @@ namespace Credo.Core.Listeners.Engine;
 
 /// <summary>
 /// Runs every enabled listener when it is due, each on one node at a time: a node polls a listener only while it
-/// holds its lease in the database, renewed during the poll; a dead node's lease expires and another node takes over.
+/// holds its lease in the database; a dead node's lease expires and another node takes over. Beside the polls, a
+/// heartbeat (every <see cref="ListenerOptions.Heartbeat"/>) renews this node's leases, publishes what a long poll is
+/// doing, and stops a poll at once when its listener is disabled, deleted or changed, its credential changed, or another
+/// node took its lease: such a poll sends nothing more. A node that stops hands its listeners back.
 /// </summary>
 internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonitor<ListenerOptions> options, TimeProvider time, ILogger<ListenerEngine> logger)
     : TickingService(options, time, logger)
 {
-    private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private readonly ConcurrentDictionary<Guid, RunningPoll> _running = new();
 
-    protected override Task StoppedAsync() => Task.WhenAll(_running.Values);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(base.ExecuteAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+
+    protected override async Task StoppedAsync()
+    {
+        await Task.WhenAll(_running.Values.Select(p => p.Task));
+
+        // Hand the listeners back: another node, or this one restarted, goes on without waiting for the leases to expire.
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ListenerLease>().ReleaseAllAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            Log.TickFailed(Logger, e);
+        }
+    }
 
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
@@ -26,7 +46,7 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
         await using var stop = stoppingToken.Register(() => stopping.TrySetResult());
         while (await StartDueAsync(stoppingToken))
         {
-            Task[] running = [.. _running.Values];
+            Task[] running = [.. _running.Values.Select(p => p.Task)];
             if (running.Length > 0)
             {
                 await Task.WhenAny(Task.WhenAny(running), stopping.Task);
@@ -42,16 +62,12 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
     // Starts the due listeners this node may take now; true when every free slot was filled, so more may be due.
     private async Task<bool> StartDueAsync(CancellationToken stoppingToken)
     {
-        var node = Settings.NodeName;
         var free = Settings.MaxConcurrentPolls - _running.Count;
         if (free <= 0)
         {
             return true;
         }
 
-        var now = Time.GetUtcNow();
-        var claim = now + Settings.LeaseDuration;
-        Guid[] running = [.. _running.Keys];
         List<DueListener> due;
         int claimed;
         await using (var scope = scopes.CreateAsyncScope())
@@ -59,40 +75,46 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
             // Every due listener is leased in one statement and read back, with its credential's version, in one more:
             // two statements a tick however many listeners are due, instead of two for each poll.
             var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
-            // The longest-waiting first, as many as may start now; the rest stay free for another node or the next tick.
-            claimed = await db.EmailListeners
-                .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now) && !running.Contains(l.Id))
-                .Where(ListenerLease.Takeable(node, now))
-                .OrderBy(l => l.NextPollAt)
-                .Take(free)
-                .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseOwner, node).SetProperty(l => l.LeaseExpiresAt, claim), stoppingToken);
-            due = claimed == 0 ? [] : await ListenerPoller.WithCredentialVersion(db, db.EmailListeners.AsNoTracking()
-                    .Where(l => l.LeaseOwner == node && l.LeaseExpiresAt == claim && !running.Contains(l.Id)))
+            var ids = await scope.ServiceProvider.GetRequiredService<ListenerLease>().ClaimDueAsync([.. _running.Keys], free, stoppingToken);
+            claimed = ids.Count;
+            due = claimed == 0 ? [] : await ListenerPoller.WithCredentialVersion(db, db.EmailListeners.AsNoTracking().Where(l => ids.Contains(l.Id)))
                 .ToListAsync(stoppingToken);
         }
 
         foreach (var listener in due)
         {
             // Registered before it starts, so that a poll that ends at once cannot leave its entry behind.
-            var poll = new Task<Task>(() => PollAsync(listener, stoppingToken));
-            if (_running.TryAdd(listener.Listener.Id, poll.Unwrap()))
+            var abort = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var progress = new PollProgress(Time.GetUtcNow());
+            var poll = new Task<Task>(() => PollAsync(listener, progress, abort, stoppingToken));
+            if (_running.TryAdd(listener.Listener.Id, new RunningPoll(listener, progress, abort, poll.Unwrap())))
             {
                 poll.Start(TaskScheduler.Default);
+            }
+            else
+            {
+                abort.Dispose();
             }
         }
 
         return claimed == free;
     }
 
-    private async Task PollAsync(DueListener due, CancellationToken stoppingToken)
+    private async Task PollAsync(DueListener due, PollProgress progress, CancellationTokenSource abort, CancellationToken stoppingToken)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ListenerPoller>().PollAsync(due, stoppingToken);
+            await scope.ServiceProvider.GetRequiredService<ListenerPoller>().PollAsync(due, progress, abort.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Stopped by the heartbeat: the listener changed, or its lease is another node's. Nothing more is sent; the
+            // lease (if still ours) is given back so that a changed listener is polled with its new settings at once.
+            await ReleaseAsync(due.Listener.Id);
         }
         catch (Exception e)
         {
@@ -101,6 +123,100 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
         finally
         {
             _running.TryRemove(due.Listener.Id, out _);
+            abort.Dispose();
         }
     }
+
+    private async Task ReleaseAsync(Guid listenerId)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ListenerLease>().ReleaseAsync(listenerId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            Log.TickFailed(Logger, e);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Settings.Heartbeat, Time, stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                var lease = scope.ServiceProvider.GetRequiredService<ListenerLease>();
+                await lease.RenewHeldAsync(stoppingToken);
+                if (!_running.IsEmpty)
+                {
+                    await CheckRunningAsync(scope.ServiceProvider.GetRequiredService<CredoDbContext>(), lease, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.TickFailed(Logger, e);
+            }
+        }
+    }
+
+    // One read of every running poll's listener: a poll whose listener was disabled, deleted or changed, or whose lease is
+    // another node's, is stopped; one that runs longer than LivePollAfter is published.
+    private async Task CheckRunningAsync(CredoDbContext db, ListenerLease lease, CancellationToken stoppingToken)
+    {
+        var settings = Settings;
+        Guid[] ids = [.. _running.Keys];
+        var rows = await db.EmailListeners.AsNoTracking().Where(l => ids.Contains(l.Id))
+            .Select(l => new
+            {
+                l.Id,
+                l.Enabled,
+                l.Version,
+                l.LeaseOwner,
+                CredentialVersion = db.Credentials.Where(c => c.Id == l.CredentialId).Select(c => (long?)c.Version).FirstOrDefault(),
+            })
+            .ToDictionaryAsync(l => l.Id, stoppingToken);
+
+        var now = Time.GetUtcNow();
+        foreach (var id in ids)
+        {
+            if (!_running.TryGetValue(id, out var poll))
+            {
+                continue;
+            }
+
+            var (listener, credentialVersion) = poll.Due;
+            var stopBecause = !rows.TryGetValue(id, out var row) ? "the listener was deleted"
+                : !row.Enabled ? "the listener was disabled"
+                : row.Version != listener.Version ? "the listener's settings changed"
+                : (row.CredentialVersion ?? -1) != credentialVersion ? "its credential changed"
+                : row.LeaseOwner != settings.NodeName ? "another node took the listener over"
+                : null;
+            if (stopBecause is not null)
+            {
+                Log.PollStopped(Logger, listener.Name, stopBecause);
+                try
+                {
+                    await poll.Abort.CancelAsync();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The poll ended meanwhile.
+                }
+            }
+            else if (now - poll.Progress.StartedAt >= settings.LivePollAfter)
+            {
+                await lease.PublishAsync(id, poll.Progress, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>A poll this node runs: the listener as claimed, what the poll is doing, how to stop it, and its task.</summary>
+    private sealed record RunningPoll(DueListener Due, PollProgress Progress, CancellationTokenSource Abort, Task Task);
 }

@@ -18,6 +18,49 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
 
     private string Node => options.CurrentValue.NodeName;
 
+    /// <summary>
+    /// Leases up to <paramref name="free"/> enabled listeners that are due, not held by another node and not in
+    /// <paramref name="running"/>, the longest-waiting first, in one statement; returns their ids. On PostgreSQL the
+    /// candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>: a row another node is claiming at the same moment is
+    /// skipped, and a row it has just claimed is checked again under its lock, so two nodes never take the same listener.
+    /// (A plain <c>UPDATE … WHERE id IN (SELECT … LIMIT n)</c> re-checks only <c>id IN</c> after waiting for a row lock,
+    /// not the lease condition inside the subquery, and so overwrote a lease another node had just taken.) SQLite runs one
+    /// writer at a time, so there the statement is atomic as it stands.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> ClaimDueAsync(IReadOnlyCollection<Guid> running, int free, CancellationToken cancellationToken)
+    {
+        var node = Node;
+        var now = time.GetUtcNow();
+        var claim = now + options.CurrentValue.LeaseDuration;
+        if (db.Database.IsNpgsql())
+        {
+            Guid[] skip = [.. running];
+            long nowTicks = now.UtcTicks, claimTicks = claim.UtcTicks;
+            return await db.Database.SqlQuery<Guid>($"""
+                UPDATE email_listeners SET "LeaseOwner" = {node}, "LeaseExpiresAt" = {claimTicks}
+                WHERE "Id" IN (
+                    SELECT "Id" FROM email_listeners
+                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks})
+                      AND ("LeaseOwner" = {node} OR "LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {nowTicks})
+                      AND NOT ("Id" = ANY({skip}))
+                    ORDER BY "NextPollAt" NULLS FIRST
+                    LIMIT {free}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING "Id" AS "Value"
+                """).ToListAsync(cancellationToken);
+        }
+
+        var claimed = await db.EmailListeners
+            .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now) && !running.Contains(l.Id))
+            .Where(Takeable(node, now))
+            .OrderBy(l => l.NextPollAt)
+            .Take(free)
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseOwner, node).SetProperty(l => l.LeaseExpiresAt, claim), cancellationToken);
+        return claimed == 0 ? [] : await db.EmailListeners
+            .Where(l => l.LeaseOwner == node && l.LeaseExpiresAt == claim && !running.Contains(l.Id))
+            .Select(l => l.Id).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Takes the lease if it is free, expired or this node's already.</summary>
     public async Task<bool> TryAcquireAsync(Guid listenerId, CancellationToken cancellationToken)
     {
@@ -40,6 +83,43 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
 
     /// <summary>Gives the lease up, so that a server's engine need not wait for it to expire.</summary>
     public Task ReleaseAsync(Guid listenerId, CancellationToken cancellationToken) =>
-        db.EmailListeners.Where(l => l.Id == listenerId && l.LeaseOwner == Node)
-            .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseOwner, (string?)null).SetProperty(l => l.LeaseExpiresAt, (DateTimeOffset?)null), cancellationToken);
+        ReleaseAsync(db.EmailListeners.Where(l => l.Id == listenerId), cancellationToken);
+
+    /// <summary>Gives every lease of this node up, when its engine stops: another node (or this one, restarted) goes on at once.</summary>
+    public Task ReleaseAllAsync(CancellationToken cancellationToken) => ReleaseAsync(db.EmailListeners, cancellationToken);
+
+    /// <summary>
+    /// Extends, in one statement, every lease of this node that has less than half its duration left, whether its listener
+    /// is being polled or waits for its next poll: a node keeps its listeners while it lives (so an IMAP IDLE watcher or a
+    /// wake-up finds them where they were), and a dead node's are taken over once its leases expire.
+    /// </summary>
+    public Task<int> RenewHeldAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var duration = options.CurrentValue.LeaseDuration;
+        var low = now + (duration / 2);
+        return db.EmailListeners.Where(l => l.LeaseOwner == Node && l.LeaseExpiresAt < low)
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.LeaseExpiresAt, now + duration), cancellationToken);
+    }
+
+    /// <summary>Publishes what this node's running poll of <paramref name="listenerId"/> is doing, and extends its lease.</summary>
+    public Task PublishAsync(Guid listenerId, PollProgress progress, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var activity = progress.Describe(now);
+        activity = activity.Length <= 500 ? activity : activity[..500];
+        return db.EmailListeners.Where(l => l.Id == listenerId && l.LeaseOwner == Node)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(l => l.PollStartedAt, progress.StartedAt)
+                .SetProperty(l => l.PollActivity, activity)
+                .SetProperty(l => l.LeaseExpiresAt, now + options.CurrentValue.LeaseDuration), cancellationToken);
+    }
+
+    // The lease, and what the poll it covered was doing.
+    private Task<int> ReleaseAsync(IQueryable<EmailListener> listeners, CancellationToken cancellationToken) =>
+        listeners.Where(l => l.LeaseOwner == Node).ExecuteUpdateAsync(u => u
+            .SetProperty(l => l.LeaseOwner, (string?)null)
+            .SetProperty(l => l.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(l => l.PollStartedAt, (DateTimeOffset?)null)
+            .SetProperty(l => l.PollActivity, (string?)null), cancellationToken);
 }

@@ -18,9 +18,10 @@ namespace Credo.Core.Listeners.Engine;
 /// <summary>
 /// One poll of one listener, page by page: the source's changes since the saved sync state; fetch in the source's batch
 /// size; record the mails with their webhook deliveries in one transaction (deduplicated); apply the after-processing
-/// action in batches; only then save the page's sync state. Throttled requests wait and are retried in place
-/// (<see cref="RequestRetry"/>). A crash at any point repeats at most one page on the next poll but never loses or
-/// doubles a mail.
+/// action in batches; only then save the page's sync state. Throttled requests wait and are retried in place, passing
+/// faults at most twice (<see cref="RequestRetry"/>). Every poll is bounded: one full resync, <see cref="ListenerOptions.MaxPagesPerPoll"/>
+/// pages and <see cref="ListenerOptions.MaxPollDuration"/>, then it yields to the next poll, which goes on from there. A
+/// crash at any point repeats at most one page on the next poll but never loses or doubles a mail.
 /// </summary>
 internal sealed class ListenerPoller(
     CredoDbContext db,
@@ -50,28 +51,36 @@ internal sealed class ListenerPoller(
         var due = await WithCredentialVersion(db, db.EmailListeners.AsNoTracking().Where(l => l.Id == listenerId)).SingleOrDefaultAsync(cancellationToken);
         if (due is not null)
         {
-            await PollAsync(due, cancellationToken);
+            await PollAsync(due, new PollProgress(time.GetUtcNow()), cancellationToken);
         }
     }
 
-    /// <summary>Polls a listener already read (with its credential's version), whose lease this node holds.</summary>
-    public async Task PollAsync(DueListener due, CancellationToken cancellationToken)
+    /// <summary>
+    /// Polls a listener already read (with its credential's version), whose lease this node holds, telling
+    /// <paramref name="progress"/> what it does. The outcome is written to the listener's status; a cancelled poll
+    /// (the server stops, or the engine stopped it because its listener changed) writes nothing and throws.
+    /// </summary>
+    public async Task PollAsync(DueListener due, PollProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(due);
+        ArgumentNullException.ThrowIfNull(progress);
         var (listener, credentialVersion) = due;
         var listenerId = listener.Id;
-        var poll = new Poll(listener);
+        var poll = new Poll(listener, progress);
         var started = time.GetTimestamp();
         using var activity = ListenerActivities.Listeners.StartActivity(ListenerActivities.PollName);
         activity?.SetTag("credo.listener.id", listenerId.ToString());
         activity?.SetTag("credo.mail.protocol", listener.Protocol.ToString());
-        var error = await RunAsync(poll, credentialVersion, activity, cancellationToken);
+        var settings = options.CurrentValue;
+        using var retry = new RequestRetry(settings, time, progress, ct => lease.RenewAsync(listener.Id, ct));
+        var outcome = await RunAsync(poll, credentialVersion, retry, activity, cancellationToken);
+        var error = outcome.Error;
         var result = ListenerMetrics.PollResult(error);
         metrics.Polled(listener.Protocol, result, time.GetElapsedTime(started));
         if (activity is not null)
         {
             activity.SetTag("credo.poll.result", result);
-            activity.SetTag("credo.poll.recorded", poll.Recorded);
+            activity.SetTag("credo.poll.recorded", progress.Recorded);
             if (error is not null)
             {
                 // The kind only: an error message may quote the server, and the server may quote the mailbox.
@@ -82,9 +91,11 @@ internal sealed class ListenerPoller(
 
         var now = time.GetUtcNow();
         var state = poll.State;
-        var node = options.CurrentValue.NodeName;
+        var node = settings.NodeName;
         if (error is null)
         {
+            // A poll that yielded (its page or time bound) goes on at once, after the listeners waiting for their turn.
+            var next = outcome.Yielded ? now : now.AddSeconds(listener.PollIntervalSeconds);
             await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
                 .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
                 .SetProperty(l => l.LastPollAt, now)
@@ -93,13 +104,15 @@ internal sealed class ListenerPoller(
                 .SetProperty(l => l.LastErrorHint, (string?)null)
                 .SetProperty(l => l.ConsecutiveFailures, 0)
                 .SetProperty(l => l.FailingSince, (DateTimeOffset?)null)
-                .SetProperty(l => l.NextPollAt, now.AddSeconds(listener.PollIntervalSeconds)), cancellationToken);
+                .SetProperty(l => l.PollStartedAt, (DateTimeOffset?)null)
+                .SetProperty(l => l.PollActivity, (string?)null)
+                .SetProperty(l => l.NextPollAt, next), cancellationToken);
             return;
         }
 
         var failures = listener.ConsecutiveFailures + 1;
-        var settings = options.CurrentValue;
-        var wait = Backoff.Delay(failures, settings.InitialBackoff, settings.MaxBackoff, error.RetryAfter);
+        var wait = FailedPollWait(listener, failures, error, settings);
+        var firstFailure = retry.FirstFailureAt ?? now;
         Log.PollFailed(logger, listener.Name, error.Message, wait);
         await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
             .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
@@ -107,43 +120,70 @@ internal sealed class ListenerPoller(
             .SetProperty(l => l.LastError, Truncate(error.Message, 2000)!)
             .SetProperty(l => l.LastErrorHint, error.Hint == null ? null : Truncate(error.Hint, 1000))
             .SetProperty(l => l.ConsecutiveFailures, failures)
-            .SetProperty(l => l.FailingSince, l => l.FailingSince ?? now)
+            .SetProperty(l => l.FailingSince, l => l.FailingSince ?? firstFailure)
+            .SetProperty(l => l.PollStartedAt, (DateTimeOffset?)null)
+            .SetProperty(l => l.PollActivity, (string?)null)
             .SetProperty(l => l.NextPollAt, now + wait), cancellationToken);
     }
 
-    private async Task<MailError?> RunAsync(Poll poll, long credentialVersion, Activity? activity, CancellationToken cancellationToken)
+    /// <summary>
+    /// The wait after the <paramref name="failures"/>th failed poll in a row: the poll interval, doubling with each further
+    /// failure up to <see cref="ListenerOptions.MaxBackoff"/> (or the interval when that is longer), with jitter, and never
+    /// shorter than the server asked.
+    /// </summary>
+    internal static TimeSpan FailedPollWait(EmailListener listener, int failures, MailError error, ListenerOptions settings)
+    {
+        var interval = TimeSpan.FromSeconds(listener.PollIntervalSeconds);
+        return Backoff.Delay(failures, interval, interval > settings.MaxBackoff ? interval : settings.MaxBackoff, error.RetryAfter);
+    }
+
+    private async Task<PollOutcome> RunAsync(Poll poll, long credentialVersion, RequestRetry retry, Activity? activity, CancellationToken cancellationToken)
     {
         var listener = poll.Listener;
         var found = sources.For(listener.Protocol);
         if (!found.Succeeded)
         {
-            return found.Error;
+            return new(found.Error);
         }
 
         var source = found.Value;
         if (await tokenSources.GetAsync(listener.CredentialId, credentialVersion, credentials, secrets, cancellationToken) is not { } tokens)
         {
-            return new MailError(MailErrorKind.Permanent, "The listener's credential no longer exists.", "Choose a credential in the listener's settings.");
+            return new(new MailError(MailErrorKind.Permanent, "The listener's credential no longer exists.", "Choose a credential in the listener's settings."));
         }
 
+        var settings = options.CurrentValue;
         var mailbox = new MailboxContext(listener, new PollTokenSource(tokens, activity));
-        using var retry = new RequestRetry(options.CurrentValue, time, ct => lease.RenewAsync(listener.Id, ct));
+        var started = time.GetTimestamp();
+        var resynced = false;
         try
         {
-            while (true)
+            for (var pages = 1; ; pages++)
             {
+                poll.Progress.Doing("listing new mail");
                 var changes = await retry.RunAsync(ct => source.ChangesAsync(mailbox, poll.State, ct), cancellationToken);
-                if (changes.Error is { Kind: MailErrorKind.InvalidSyncState } && poll.State is not null)
+                if (changes.Error is { Kind: MailErrorKind.InvalidSyncState } invalid && poll.State is not null)
                 {
+                    if (resynced)
+                    {
+                        // A server that refuses the state it has just handed out would make the poll loop: one resync a poll.
+                        return new(invalid with
+                        {
+                            Kind = MailErrorKind.Permanent,
+                            Message = $"{invalid.Message} The server refused its own sync state again right after a full resync, so this poll stopped instead of starting over once more; the next poll tries again.",
+                        });
+                    }
+
                     // Start over without a state: everything is listed again, and deduplication keeps it from being recorded twice.
                     Log.Resync(logger, listener.Name);
+                    resynced = true;
                     poll.State = null;
                     continue;
                 }
 
                 if (!changes.Succeeded)
                 {
-                    return changes.Error;
+                    return new(changes.Error);
                 }
 
                 var page = changes.Value;
@@ -153,14 +193,14 @@ internal sealed class ListenerPoller(
                     {
                         if (await RecordGroupAsync(source, mailbox, group, retry, poll, cancellationToken) is { } error)
                         {
-                            return error;
+                            return new(error);
                         }
                     }
 
                     // Saved only now: everything the state covers is recorded and processed.
                     if (!await lease.SaveProgressAsync(listener.Id, page.SyncState, cancellationToken))
                     {
-                        return new MailError(MailErrorKind.Transient, "Another node took this listener over during the poll; it goes on there.");
+                        return new(new MailError(MailErrorKind.Transient, "Another node took this listener over during the poll; it goes on there."));
                     }
                 }
 
@@ -168,15 +208,21 @@ internal sealed class ListenerPoller(
                 poll.State = page.SyncState;
                 if (page.Complete)
                 {
-                    return null;
+                    return new(null);
+                }
+
+                if (pages >= settings.MaxPagesPerPoll || time.GetElapsedTime(started) >= settings.MaxPollDuration)
+                {
+                    // Bounded: the next poll goes on from here, after the other listeners had their turn.
+                    return new(null, Yielded: true);
                 }
             }
         }
         finally
         {
-            if (poll.Recorded + poll.Skipped + poll.Duplicates > 0)
+            if (poll.Progress.Recorded + poll.Skipped + poll.Duplicates > 0)
             {
-                Log.Recorded(logger, listener.Name, poll.Recorded, poll.Skipped, poll.Duplicates);
+                Log.Recorded(logger, listener.Name, poll.Progress.Recorded, poll.Skipped, poll.Duplicates);
             }
 
             if (retry.Waits > 0)
@@ -193,6 +239,7 @@ internal sealed class ListenerPoller(
     {
         var capabilities = source.Capabilities;
         var batches = group.Chunk(capabilities.FetchBatchSize).ToArray();
+        poll.Progress.Doing($"fetching {group.Length} mail{(group.Length == 1 ? "" : "s")}");
         var fetched = new MailResult<IReadOnlyList<MailItem>>[batches.Length];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, batches.Length),
@@ -220,10 +267,11 @@ internal sealed class ListenerPoller(
             }
         }
 
+        poll.Progress.Doing("recording mails");
         using (var recording = ListenerActivities.Listeners.StartActivity(ListenerActivities.RecordName))
         {
             var (recorded, duplicates) = await RecordAsync(mailbox.Listener, wanted, cancellationToken);
-            poll.Recorded += recorded;
+            poll.Progress.AddRecorded(recorded);
             poll.Duplicates += duplicates;
             recording?.SetTag("credo.record.recorded", recorded);
             recording?.SetTag("credo.record.duplicates", duplicates);
@@ -234,6 +282,12 @@ internal sealed class ListenerPoller(
             return null;
         }
 
+        poll.Progress.Doing(mailbox.Listener.AfterProcessing switch
+        {
+            AfterProcessing.MarkRead => "marking mails read",
+            AfterProcessing.Move => "moving mails",
+            _ => "deleting mails",
+        });
         using var processing = ListenerActivities.Listeners.StartActivity(ListenerActivities.AfterProcessingName);
         processing?.SetTag("credo.after_processing.action", mailbox.Listener.AfterProcessing.ToString());
         processing?.SetTag("credo.after_processing.mails", wanted.Count);
@@ -339,13 +393,13 @@ internal sealed class ListenerPoller(
         string.IsNullOrWhiteSpace(item.InternetMessageId) ? "item:" + item.ItemId : item.InternetMessageId.Trim();
 
     // One poll's progress: the sync state it has reached, and what it did with the mails.
-    private sealed class Poll(EmailListener listener)
+    private sealed class Poll(EmailListener listener, PollProgress progress)
     {
         public EmailListener Listener { get; } = listener;
 
-        public string? State { get; set; } = listener.SyncState;
+        public PollProgress Progress { get; } = progress;
 
-        public int Recorded { get; set; }
+        public string? State { get; set; } = listener.SyncState;
 
         public int Skipped { get; set; }
 

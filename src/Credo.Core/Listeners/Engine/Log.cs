@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(406, LogLevel.Information, "Listener {Listener}: {Waits} request(s) waited {Waited} in all for throttling or faults, and were retried")]
     public static partial void Retried(ILogger logger, string listener, int waits, TimeSpan waited);
 
+    [LoggerMessage(407, LogLevel.Information, "Listener {Listener}: the running poll was stopped because {Reason}")]
+    public static partial void PollStopped(ILogger logger, string listener, string reason);
+
     [LoggerMessage(405, LogLevel.Error, "Listener {Listener} poll crashed")]
     public static partial void PollCrashed(ILogger logger, string listener, Exception exception);
 }

@@ -40,6 +40,7 @@ internal sealed class EmailListenerConfiguration : IEntityTypeConfiguration<Emai
         builder.Property(l => l.LastError).HasMaxLength(2000);
         builder.Property(l => l.LastErrorHint).HasMaxLength(1000);
         builder.Property(l => l.LeaseOwner).HasMaxLength(200);
+        builder.Property(l => l.PollActivity).HasMaxLength(500);
         builder.HasIndex(l => l.NextPollAt);
     }
 }

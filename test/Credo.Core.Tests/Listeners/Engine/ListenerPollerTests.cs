@@ -141,7 +141,7 @@ public sealed class ListenerPollerTests : IAsyncLifetime
 
         await poll.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         var listener = await ListenerAsync();
-        Assert.Contains("retries of this poll are spent", listener.LastError, StringComparison.Ordinal);
+        Assert.Contains("kept asking Credo to slow down", listener.LastError, StringComparison.Ordinal);
         Assert.Equal(6, _source.ChangesCalls.Count);
         Assert.True(listener.NextPollAt >= _time.GetUtcNow().AddSeconds(1));
     }
@@ -200,6 +200,83 @@ public sealed class ListenerPollerTests : IAsyncLifetime
         var listener = await ListenerAsync();
         Assert.Null(listener.SyncState);
         Assert.Contains("Another node", listener.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_ends_the_poll_as_an_error_after_two_quick_retries()
+    {
+        _source.Pages[""] = (["a"], "s1", true);
+        var refused = new MailError(MailErrorKind.Transient, "Cannot connect to mail.example.test:993: the connection was refused.", "Check the host, port and security.");
+        for (var i = 0; i < 5; i++)
+        {
+            _source.FailNextChanges(refused);
+        }
+
+        var started = _time.GetUtcNow();
+        var poll = PollAsync();
+        for (var i = 0; i < RequestRetry.QuickRetries; i++)
+        {
+            _time.Advance(await _time.NextWaitAsync());
+        }
+
+        await poll.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var listener = await ListenerAsync();
+        Assert.Equal(3, _source.ChangesCalls.Count);
+        Assert.Equal((refused.Message, refused.Hint, 1), (listener.LastError, listener.LastErrorHint, listener.ConsecutiveFailures));
+        Assert.Equal(started, listener.FailingSince);
+        Assert.True(_time.GetUtcNow() - started <= RequestRetry.QuickRetryWindow);
+
+        // The next poll comes after about the poll interval (30 s, with jitter), not at once and not after minutes.
+        Assert.InRange(listener.NextPollAt!.Value - _time.GetUtcNow(), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData(30, 1, 30)]
+    [InlineData(30, 2, 60)]
+    [InlineData(30, 4, 240)]
+    [InlineData(30, 9, 300)]
+    [InlineData(600, 3, 600)]
+    public void Failed_polls_back_off_from_the_interval_doubling_up_to_five_minutes(int intervalSeconds, int failures, int maxSeconds)
+    {
+        var wait = ListenerPoller.FailedPollWait(new EmailListener { PollIntervalSeconds = intervalSeconds }, failures, new MailError(MailErrorKind.Transient, "refused"), new ListenerOptions());
+
+        Assert.InRange(wait, TimeSpan.FromSeconds(maxSeconds / 2.0), TimeSpan.FromSeconds(maxSeconds));
+    }
+
+    [Fact]
+    public async Task A_server_that_refuses_its_own_state_after_a_resync_ends_the_poll_instead_of_looping()
+    {
+        _source.Pages[""] = (["a"], "s1", false);
+        _source.InvalidStates.Add("s1");
+        await using (var scope = _core!.Scope())
+        {
+            await _core.Get<CredoDbContext>(scope).EmailListeners.Where(l => l.Id == _listenerId)
+                .ExecuteUpdateAsync(u => u.SetProperty(l => l.SyncState, "s1"), Ct);
+        }
+
+        await PollAsync().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var listener = await ListenerAsync();
+        Assert.Equal(["s1", "", "s1"], _source.ChangesCalls.Select(s => s ?? ""));
+        Assert.Contains("refused its own sync state again right after a full resync", listener.LastError, StringComparison.Ordinal);
+        Assert.Equal(1L, listener.MessagesReceived);
+    }
+
+    [Fact]
+    public async Task A_poll_yields_after_its_page_bound_keeping_its_progress_and_the_next_goes_on_at_once()
+    {
+        for (var page = 0; page < 60; page++)
+        {
+            _source.Pages[page == 0 ? "" : $"s{page}"] = ([$"m{page}"], $"s{page + 1}", false);
+        }
+
+        await PollAsync().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        var listener = await ListenerAsync();
+        Assert.Equal(new ListenerOptions().MaxPagesPerPoll, _source.ChangesCalls.Count);
+        Assert.Equal(($"s{new ListenerOptions().MaxPagesPerPoll}", (long)new ListenerOptions().MaxPagesPerPoll, null), (listener.SyncState, listener.MessagesReceived, listener.LastError));
+        Assert.Equal(_time.GetUtcNow(), listener.NextPollAt);
     }
 
     private async Task PollAsync()

@@ -155,7 +155,9 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
     private static MailError Map(EwsError error) => new(
         error.Kind switch
         {
-            EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded or EwsErrorKind.ServiceUnavailable => MailErrorKind.Throttled,
+            // A 503 is throttling when it says how long to wait; without Retry-After it is a passing fault like a 500.
+            EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded => MailErrorKind.Throttled,
+            EwsErrorKind.ServiceUnavailable when error.BackOff is not null => MailErrorKind.Throttled,
             EwsErrorKind.InvalidSyncState => MailErrorKind.InvalidSyncState,
             _ when error.IsTransient => MailErrorKind.Transient,
             EwsErrorKind.InvalidResponse when error.HttpStatus is >= 500 => MailErrorKind.Transient,

@@ -182,7 +182,9 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
     private static MailError Map(GraphError error) => new(
         error.Kind switch
         {
-            GraphErrorKind.Throttled or GraphErrorKind.ServiceUnavailable => MailErrorKind.Throttled,
+            // A 503 is throttling when it says how long to wait; without Retry-After it is a passing fault like a 500.
+            GraphErrorKind.Throttled => MailErrorKind.Throttled,
+            GraphErrorKind.ServiceUnavailable when error.RetryAfter is not null => MailErrorKind.Throttled,
             GraphErrorKind.InvalidSyncState => MailErrorKind.InvalidSyncState,
             _ when error.IsTransient => MailErrorKind.Transient,
             GraphErrorKind.InvalidResponse when error.HttpStatus is >= 500 => MailErrorKind.Transient,

@@ -8,7 +8,10 @@ internal sealed class ImapOptions
     /// <summary>A pooled connection unused for this long is logged out and closed. Default 5 min.</summary>
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Longest wait for a connect or a command's answer. Default 60 s.</summary>
+    /// <summary>Longest wait for a TCP connection to the server. Default 10 s: a host that does not answer is an error within one poll.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest wait for a command's answer. Default 60 s.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>An IDLE command is ended and issued again after this long (RFC 2177 asks for less than 29 min), and the listener checked. Default 9 min.</summary>

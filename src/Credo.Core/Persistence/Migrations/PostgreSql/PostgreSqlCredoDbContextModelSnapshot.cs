@@ -308,8 +308,15 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<bool>("OnlyWithAttachments")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("PollActivity")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<int>("PollIntervalSeconds")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("PollStartedAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("ProtectedWebhookSecret")
                         .HasColumnType("text");

@@ -301,7 +301,14 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<bool>("OnlyWithAttachments")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PollActivity")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PollIntervalSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PollStartedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ProtectedWebhookSecret")

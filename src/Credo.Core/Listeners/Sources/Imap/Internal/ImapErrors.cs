@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
+using Credo.OAuth.Outbound;
 
 namespace Credo.Core.Listeners.Sources.Imap.Internal;
 
@@ -23,10 +24,12 @@ internal static class ImapErrors
             new MailError(MailErrorKind.Permanent, $"{endpoint} refused a command: {e.Response} {Clean(e.ResponseText)}", "Check the folder and the mailbox permissions of the app."),
         FolderNotFoundException e =>
             new MailError(MailErrorKind.Permanent, $"The folder {e.FolderName} does not exist on {endpoint}.", "Check the folder's name."),
-        ServiceNotConnectedException or ServiceNotAuthenticatedException or ImapProtocolException or IOException or SocketException or TimeoutException =>
-            new MailError(MailErrorKind.Transient, $"The connection to {endpoint} failed: {Clean(exception.Message)}", "Credo reconnects and tries again."),
-        OperationCanceledException =>
-            new MailError(MailErrorKind.Transient, $"{endpoint} did not answer in time."),
+        IOException or SocketException when ConnectionFailure.Of(exception, endpoint.Host, endpoint.Port) is { } failure =>
+            new MailError(failure.IsPassing ? MailErrorKind.Transient : MailErrorKind.Permanent, failure.Message, failure.Hint),
+        ServiceNotConnectedException or ServiceNotAuthenticatedException or ImapProtocolException or IOException or SocketException =>
+            new MailError(MailErrorKind.Transient, $"The connection to {endpoint} failed: {Clean(exception.Message)}", "Credo reconnects and tries again; if it keeps happening, check the server's logs."),
+        TimeoutException or OperationCanceledException =>
+            new MailError(MailErrorKind.Transient, $"{endpoint} did not answer in time.", "Check that the host and port belong to an IMAP server that answers."),
         AuthenticationException e =>
             new MailError(MailErrorKind.Permanent, $"AUTHENTICATE failed on {endpoint}: {Clean(e.Message)}"),
         _ => null,

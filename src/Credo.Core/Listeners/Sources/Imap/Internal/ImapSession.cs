@@ -54,12 +54,12 @@ internal sealed class ImapSession : IDisposable
         {
             throw new ImapFailure(MailErrorKind.Permanent, e.Message, "Use a host the outbound policy allows (Credo:Outbound), or Tls/StartTls for a host that is not loopback.");
         }
-        catch (SocketException e)
+        catch (SocketException e) when (ConnectionFailure.Of(e, endpoint.Host, endpoint.Port) is { } failure)
         {
             throw new ImapFailure(
-                UnknownHost.Caused(e) ? MailErrorKind.Permanent : MailErrorKind.Transient,
-                $"The IMAP host {endpoint.Host} could not be resolved: {e.Message}",
-                "Check the host name, for example outlook.office365.com.");
+                failure.IsPassing ? MailErrorKind.Transient : MailErrorKind.Permanent,
+                failure.Message,
+                failure.Kind == ConnectionFailureKind.HostNotFound ? $"{failure.Hint} Exchange Online's IMAP host is outlook.office365.com." : failure.Hint);
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -77,14 +77,14 @@ internal sealed class ImapSession : IDisposable
         {
             using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                connectTimeout.CancelAfter(options.CommandTimeout);
+                connectTimeout.CancelAfter(options.ConnectTimeout);
                 try
                 {
                     await socket.ConnectAsync(addresses, endpoint.Port, connectTimeout.Token);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new ImapFailure(MailErrorKind.Transient, $"Connecting to {endpoint} timed out after {options.CommandTimeout.TotalSeconds:0} s.", "Check the host, the port and any firewall.");
+                    throw new ImapFailure(MailErrorKind.Transient, $"Cannot connect to {endpoint}: no answer within {options.ConnectTimeout.TotalSeconds:0} s.", "Check the host and port, and that a firewall lets this machine reach the server.");
                 }
             }
 
