@@ -35,6 +35,12 @@ public enum SandboxFaultKind
     /// <c>TooManyRequests</c>. EWS answers it as <see cref="ServerBusy"/> with as many <c>BackOffMilliseconds</c>.
     /// </summary>
     TooManyRequests,
+
+    /// <summary>
+    /// Graph: the answer's links (<c>@odata.nextLink</c>, <c>@odata.deltaLink</c>) point at the next port of the same
+    /// host instead of the sandbox's own, as a misconfigured or hostile server's would. EWS ignores it.
+    /// </summary>
+    LinkElsewhere,
 }
 
 /// <summary>A fault to inject into the next <see cref="Count"/> EWS or Graph requests of a mailbox.</summary>

@@ -7,8 +7,11 @@ internal sealed record GraphCall(GraphRequest Request, SandboxMailbox Mailbox, s
 {
     public bool ImmutableIds => Request.Preferences.ImmutableIds;
 
+    /// <summary>Where the answer's links point: the sandbox's own Graph address, unless a fault sends them elsewhere.</summary>
+    public string LinkBase { get; init; } = Request.LinkBase;
+
     // '@' may stand in a path segment, and Graph's links keep it.
-    public string UserLink => Request.LinkBase + "users/" + Uri.EscapeDataString(User).Replace("%40", "@", StringComparison.Ordinal) + "/";
+    public string UserLink => LinkBase + "users/" + Uri.EscapeDataString(User).Replace("%40", "@", StringComparison.Ordinal) + "/";
 
     public GraphAnswer NotFound() => GraphErrors.ItemNotFound(Request, Now);
 

@@ -51,11 +51,19 @@ internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, TimeProvider t
         try
         {
             var hasToken = request.QueryValue("$skiptoken") is not null || request.QueryValue("$deltatoken") is not null;
+            var linkBase = request.LinkBase;
             if (mailbox.Arrive(operation, hasToken, SandboxRequestCounts.Graph) is { } fault)
             {
                 if (fault.Kind == SandboxFaultKind.Delay)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMilliseconds), time, cancellationToken);
+                }
+                else if (fault.Kind == SandboxFaultKind.LinkElsewhere)
+                {
+                    mailbox.CountFaulted();
+                    var elsewhere = new UriBuilder(request.LinkBase);
+                    elsewhere.Port = elsewhere.Port == ushort.MaxValue ? 1 : elsewhere.Port + 1;
+                    linkBase = elsewhere.Uri.AbsoluteUri;
                 }
                 else if (Faulted(fault, request, now) is { } faulted)
                 {
@@ -64,7 +72,7 @@ internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, TimeProvider t
                 }
             }
 
-            var call = new GraphCall(request, mailbox, user, time.GetUtcNow());
+            var call = new GraphCall(request, mailbox, user, time.GetUtcNow()) { LinkBase = linkBase };
             GraphAnswer answer;
             lock (mailbox.Gate)
             {

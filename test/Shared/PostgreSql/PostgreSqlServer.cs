@@ -1,13 +1,13 @@
 using Npgsql;
 
-namespace Credo.Core.Tests.Infrastructure;
+namespace Credo.Tests;
 
 /// <summary>
 /// The real PostgreSQL server that <c>.ci/run</c> starts, named by <c>CREDO_TEST_POSTGRES</c> (an administrator's
 /// connection string). Each test database is created fresh and dropped afterwards. In CI a missing server fails
 /// the test; elsewhere the test is skipped with the reason.
 /// </summary>
-public static class PostgreSqlServer
+internal static class PostgreSqlServer
 {
     public const string Variable = "CREDO_TEST_POSTGRES";
 
