@@ -247,6 +247,27 @@ public sealed class ClientCertificateTests
         Assert.Contains("neither RSA nor EC (its algorithm is 1.2.840.10040.4.1)", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PFX_whose_MAC_names_too_many_iterations_is_refused_with_the_count_rather_than_as_a_wrong_password()
+    {
+        var pfx = CraftedKeyFiles.PfxWithMacIterations(RsaCertificate.Value, Password, 2_000_000);
+
+        var error = Failed(pfx, Password);
+
+        Assert.Contains("2,000,000 key-derivation iterations (PKCS#12 MAC key derivation); Credo accepts at most 600,000", error, StringComparison.Ordinal);
+        Assert.Contains("openssl pkcs12 -export -in all.pem -iter 600000", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PFX_whose_key_inside_an_encrypted_SafeContents_names_too_many_iterations_is_refused_with_the_limit()
+    {
+        using var asExported = Loaded(CraftedKeyFiles.PfxWithHiddenKeyIterations(RsaCertificate.Value, Password, null), Password);
+
+        var error = Failed(CraftedKeyFiles.PfxWithHiddenKeyIterations(RsaCertificate.Value, Password, 2_000_000), Password);
+
+        Assert.Contains("more than 600,000 key-derivation iterations for one of its keys or certificates", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("just some text")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -14,6 +15,14 @@ internal static class CertificateFileReader
 
     private const string Usage =
         "Use a PEM file with the certificate and its private key, or a PKCS#12 file (.pfx or .p12) exported with its private key.";
+
+    private static readonly string Pkcs12Fix = string.Create(
+        CultureInfo.InvariantCulture,
+        $"Export the file again with at most {PasswordBasedEncryption.MaxIterations:N0} iterations, for example: openssl pkcs12 -in old.pfx -out all.pem, then openssl pkcs12 -export -in all.pem -iter {PasswordBasedEncryption.MaxIterations} -out new.pfx");
+
+    // Each key derivation of a PKCS#12 file (its MAC, each encrypted SafeContents, each shrouded key) is bounded like a
+    // PEM key's; in all, the usual certificates' and key's derivations at the bound.
+    private static readonly Pkcs12LoaderLimits Pkcs12Limits = CreatePkcs12Limits();
 
     public static ClientCertificateLoad Read(ReadOnlySpan<byte> file, string? password)
     {
@@ -218,10 +227,26 @@ internal static class CertificateFileReader
             return Fail("The file is neither PEM nor PKCS#12. " + Usage);
         }
 
+        if (Pkcs12Parameters.FindProblem(file.ToArray()) is { } problem)
+        {
+            return Fail($"The PKCS#12 file is protected with {problem}. {Pkcs12Fix}");
+        }
+
         X509Certificate2Collection collection;
         try
         {
-            collection = X509CertificateLoader.LoadPkcs12Collection(file, password, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+            collection = X509CertificateLoader.LoadPkcs12Collection(file, password, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable, Pkcs12Limits);
+        }
+        catch (Pkcs12LoadLimitExceededException e) when (e.Message.Contains("Iteration", StringComparison.Ordinal))
+        {
+            // A shrouded key inside an encrypted SafeContents, which Pkcs12Parameters cannot see, or the sum of all of them.
+            return Fail(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The PKCS#12 file is protected with more than {PasswordBasedEncryption.MaxIterations:N0} key-derivation iterations for one of its keys or certificates, or more than {Pkcs12Limits.TotalKdfIterationLimit:N0} in all, so that reading it could keep a processor busy for minutes or hours. {Pkcs12Fix}"));
+        }
+        catch (Pkcs12LoadLimitExceededException)
+        {
+            return Fail($"The PKCS#12 file holds more than Credo reads (at most {Pkcs12Limits.MaxCertificates} certificates and {Pkcs12Limits.MaxKeys} keys, each attribute once). Export only the certificate, its chain and its key.");
         }
         catch (CryptographicException)
         {
@@ -267,6 +292,18 @@ internal static class CertificateFileReader
                 certificate.Dispose();
             }
         }
+    }
+
+    private static Pkcs12LoaderLimits CreatePkcs12Limits()
+    {
+        var limits = new Pkcs12LoaderLimits(Pkcs12LoaderLimits.Defaults)
+        {
+            MacIterationLimit = PasswordBasedEncryption.MaxIterations,
+            IndividualKdfIterationLimit = PasswordBasedEncryption.MaxIterations,
+            TotalKdfIterationLimit = 2 * PasswordBasedEncryption.MaxIterations,
+        };
+        limits.MakeReadOnly();
+        return limits;
     }
 
     private static bool IsBareCertificate(ReadOnlySpan<byte> file)

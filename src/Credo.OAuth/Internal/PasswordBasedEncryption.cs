@@ -99,6 +99,23 @@ internal sealed class PasswordBasedEncryption
     }
 
     /// <summary>
+    /// Why the key-derivation function <paramref name="algorithmIdentifier"/> is refused (as for <see cref="Read"/>), or
+    /// <see langword="null"/> for PBKDF2 within the limits: for PBMAC1, the PKCS#12 MAC of RFC 9579.
+    /// </summary>
+    public static string? CheckKdf(ReadOnlyMemory<byte> algorithmIdentifier)
+    {
+        try
+        {
+            ReadPbkdf2(new AsnReader(algorithmIdentifier, AsnEncodingRules.BER).ReadSequence(), out var problem);
+            return problem;
+        }
+        catch (AsnContentException)
+        {
+            return Unreadable;
+        }
+    }
+
+    /// <summary>
     /// Why <paramref name="count"/> iterations of <paramref name="kdf"/> are refused (a phrase that follows "encrypted
     /// with"), or <see langword="null"/> when the count is between 1 and <see cref="MaxIterations"/>.
     /// </summary>
