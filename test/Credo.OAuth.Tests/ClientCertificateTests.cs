@@ -237,6 +237,16 @@ public sealed class ClientCertificateTests
     }
 
     [Fact]
+    public void Encrypted_PEM_key_at_the_limit_of_600000_PBKDF2_iterations_loads()
+    {
+        var key = CraftedKeyFiles.EncryptedKey(EcCertificate.Value, Password, Pbes2(600_000));
+
+        using var sut = Loaded(CraftedKeyFiles.Pem(EcCertificate.Value, key), Password);
+
+        Assert.Equal(EcCertificate.Value.Thumbprint, sut.Sha1Thumbprint);
+    }
+
+    [Fact]
     public void Encrypted_PEM_key_that_is_neither_RSA_nor_EC_is_named_as_such_once_decrypted()
     {
         using var dsa = DSA.Create(1024);
