@@ -74,7 +74,9 @@ public sealed class ClientCertificate : IDisposable
     /// Reads a certificate and its private key from <paramref name="file"/>: PEM (a certificate and an unencrypted or
     /// encrypted PKCS#8 private key, or a PKCS#1/SEC1 one, in any order; with a chain, the certificate that matches the key)
     /// or PKCS#12 (.pfx/.p12). <paramref name="password"/> decrypts an encrypted key or a PKCS#12 file and is not kept.
-    /// Problems with the file are a failed <see cref="ClientCertificateLoad"/>, never an exception.
+    /// The work is bounded before any key is derived: a key-derivation iteration count above 600,000, or a key-derivation
+    /// function other than PBKDF2, is refused at once; an encrypted PEM key must use PBES2 (PBKDF2 with AES-CBC or
+    /// 3DES-CBC) and is decrypted once. Problems with the file are a failed <see cref="ClientCertificateLoad"/>, never an exception.
     /// </summary>
     public static ClientCertificateLoad Load(ReadOnlySpan<byte> file, string? password) =>
         Internal.CertificateFileReader.Read(file, password);

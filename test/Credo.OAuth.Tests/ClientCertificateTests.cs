@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Credo.OAuth.Tests.Infrastructure;
 
 namespace Credo.OAuth.Tests;
 
@@ -194,6 +195,89 @@ public sealed class ClientCertificateTests
         Assert.Contains("The password does not decrypt the private key", Failed(pem, "not the password"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Encrypted_PEM_key_naming_2_147_483_647_PBKDF2_iterations_is_refused_before_anything_is_derived()
+    {
+        var key = CraftedKeyFiles.WithKdf(CraftedKeyFiles.EncryptedKey(RsaCertificate.Value, Password, Pbes2(1000)), int.MaxValue);
+
+        // With the right password: deriving the key would keep a core busy for about an hour, so this returns only
+        // because the count is read, and refused, first.
+        var error = Failed(CraftedKeyFiles.Pem(RsaCertificate.Value, key), Password);
+
+        Assert.Contains("2,147,483,647 key-derivation iterations (PBKDF2); Credo accepts at most 600,000", error, StringComparison.Ordinal);
+        Assert.Contains("openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 600000", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("scrypt", "encrypted with the key-derivation function scrypt")]
+    [InlineData("pkcs12-3des", "encrypted with the legacy scheme pbeWithSHAAnd3-KeyTripleDES-CBC")]
+    public void Encrypted_PEM_key_with_a_scheme_Credo_does_not_read_is_refused_with_how_to_re_encrypt_it(string scheme, string message)
+    {
+        var key = scheme == "scrypt"
+            ? CraftedKeyFiles.WithKdf(CraftedKeyFiles.EncryptedKey(RsaCertificate.Value, Password, Pbes2(1000)), null, CraftedKeyFiles.ScryptOid)
+            : CraftedKeyFiles.EncryptedKey(RsaCertificate.Value, Password, new PbeParameters(PbeEncryptionAlgorithm.TripleDes3KeyPkcs12, HashAlgorithmName.SHA1, 1000));
+
+        var error = Failed(CraftedKeyFiles.Pem(RsaCertificate.Value, key), Password);
+
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Contains("openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 600000", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(PbeEncryptionAlgorithm.Aes128Cbc, "SHA1")]
+    [InlineData(PbeEncryptionAlgorithm.Aes192Cbc, "SHA384")]
+    [InlineData(PbeEncryptionAlgorithm.Aes256Cbc, "SHA512")]
+    public void Encrypted_PEM_key_loads_with_each_AES_key_size_and_PBKDF2_hash(PbeEncryptionAlgorithm cipher, string hash)
+    {
+        var key = CraftedKeyFiles.EncryptedKey(EcCertificate.Value, Password, new PbeParameters(cipher, new HashAlgorithmName(hash), 1000));
+
+        using var sut = Loaded(CraftedKeyFiles.Pem(EcCertificate.Value, key), Password);
+
+        Assert.Equal(EcCertificate.Value.Thumbprint, sut.Sha1Thumbprint);
+    }
+
+    [Fact]
+    public void Encrypted_PEM_key_at_the_limit_of_600000_PBKDF2_iterations_loads()
+    {
+        var key = CraftedKeyFiles.EncryptedKey(EcCertificate.Value, Password, Pbes2(600_000));
+
+        using var sut = Loaded(CraftedKeyFiles.Pem(EcCertificate.Value, key), Password);
+
+        Assert.Equal(EcCertificate.Value.Thumbprint, sut.Sha1Thumbprint);
+    }
+
+    [Fact]
+    public void Encrypted_PEM_key_that_is_neither_RSA_nor_EC_is_named_as_such_once_decrypted()
+    {
+        using var dsa = DSA.Create(1024);
+        var key = dsa.ExportEncryptedPkcs8PrivateKey(Password, Pbes2(1000));
+
+        var error = Failed(CraftedKeyFiles.Pem(RsaCertificate.Value, key), Password);
+
+        Assert.Contains("neither RSA nor EC (its algorithm is 1.2.840.10040.4.1)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PFX_whose_MAC_names_too_many_iterations_is_refused_with_the_count_rather_than_as_a_wrong_password()
+    {
+        var pfx = CraftedKeyFiles.PfxWithMacIterations(RsaCertificate.Value, Password, 2_000_000);
+
+        var error = Failed(pfx, Password);
+
+        Assert.Contains("2,000,000 key-derivation iterations (PKCS#12 MAC key derivation); Credo accepts at most 600,000", error, StringComparison.Ordinal);
+        Assert.Contains("openssl pkcs12 -export -in all.pem -iter 600000", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PFX_whose_key_inside_an_encrypted_SafeContents_names_too_many_iterations_is_refused_with_the_limit()
+    {
+        using var asExported = Loaded(CraftedKeyFiles.PfxWithHiddenKeyIterations(RsaCertificate.Value, Password, null), Password);
+
+        var error = Failed(CraftedKeyFiles.PfxWithHiddenKeyIterations(RsaCertificate.Value, Password, 2_000_000), Password);
+
+        Assert.Contains("more than 600,000 key-derivation iterations for one of its keys or certificates", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("just some text")]
@@ -225,6 +309,8 @@ public sealed class ClientCertificateTests
 
         Assert.DoesNotContain(Password, Failed(pfx, Password + "x"), StringComparison.Ordinal);
     }
+
+    private static PbeParameters Pbes2(int iterations) => new(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, iterations);
 
     private static ClientCertificate Loaded(byte[] file, string? password)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -14,6 +15,14 @@ internal static class CertificateFileReader
 
     private const string Usage =
         "Use a PEM file with the certificate and its private key, or a PKCS#12 file (.pfx or .p12) exported with its private key.";
+
+    private static readonly string Pkcs12Fix = string.Create(
+        CultureInfo.InvariantCulture,
+        $"Export the file again with at most {PasswordBasedEncryption.MaxIterations:N0} iterations, for example: openssl pkcs12 -in old.pfx -out all.pem, then openssl pkcs12 -export -in all.pem -iter {PasswordBasedEncryption.MaxIterations} -out new.pfx");
+
+    // Each key derivation of a PKCS#12 file (its MAC, each encrypted SafeContents, each shrouded key) is bounded like a
+    // PEM key's; in all, the usual certificates' and key's derivations at the bound.
+    private static readonly Pkcs12LoaderLimits Pkcs12Limits = CreatePkcs12Limits();
 
     public static ClientCertificateLoad Read(ReadOnlySpan<byte> file, string? password)
     {
@@ -138,63 +147,76 @@ internal static class CertificateFileReader
         }
     }
 
-    private static (AsymmetricAlgorithm? Key, string? Error) OpenKey(string label, byte[] der, string? password)
+    private static (AsymmetricAlgorithm? Key, string? Error) OpenKey(string label, byte[] der, string? password) => label switch
     {
-        if (label == "ENCRYPTED PRIVATE KEY")
-        {
-            if (string.IsNullOrEmpty(password))
-            {
-                return (null, "The private key is encrypted: give the certificate password.");
-            }
+        "ENCRYPTED PRIVATE KEY" => OpenEncryptedKey(der, password),
+        "RSA PRIVATE KEY" => TryImport(RSA.Create(), key => key.ImportRSAPrivateKey(der, out _), "The RSA PRIVATE KEY block is not a valid RSA key."),
+        "EC PRIVATE KEY" => TryImport(ECDsa.Create(), key => key.ImportECPrivateKey(der, out _), "The EC PRIVATE KEY block is not a valid EC key."),
+        _ => ImportPkcs8(der, "The PRIVATE KEY block is not a valid PKCS#8 private key."),
+    };
 
-            return TryImport(
-                rsa => rsa.ImportEncryptedPkcs8PrivateKey(password, der, out _),
-                ec => ec.ImportEncryptedPkcs8PrivateKey(password, der, out _),
-                "The password does not decrypt the private key (or the key is neither RSA nor EC).");
+    // The parameters are checked before anything is derived, and the key is derived once: the decrypted PrivateKeyInfo
+    // names its algorithm, where importing into RSA and then EC would pay the derivation twice.
+    private static (AsymmetricAlgorithm? Key, string? Error) OpenEncryptedKey(byte[] der, string? password)
+    {
+        if (!PrivateKeyInfo.TryReadEncrypted(der, out var algorithm, out var encrypted))
+        {
+            return (null, "The ENCRYPTED PRIVATE KEY block is not a valid encrypted PKCS#8 private key.");
         }
 
-        return label switch
+        var encryption = PasswordBasedEncryption.Read(algorithm, out var problem);
+        if (encryption is not { DecryptionProblem: null })
         {
-            "RSA PRIVATE KEY" => TryImport(rsa => rsa.ImportRSAPrivateKey(der, out _), null, "The RSA PRIVATE KEY block is not a valid RSA key."),
-            "EC PRIVATE KEY" => TryImport(null, ec => ec.ImportECPrivateKey(der, out _), "The EC PRIVATE KEY block is not a valid EC key."),
-            _ => TryImport(
-                rsa => rsa.ImportPkcs8PrivateKey(der, out _),
-                ec => ec.ImportPkcs8PrivateKey(der, out _),
-                "The private key is neither RSA nor EC: use an RSA key of 2048 bits or more, or an EC P-256 key."),
-        };
+            return (null, $"The private key is encrypted with {problem ?? encryption?.DecryptionProblem}. {PasswordBasedEncryption.PemFix}");
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            return (null, "The private key is encrypted: give the certificate password.");
+        }
+
+        const string WrongPassword = "The password does not decrypt the private key.";
+        byte[] pkcs8;
+        try
+        {
+            pkcs8 = encryption.Decrypt(password, encrypted);
+        }
+        catch (CryptographicException)
+        {
+            return (null, WrongPassword);
+        }
+
+        try
+        {
+            return ImportPkcs8(pkcs8, WrongPassword);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
     }
 
-    private static (AsymmetricAlgorithm? Key, string? Error) TryImport(Action<RSA>? importRsa, Action<ECDsa>? importEc, string error)
+    private static (AsymmetricAlgorithm? Key, string? Error) ImportPkcs8(byte[] pkcs8, string invalid) => PrivateKeyInfo.AlgorithmOf(pkcs8) switch
     {
-        if (importRsa is not null)
-        {
-            var rsa = RSA.Create();
-            try
-            {
-                importRsa(rsa);
-                return (rsa, null);
-            }
-            catch (CryptographicException)
-            {
-                rsa.Dispose();
-            }
-        }
+        PrivateKeyInfo.RsaOid => TryImport(RSA.Create(), key => key.ImportPkcs8PrivateKey(pkcs8, out _), invalid),
+        PrivateKeyInfo.EcOid => TryImport(ECDsa.Create(), key => key.ImportPkcs8PrivateKey(pkcs8, out _), invalid),
+        null => (null, invalid),
+        var oid => (null, $"The private key is neither RSA nor EC (its algorithm is {oid}): use an RSA key of 2048 bits or more, or an EC P-256 key."),
+    };
 
-        if (importEc is not null)
+    private static (AsymmetricAlgorithm? Key, string? Error) TryImport<T>(T key, Action<T> import, string error)
+        where T : AsymmetricAlgorithm
+    {
+        try
         {
-            var ec = ECDsa.Create();
-            try
-            {
-                importEc(ec);
-                return (ec, null);
-            }
-            catch (CryptographicException)
-            {
-                ec.Dispose();
-            }
+            import(key);
+            return (key, null);
         }
-
-        return (null, error);
+        catch (CryptographicException)
+        {
+            key.Dispose();
+            return (null, error);
+        }
     }
 
     private static ClientCertificateLoad ReadPkcs12(ReadOnlySpan<byte> file, string? password)
@@ -205,10 +227,26 @@ internal static class CertificateFileReader
             return Fail("The file is neither PEM nor PKCS#12. " + Usage);
         }
 
+        if (Pkcs12Parameters.FindProblem(file.ToArray()) is { } problem)
+        {
+            return Fail($"The PKCS#12 file is protected with {problem}. {Pkcs12Fix}");
+        }
+
         X509Certificate2Collection collection;
         try
         {
-            collection = X509CertificateLoader.LoadPkcs12Collection(file, password, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+            collection = X509CertificateLoader.LoadPkcs12Collection(file, password, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable, Pkcs12Limits);
+        }
+        catch (Pkcs12LoadLimitExceededException e) when (e.Message.Contains("Iteration", StringComparison.Ordinal))
+        {
+            // A shrouded key inside an encrypted SafeContents, which Pkcs12Parameters cannot see, or the sum of all of them.
+            return Fail(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The PKCS#12 file is protected with more than {PasswordBasedEncryption.MaxIterations:N0} key-derivation iterations for one of its keys or certificates, or more than {Pkcs12Limits.TotalKdfIterationLimit:N0} in all, so that reading it could keep a processor busy for minutes or hours. {Pkcs12Fix}"));
+        }
+        catch (Pkcs12LoadLimitExceededException)
+        {
+            return Fail($"The PKCS#12 file holds more than Credo reads (at most {Pkcs12Limits.MaxCertificates} certificates and {Pkcs12Limits.MaxKeys} keys, each attribute once). Export only the certificate, its chain and its key.");
         }
         catch (CryptographicException)
         {
@@ -254,6 +292,18 @@ internal static class CertificateFileReader
                 certificate.Dispose();
             }
         }
+    }
+
+    private static Pkcs12LoaderLimits CreatePkcs12Limits()
+    {
+        var limits = new Pkcs12LoaderLimits(Pkcs12LoaderLimits.Defaults)
+        {
+            MacIterationLimit = PasswordBasedEncryption.MaxIterations,
+            IndividualKdfIterationLimit = PasswordBasedEncryption.MaxIterations,
+            TotalKdfIterationLimit = 2 * PasswordBasedEncryption.MaxIterations,
+        };
+        limits.MakeReadOnly();
+        return limits;
     }
 
     private static bool IsBareCertificate(ReadOnlySpan<byte> file)

@@ -10,20 +10,31 @@ namespace Credo.OAuth.Outbound;
 /// Enforces <see cref="OutboundOptions"/> where it cannot be bypassed: in the connect callback of the
 /// <see cref="SocketsHttpHandler"/> that every outbound client uses. The host is resolved once, every
 /// address is checked, and the socket connects only to the checked addresses, so a DNS answer that
-/// changes between check and use (rebinding) cannot slip through. An IPv6 address that carries an IPv4
-/// address (IPv4-mapped, IPv4-compatible, NAT64 <c>64:ff9b::/96</c>, 6to4 <c>2002::/16</c>) is refused when
-/// that IPv4 address is, since a connection to it reaches the IPv4 host.
+/// changes between check and use (rebinding) cannot slip through. Always refused: this host's unspecified
+/// addresses (<c>0.0.0.0/8</c>, <c>::</c>), link-local <c>169.254.0.0/16</c> and <c>fe80::/10</c>, the cloud
+/// metadata addresses outside them (<c>fd00:ec2::254</c>, <c>100.100.100.200</c>, <c>192.0.0.192</c>), NAT64
+/// local-use <c>64:ff9b:1::/48</c> and Teredo <c>2001::/32</c>. An IPv6 address that carries an IPv4 address
+/// (IPv4-mapped, IPv4-compatible, NAT64 <c>64:ff9b::/96</c>, 6to4 <c>2002::/16</c>) is refused when that IPv4
+/// address is, since a connection to it reaches the IPv4 host.
 /// </summary>
 public sealed class OutboundGuard
 {
     // 0.0.0.0/8 and :: connect to this host on Linux, past a block of 127.0.0.0/8 and ::1.
+    // Metadata services outside link-local: AWS over IPv6, Alibaba Cloud, Oracle Cloud.
+    // The translation prefixes below are refused whole, because the IPv4 address they reach is not found at one
+    // fixed place: NAT64 local-use (RFC 8215) lets the operator choose the prefix length, so the address may sit
+    // anywhere after bit 48; Teredo (RFC 4380) carries a server address and an obfuscated (inverted) client address.
     private static readonly IPNetwork[] AlwaysBlocked =
     [
         IPNetwork.Parse("0.0.0.0/8"),
         IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("100.100.100.200/32"),
+        IPNetwork.Parse("192.0.0.192/32"),
         IPNetwork.Parse("::/128"),
         IPNetwork.Parse("fe80::/10"),
         IPNetwork.Parse("fd00:ec2::254/128"),
+        IPNetwork.Parse("64:ff9b:1::/48"),
+        IPNetwork.Parse("2001::/32"),
     ];
 
     private readonly IHostAddressResolver _resolver;
@@ -98,7 +109,7 @@ public sealed class OutboundGuard
                 if (network.Contains(address) || (embedded is not null && network.Contains(embedded)))
                 {
                     var destination = embedded is null ? $"{address}" : $"{address}, which carries {embedded},";
-                    throw Refuse(host, $"it resolves to {destination} in the blocked network {network} (this host's unspecified address, link-local, cloud metadata or Credo:Outbound:BlockedNetworks)");
+                    throw Refuse(host, $"it resolves to {destination} in the blocked network {network} (this host's unspecified address, link-local, cloud metadata, an IPv6 translation prefix or Credo:Outbound:BlockedNetworks)");
                 }
             }
         }

@@ -2,9 +2,9 @@ namespace Credo.OAuth.Outbound;
 
 /// <summary>
 /// Where Credo may send requests (token endpoints, EWS, webhooks). Bound from <c>Credo:Outbound</c>.
-/// The unspecified addresses (<c>0.0.0.0/8</c>, <c>::</c>), link-local and cloud-metadata addresses are always refused,
-/// and so is an IPv6 address that carries a refused IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4);
-/// these settings can only refuse more.
+/// The unspecified addresses (<c>0.0.0.0/8</c>, <c>::</c>), link-local and cloud-metadata addresses, NAT64 local-use
+/// <c>64:ff9b:1::/48</c> and Teredo <c>2001::/32</c> are always refused, and so is an IPv6 address that carries a
+/// refused IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4); these settings can only refuse more.
 /// </summary>
 public sealed class OutboundOptions
 {

@@ -64,7 +64,6 @@ public sealed class EmbeddedIPv4AddressTests
     [InlineData("::ffff:192.0.2.1")]
     [InlineData("::192.0.2.1")]
     [InlineData("64:ff9b::192.0.2.1")]
-    [InlineData("64:ff9b:1::a9fe:a9fe")]
     [InlineData("2002:c000:201::1")]
     [InlineData("2002:c000:201::a9fe:a9fe")]
     [InlineData("2001:db8::169.254.169.254")]
@@ -74,6 +73,26 @@ public sealed class EmbeddedIPv4AddressTests
         var addresses = await Guard(o => o.BlockedNetworks.Add("10.0.0.0/8")).ResolveCheckedAsync(address, "https", TestContext.Current.CancellationToken);
 
         Assert.Equal([IPAddress.Parse(address)], addresses);
+    }
+
+    // NAT64 local-use and Teredo are refused whole, whatever IPv4 address they carry (here public ones, and Teredo's
+    // client address 192.0.2.45 inverted); the metadata addresses outside link-local are refused alone.
+    [Theory]
+    [InlineData("64:ff9b:1::a9fe:a9fe", "64:ff9b:1::/48", "64:ff9b:2::c000:201")]
+    [InlineData("64:ff9b:1:c000:2:100::", "64:ff9b:1::/48", "64:ff9b::c000:201")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001::/32", "2001:1::c000:201")]
+    [InlineData("100.100.100.200", "100.100.100.200/32", "100.100.100.201")]
+    [InlineData("::ffff:100.100.100.200", "100.100.100.200/32", "::ffff:100.100.100.199")]
+    [InlineData("192.0.0.192", "192.0.0.192/32", "192.0.0.193")]
+    public async Task Translation_prefixes_and_metadata_addresses_outside_link_local_are_refused_but_not_their_neighbours(string address, string network, string neighbour)
+    {
+        var sut = Guard();
+
+        var refused = await Assert.ThrowsAsync<OutboundRequestBlockedException>(() => sut.ResolveCheckedAsync(address, "https", TestContext.Current.CancellationToken));
+        var allowed = await sut.ResolveCheckedAsync(neighbour, "https", TestContext.Current.CancellationToken);
+
+        Assert.Contains($"blocked network {network}", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal([IPAddress.Parse(neighbour)], allowed);
     }
 
     [Fact]

@@ -21,6 +21,10 @@ public sealed class OutboundGuardTests : IDisposable
     [InlineData("https://[fe80::1]/token")]
     [InlineData("https://[fd00:ec2::254]/token")]
     [InlineData("https://[::ffff:169.254.169.254]/token")]
+    [InlineData("https://100.100.100.200/latest/meta-data/")]
+    [InlineData("https://192.0.0.192/opc/v2/instance/")]
+    [InlineData("https://[64:ff9b:1::a9fe:a9fe]/token")]
+    [InlineData("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/token")]
     public async Task Link_local_and_metadata_addresses_are_refused(string url)
     {
         var result = await RequestAsync(new Uri(url));
