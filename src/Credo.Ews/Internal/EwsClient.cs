@@ -401,6 +401,11 @@ internal sealed class EwsClient(
             using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             return await InterpretAsync(response, operation, settings, linked.Token);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested
+            && ConnectionFailure.Of(e, mailbox.EwsUrl.Host, mailbox.EwsUrl.Port) is { } failure)
+        {
+            return new EwsError(EwsErrorKind.Transport, $"EWS {operation}: {failure.Message}") { Connection = failure };
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new EwsError(EwsErrorKind.Timeout, $"EWS {operation}: {mailbox.EwsUrl.Host}:{mailbox.EwsUrl.Port} did not answer within {settings.Timeout.TotalSeconds:0.#} s.");

@@ -269,6 +269,11 @@ internal sealed class GraphClient(
 
             return await read(response, settings.MaxResponseBytes, linked.Token);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested
+            && ConnectionFailure.Of(e, uri.Host, uri.Port) is { } failure)
+        {
+            return new GraphError(GraphErrorKind.Transport, $"Microsoft Graph {operation}: {failure.Message}") { Connection = failure };
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new GraphError(GraphErrorKind.Timeout, $"Microsoft Graph {operation}: {uri.Host}:{uri.Port} did not answer within {settings.Timeout.TotalSeconds:0.#} s.");

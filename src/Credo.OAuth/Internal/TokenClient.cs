@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Credo.OAuth.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -46,6 +47,11 @@ internal sealed class TokenClient(
                 tooLarge,
                 RetryAfter(response));
             result = TokenResponseParser.Parse(answer, credentials, timeProvider.GetUtcNow(), settings);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested
+            && ConnectionFailure.Of(e, credentials.TokenEndpoint.Host, credentials.TokenEndpoint.Port) is not null)
+        {
+            result = TokenFailures.Transport(credentials.TokenEndpoint, e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

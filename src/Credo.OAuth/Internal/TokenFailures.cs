@@ -66,7 +66,7 @@ internal static class TokenFailures
             TokenFailureKind.Timeout,
             $"The token endpoint {Display(endpoint)} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s."));
 
-    public static TokenResult Transport(Uri endpoint, HttpRequestException exception)
+    public static TokenResult Transport(Uri endpoint, Exception exception)
     {
         var failure = ConnectionFailure.Of(exception, endpoint.Host, endpoint.Port);
         if (failure is null)

@@ -49,6 +49,10 @@ public sealed record ConnectionFailure(ConnectionFailureKind Kind, string Messag
 
         return exception switch
         {
+            // SocketsHttpHandler's ConnectTimeout: a cancellation whose reason is a timeout, before any answer.
+            OperationCanceledException { InnerException: TimeoutException } => new(ConnectionFailureKind.TimedOut,
+                $"Cannot connect to {where}: no answer to the connection attempt within {OutboundGuard.ConnectTimeout.TotalSeconds:0} s.",
+                "Check the host and port, and that a firewall lets this machine reach the server."),
             HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => HostNotFound(host),
             HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => Tls(where, null),
             HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => Refused(where, "the connection failed"),

@@ -55,11 +55,18 @@ public sealed class OutboundGuard
     }
 
     /// <summary>
+    /// Longest wait for a TCP connection to a server: a host that does not answer fails the request in seconds (and so a
+    /// listener shows Error within one poll) instead of waiting for the request's whole timeout.
+    /// </summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// A handler for outbound HTTP: no redirects, no proxy (so the check applies to the real destination),
-    /// no cookies, and the guarded connect callback.
+    /// no cookies, the guarded connect callback and <see cref="ConnectTimeout"/>.
     /// </summary>
     public SocketsHttpHandler CreateHandler() => new()
     {
+        ConnectTimeout = ConnectTimeout,
         AllowAutoRedirect = false,
         UseProxy = false,
         UseCookies = false,
