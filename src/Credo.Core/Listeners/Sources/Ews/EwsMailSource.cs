@@ -30,7 +30,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         var sync = await ews.SyncFolderItemsAsync(box, folder.Value, syncState, Capabilities.PageSize, cancellationToken);
         if (!sync.Succeeded)
         {
-            return Map(sync.Error);
+            return Map(sync.Error, box);
         }
 
         return new MailChanges(
@@ -41,10 +41,11 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
 
     public async Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
     {
-        var result = await ews.GetItemsAsync(Mailbox(mailbox), [.. listed.Select(i => new EwsItemId(i.ItemId))], includeMime: true, cancellationToken);
+        var box = Mailbox(mailbox);
+        var result = await ews.GetItemsAsync(box, [.. listed.Select(i => new EwsItemId(i.ItemId))], includeMime: true, cancellationToken);
         if (!result.Succeeded)
         {
-            return Map(result.Error);
+            return Map(result.Error, box);
         }
 
         var items = new List<MailItem>(result.Value.Count);
@@ -57,7 +58,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
 
             if (!item.Succeeded)
             {
-                return Map(item.Error);
+                return Map(item.Error, box);
             }
 
             var m = item.Value;
@@ -87,12 +88,12 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
             case AfterProcessing.MarkRead:
                 // Mail that is read already needs no request at all.
                 EwsItemId[] unread = [.. items.Where(i => !i.IsRead).Select(i => new EwsItemId(i.ItemId))];
-                return unread.Length == 0 ? true : Done(await ews.SetReadAsync(box, unread, true, cancellationToken));
+                return unread.Length == 0 ? true : Done(await ews.SetReadAsync(box, unread, true, cancellationToken), box);
             case AfterProcessing.Move:
                 var target = await FolderAsync(box, listener.MoveToFolder ?? "", cancellationToken);
-                return !target.Succeeded ? target.Error : Done(await ews.MoveItemsAsync(box, Ids(items), target.Value, cancellationToken));
+                return !target.Succeeded ? target.Error : Done(await ews.MoveItemsAsync(box, Ids(items), target.Value, cancellationToken), box);
             case AfterProcessing.Delete:
-                return Done(await ews.DeleteItemsAsync(box, Ids(items), cancellationToken));
+                return Done(await ews.DeleteItemsAsync(box, Ids(items), cancellationToken), box);
             default:
                 return true;
         }
@@ -104,18 +105,18 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         var folder = await ews.ResolveFolderAsync(box, mailbox.Listener.Folder, cancellationToken);
         return folder.Succeeded
             ? $"{box.SmtpAddress} › {mailbox.Listener.Folder}: {folder.Value.TotalCount} item(s), {folder.Value.UnreadCount} unread."
-            : Map(folder.Error);
+            : Map(folder.Error, box);
     }
 
     // The whole batch succeeded, or its first failure; an item that is gone counts as done.
-    private static MailResult<bool> Done<T>(EwsResult<IReadOnlyList<EwsResult<T>>> result)
+    private static MailResult<bool> Done<T>(EwsResult<IReadOnlyList<EwsResult<T>>> result, EwsMailbox box)
     {
         if (!result.Succeeded)
         {
-            return Map(result.Error);
+            return Map(result.Error, box);
         }
 
-        return result.Value.FirstOrDefault(r => r.Error is { Kind: not EwsErrorKind.ItemNotFound })?.Error is { } error ? Map(error) : true;
+        return result.Value.FirstOrDefault(r => r.Error is { Kind: not EwsErrorKind.ItemNotFound })?.Error is { } error ? Map(error, box) : true;
     }
 
     private static EwsItemId[] Ids(IReadOnlyList<MailItem> items) => [.. items.Select(i => new EwsItemId(i.ItemId))];
@@ -136,7 +137,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         var resolved = await ews.ResolveFolderAsync(mailbox, path, cancellationToken);
         if (!resolved.Succeeded)
         {
-            return Map(resolved.Error);
+            return Map(resolved.Error, mailbox);
         }
 
         var folder = EwsFolderId.FromId(resolved.Value.FolderId);
@@ -152,7 +153,8 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
     private static EwsMailbox Mailbox(MailboxContext context) =>
         new(new Uri(context.Listener.Ews.Url ?? EwsSettings.DefaultUrl), context.Listener.Mailbox, context.Tokens);
 
-    private static MailError Map(EwsError error) => new(
+    // Errors that Exchange answered say where: which server and which mailbox; connection failures name the address already.
+    private static MailError Map(EwsError error, EwsMailbox box) => new(
         error.Kind switch
         {
             // A 503 is throttling when it says how long to wait; without Retry-After it is a passing fault like a 500.
@@ -163,7 +165,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
             EwsErrorKind.InvalidResponse when error.HttpStatus is >= 500 => MailErrorKind.Transient,
             _ => MailErrorKind.Permanent,
         },
-        error.ToString(),
+        error.ResponseCode is null ? error.ToString() : $"Exchange at {box.EwsUrl.Host}:{box.EwsUrl.Port} answered for {box.SmtpAddress}: {error}",
         error.Hint,
         error.BackOff);
 }
