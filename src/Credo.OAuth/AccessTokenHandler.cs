@@ -24,6 +24,12 @@ public sealed class AccessTokenHandler(ILogger<AccessTokenHandler> logger) : Del
                 $"The request to {request.RequestUri} has no token source; set request.Options with {nameof(AccessTokenHandler)}.{nameof(TokenSource)}.");
         }
 
+        // The last check before a token leaves: a request to a host outside the credential's Resource Hosts gets none.
+        if (request.RequestUri is { } destination && source.RefuseDestination(destination) is { } refused)
+        {
+            throw new AccessTokenUnavailableException(refused);
+        }
+
         var token = Require(await source.GetTokenAsync(cancellationToken));
         request.Headers.Authorization = Bearer(token);
         var response = await base.SendAsync(request, cancellationToken);

@@ -47,6 +47,12 @@ public sealed class Credential
     /// <summary>Scopes, normalized (single spaces, no duplicates).</summary>
     public string Scopes { get; set; } = "";
 
+    /// <summary>
+    /// The hosts its tokens may be sent to, separated by spaces (<c>mail.contoso.com</c>, <c>*.contoso.com</c>,
+    /// <c>host:port</c>); null derives them from <see cref="Scopes"/>.
+    /// </summary>
+    public string? ResourceHosts { get; set; }
+
     /// <summary>Client authentication method.</summary>
     public ClientAuthenticationMethod AuthenticationMethod { get; set; }
 

@@ -18,6 +18,9 @@ public static class CredentialFields
     /// <summary>Scopes.</summary>
     public const string Scopes = nameof(CredentialInput.Scopes);
 
+    /// <summary>Resource Hosts.</summary>
+    public const string ResourceHosts = nameof(CredentialInput.ResourceHosts);
+
     /// <summary>Authentication Method.</summary>
     public const string AuthenticationMethod = nameof(CredentialInput.AuthenticationMethod);
 
@@ -41,6 +44,7 @@ public static class CredentialFields
         ClientSecret => "Client Secret",
         TokenEndpoint => "Token Endpoint",
         Scopes => "Scopes",
+        ResourceHosts => "Resource Hosts",
         AuthenticationMethod => "Authentication Method",
         SecretExpiresOn => "Secret expires on",
         Certificate => "Certificate",

@@ -26,6 +26,9 @@ public sealed class CredentialInput
     /// <summary>Scopes separated by spaces.</summary>
     public string? Scopes { get; set; }
 
+    /// <summary>"Resource Hosts": the hosts its tokens may go to, one per line or separated by spaces; empty derives them from the scopes.</summary>
+    public string? ResourceHosts { get; set; }
+
     /// <summary>Authentication Method; default HTTP Basic.</summary>
     public ClientAuthenticationMethod AuthenticationMethod { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
 

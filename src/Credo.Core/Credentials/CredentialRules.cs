@@ -9,15 +9,16 @@ public static class CredentialRules
     public const int MaxNameLength = 100;
 
     /// <summary>The refusal when an empty secret field would send the stored secret somewhere it was not saved for.</summary>
-    public const string RetypeSecret = "Type the client secret again: it is sent only to the Token Endpoint and Client Identifier it was saved for.";
+    public const string RetypeSecret = "Type the client secret again: it is sent only to the Token Endpoint and with the Client Identifier it was saved for, and its tokens go only to the Resource Hosts it was saved with.";
 
     /// <summary>The refusal when no certificate is uploaded but the stored one would be used somewhere it was not saved for.</summary>
-    public const string RetypeCertificate = "Upload the certificate again: its key is used only for the Token Endpoint and Client Identifier it was saved for.";
+    public const string RetypeCertificate = "Upload the certificate again: its key is used only for the Token Endpoint and Client Identifier it was saved for, and its tokens go only to the Resource Hosts it was saved with.";
 
     /// <summary>
-    /// Whether <paramref name="input"/> leaves the secret (or certificate) empty (meaning: the stored one) while naming a Token Endpoint or
-    /// Client Identifier other than the ones <paramref name="stored"/> was saved with. Such input must be refused, or
-    /// anyone allowed to edit could have the stored secret sent to a server of their choosing.
+    /// Whether <paramref name="input"/> leaves the secret (or certificate) empty (meaning: the stored one) while naming a Token
+    /// Endpoint or Client Identifier other than the ones <paramref name="stored"/> was saved with, or other effective
+    /// Resource Hosts (listed, or derived from other scopes). Such input must be refused, or anyone allowed to edit could
+    /// have the stored secret, or the tokens it earns, sent to a server of their choosing.
     /// </summary>
     public static bool RedirectsStoredSecret(Credential stored, CredentialInput input)
     {
@@ -28,7 +29,23 @@ public static class CredentialRules
             : string.IsNullOrEmpty(input.ClientSecret);
         return keepsStored
             && (!string.Equals(stored.TokenEndpoint, input.TokenEndpoint?.Trim(), StringComparison.Ordinal)
-                || !string.Equals(stored.ClientId, input.ClientId, StringComparison.Ordinal));
+                || !string.Equals(stored.ClientId, input.ClientId, StringComparison.Ordinal)
+                || ChangesResourceHosts(stored, input));
+    }
+
+    /// <summary>Whether <paramref name="input"/> gives <paramref name="stored"/> other effective Resource Hosts (a list that does not parse changes nothing here: it is refused on its own).</summary>
+    public static bool ChangesResourceHosts(Credential stored, CredentialInput input)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(input);
+        if (!ScopeSet.TryParse(input.Scopes, out var scopes, out _)
+            || (!string.IsNullOrWhiteSpace(input.ResourceHosts) && !ResourceHosts.TryParse(input.ResourceHosts, out _, out _)))
+        {
+            return false;
+        }
+
+        return !ResourceHosts.Of(input.ResourceHosts, scopes).Equals(CredentialResources.HostsOf(stored))
+            || string.IsNullOrWhiteSpace(input.ResourceHosts) != string.IsNullOrWhiteSpace(stored.ResourceHosts);
     }
 
     /// <summary>
@@ -49,6 +66,10 @@ public static class CredentialRules
 
         Add(errors, CredentialFields.TokenEndpoint, ClientCredentialsRules.CheckTokenEndpoint(input.TokenEndpoint, allowHttp));
         Add(errors, CredentialFields.Scopes, ClientCredentialsRules.CheckScopes(input.Scopes));
+        if (!string.IsNullOrWhiteSpace(input.ResourceHosts) && !ResourceHosts.TryParse(input.ResourceHosts, out _, out var hostsError))
+        {
+            errors[CredentialFields.ResourceHosts] = hostsError;
+        }
         if (!Enum.IsDefined(input.Type))
         {
             errors[CredentialFields.Name] = "Unknown credential type; use OAuth2ClientCredentials or OAuth2ClientCertificate.";

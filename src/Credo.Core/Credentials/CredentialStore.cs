@@ -18,6 +18,7 @@ public sealed class CredentialStore(
     CredentialSecrets secrets,
     ITokenCache tokenCache,
     IOptionsMonitor<OutboundOptions> outbound,
+    OutboundGuard guard,
     TimeProvider time)
 {
     internal const string EntityType = "credential";
@@ -59,6 +60,7 @@ public sealed class CredentialStore(
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: true);
         using var certificate = input.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, null, errors) : null;
         await CheckNameFreeAsync(input.Name, null, errors, cancellationToken);
+        await CheckDestinationAsync(input, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return CredentialChange.Invalid(errors);
@@ -74,7 +76,7 @@ public sealed class CredentialStore(
             : "Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method" + (credential.SecretExpiresOn is null ? "" : ", Secret expires on");
         var about = certificate is null ? "" : $"; Certificate: {certificate.Subject}, SHA-256 {certificate.Sha256Thumbprint}";
         audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
-            Truncate($"fields: {fields}; Token Endpoint: {credential.TokenEndpoint}{about}", AuditDetailsLength));
+            Truncate($"fields: {fields}; Token Endpoint: {credential.TokenEndpoint}; Resource Hosts: {CredentialChanges.DescribeHosts(CredentialResources.HostsOf(credential))}{about}", AuditDetailsLength));
         return await SaveAsync(credential, input.Name, cancellationToken);
     }
 
@@ -109,6 +111,7 @@ public sealed class CredentialStore(
         }
 
         await CheckNameFreeAsync(input.Name, id, errors, cancellationToken);
+        await CheckDestinationAsync(input, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return CredentialChange.Invalid(errors);
@@ -126,6 +129,16 @@ public sealed class CredentialStore(
         if (changed.Contains(CredentialFields.Label(CredentialFields.TokenEndpoint)))
         {
             details += $"; Token Endpoint: {credential.TokenEndpoint} → {input.TokenEndpoint!.Trim()}";
+        }
+
+        if (changed.Contains(CredentialFields.Label(CredentialFields.ClientId)))
+        {
+            details += $"; Client Identifier: {credential.ClientId} → {input.ClientId}";
+        }
+
+        if (changed.Contains(CredentialFields.Label(CredentialFields.ResourceHosts)))
+        {
+            details += $"; Resource Hosts: {CredentialChanges.DescribeHosts(CredentialResources.HostsOf(credential))} → {CredentialChanges.DescribeHosts(ResourceHosts.Of(input.ResourceHosts, ScopeSet.Parse(input.Scopes!)))}";
         }
 
         if (uploaded is not null && changed.Contains(CredentialFields.Label(CredentialFields.Certificate)))
@@ -194,6 +207,7 @@ public sealed class CredentialStore(
         credential.ClientId = input.ClientId!;
         credential.TokenEndpoint = input.TokenEndpoint!.Trim();
         credential.Scopes = ScopeSet.Parse(input.Scopes!).Value;
+        credential.ResourceHosts = string.IsNullOrWhiteSpace(input.ResourceHosts) ? null : ResourceHosts.Parse(input.ResourceHosts).Value;
         if (credential.Type == CredentialType.OAuth2ClientCertificate)
         {
             credential.AuthenticationMethod = ClientAuthenticationMethod.PrivateKeyJwt;
@@ -228,6 +242,16 @@ public sealed class CredentialStore(
         if (await db.Credentials.AnyAsync(c => c.NormalizedName == normalized && c.Id != except, cancellationToken))
         {
             errors[CredentialFields.Name] = NameTaken(name);
+        }
+    }
+
+    // What connecting will refuse (metadata addresses, Credo:Outbound) is refused when saved already.
+    private async Task CheckDestinationAsync(CredentialInput input, Dictionary<string, string> errors, CancellationToken cancellationToken)
+    {
+        if (!errors.ContainsKey(CredentialFields.TokenEndpoint) && Uri.TryCreate(input.TokenEndpoint?.Trim(), UriKind.Absolute, out var endpoint)
+            && await guard.RefusalAsync(endpoint, cancellationToken) is { } refusal)
+        {
+            errors[CredentialFields.TokenEndpoint] = refusal;
         }
     }
 

@@ -52,6 +52,12 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialStore cr
             return steps;
         }
 
+        if (TokenDestination.Refuse(listener.Protocol, TokenDestination.Of(listener), credential) is { } refused)
+        {
+            steps.Add(new ConnectionStep("Token destination", false, refused.Message, TokenDestination.RefusedHint));
+            return steps;
+        }
+
         var clientCredentials = secrets.ToClientCredentials(credential);
         using var certificate = clientCredentials.Certificate;
         var token = await tokens.RequestTokenAsync(clientCredentials, cancellationToken);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Credo.Core.Listeners;
 
 /// <summary>Adds, changes and deletes listeners, and reads what they recorded; audited like credentials.</summary>
-public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretProtector protector, IOptionsMonitor<OutboundOptions> outbound, TimeProvider time)
+public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretProtector protector, IOptionsMonitor<OutboundOptions> outbound, OutboundGuard guard, TimeProvider time)
 {
     private const string EntityType = "listener";
 
@@ -229,12 +229,44 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
             }
         }
 
-        if (input.CredentialId is { } credentialId && !await db.Credentials.AnyAsync(c => c.Id == credentialId, cancellationToken))
+        if (input.CredentialId is { } credentialId)
         {
-            errors[nameof(input.CredentialId)] = "The chosen credential does not exist (any more); choose another.";
+            var credential = await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == credentialId, cancellationToken);
+            if (credential is null)
+            {
+                errors[nameof(input.CredentialId)] = "The chosen credential does not exist (any more); choose another.";
+            }
+            else if (TokenDestination.Refuse(input.Protocol, TokenDestination.Of(input.Protocol, input.Ews, input.Graph, input.Imap), credential) is { } refused)
+            {
+                errors.TryAdd(refused.Field, refused.Message);
+            }
+        }
+
+        // What connecting will refuse (metadata addresses, Credo:Outbound) is refused when saved already.
+        foreach (var (field, url) in Destinations(input))
+        {
+            if (!errors.ContainsKey(field) && await guard.RefusalAsync(url, cancellationToken) is { } refusal)
+            {
+                errors[field] = refusal;
+            }
         }
 
         return errors;
+    }
+
+    // The addresses a listener connects to, by the field that names each.
+    private static IEnumerable<(string Field, Uri Url)> Destinations(ListenerInput input)
+    {
+        if (TokenDestination.Of(input.Protocol, input.Ews, input.Graph, input.Imap) is { } server
+            && Uri.TryCreate($"{(input.Protocol == MailProtocol.IMAP && input.Imap.Security == Sources.Imap.ImapSecurity.None ? "http" : "https")}://{(server.Host.Contains(':', StringComparison.Ordinal) ? $"[{server.Host}]" : server.Host)}:{server.Port}/", UriKind.Absolute, out var url))
+        {
+            yield return (server.Field, url);
+        }
+
+        if (Uri.TryCreate(input.WebhookUrl?.Trim(), UriKind.Absolute, out var webhook))
+        {
+            yield return (nameof(input.WebhookUrl), webhook);
+        }
     }
 
     // Where the mail comes from: a change here means the saved sync state belongs to another folder.

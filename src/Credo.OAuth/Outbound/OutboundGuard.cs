@@ -95,6 +95,28 @@ public sealed class OutboundGuard
         }
     }
 
+    /// <summary>
+    /// Checks a destination when it is saved, as connecting will check it: why the policy refuses <paramref name="url"/>,
+    /// or null when it allows it. A name that does not resolve now is not refused here (the connection reports it).
+    /// </summary>
+    public async Task<string?> RefusalAsync(Uri url, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        try
+        {
+            await ResolveCheckedAsync(url.IdnHost, url.Scheme, cancellationToken);
+            return null;
+        }
+        catch (OutboundRequestBlockedException blocked)
+        {
+            return $"Credo does not connect to {url.Host}: {blocked.Reason}.";
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Resolves <paramref name="host"/> and returns its addresses when every one is allowed; otherwise throws <see cref="OutboundRequestBlockedException"/>.</summary>
     public async Task<IPAddress[]> ResolveCheckedAsync(string host, string? scheme, CancellationToken cancellationToken)
     {

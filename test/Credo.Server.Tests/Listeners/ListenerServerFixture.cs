@@ -20,6 +20,12 @@ public class ListenerServerFixture : CredoServerFixture
         "--Credo:Listeners:WebhookTimeout=00:00:05",
     ];
 
+    /// <summary>
+    /// Where the tests' credentials may send tokens: the sandbox on loopback, and the names tests use for servers that
+    /// do not exist (so that those tests meet the failure they are about, not the Resource Hosts rule).
+    /// </summary>
+    public const string TestResourceHosts = "127.0.0.1 localhost *.example.test mail.credo-test.invalid";
+
     public async Task<Guid> CredentialAsync(string scope = SandboxClient.ExchangeOnlineScope, SandboxClient? client = null)
     {
         await using var services = Services.CreateAsyncScope();
@@ -29,6 +35,7 @@ public class ListenerServerFixture : CredoServerFixture
         var change = await credentials.CreateAsync(new CredentialInput
         {
             Name = name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = TokenEndpoint.ToString(), Scopes = scope,
+            ResourceHosts = TestResourceHosts,
         }, "tests", TestContext.Current.CancellationToken);
         Assert.Equal(CredentialChangeStatus.Done, change.Status);
         return change.Credential!.Id;

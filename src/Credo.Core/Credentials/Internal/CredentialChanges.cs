@@ -34,6 +34,11 @@ internal static class CredentialChanges
             changed.Add(CredentialFields.Label(CredentialFields.Scopes));
         }
 
+        if (CredentialRules.ChangesResourceHosts(credential, input))
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.ResourceHosts));
+        }
+
         if (credential.Type == CredentialType.OAuth2ClientCertificate)
         {
             if (uploadedThumbprint is not null && uploadedThumbprint != credential.CertificateThumbprint)
@@ -69,6 +74,9 @@ internal static class CredentialChanges
         credential.LastValidationSucceeded = validation?.Succeeded;
         credential.LastValidationSummary = validation is null ? null : Truncate(validation.Summary, 2000);
     }
+
+    /// <summary>The effective Resource Hosts as the audit log writes them: "outlook.office365.com (from the scopes)".</summary>
+    public static string DescribeHosts(ResourceHosts hosts) => hosts.Derived ? $"{hosts} (from the scopes)" : hosts.ToString();
 
     /// <summary><paramref name="text"/> cut to <paramref name="max"/> characters, the cut marked.</summary>
     public static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";

@@ -11,14 +11,14 @@ namespace Credo.Core.Listeners.Engine;
 /// </summary>
 internal sealed class CredentialTokenSources(ITokenCache cache)
 {
-    private readonly ConcurrentDictionary<Guid, (long Version, IAccessTokenSource Source)> _sources = new();
+    private readonly ConcurrentDictionary<Guid, CredentialTokens> _sources = new();
 
-    /// <summary>The token source of the credential at <paramref name="version"/>, or null when it no longer exists.</summary>
-    public async Task<IAccessTokenSource?> GetAsync(Guid credentialId, long version, CredentialStore credentials, CredentialSecrets secrets, CancellationToken cancellationToken)
+    /// <summary>The credential at <paramref name="version"/> with its token source, or null when it no longer exists.</summary>
+    public async Task<CredentialTokens?> GetAsync(Guid credentialId, long version, CredentialStore credentials, CredentialSecrets secrets, CancellationToken cancellationToken)
     {
-        if (_sources.TryGetValue(credentialId, out var known) && known.Version == version)
+        if (_sources.TryGetValue(credentialId, out var known) && known.Credential.Version == version)
         {
-            return known.Source;
+            return known;
         }
 
         if (await credentials.GetAsync(credentialId, cancellationToken) is not { } credential)
@@ -27,8 +27,15 @@ internal sealed class CredentialTokenSources(ITokenCache cache)
             return null;
         }
 
-        var source = new CachedAccessTokenSource(cache, credential.Id.ToString(), credential.Version, secrets.ToClientCredentials(credential));
-        _sources[credentialId] = (credential.Version, source);
-        return source;
+        // Its tokens go only to its Resource Hosts, whoever asks the source for one.
+        var tokens = new CredentialTokens(credential, new CachedAccessTokenSource(
+            cache, credential.Id.ToString(), credential.Version, secrets.ToClientCredentials(credential), CredentialResources.HostsOf(credential)));
+        _sources[credentialId] = tokens;
+        return tokens;
     }
 }
+
+/// <summary>A credential as read, and the token source of its values.</summary>
+/// <param name="Credential">The credential (its secret still protected).</param>
+/// <param name="Source">Its tokens, which go only to its Resource Hosts.</param>
+internal sealed record CredentialTokens(Credential Credential, IAccessTokenSource Source);

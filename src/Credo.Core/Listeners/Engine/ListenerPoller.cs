@@ -152,8 +152,14 @@ internal sealed class ListenerPoller(
             return new(new MailError(MailErrorKind.Permanent, "The listener's credential no longer exists.", "Choose a credential in the listener's settings."));
         }
 
+        // Checked again here, whatever was saved: a listener saved before the rule, or whose credential changed since, gets no token.
+        if (TokenDestination.Refuse(listener.Protocol, TokenDestination.Of(listener), tokens.Credential) is { } refused)
+        {
+            return new(new MailError(MailErrorKind.Permanent, refused.Message, TokenDestination.RefusedHint));
+        }
+
         var settings = options.CurrentValue;
-        var mailbox = new MailboxContext(listener, new PollTokenSource(tokens, activity));
+        var mailbox = new MailboxContext(listener, new PollTokenSource(tokens.Source, activity));
         var started = time.GetTimestamp();
         var resynced = false;
         try

@@ -31,4 +31,6 @@ internal sealed class PollTokenSource(IAccessTokenSource inner, Activity? poll) 
     }
 
     public void Reject(AccessToken token) => inner.Reject(token);
+
+    public TokenFailure? RefuseDestination(Uri destination) => inner.RefuseDestination(destination);
 }

@@ -21,6 +21,7 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.Property(c => c.SigningAlgorithm).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.TokenEndpoint).HasMaxLength(2048).IsRequired();
         builder.Property(c => c.Scopes).HasMaxLength(4096).IsRequired();
+        builder.Property(c => c.ResourceHosts).HasMaxLength(4000);
         builder.Property(c => c.AuthenticationMethod).HasConversion<string>().HasMaxLength(32);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.Property(c => c.LastValidationSummary).HasMaxLength(2000);

@@ -172,6 +172,10 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ResourceHosts")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("Scopes")
                         .IsRequired()
                         .HasMaxLength(4096)

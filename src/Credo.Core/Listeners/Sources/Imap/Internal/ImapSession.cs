@@ -41,6 +41,12 @@ internal sealed class ImapSession : IDisposable
     /// <summary>Connects, secures and logs in; every expected failure is a <see cref="ImapFailure"/>.</summary>
     public static async Task<ImapSession> OpenAsync(ImapEndpoint endpoint, IAccessTokenSource tokens, OutboundGuard guard, ImapOptions options, ILogger logger, CancellationToken cancellationToken)
     {
+        // AUTHENTICATE carries the token: only to a host among the credential's Resource Hosts.
+        if (tokens.RefuseDestination(new UriBuilder("imap", endpoint.Host.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Host}]" : endpoint.Host, endpoint.Port).Uri) is { } refused)
+        {
+            throw new ImapFailure(MailErrorKind.Permanent, refused.Message, refused.Hint);
+        }
+
         var token = await TokenAsync(tokens, cancellationToken);
         var security = endpoint.Security;
 
