@@ -57,6 +57,29 @@ public sealed class AccessTokenHandlerTests
     }
 
     [Fact]
+    public async Task A_destination_outside_the_resource_hosts_gets_no_token_and_no_request()
+    {
+        await using var fixture = await Fixture.StartAsync(_ => 200);
+
+        var error = await Assert.ThrowsAsync<AccessTokenUnavailableException>(() => fixture.SendAsync(ResourceHosts.Parse("outlook.office365.com")));
+
+        Assert.Equal(TokenFailureKind.Blocked, error.Failure.Kind);
+        Assert.Contains("not among its Resource Hosts (outlook.office365.com)", error.Failure.Message, StringComparison.Ordinal);
+        Assert.Empty(fixture.SeenAuthorizations);
+        Assert.Equal(0, fixture.Tokens.Requests);
+    }
+
+    [Fact]
+    public async Task A_destination_among_the_resource_hosts_gets_its_token()
+    {
+        await using var fixture = await Fixture.StartAsync(_ => 200);
+
+        using var response = await fixture.SendAsync(ResourceHosts.Parse("127.0.0.1"));
+
+        Assert.Equal(["Bearer token-1"], fixture.SeenAuthorizations);
+    }
+
+    [Fact]
     public async Task Request_without_a_token_source_is_a_bug_and_throws()
     {
         await using var fixture = await Fixture.StartAsync(_ => 200);
@@ -107,10 +130,10 @@ public sealed class AccessTokenHandlerTests
             return fixture;
         }
 
-        public async Task<HttpResponseMessage> SendAsync()
+        public async Task<HttpResponseMessage> SendAsync(ResourceHosts? hosts = null)
         {
             var credentials = Tokens.Credentials();
-            var source = new CachedAccessTokenSource(Services.GetRequiredService<ITokenCache>(), "credential", 1, credentials);
+            var source = new CachedAccessTokenSource(Services.GetRequiredService<ITokenCache>(), "credential", 1, credentials, hosts);
             using var request = new HttpRequestMessage(HttpMethod.Post, Resource.Url("ews")) { Content = new StringContent("POST body") };
             request.Options.Set(AccessTokenHandler.TokenSource, source);
             return await Client.SendAsync(request, TestContext.Current.CancellationToken);

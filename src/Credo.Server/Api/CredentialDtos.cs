@@ -6,6 +6,8 @@ namespace Credo.Server.Api;
 /// <summary>
 /// A credential as the API shows it: everything but the secret or private key. <c>expiresInDays</c> counts down to the
 /// secret's "Secret expires on" day or the certificate's <c>notAfter</c> (0 or less once expired; absent when unknown).
+/// <c>resourceHosts</c> are the hosts listed (null: derived from the scopes); <c>effectiveResourceHosts</c> the hosts its
+/// tokens may go to, listed or derived.
 /// </summary>
 internal sealed record CredentialDto(
     Guid Id,
@@ -14,6 +16,8 @@ internal sealed record CredentialDto(
     string ClientId,
     string TokenEndpoint,
     string Scopes,
+    string? ResourceHosts,
+    IReadOnlyList<string> EffectiveResourceHosts,
     ClientAuthenticationMethod AuthenticationMethod,
     DateOnly? SecretExpiresOn,
     CertificateDto? Certificate,
@@ -28,7 +32,8 @@ internal sealed record CredentialDto(
     {
         var expiry = CredentialExpiry.Of(c, now);
         return new(
-            c.Id, c.Type, c.Name, c.ClientId, c.TokenEndpoint, c.Scopes, c.AuthenticationMethod, c.SecretExpiresOn,
+            c.Id, c.Type, c.Name, c.ClientId, c.TokenEndpoint, c.Scopes, c.ResourceHosts,
+            CredentialResources.HostsOf(c).Value.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.AuthenticationMethod, c.SecretExpiresOn,
             c.Type == CredentialType.OAuth2ClientCertificate
                 ? new CertificateDto(c.CertificateSubject ?? "", c.CertificateThumbprint ?? "", c.CertificateNotAfter, c.SigningAlgorithm)
                 : null,
@@ -48,7 +53,9 @@ internal sealed record LastValidationDto(DateTimeOffset At, bool Succeeded, stri
 /// <c>clientSecret</c>) or <c>OAuth2ClientCertificate</c> (with <c>certificate</c>: the base64 of a PEM or PKCS#12 file,
 /// <c>certificatePassword</c> for an encrypted key or PKCS#12, and <c>signingAlgorithm</c>). <c>clientSecret</c>,
 /// <c>certificate</c> and <c>certificatePassword</c> are write-only; on update the secret or certificate may be left out
-/// to keep the stored one, unless <c>tokenEndpoint</c> or <c>clientId</c> changes (it goes only where it was saved for).
+/// to keep the stored one, unless <c>tokenEndpoint</c>, <c>clientId</c> or the effective <c>resourceHosts</c> change (it
+/// goes only where it was saved for). <c>resourceHosts</c>: the hosts its tokens may go to, separated by spaces
+/// (<c>host</c>, <c>host:port</c>, <c>*.domain</c>); empty or absent derives them from the scopes.
 /// <c>version</c> is required on update: the version the change is based on.
 /// </summary>
 internal sealed record CredentialRequest(
@@ -63,7 +70,8 @@ internal sealed record CredentialRequest(
     DateOnly? SecretExpiresOn = null,
     string? Certificate = null,
     string? CertificatePassword = null,
-    SigningAlgorithm? SigningAlgorithm = null)
+    SigningAlgorithm? SigningAlgorithm = null,
+    string? ResourceHosts = null)
 {
     /// <summary>The certificate file, or <see langword="null"/> when none was sent or it is not base64 (<see cref="CertificateError"/>).</summary>
     public byte[]? CertificateFile()
@@ -94,6 +102,7 @@ internal sealed record CredentialRequest(
         ClientSecret = ClientSecret,
         TokenEndpoint = TokenEndpoint,
         Scopes = Scopes,
+        ResourceHosts = ResourceHosts,
         AuthenticationMethod = AuthenticationMethod ?? ClientAuthenticationMethod.ClientSecretBasic,
     };
 

@@ -32,6 +32,9 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
     private DemoWebhookReceiver? _receiver;
     private ITimer? _mail;
 
+    // The demo's tokens go to the sandbox on loopback, and only there.
+    private string SandboxHosts => _sandbox!.BaseAddress.Host;
+
     /// <summary>The running sandbox, once started; the start banner names its address and a token line against it.</summary>
     public SandboxServer? Sandbox => _sandbox;
 
@@ -184,6 +187,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
             ClientId = CertificateClientId,
             TokenEndpoint = _sandbox.TokenEndpoint.ToString(),
             Scopes = SandboxClient.ExchangeOnlineScope,
+            ResourceHosts = SandboxHosts,
             CertificateFile = System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n"),
         };
         var change = await credentials.FindAsync(CertificateCredentialName, cancellationToken) is { } existing
@@ -206,6 +210,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
             ClientSecret = client.ClientSecret,
             TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
             Scopes = scope,
+            ResourceHosts = SandboxHosts,
         };
         var change = await credentials.FindAsync(name, cancellationToken) is { } existing
             ? await credentials.UpdateAsync(existing.Id, existing.Version, input, Actor, cancellationToken)
