@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
 /// <summary>What the add and edit pages share: the form, <b>Validate</b>, and turning field errors into page errors.</summary>
-public abstract class CredentialFormPage(
-    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
+internal abstract class CredentialFormPage(
+    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, ValidateRateLimit validateLimit, TimeProvider time)
     : PageModel
 {
     /// <summary>Why a secret typed before <b>Validate</b> is not used, and what to do.</summary>
@@ -44,6 +44,17 @@ public abstract class CredentialFormPage(
     {
         if (await InputAsync(cancellationToken) is not { } input)
         {
+            await PrepareAsync(cancellationToken);
+            return Page();
+        }
+
+        if (validateLimit.TryAcquire(User) is { } wait)
+        {
+            // Nothing is sent; what was typed is kept for the next try.
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ValidateRateLimit.Seconds(wait);
+            Message = validateLimit.Refusal(wait);
+            KeepPending(input);
             await PrepareAsync(cancellationToken);
             return Page();
         }

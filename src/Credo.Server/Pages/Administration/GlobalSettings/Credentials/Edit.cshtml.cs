@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class EditModel(
-    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
-    : CredentialFormPage(credentials, validator, secrets, protector, stamps, time)
+internal sealed class EditModel(
+    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, ValidateRateLimit validateLimit, TimeProvider time)
+    : CredentialFormPage(credentials, validator, secrets, protector, stamps, validateLimit, time)
 {
     [FromRoute]
     public Guid Id { get; set; }
