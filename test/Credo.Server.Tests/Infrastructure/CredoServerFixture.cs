@@ -29,6 +29,9 @@ public class CredoServerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The server's data folder, for <c>credo --data</c> beside it.</summary>
+    public string DataFolder => _data;
+
     public Uri TokenEndpoint => _sandbox!.TokenEndpoint;
 
     public SandboxServer Sandbox => _sandbox!;
