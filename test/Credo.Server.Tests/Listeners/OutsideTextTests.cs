@@ -65,7 +65,7 @@ public sealed class OutsideTextTests(ListenerServerFixture server, Browser brows
         Assert.Equal(Subject, recorded.GetProperty("subject").GetString());
         Assert.Contains(SenderName, recorded.GetProperty("from").GetString(), StringComparison.Ordinal);
 
-        var page = await SignedInPageAsync();
+        var page = await browser.SignedInPageAsync(server.BaseAddress);
         await page.GotoAsync($"/Administration/Integrations/EmailListeners/{graph.Id}/Messages");
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "gpj.exe" });
         await Assertions.Expect(row.Locator("summary > bdi")).ToHaveTextAsync("Invoice [2J[31m42 paid gpj.exe");
@@ -98,15 +98,4 @@ public sealed class OutsideTextTests(ListenerServerFixture server, Browser brows
         "Please pay.\r\n");
 
     private static string EncodedWord(string text) => $"=?utf-8?B?{Convert.ToBase64String(Encoding.UTF8.GetBytes(text))}?=";
-
-    private async Task<IPage> SignedInPageAsync()
-    {
-        var page = await browser.NewPageAsync(server.BaseAddress);
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(CredoServerFixture.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
-        return page;
-    }
 }

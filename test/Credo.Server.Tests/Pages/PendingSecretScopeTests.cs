@@ -22,7 +22,7 @@ public sealed class PendingSecretScopeTests(CredoServerFixture server, Browser b
     public async Task A_pending_secret_replayed_from_another_session_sends_nothing_and_asks_for_the_secret_again()
     {
         await using var typedFor = await InvalidClientEndpointAsync();
-        var owner = await SignedInAsync("admin", CredoServerFixture.AdminPassword);
+        var owner = await browser.SignedInPageAsync(server.BaseAddress);
         await FillSecretFormAsync(owner, "Owner's " + Guid.NewGuid().ToString("N")[..8], typedFor);
         await ValidateAsync(owner);
         Assert.Equal(1, typedFor.Requests);
@@ -30,7 +30,7 @@ public sealed class PendingSecretScopeTests(CredoServerFixture server, Browser b
 
         var otherAdmin = "other-" + Guid.NewGuid().ToString("N")[..6];
         await server.AddUserAsync(otherAdmin, OtherPassword, UserRole.Administrator);
-        var sessions = new[] { await SignedInAsync(otherAdmin, OtherPassword), await SignedInAsync("admin", CredoServerFixture.AdminPassword) };
+        var sessions = new[] { await browser.SignedInPageAsync(server.BaseAddress, otherAdmin, OtherPassword), await browser.SignedInPageAsync(server.BaseAddress) };
         foreach (var replayer in sessions)
         {
             await using var theirs = await InvalidClientEndpointAsync();
@@ -64,7 +64,7 @@ public sealed class PendingSecretScopeTests(CredoServerFixture server, Browser b
         await using var typedFor = await InvalidClientEndpointAsync();
         await using var elsewhere = await InvalidClientEndpointAsync();
         var name = "Moved " + Guid.NewGuid().ToString("N")[..8];
-        var page = await SignedInAsync("admin", CredoServerFixture.AdminPassword);
+        var page = await browser.SignedInPageAsync(server.BaseAddress);
         await FillSecretFormAsync(page, name, typedFor);
         await ValidateAsync(page);
 
@@ -104,7 +104,7 @@ public sealed class PendingSecretScopeTests(CredoServerFixture server, Browser b
         using var files = CertificateFiles.Rsa("CN=pending-scope", now.AddDays(-1), now.AddDays(30));
         await using var typedFor = await InvalidClientEndpointAsync();
         await using var elsewhere = await InvalidClientEndpointAsync();
-        var owner = await SignedInAsync("admin", CredoServerFixture.AdminPassword);
+        var owner = await browser.SignedInPageAsync(server.BaseAddress);
         await owner.GotoAsync(CredentialsPath + "/Add?type=OAuth2ClientCertificate");
         await owner.GetByLabel("Name").FillAsync("Certificate " + Guid.NewGuid().ToString("N")[..8]);
         await owner.GetByLabel("Client Identifier").FillAsync(ClientId);
@@ -117,7 +117,7 @@ public sealed class PendingSecretScopeTests(CredoServerFixture server, Browser b
 
         var otherAdmin = "cert-other-" + Guid.NewGuid().ToString("N")[..6];
         await server.AddUserAsync(otherAdmin, OtherPassword, UserRole.Administrator);
-        var replayer = await SignedInAsync(otherAdmin, OtherPassword);
+        var replayer = await browser.SignedInPageAsync(server.BaseAddress, otherAdmin, OtherPassword);
         var html = await ReplayAsync(replayer, "?handler=Validate", new()
         {
             ["Form.Type"] = "OAuth2ClientCertificate", ["Form.Name"] = "Replayed certificate", ["Form.ClientId"] = ClientId,
@@ -139,17 +139,6 @@ public sealed class PendingSecretScopeTests(CredoServerFixture server, Browser b
     /// <summary>A token endpoint on loopback that refuses every client and counts what reaches it.</summary>
     private static Task<LoopbackServer> InvalidClientEndpointAsync() =>
         LoopbackServer.AnsweringAsync(400, "application/json", """{"error":"invalid_client"}""");
-
-    private async Task<IPage> SignedInAsync(string userName, string password)
-    {
-        var page = await browser.NewPageAsync(server.BaseAddress);
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
-        return page;
-    }
 
     private static async Task FillSecretFormAsync(IPage page, string name, LoopbackServer endpoint)
     {

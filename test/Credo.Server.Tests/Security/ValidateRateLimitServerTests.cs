@@ -53,11 +53,7 @@ public sealed class ValidateRateLimitServerTests(ValidateRateLimitServerTests.Li
         await using var endpoint = await InvalidClientEndpointAsync();
         var userName = "validator-" + Guid.NewGuid().ToString("N")[..6];
         await server.AddUserAsync(userName, "validator-password-1", UserRole.Administrator);
-        var page = await browser.NewPageAsync(server.BaseAddress);
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync("validator-password-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var page = await browser.SignedInPageAsync(server.BaseAddress, userName, "validator-password-1");
         await page.GotoAsync("/Administration/GlobalSettings/Credentials/Add?type=OAuth2ClientCredentials");
         await page.GetByLabel("Name").FillAsync("Limited in the console");
         await page.GetByLabel("Client Identifier").FillAsync("limited-client");
