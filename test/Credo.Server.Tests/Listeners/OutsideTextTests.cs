@@ -16,8 +16,8 @@ namespace Credo.Server.Tests.Listeners;
 public sealed class OutsideTextTests(ListenerServerFixture server, Browser browser) : IClassFixture<ListenerServerFixture>, IClassFixture<Browser>
 {
     // ESC [2J clears a terminal, ESC [31m turns it red, BEL rings it; U+202E makes "gpj.exe" read "exe.jpg".
-    private const string Subject = "Invoice \u001b[2J\u001b[31m42\u0007\u0000 paid \u202Egpj.exe";
-    private const string SenderName = "Boss\u001b]0;pwned\u0007 \u202Eevil";
+    internal const string Subject = "Invoice \u001b[2J\u001b[31m42\u0007\u0000 paid \u202Egpj.exe";
+    internal const string SenderName = "Boss\u001b]0;pwned\u0007\u0000 \u202Eevil";
     private static readonly char[] Raw = ['\u001b', '\u0007', '\0', '\u202E'];
 
     [Fact]
@@ -62,8 +62,9 @@ public sealed class OutsideTextTests(ListenerServerFixture server, Browser brows
         Assert.True(graphJson.ExitCode == 0, graphJson.Stderr);
         using var json = JsonDocument.Parse(graphJson.Stdout);
         var recorded = Assert.Single(json.RootElement.EnumerateArray());
-        Assert.Equal(Subject, recorded.GetProperty("subject").GetString());
-        Assert.Contains(SenderName, recorded.GetProperty("from").GetString(), StringComparison.Ordinal);
+        // Recorded as received but for the NUL, which no database's text can be trusted to hold (PostgreSQL refuses it).
+        Assert.Equal(Subject.Replace("\0", "", StringComparison.Ordinal), recorded.GetProperty("subject").GetString());
+        Assert.Contains(SenderName.Replace("\0", "", StringComparison.Ordinal), recorded.GetProperty("from").GetString(), StringComparison.Ordinal);
 
         var page = await browser.SignedInPageAsync(server.BaseAddress);
         await page.GotoAsync($"/Administration/Integrations/EmailListeners/{graph.Id}/Messages");
@@ -86,7 +87,7 @@ public sealed class OutsideTextTests(ListenerServerFixture server, Browser brows
     }
 
     /// <summary>The mail as a sender would write it: subject and sender name as RFC 2047 encoded words, as mail carries any character.</summary>
-    private static byte[] Mail(string to) => Encoding.ASCII.GetBytes(
+    internal static byte[] Mail(string to) => Encoding.ASCII.GetBytes(
         $"From: {EncodedWord(SenderName)} <boss@attacker.test>\r\n" +
         $"To: <{to}>\r\n" +
         $"Subject: {EncodedWord(Subject)}\r\n" +
