@@ -29,7 +29,7 @@ public class CredoServerFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>The server's data folder, for <c>credo --data</c> beside it.</summary>
+    /// <summary>The server's data folder, for CLI commands run beside it.</summary>
     public string DataFolder => _data;
 
     public Uri TokenEndpoint => _sandbox!.TokenEndpoint;
