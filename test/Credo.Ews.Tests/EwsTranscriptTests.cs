@@ -70,6 +70,24 @@ public sealed class EwsTranscriptTests
     }
 
     [Fact]
+    public async Task Control_characters_Exchange_writes_as_character_references_are_read_not_refused()
+    {
+        // Exchange encodes characters XML 1.0 forbids rather than dropping them (KB "XML schema validation errors when
+        // Exchange Web Service requests and responses have invalid XML characters").
+        var transcript = ReplayHandler.Transcript("GetItem-Mime")
+            .Replace("<t:Subject>Invoice 4217</t:Subject>", "<t:Subject>Invoice&#x1B;[31m 4217&#x7;&#x0;</t:Subject>", StringComparison.Ordinal)
+            .Replace("<t:Name>Alfred Welker</t:Name>", "<t:Name>Alfred&#x1;Welker</t:Name>", StringComparison.Ordinal);
+        var (client, _) = Client(HttpStatusCode.OK, transcript);
+
+        var result = await client.GetItemsAsync(Mailbox(), [new EwsItemId("AAMkADBh=="), new EwsItemId("gone==")], includeMime: true, Ct);
+
+        Assert.True(result.Succeeded, result.ToString());
+        var message = result.Value[0].Value!;
+        Assert.Equal("Invoice\u001b[31m 4217\u0007\0", message.Subject);
+        Assert.Equal("Alfred\u0001Welker", message.From?.Name);
+    }
+
+    [Fact]
     public async Task UpdateItem_marks_many_items_read_in_one_request_and_reports_a_missing_item_on_its_own()
     {
         var (client, replay) = Client(HttpStatusCode.OK, ReplayHandler.Transcript("UpdateItem-Batch"));

@@ -71,11 +71,11 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
     }
 
     /// <summary>
-    /// The certificate <paramref name="input"/> uploads, read with its password, protected for the form's next post
-    /// until <paramref name="expires"/> (so <b>Add</b> after <b>Validate</b> needs no second upload, and the password is
-    /// not needed again); <see langword="null"/> when nothing usable was uploaded.
+    /// The certificate <paramref name="input"/> uploads, read with its password, protected for the form's next post in
+    /// <paramref name="scope"/> until <paramref name="expires"/> (so <b>Add</b> after <b>Validate</b> needs no second
+    /// upload, and the password is not needed again); <see langword="null"/> when nothing usable was uploaded.
     /// </summary>
-    public string? ProtectPendingCertificate(CredentialInput input, DateTimeOffset expires)
+    public string? ProtectPendingCertificate(CredentialInput input, PendingScope scope, DateTimeOffset expires)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.CertificateFile is not { Length: > 0 } file)
@@ -93,7 +93,7 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
         var exported = certificate.Export();
         try
         {
-            return protector.ProtectPendingCertificate(exported, expires);
+            return protector.ProtectPendingCertificate(exported, scope, expires);
         }
         finally
         {
@@ -101,8 +101,8 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
         }
     }
 
-    /// <summary>A certificate file carried by the form (<see cref="ProtectPendingCertificate"/>), or <see langword="null"/> when expired or not genuine.</summary>
-    public byte[]? ReadPendingCertificate(string protectedCertificate) => protector.UnprotectPendingCertificate(protectedCertificate);
+    /// <summary>A certificate file carried by the form (<see cref="ProtectPendingCertificate"/>), or <see langword="null"/> when expired, not genuine or protected for another scope.</summary>
+    public byte[]? ReadPendingCertificate(string protectedCertificate, PendingScope scope) => protector.UnprotectPendingCertificate(protectedCertificate, scope);
 
     /// <summary>
     /// The signing key <paramref name="input"/> stands for: the uploaded file read with its password, else the stored

@@ -1,4 +1,5 @@
 using Credo.Core.Credentials;
+using Credo.Core.Text;
 using Credo.OAuth.Outbound;
 
 namespace Credo.Core.Listeners;
@@ -33,7 +34,7 @@ public static class ListenerRules
         {
             errors[nameof(input.Name)] = name.Replace("credential", "listener", StringComparison.Ordinal);
         }
-        else if (input.Name!.Any(IsBidiControl))
+        else if (input.Name!.Any(DisplayText.IsBidiControl))
         {
             errors[nameof(input.Name)] = "The name contains an invisible text-direction character (such as U+202E); remove it.";
         }
@@ -56,7 +57,7 @@ public static class ListenerRules
 
         var mailbox = input.Mailbox?.Trim();
         if (string.IsNullOrEmpty(mailbox) || mailbox.Length > 320 || mailbox.Count(c => c == '@') != 1 || mailbox.StartsWith('@') || mailbox.EndsWith('@') ||
-            mailbox.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || IsBidiControl(c)))
+            mailbox.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || DisplayText.IsBidiControl(c)))
         {
             errors[nameof(input.Mailbox)] = "Enter the SMTP address of the mailbox to read (at most 320 characters), for example invoices@contoso.com.";
         }
@@ -136,13 +137,11 @@ public static class ListenerRules
         {
             errors[field] = $"{what} is {trimmed.Length} characters long; shorten it to at most {max}.";
         }
-        else if (trimmed.Any(c => char.IsControl(c) || IsBidiControl(c)))
+        else if (trimmed.Any(c => char.IsControl(c) || DisplayText.IsBidiControl(c)))
         {
             errors[field] = $"{what} contains a control or text-direction character (a line break, tab or such as U+202E); remove it.";
         }
     }
-
-    private static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C';
 
     /// <summary>The scope a credential needs to read Exchange Online over <paramref name="protocol"/>.</summary>
     public static string ExchangeOnlineScope(MailProtocol protocol) =>

@@ -34,15 +34,19 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
         }
     }
 
-    /// <summary>Protects an uploaded certificate carried by a form until <paramref name="expires"/>, as <see cref="ProtectPending"/> does for a secret.</summary>
-    public string ProtectPendingCertificate(ReadOnlySpan<byte> certificate, DateTimeOffset expires)
+    /// <summary>
+    /// Protects an uploaded certificate carried by a form until <paramref name="expires"/>, for <paramref name="scope"/>
+    /// only, as <see cref="ProtectPending"/> does for a secret.
+    /// </summary>
+    public string ProtectPendingCertificate(ReadOnlySpan<byte> certificate, PendingScope scope, DateTimeOffset expires)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         var payload = new byte[sizeof(long) + certificate.Length];
         BitConverter.TryWriteBytes(payload, expires.UtcTicks);
         certificate.CopyTo(payload.AsSpan(sizeof(long)));
         try
         {
-            return Convert.ToBase64String(_pendingCertificates.Protect(payload));
+            return Convert.ToBase64String(_pendingCertificates.CreateProtector(scope.Purpose).Protect(payload));
         }
         finally
         {
@@ -50,13 +54,17 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
         }
     }
 
-    /// <summary>The pending certificate, or <see langword="null"/> when it is expired, was tampered with or was protected for another use.</summary>
-    public byte[]? UnprotectPendingCertificate(string protectedCertificate)
+    /// <summary>
+    /// The pending certificate, or <see langword="null"/> when it is expired, was tampered with, or was protected for
+    /// another use or another <paramref name="scope"/>.
+    /// </summary>
+    public byte[]? UnprotectPendingCertificate(string protectedCertificate, PendingScope scope)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         byte[] payload;
         try
         {
-            payload = _pendingCertificates.Unprotect(Convert.FromBase64String(protectedCertificate));
+            payload = _pendingCertificates.CreateProtector(scope.Purpose).Unprotect(Convert.FromBase64String(protectedCertificate));
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
@@ -99,14 +107,25 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
     }
 
     /// <summary>
-    /// Protects a secret carried by a form for a short while, until <paramref name="expires"/>: a secret typed before
-    /// <b>Validate</b>, so the page can carry it to <b>Add</b> without ever writing it into the HTML in plain text.
-    /// The expiry is checked against the injected <see cref="TimeProvider"/>.
+    /// Protects a secret carried by a form for a short while, until <paramref name="expires"/>, and for
+    /// <paramref name="scope"/> only: a secret typed before <b>Validate</b>, so the page can carry it to <b>Add</b> without
+    /// ever writing it into the HTML in plain text. The expiry is checked against the injected <see cref="TimeProvider"/>.
     /// </summary>
-    public string ProtectPending(string value, DateTimeOffset expires) => ProtectUntil(_pendingSecrets, value, expires);
+    public string ProtectPending(string value, PendingScope scope, DateTimeOffset expires)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return ProtectUntil(_pendingSecrets.CreateProtector(scope.Purpose), value, expires);
+    }
 
-    /// <summary>The pending secret, or <see langword="null"/> when it is expired, was tampered with or was protected for another use.</summary>
-    public string? UnprotectPending(string protectedValue) => UnprotectUntil(_pendingSecrets, protectedValue);
+    /// <summary>
+    /// The pending secret, or <see langword="null"/> when it is expired, was tampered with, or was protected for another
+    /// use or another <paramref name="scope"/> (another session or user, another Token Endpoint or Client Identifier).
+    /// </summary>
+    public string? UnprotectPending(string protectedValue, PendingScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return UnprotectUntil(_pendingSecrets.CreateProtector(scope.Purpose), protectedValue);
+    }
 
     /// <summary>Protects the payload of a validation stamp until <paramref name="expires"/>.</summary>
     public string ProtectValidationStamp(string payload, DateTimeOffset expires) => ProtectUntil(_validationStamps, payload, expires);

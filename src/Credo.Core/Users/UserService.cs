@@ -79,6 +79,8 @@ public sealed class UserService(CredoDbContext db, AuditLog audit, TimeProvider 
         var (attempt, lockedUntil) = await ClaimAttemptAsync(user.Id, now, cancellationToken);
         if (attempt is null)
         {
+            // A password is checked as for any attempt, so timing does not tell a locked account either.
+            Hasher.VerifyHashedPassword(user, DummyHash, password ?? "");
             lockedUntil = lockedUntil > now ? lockedUntil : await LockAsync(user, now, onlyWhenAttemptsAreUsedUp: true, cancellationToken);
             await RecordFailureAsync(tried, user, clientAddress, "locked out", cancellationToken);
             return new SignInResult(null, lockedUntil);

@@ -23,6 +23,11 @@ internal static class EwsResponseReader
             IgnoreProcessingInstructions = true,
             IgnoreWhitespace = true,
             CloseInput = false,
+
+            // Exchange writes a property's characters that XML 1.0 forbids (a control character in a subject) as
+            // character references such as &#x1B;, which a checking reader refuses; the whole answer, and with it
+            // every later poll of that mailbox, would fail on one mail. Read them; what shows the text neutralises it.
+            CheckCharacters = false,
         };
         using var reader = XmlReader.Create(stream, settings);
         if (!await MoveToElementAsync(reader) || reader.LocalName != "Envelope" || reader.NamespaceURI != EwsNames.Soap)

@@ -4,7 +4,12 @@ using System.Xml;
 
 namespace Credo.Sandbox.Ews;
 
-/// <summary>Writes answers as Exchange Online does: <c>h:ServerVersionInfo</c> in the header, schema-ordered elements.</summary>
+/// <summary>
+/// Writes answers as Exchange Online does: <c>h:ServerVersionInfo</c> in the header, schema-ordered elements. Text that
+/// XML 1.0 cannot carry (U+0000 and the other C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF; a
+/// lone surrogate), as a mail's subject or sender may hold, is dropped from the answer (<see cref="XmlText"/>) rather
+/// than failing it: the answer stays well-formed and schema-valid, and the mail can still be read.
+/// </summary>
 internal static class EwsResponseWriter
 {
     public const string Soap = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -49,11 +54,11 @@ internal static class EwsResponseWriter
         w.WriteEndElement();
         w.WriteStartElement("faultstring");
         w.WriteAttributeString("xml", "lang", null, "en-US");
-        w.WriteString(message);
+        w.WriteString(XmlText(message));
         w.WriteEndElement();
         w.WriteStartElement("detail");
         w.WriteElementString("e", "ResponseCode", Errors, code);
-        w.WriteElementString("e", "Message", Errors, message);
+        w.WriteElementString("e", "Message", Errors, XmlText(message));
         if (backOffMilliseconds is { } ms)
         {
             w.WriteStartElement("t", "MessageXml", Types);
@@ -81,7 +86,7 @@ internal static class EwsResponseWriter
     {
         w.WriteStartElement("m", operation + "ResponseMessage", Messages);
         w.WriteAttributeString("ResponseClass", "Error");
-        w.WriteElementString("m", "MessageText", Messages, text);
+        w.WriteElementString("m", "MessageText", Messages, XmlText(text));
         w.WriteElementString("m", "ResponseCode", Messages, code);
         w.WriteElementString("m", "DescriptiveLinkKey", Messages, "0");
         if (ItemInfoOperations.Contains(operation))
@@ -96,11 +101,32 @@ internal static class EwsResponseWriter
 
     public static void T(this XmlWriter w, string name) => w.WriteStartElement("t", name, Types);
 
-    public static void TValue(this XmlWriter w, string name, string value) => w.WriteElementString("t", name, Types, value);
+    public static void TValue(this XmlWriter w, string name, string value) => w.WriteElementString("t", name, Types, XmlText(value));
 
     public static void M(this XmlWriter w, string name) => w.WriteStartElement("m", name, Messages);
 
-    public static void MValue(this XmlWriter w, string name, string value) => w.WriteElementString("m", name, Messages, value);
+    public static void MValue(this XmlWriter w, string name, string value) => w.WriteElementString("m", name, Messages, XmlText(value));
+
+    /// <summary><paramref name="text"/> without the characters XML 1.0 cannot carry; itself when it has none.</summary>
+    public static string XmlText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        StringBuilder? kept = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var length = XmlConvert.IsXmlChar(text[i]) ? 1 : i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]) ? 2 : 0;
+            if (length == 0)
+            {
+                kept ??= new StringBuilder(text, 0, i, text.Length);
+                continue;
+            }
+
+            kept?.Append(text, i, length);
+            i += length - 1;
+        }
+
+        return kept?.ToString() ?? text;
+    }
 
     public static void ItemId(this XmlWriter w, SandboxItem item)
     {

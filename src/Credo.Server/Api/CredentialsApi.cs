@@ -28,11 +28,13 @@ internal static class CredentialsApi
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a credential.");
         group.MapPost("/validate", ValidateUnsavedAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddEndpointFilter(LimitValidateAsync).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Produces<ValidationReportDto>().ProducesValidationProblem()
-            .WithSummary("Run a token request with unsaved values; the report never contains the token.");
+            .WithSummary("Run a token request with unsaved values; the report never contains the token. Each API key may run only so many validations a minute (429 with Retry-After past that).");
         group.MapPost("/{id:guid}/validate", ValidateStoredAsync).RequireAuthorization(write).ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddEndpointFilter(LimitValidateAsync).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Produces<ValidationReportDto>().ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Run a token request with the stored values and keep the outcome as the last validation.");
+            .WithSummary("Run a token request with the stored values and keep the outcome as the last validation; limited as the validation of unsaved values is.");
     }
 
     private static async Task<IResult> ListAsync(int? offset, int? limit, CredentialStore credentials, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
@@ -92,6 +94,19 @@ internal static class CredentialsApi
         await credentials.GetAsync(id, cancellationToken) is { } stored
             ? Report(await validator.ValidateAsync(CredentialInputs.From(stored), id, http.User.Actor(), cancellationToken))
             : NotFound(id);
+
+    // Each validation sends a real token request: an API key, like a console user, may run only so many (Credo:Validate).
+    private static async ValueTask<object?> LimitValidateAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var limit = context.HttpContext.RequestServices.GetRequiredService<ValidateRateLimit>();
+        if (limit.TryAcquire(context.HttpContext.User) is { } wait)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = ValidateRateLimit.Seconds(wait);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many validations", detail: limit.Refusal(wait));
+        }
+
+        return await next(context);
+    }
 
     private static IResult Report(CredentialValidation validation) =>
         validation.Errors.Count > 0 ? Invalid(validation.Errors) : TypedResults.Ok(ValidationReportDto.From(validation));

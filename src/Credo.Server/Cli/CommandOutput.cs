@@ -1,17 +1,22 @@
 using System.Text;
 using System.Text.Json;
+using Credo.Core.Text;
 using Credo.OAuth;
 
 namespace Credo.Server.Cli;
 
-/// <summary>How commands report problems: a clear line on standard error, or JSON on standard output for <c>--json</c>.</summary>
+/// <summary>
+/// How commands report problems: a clear line on standard error, or JSON on standard output for <c>--json</c>; and
+/// text tables. Text output passes what came from outside (names, subjects, senders, servers' messages) through
+/// <see cref="DisplayText.Clean"/>, so nothing in it can steer the terminal; JSON keeps it as it is, escaped.
+/// </summary>
 internal static class CommandOutput
 {
     public static async Task<int> BadInputAsync(string command, IEnumerable<string> messages)
     {
         foreach (var message in messages)
         {
-            await Console.Error.WriteLineAsync($"credo {command}: {message}");
+            await Console.Error.WriteLineAsync($"credo {command}: {DisplayText.Clean(message)}");
         }
 
         return ExitCodes.BadInput;
@@ -34,10 +39,10 @@ internal static class CommandOutput
         }
         else
         {
-            await Console.Error.WriteLineAsync($"credo {command}: {failure.Message}");
+            await Console.Error.WriteLineAsync($"credo {command}: {DisplayText.Clean(failure.Message)}");
             if (failure.Hint is not null)
             {
-                await Console.Error.WriteLineAsync($"hint: {failure.Hint}");
+                await Console.Error.WriteLineAsync($"hint: {DisplayText.Clean(failure.Hint)}");
             }
         }
 
@@ -46,11 +51,11 @@ internal static class CommandOutput
 
     /// <summary>
     /// A text table: each column as wide as its widest cell or heading, two spaces between columns, the last one
-    /// unpadded; ends with a newline.
+    /// unpadded; ends with a newline. Every cell is <see cref="DisplayText.Clean">cleaned</see>.
     /// </summary>
     public static string Table(IReadOnlyList<string> headings, IEnumerable<IReadOnlyList<string>> rows)
     {
-        var all = rows.Prepend(headings).ToList();
+        var all = rows.Prepend(headings).Select(row => row.Select(DisplayText.Clean).ToList()).ToList();
         var widths = headings.Select((_, column) => all.Max(row => row[column].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in all)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Credo.Core.Credentials;
+using Credo.Core.Text;
 using Credo.OAuth;
 using Credo.Server.Api;
 
@@ -43,7 +44,7 @@ internal static class CredentialsCommand
             table.AppendLine($"{"NAME",-32} {"CLIENT IDENTIFIER",-38} {"METHOD",-11} {"EXPIRY",-22} {"LAST VALIDATION",-22} TOKEN ENDPOINT");
             foreach (var c in all)
             {
-                table.AppendLine($"{c.Name,-32} {c.ClientId,-38} {Method(c),-11} {Expiry(c, now),-22} {LastValidation(c),-22} {c.TokenEndpoint}");
+                table.AppendLine($"{DisplayText.Clean(c.Name),-32} {DisplayText.Clean(c.ClientId),-38} {Method(c),-11} {Expiry(c, now),-22} {LastValidation(c),-22} {DisplayText.Clean(c.TokenEndpoint)}");
             }
 
             await Console.Out.WriteAsync(all.Count == 0 ? "No credentials.\n" : table.ToString());
@@ -67,7 +68,7 @@ internal static class CredentialsCommand
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var key = c.Type == CredentialType.OAuth2ClientCertificate
                 ? $"""
-                   Certificate            {c.CertificateSubject} (stored, write-only key)
+                   Certificate            {DisplayText.Clean(c.CertificateSubject)} (stored, write-only key)
                    SHA-256 thumbprint     {c.CertificateThumbprint}
                    Signing Algorithm      {c.SigningAlgorithm}
                    """
@@ -75,17 +76,17 @@ internal static class CredentialsCommand
             await Console.Out.WriteLineAsync(parse.GetValue(json)
                 ? JsonSerializer.Serialize(CredentialDto.From(c, now), Json)
                 : $"""
-                   Name                   {c.Name}
+                   Name                   {DisplayText.Clean(c.Name)}
                    Id                     {c.Id}
                    Type                   {c.Type}
-                   Client Identifier      {c.ClientId}
+                   Client Identifier      {DisplayText.Clean(c.ClientId)}
                    {key}
                    Expiry                 {Expiry(c, now)}
-                   Token Endpoint         {c.TokenEndpoint}
-                   Scopes                 {c.Scopes}
+                   Token Endpoint         {DisplayText.Clean(c.TokenEndpoint)}
+                   Scopes                 {DisplayText.Clean(c.Scopes)}
                    Authentication Method  {c.AuthenticationMethod}
                    Version                {c.Version}
-                   Last validation        {LastValidation(c)}{(c.LastValidationSummary is null ? "" : " — " + c.LastValidationSummary)}
+                   Last validation        {LastValidation(c)}{(c.LastValidationSummary is null ? "" : " — " + DisplayText.Clean(c.LastValidationSummary))}
                    """);
             return ExitCodes.Success;
         }, ct));
@@ -178,19 +179,19 @@ internal static class CredentialsCommand
             }
             else if (validation.Succeeded)
             {
-                await Console.Out.WriteLineAsync(validation.Summary);
+                await Console.Out.WriteLineAsync(DisplayText.Clean(validation.Summary));
             }
             else
             {
-                await Console.Error.WriteLineAsync($"credo credentials validate: {validation.Failure!.Message}");
+                await Console.Error.WriteLineAsync($"credo credentials validate: {DisplayText.Clean(validation.Failure!.Message)}");
                 if (validation.Failure.Hint is not null)
                 {
-                    await Console.Error.WriteLineAsync($"hint: {validation.Failure.Hint}");
+                    await Console.Error.WriteLineAsync($"hint: {DisplayText.Clean(validation.Failure.Hint)}");
                 }
 
                 if (validation.LikelyCause is not null)
                 {
-                    await Console.Error.WriteLineAsync($"likely cause: {validation.LikelyCause}");
+                    await Console.Error.WriteLineAsync($"likely cause: {DisplayText.Clean(validation.LikelyCause)}");
                 }
             }
 
@@ -215,7 +216,7 @@ internal static class CredentialsCommand
         switch (change.Status)
         {
             case CredentialChangeStatus.Done:
-                await Console.Out.WriteLineAsync($"{done} \"{change.Credential!.Name}\" ({change.Credential.Id}, version {change.Credential.Version}).");
+                await Console.Out.WriteLineAsync($"{done} \"{DisplayText.Clean(change.Credential!.Name)}\" ({change.Credential.Id}, version {change.Credential.Version}).");
                 return ExitCodes.Success;
             case CredentialChangeStatus.Invalid:
                 return await CommandOutput.BadInputAsync(command, change.Errors.Select(e => $"{CredentialFields.Label(e.Key)}: {e.Value}"));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Credo.Core.Text;
 using Credo.Core.Users;
 
 namespace Credo.Server.Cli;
@@ -48,7 +49,7 @@ internal static class UsersCommand
             return await CommandOutput.BadInputAsync(command, [error]);
         }
 
-        await Console.Out.WriteLineAsync(success);
+        await Console.Out.WriteLineAsync(DisplayText.Clean(success));
         return ExitCodes.Success;
     }
 }

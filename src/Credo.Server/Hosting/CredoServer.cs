@@ -67,6 +67,7 @@ internal static class CredoServer
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         AddConsole(services);
         services.AddConsoleSessions(builder.Configuration);
+        services.AddValidateRateLimit(builder.Configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddCredoOpenApi();

@@ -10,8 +10,9 @@ internal sealed class MetricsOptions
     public const string Path = "/metrics";
 
     /// <summary>
-    /// When true, <c>/metrics</c> answers only with an API key (any role), as <c>/api/v1</c> does. Default false: the
-    /// figures carry no secret, address or name, and scrapers usually run without credentials.
+    /// When true, <c>/metrics</c> answers only with an API key (any role; a Viewer key is enough), as <c>/api/v1</c>
+    /// does. Default true: the figures carry no secret, address or name, but they do tell how many listeners fail,
+    /// how much mail arrives and when credentials expire. False opens it, for a scraper on a private network.
     /// </summary>
-    public bool RequireApiKey { get; set; }
+    public bool RequireApiKey { get; set; } = true;
 }

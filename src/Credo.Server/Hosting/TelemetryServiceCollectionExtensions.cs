@@ -42,7 +42,7 @@ internal static class TelemetryServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/metrics</c>: anonymous, or with <c>Credo:Metrics:RequireApiKey=true</c> for API keys only.</summary>
+    /// <summary>Maps <c>/metrics</c>: for API keys only (any role), or anonymous with <c>Credo:Metrics:RequireApiKey=false</c>.</summary>
     public static IEndpointRouteBuilder MapCredoMetrics(this IEndpointRouteBuilder app, IConfiguration configuration)
     {
         var settings = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();

@@ -24,6 +24,17 @@ public static class ConsoleHtml
         return new HtmlString($"<time datetime=\"{RelativeTime.Iso(value)}\" title=\"{exact}\">{HtmlEncoder.Default.Encode(RelativeTime.From(value, now))}</time>");
     }
 
+    /// <summary>
+    /// Text that came from outside (a subject, a sender, a server's or receiver's answer) as <c>&lt;bdi&gt;</c>, so its
+    /// direction cannot reorder what stands around it, with its control and direction characters removed
+    /// (<see cref="DisplayText.Clean"/>), so it cannot reorder itself either; <paramref name="none"/> when it is empty.
+    /// </summary>
+    public static IHtmlContent Outside(string? text, string none = "")
+    {
+        var clean = DisplayText.Clean(text);
+        return clean.Length == 0 ? new HtmlString(HtmlEncoder.Default.Encode(none)) : new HtmlString($"<bdi>{HtmlEncoder.Default.Encode(clean)}</bdi>");
+    }
+
     /// <summary>The label of a listener status.</summary>
     public static string Label(ListenerStatus status) => status switch
     {

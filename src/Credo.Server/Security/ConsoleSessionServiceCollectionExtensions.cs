@@ -28,4 +28,16 @@ internal static class ConsoleSessionServiceCollectionExtensions
         services.AddSingleton<SignInThrottle>();
         return services;
     }
+
+    /// <summary>The per-user limit of Validate runs, console and API alike, from <c>Credo:Validate</c>, checked at start.</summary>
+    public static IServiceCollection AddValidateRateLimit(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ValidateRateLimitOptions>()
+            .Bind(configuration.GetSection(ValidateRateLimitOptions.SectionName))
+            .Validate(o => o.MaxPerUser > 0, $"{ValidateRateLimitOptions.SectionName}:MaxPerUser must be positive.")
+            .Validate(o => o.Window > TimeSpan.Zero, $"{ValidateRateLimitOptions.SectionName}:Window must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ValidateRateLimit>();
+        return services;
+    }
 }

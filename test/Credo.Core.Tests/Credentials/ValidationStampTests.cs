@@ -12,6 +12,8 @@ public sealed class ValidationStampTests
 
     private readonly SecretProtector _protector;
 
+    private static readonly PendingScope Scope = new("session", "user", "https://idp.example.com/t", "id");
+
     public ValidationStampTests()
     {
         _protector = new SecretProtector(new EphemeralDataProtectionProvider(), _time);
@@ -22,7 +24,7 @@ public sealed class ValidationStampTests
     public void Pending_secret_offered_as_a_stamp_is_no_stamp_and_raises_nothing()
     {
         var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
-        var pending = _protector.ProtectPending("secret-1", _time.GetUtcNow().AddMinutes(10));
+        var pending = _protector.ProtectPending("secret-1", Scope, _time.GetUtcNow().AddMinutes(10));
 
         Assert.Null(_sut.Read(pending, input, new OAuth.Secret("secret-1")));
     }
@@ -33,7 +35,7 @@ public sealed class ValidationStampTests
         var input = new CredentialInput { ClientId = "id", TokenEndpoint = "https://idp.example.com/t", Scopes = "a" };
         var stamp = _sut.Issue(input, new OAuth.Secret("secret-1"), new CredentialValidation { Succeeded = true });
 
-        Assert.Null(_protector.UnprotectPending(stamp));
+        Assert.Null(_protector.UnprotectPending(stamp, Scope));
     }
 
     [Fact]

@@ -43,4 +43,36 @@ public sealed class DisplayTextTests
     [Fact]
     public void Download_names_are_cut_to_a_hundred_characters() =>
         Assert.Equal(new string('a', 100) + ".eml", DownloadName.For(new string('a', 300), ".eml", "fallback"));
+
+    [Theory]
+    [InlineData("Invoice\u001b[31m 42\u0007\u0000", "Invoice[31m 42")]
+    [InlineData("Rechnung\u202Egpj.exe", "Rechnunggpj.exe")]
+    [InlineData("\u202A\u202B\u202C\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061Cleft", "left")]
+    [InlineData("C1\u0085line\u009Bcsi\u007F", "C1 linecsi")]
+    [InlineData("one\ttwo\r\nthree", "one two  three")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void Outside_text_loses_every_control_and_direction_character_and_breaks_become_spaces(string? text, string expected) =>
+        Assert.Equal(expected, DisplayText.Clean(text));
+
+    [Fact]
+    public void Text_in_any_script_is_kept_as_it_is()
+    {
+        const string text = "Rechnung für März — فاتورة — חשבונית — 請求書 — 🧾";
+
+        var sut = DisplayText.Clean(text);
+
+        Assert.Same(text, sut);
+    }
+
+    [Fact]
+    public void Nothing_of_C0_C1_or_the_direction_characters_survives()
+    {
+        var every = string.Concat(Enumerable.Range(0, 0xA0).Select(i => (char)i)) + "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C";
+
+        var sut = DisplayText.Clean(every);
+
+        Assert.DoesNotContain(sut, c => char.IsControl(c) || DisplayText.IsBidiControl(c));
+        Assert.Contains("ABC", sut, StringComparison.Ordinal);
+    }
 }

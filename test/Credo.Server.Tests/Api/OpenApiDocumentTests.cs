@@ -50,6 +50,8 @@ public sealed class OpenApiDocumentTests(CredoServerFixture server) : IClassFixt
     [InlineData("/api/v1/deliveries/{id}/resend", "post", "202 401 403 404")]
     [InlineData("/api/v1/credentials", "post", "201 400 401 403")]
     [InlineData("/api/v1/credentials/{id}", "put", "200 400 401 403 404 409")]
+    [InlineData("/api/v1/credentials/validate", "post", "200 400 401 403 429")]
+    [InlineData("/api/v1/credentials/{id}/validate", "post", "200 401 403 404 429")]
     public async Task Each_operation_documents_its_answers_with_their_shapes(string path, string method, string statuses)
     {
         using var document = await DocumentAsync();

@@ -60,4 +60,16 @@ public sealed class CliOutputTests : IDisposable
             Assert.All(lines, line => Assert.Equal(("  ", false), (line[(column - 2)..column], char.IsWhiteSpace(line[column]))));
         }
     }
+
+    [Fact]
+    public void A_table_prints_no_control_or_direction_character_of_its_cells_and_keeps_its_columns()
+    {
+        var sut = CommandOutput.Table(
+            ["FROM", "SUBJECT"],
+            [["Boss\u001b]0;pwned\u0007 <boss@attacker.test>", "Invoice\r\n42\u0000 \u202Egpj.exe"], ["a@b.c", "Plain"]]);
+
+        Assert.Equal(-1, sut.IndexOfAny(['\u001b', '\u0007', '\0', '\r', '\u202E']));
+        var lines = sut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["FROM                               SUBJECT", "Boss]0;pwned <boss@attacker.test>  Invoice  42 gpj.exe", "a@b.c                              Plain"], lines);
+    }
 }

@@ -5,8 +5,8 @@ using Credo.Server.Tests.Infrastructure;
 
 namespace Credo.Server.Tests.Hosting;
 
-/// <summary><c>Credo:Metrics:RequireApiKey=true</c>: <c>/metrics</c> answers API keys only.</summary>
-public sealed class MetricsApiKeyTests(MetricsApiKeyTests.ProtectedMetricsServer server) : IClassFixture<MetricsApiKeyTests.ProtectedMetricsServer>
+/// <summary>By default (<c>Credo:Metrics:RequireApiKey</c> unset, meaning true) <c>/metrics</c> answers API keys only; a Viewer key is enough.</summary>
+public sealed class MetricsApiKeyTests(CredoServerFixture server) : IClassFixture<CredoServerFixture>
 {
     [Fact]
     public async Task Metrics_without_an_api_key_are_refused()
@@ -30,21 +30,19 @@ public sealed class MetricsApiKeyTests(MetricsApiKeyTests.ProtectedMetricsServer
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Metrics_with_a_viewer_api_key_are_served()
+    [Theory]
+    [InlineData("Authorization")]
+    [InlineData("X-Api-Key")]
+    public async Task Metrics_with_a_viewer_api_key_are_served(string header)
     {
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
-        http.DefaultRequestHeaders.Add("X-Api-Key", await server.CreateApiKeyAsync(UserRole.Viewer));
+        var key = await server.CreateApiKeyAsync(UserRole.Viewer);
+        http.DefaultRequestHeaders.Add(header, header == "Authorization" ? "Bearer " + key : key);
 
         using var response = await http.GetAsync("/metrics", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
         Assert.Contains("credo_listeners{", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-    }
-
-    public sealed class ProtectedMetricsServer : CredoServerFixture
-    {
-        protected override string[] ExtraArguments => ["--Credo:Metrics:RequireApiKey=true"];
     }
 }

@@ -44,6 +44,18 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh browser context signed in to the console as <paramref name="userName"/>, on the credentials page.</summary>
+    public async Task<IPage> SignedInPageAsync(Uri baseAddress, string userName = "admin", string password = CredoServerFixture.AdminPassword)
+    {
+        var page = await NewPageAsync(baseAddress);
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
+        return page;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null)

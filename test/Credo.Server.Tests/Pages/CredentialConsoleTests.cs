@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Credo.Core.Users;
 using Credo.Sandbox;
+using Credo.Server.Pages.Account;
 using Credo.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -206,7 +207,9 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
 
         await SignInAsync(page, userName, "right-password-1");
 
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Too many failed sign-ins");
+        // Held, and not revealed: the words are those of any failed sign-in.
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(LoginModel.SignInFailed);
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "credo.session");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Credo.Sandbox;
+using Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 using Credo.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
@@ -42,7 +43,7 @@ public sealed class PendingSecretAndValidationStampTests(CredoServerFixture serv
 
         Assert.Equal(200, response.Status);
         var html = await response.TextAsync();
-        Assert.Contains("Enter the client secret", html, StringComparison.Ordinal);
+        Assert.Contains(CredentialFormPage.RetypePendingSecret, html, StringComparison.Ordinal);
         Assert.DoesNotContain(Client.ClientSecret, html, StringComparison.Ordinal);
         await page.GotoAsync(CredentialsPath);
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToHaveCountAsync(0);

@@ -117,8 +117,8 @@ internal sealed class ListenerPoller(
         await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
             .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
             .SetProperty(l => l.LastPollAt, now)
-            .SetProperty(l => l.LastError, Truncate(error.Message, 2000)!)
-            .SetProperty(l => l.LastErrorHint, error.Hint == null ? null : Truncate(error.Hint, 1000))
+            .SetProperty(l => l.LastError, Storable(error.Message, 2000)!)
+            .SetProperty(l => l.LastErrorHint, error.Hint == null ? null : Storable(error.Hint, 1000))
             .SetProperty(l => l.ConsecutiveFailures, failures)
             .SetProperty(l => l.FailingSince, l => l.FailingSince ?? firstFailure)
             .SetProperty(l => l.PollStartedAt, (DateTimeOffset?)null)
@@ -345,15 +345,15 @@ internal sealed class ListenerPoller(
                 ListenerId = listener.Id,
                 DedupeKey = key,
                 ItemId = item.ItemId,
-                InternetMessageId = item.InternetMessageId,
-                From = Truncate(item.From, 1000),
-                To = string.Join(", ", item.To),
-                Cc = string.Join(", ", item.Cc),
-                Subject = Truncate(item.Subject, 2000),
+                InternetMessageId = Storable(item.InternetMessageId, int.MaxValue),
+                From = Storable(item.From, 1000),
+                To = Storable(string.Join(", ", item.To), int.MaxValue),
+                Cc = Storable(string.Join(", ", item.Cc), int.MaxValue),
+                Subject = Storable(item.Subject, 2000),
                 ReceivedAt = item.ReceivedAt,
                 Size = item.Size,
-                Attachments = JsonSerializer.Serialize(mime.Attachments.OfType<MimePart>().Select(p => new { name = p.FileName, contentType = p.ContentType.MimeType })),
-                BodyPreview = Truncate(mime.TextBody?.Trim(), 200),
+                Attachments = JsonSerializer.Serialize(mime.Attachments.OfType<MimePart>().Select(p => new { name = Storable(p.FileName, int.MaxValue), contentType = p.ContentType.MimeType })),
+                BodyPreview = Storable(mime.TextBody?.Trim(), 200),
                 Mime = item.Mime,
                 RecordedAt = now,
             };
@@ -396,7 +396,7 @@ internal sealed class ListenerPoller(
         (!listener.OnlyWithAttachments || item.HasAttachments);
 
     private static string DedupeKey(MailItem item) =>
-        string.IsNullOrWhiteSpace(item.InternetMessageId) ? "item:" + item.ItemId : item.InternetMessageId.Trim();
+        string.IsNullOrWhiteSpace(item.InternetMessageId) ? "item:" + item.ItemId : Storable(item.InternetMessageId.Trim(), int.MaxValue)!;
 
     // One poll's progress: the sync state it has reached, and what it did with the mails.
     private sealed class Poll(EmailListener listener, PollProgress progress)
@@ -412,7 +412,18 @@ internal sealed class ListenerPoller(
         public int Duplicates { get; set; }
     }
 
-    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+    // What a mail says, as the database can hold it: PostgreSQL refuses U+0000 in text, and one mail carrying it (Graph
+    // and IMAP pass it on) would fail every poll of its listener from then on; so it is dropped, on every database alike.
+    private static string? Storable(string? text, int max)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var stored = text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "", StringComparison.Ordinal) : text;
+        return stored.Length <= max ? stored : stored[..max];
+    }
 }
 
 /// <summary>A listener to poll, with the version of its credential (-1 when the credential is gone).</summary>

@@ -6,8 +6,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Account;
 
-internal sealed class LoginModel(UserService users, SignInThrottle throttle, TimeProvider time) : PageModel
+internal sealed class LoginModel(UserService users, SignInThrottle throttle) : PageModel
 {
+    /// <summary>What every failed sign-in answers, whether the user exists or not, and whether it is locked out or not.</summary>
+    public const string SignInFailed =
+        "The user name or password is not right, or sign-in is paused for this account after repeated failures. " +
+        "Try again later, or ask an administrator to run 'credo users reset-password'.";
+
     [BindProperty]
     public string? UserName { get; set; }
 
@@ -41,18 +46,10 @@ internal sealed class LoginModel(UserService users, SignInThrottle throttle, Tim
         var result = await users.SignInAsync(UserName, Password, address?.ToString(), cancellationToken);
         if (!result.Succeeded)
         {
+            // The same words for an unknown user, a wrong password and a locked account, so that none of them tells
+            // which user names exist or which accounts someone is guessing at; the audit log tells them apart.
             throttle.Failed(throttleKey);
-        }
-
-        if (result.LockedOut)
-        {
-            Error = $"Too many failed sign-ins. Try again in {Minutes(result.LockedUntil!.Value - time.GetUtcNow())} minute(s), or ask an administrator to run 'credo users reset-password'.";
-            return Page();
-        }
-
-        if (!result.Succeeded)
-        {
-            Error = "The user name or password is not right.";
+            Error = SignInFailed;
             return Page();
         }
 

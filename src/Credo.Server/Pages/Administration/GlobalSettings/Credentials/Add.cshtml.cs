@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class AddModel(CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
-    : CredentialFormPage(credentials, validator, secrets, protector, stamps, time)
+internal sealed class AddModel(
+    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, ValidateRateLimit validateLimit, TimeProvider time)
+    : CredentialFormPage(credentials, validator, secrets, protector, stamps, validateLimit, time)
 {
     public const string OAuth2ClientCredentials = nameof(CredentialType.OAuth2ClientCredentials);
 
@@ -27,7 +28,11 @@ public sealed class AddModel(CredentialStore credentials, CredentialValidator va
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var input = await InputAsync(TypedOrPendingSecret(), cancellationToken);
+        if (await InputAsync(cancellationToken) is not { } input)
+        {
+            return Page();
+        }
+
         var change = await Credentials.CreateAsync(input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         if (change.Status == CredentialChangeStatus.Done)
         {

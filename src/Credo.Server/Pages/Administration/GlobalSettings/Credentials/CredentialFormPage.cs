@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Credo.Core.Credentials;
 using Credo.Core.Security;
 using Credo.Server.Security;
@@ -7,9 +8,18 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
 /// <summary>What the add and edit pages share: the form, <b>Validate</b>, and turning field errors into page errors.</summary>
-public abstract class CredentialFormPage(
-    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time) : PageModel
+internal abstract class CredentialFormPage(
+    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, ValidateRateLimit validateLimit, TimeProvider time)
+    : PageModel
 {
+    /// <summary>Why a secret typed before <b>Validate</b> is not used, and what to do.</summary>
+    public const string RetypePendingSecret =
+        "Type the client secret again: a secret typed before Validate is kept for 10 minutes, and only for the session it was typed in and the Token Endpoint and Client Identifier it was typed for.";
+
+    /// <summary>Why a certificate uploaded before <b>Validate</b> is not used, and what to do.</summary>
+    public const string UploadPendingCertificateAgain =
+        "Upload the certificate again: a certificate uploaded before Validate is kept for 10 minutes, and only for the session it was uploaded in and the Token Endpoint and Client Identifier it was uploaded for.";
+
     private static readonly TimeSpan PendingSecretLifetime = TimeSpan.FromMinutes(10);
 
     [BindProperty]
@@ -32,8 +42,23 @@ public abstract class CredentialFormPage(
 
     public async Task<IActionResult> OnPostValidateAsync(CancellationToken cancellationToken)
     {
-        var secret = TypedOrPendingSecret();
-        var input = await InputAsync(secret, cancellationToken);
+        if (await InputAsync(cancellationToken) is not { } input)
+        {
+            await PrepareAsync(cancellationToken);
+            return Page();
+        }
+
+        if (validateLimit.TryAcquire(User) is { } wait)
+        {
+            // Nothing is sent; what was typed is kept for the next try.
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ValidateRateLimit.Seconds(wait);
+            Message = validateLimit.Refusal(wait);
+            KeepPending(input);
+            await PrepareAsync(cancellationToken);
+            return Page();
+        }
+
         Validation = await validator.ValidateAsync(input, ExistingId, User.Actor(), cancellationToken);
         ShowErrors(Validation.Errors);
         Form.ValidationStamp = Validation.Errors.Count == 0 && await secrets.ResolveAsync(input, ExistingId, cancellationToken) is { } resolved
@@ -53,9 +78,22 @@ public abstract class CredentialFormPage(
             ? stamps.Read(Form.ValidationStamp, input, secret)
             : null;
 
-    /// <summary>The form's values, with the secret typed now (or before Validate) and the certificate uploaded now (or before Validate).</summary>
-    protected async Task<CredentialInput> InputAsync(string? secret, CancellationToken cancellationToken)
+    /// <summary>
+    /// The form's values, with the secret typed now (or before Validate) and the certificate uploaded now (or before
+    /// Validate). <see langword="null"/>, with the field's error shown and nothing carried further, when what the form
+    /// carried from Validate is not accepted: it is kept only for this session and user, and this Token Endpoint and
+    /// Client Identifier, for 10 minutes (<see cref="PendingScope"/>). Then nothing may be sent: falling back to the
+    /// stored secret would also quietly drop the secret the editor meant to save.
+    /// </summary>
+    protected async Task<CredentialInput?> InputAsync(CancellationToken cancellationToken)
     {
+        var secret = string.IsNullOrEmpty(Form.ClientSecret) ? null : Form.ClientSecret;
+        if (secret is null && Form.PendingSecret is { Length: > 0 } pendingSecret &&
+            (secret = protector.UnprotectPending(pendingSecret, Scope())) is null)
+        {
+            return Refuse(nameof(CredentialForm.ClientSecret), RetypePendingSecret);
+        }
+
         if (Form.Certificate is { Length: > 0 } upload)
         {
             using var buffer = new MemoryStream();
@@ -68,21 +106,22 @@ public abstract class CredentialFormPage(
         }
 
         // A certificate carried over from Validate was already read with its password, and is kept without one.
-        var pending = Form.PendingCertificate is { Length: > 0 } carried ? secrets.ReadPendingCertificate(carried) : null;
+        byte[]? pending = null;
+        if (Form.PendingCertificate is { Length: > 0 } carried && (pending = secrets.ReadPendingCertificate(carried, Scope())) is null)
+        {
+            return Refuse(nameof(CredentialForm.Certificate), UploadPendingCertificateAgain);
+        }
+
         return Form.ToInput(secret, pending, null);
     }
 
-    /// <summary>The secret typed now, else the one typed before Validate (if still fresh).</summary>
-    protected string? TypedOrPendingSecret() =>
-        !string.IsNullOrEmpty(Form.ClientSecret) ? Form.ClientSecret
-        : Form.PendingSecret is { Length: > 0 } pending ? protector.UnprotectPending(pending)
-        : null;
-
-    /// <summary>Carries a typed secret or an uploaded certificate to the next post in protected form; the fields themselves stay empty.</summary>
+    /// <summary>Carries a typed secret or an uploaded certificate to the next post in protected form, for this <see cref="Scope"/>; the fields themselves stay empty.</summary>
     protected void KeepPending(CredentialInput input)
     {
-        Form.PendingSecret = string.IsNullOrEmpty(input.ClientSecret) ? null : protector.ProtectPending(input.ClientSecret, time.GetUtcNow() + PendingSecretLifetime);
-        Form.PendingCertificate = secrets.ProtectPendingCertificate(input, time.GetUtcNow() + PendingSecretLifetime);
+        ArgumentNullException.ThrowIfNull(input);
+        var expires = time.GetUtcNow() + PendingSecretLifetime;
+        Form.PendingSecret = string.IsNullOrEmpty(input.ClientSecret) ? null : protector.ProtectPending(input.ClientSecret, Scope(), expires);
+        Form.PendingCertificate = secrets.ProtectPendingCertificate(input, Scope(), expires);
         Form.ClientSecret = null;
         Form.CertificatePassword = null;
     }
@@ -94,6 +133,24 @@ public abstract class CredentialFormPage(
         Form.PendingCertificate = null;
         Form.ClientSecret = null;
         Form.CertificatePassword = null;
+    }
+
+    /// <summary>
+    /// What a carried-over secret or certificate is kept for: the signed-in session and user (the console's cookie always
+    /// names both), and the form's Token Endpoint and Client Identifier.
+    /// </summary>
+    private PendingScope Scope() => new(
+        User.FindFirstValue(CredoPolicies.SessionClaim) ?? throw new InvalidOperationException("The console user has no session."),
+        User.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("The console user has no id."),
+        Form.TokenEndpoint,
+        Form.ClientId);
+
+    private CredentialInput? Refuse(string field, string message)
+    {
+        ModelState.AddModelError($"{nameof(Form)}.{field}", message);
+        ForgetPending();
+        Form.ValidationStamp = null;
+        return null;
     }
 
     protected void ShowErrors(IReadOnlyDictionary<string, string> errors)

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
 
-public sealed class EditModel(CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, TimeProvider time)
-    : CredentialFormPage(credentials, validator, secrets, protector, stamps, time)
+internal sealed class EditModel(
+    CredentialStore credentials, CredentialValidator validator, CredentialSecrets secrets, SecretProtector protector, ValidationStamp stamps, ValidateRateLimit validateLimit, TimeProvider time)
+    : CredentialFormPage(credentials, validator, secrets, protector, stamps, validateLimit, time)
 {
     [FromRoute]
     public Guid Id { get; set; }
@@ -30,7 +31,12 @@ public sealed class EditModel(CredentialStore credentials, CredentialValidator v
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var input = await InputAsync(TypedOrPendingSecret(), cancellationToken);
+        if (await InputAsync(cancellationToken) is not { } input)
+        {
+            await PrepareAsync(cancellationToken);
+            return Page();
+        }
+
         var change = await Credentials.UpdateAsync(Id, Form.Version, input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         switch (change.Status)
         {

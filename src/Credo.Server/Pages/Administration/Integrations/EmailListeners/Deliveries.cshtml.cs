@@ -1,6 +1,7 @@
 using Credo.Core.Listeners;
 using Credo.Core.Webhooks;
 using Credo.Server.Security;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -19,8 +20,9 @@ public sealed class DeliveriesModel(ListenerService listeners, TimeProvider time
 
     public IReadOnlyList<WebhookDelivery> Deliveries { get; private set; } = [];
 
-    public string Subject(Guid messageId) =>
-        _subjects.TryGetValue(messageId, out var subject) ? string.IsNullOrEmpty(subject) ? "(no subject)" : subject : "(mail removed)";
+    /// <summary>The subject of the delivery's mail, as text from outside (<see cref="ConsoleHtml.Outside"/>).</summary>
+    public IHtmlContent Subject(Guid messageId) =>
+        _subjects.TryGetValue(messageId, out var subject) ? ConsoleHtml.Outside(subject, "(no subject)") : new HtmlString("(mail removed)");
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

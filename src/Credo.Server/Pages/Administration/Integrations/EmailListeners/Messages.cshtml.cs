@@ -2,6 +2,7 @@ using System.Text.Json;
 using Credo.Core.Listeners;
 using Credo.Core.Messages;
 using Credo.Core.Retention;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -34,10 +35,22 @@ public sealed class MessagesModel(ListenerService listeners, IOptionsMonitor<Ret
     /// <summary>Why a message has no .eml any more.</summary>
     public string Expired(ReceivedMessage message) => ContentExpiry.Describe(message, Listener, retention.CurrentValue);
 
-    public static string AttachmentNames(ReceivedMessage message)
+    /// <summary>The names of the mail's attachments, each as text from outside (<see cref="ConsoleHtml.Outside"/>), by commas.</summary>
+    public static IHtmlContent AttachmentNames(ReceivedMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
         using var document = JsonDocument.Parse(message.Attachments);
-        var names = document.RootElement.EnumerateArray().Select(a => a.GetProperty("name").GetString() ?? "(unnamed)").ToList();
-        return names.Count == 0 ? "" : string.Join(", ", names);
+        var names = new HtmlContentBuilder();
+        foreach (var attachment in document.RootElement.EnumerateArray())
+        {
+            if (names.Count > 0)
+            {
+                names.Append(", ");
+            }
+
+            names.AppendHtml(ConsoleHtml.Outside(attachment.GetProperty("name").GetString(), "(unnamed)"));
+        }
+
+        return names;
     }
 }
