@@ -115,7 +115,7 @@ internal static class DrainRun
         var client = SandboxClient.Default();
         var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
-            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = scopes,
+            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = scopes, ResourceHosts = sandbox.BaseAddress.Host,
         }, "bench", CancellationToken.None);
         return credential.Credential!.Id;
     }

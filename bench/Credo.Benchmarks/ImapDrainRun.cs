@@ -59,7 +59,7 @@ internal static class ImapDrainRun
                 await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
                 credentialId = (await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
                 {
-                    Name = "Sandbox", ClientId = Client.ClientId, ClientSecret = Client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+                    Name = "Sandbox", ClientId = Client.ClientId, ClientSecret = Client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
                 }, "bench", CancellationToken.None)).Credential!.Id;
             }
 

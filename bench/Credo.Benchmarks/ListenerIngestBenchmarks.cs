@@ -55,7 +55,7 @@ public class ListenerIngestBenchmarks
         var client = SandboxClient.Default();
         var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
-            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = _sandbox.BaseAddress.Host,
         }, "bench", CancellationToken.None);
         _credentialId = credential.Credential!.Id;
         var credentials = new ClientCredentials(_sandbox.TokenEndpoint, client.ClientId, new Credo.OAuth.Secret(client.ClientSecret), ScopeSet.Parse(SandboxClient.ExchangeOnlineScope));

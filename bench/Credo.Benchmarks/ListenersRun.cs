@@ -213,7 +213,7 @@ internal static class ListenersRun
             var created = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
             {
                 Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
-                TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+                TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = sandbox.Host,
             }, "bench", CancellationToken.None);
             credentialId = created.Credential!.Id;
         }

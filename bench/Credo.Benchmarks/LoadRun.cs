@@ -147,7 +147,7 @@ internal static partial class LoadRun
         var created = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
-            TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+            TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = sandbox.Host,
         }, "load", CancellationToken.None);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {

@@ -15,6 +15,7 @@ public static class CredentialInputs
             ClientId = credential.ClientId,
             TokenEndpoint = credential.TokenEndpoint,
             Scopes = credential.Scopes,
+            ResourceHosts = credential.ResourceHosts,
             AuthenticationMethod = credential.AuthenticationMethod,
             SecretExpiresOn = credential.SecretExpiresOn,
         };

@@ -28,6 +28,13 @@ public static class CredentialResources
         return ResourceHosts.Of(credential.ResourceHosts, ScopeSet.Parse(credential.Scopes));
     }
 
+    /// <summary>Resource Hosts as pages, the CLI and the audit log write them: "outlook.office365.com (from the scopes)".</summary>
+    public static string Describe(ResourceHosts hosts)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        return hosts.Derived ? $"{hosts} (from the scopes)" : hosts.ToString();
+    }
+
     /// <summary>Whether the scopes ask for Microsoft Graph tokens only (no Exchange scope beside).</summary>
     public static bool IsGraphOnly(string scopes) => Names(scopes, GraphHosts) && !Names(scopes, ExchangeHosts);
 

@@ -76,7 +76,7 @@ public sealed class CredentialStore(
             : "Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method" + (credential.SecretExpiresOn is null ? "" : ", Secret expires on");
         var about = certificate is null ? "" : $"; Certificate: {certificate.Subject}, SHA-256 {certificate.Sha256Thumbprint}";
         audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
-            Truncate($"fields: {fields}; Token Endpoint: {credential.TokenEndpoint}; Resource Hosts: {CredentialChanges.DescribeHosts(CredentialResources.HostsOf(credential))}{about}", AuditDetailsLength));
+            Truncate($"fields: {fields}; Token Endpoint: {credential.TokenEndpoint}; Resource Hosts: {CredentialResources.Describe(CredentialResources.HostsOf(credential))}{about}", AuditDetailsLength));
         return await SaveAsync(credential, input.Name, cancellationToken);
     }
 
@@ -138,7 +138,7 @@ public sealed class CredentialStore(
 
         if (changed.Contains(CredentialFields.Label(CredentialFields.ResourceHosts)))
         {
-            details += $"; Resource Hosts: {CredentialChanges.DescribeHosts(CredentialResources.HostsOf(credential))} → {CredentialChanges.DescribeHosts(ResourceHosts.Of(input.ResourceHosts, ScopeSet.Parse(input.Scopes!)))}";
+            details += $"; Resource Hosts: {CredentialResources.Describe(CredentialResources.HostsOf(credential))} → {CredentialResources.Describe(ResourceHosts.Of(input.ResourceHosts, ScopeSet.Parse(input.Scopes!)))}";
         }
 
         if (uploaded is not null && changed.Contains(CredentialFields.Label(CredentialFields.Certificate)))

@@ -84,6 +84,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
 
         var before = SourceOf(listener);
         var changed = ChangedFields(listener, input);
+        var destinations = ChangedDestinations(listener, input);
         Apply(listener, input);
         if (before != SourceOf(listener))
         {
@@ -93,7 +94,8 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         db.Entry(listener).Property(l => l.Version).OriginalValue = expectedVersion;
         listener.Version = expectedVersion + 1;
         listener.NextPollAt = time.GetUtcNow();
-        audit.Record(actor, "update", EntityType, id.ToString(), listener.Name, changed.Count == 0 ? "no field changed" : "fields: " + string.Join(", ", changed));
+        audit.Record(actor, "update", EntityType, id.ToString(), listener.Name,
+            (changed.Count == 0 ? "no field changed" : "fields: " + string.Join(", ", changed)) + destinations);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -276,6 +278,33 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         MailProtocol.Graph => $"Graph|{listener.Graph.Url}",
         _ => $"IMAP|{listener.Imap.Host}|{listener.Imap.Port}|{listener.Imap.UserName}",
     } + $"|{listener.Mailbox}|{listener.Folder}";
+
+    // Where the listener connects, old → new, for the audit log: an auditor must see the hosts, not only that a URL
+    // changed. A webhook URL's query and user-info (where receivers put tokens) are left out.
+    private static string ChangedDestinations(EmailListener listener, ListenerInput input)
+    {
+        var text = new System.Text.StringBuilder();
+        void Add(string label, string? before, string? after)
+        {
+            if (!string.Equals(before ?? "", after ?? "", StringComparison.Ordinal))
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"; {label}: {before ?? "none"} → {after ?? "none"}");
+            }
+        }
+
+        var after = new EmailListener();
+        Apply(after, input, protector: null);
+        Add("EWS URL", listener.Ews.Url, after.Ews.Url);
+        Add("Graph URL", listener.Graph.Url, after.Graph.Url);
+        Add("IMAP server", Server(listener.Imap), Server(after.Imap));
+        Add("Webhook URL", WithoutSecrets(listener.WebhookUrl), WithoutSecrets(after.WebhookUrl));
+        return text.ToString();
+
+        static string? Server(Sources.Imap.ImapSettings imap) => imap.Host is null ? null : $"{imap.Host}:{imap.Port}";
+
+        static string? WithoutSecrets(string? url) =>
+            url is null ? null : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}" : url;
+    }
 
     // Labels of the fields an update changes, for the audit log; the webhook secret only as "changed".
     private static List<string> ChangedFields(EmailListener listener, ListenerInput input)

@@ -84,6 +84,7 @@ internal static class CredentialsCommand
                    Expiry                 {Expiry(c, now)}
                    Token Endpoint         {DisplayText.Clean(c.TokenEndpoint)}
                    Scopes                 {DisplayText.Clean(c.Scopes)}
+                   Resource Hosts         {DisplayText.Clean(CredentialResources.Describe(CredentialResources.HostsOf(c)))}
                    Authentication Method  {c.AuthenticationMethod}
                    Version                {c.Version}
                    Last validation        {LastValidation(c)}{(c.LastValidationSummary is null ? "" : " — " + DisplayText.Clean(c.LastValidationSummary))}
@@ -253,6 +254,10 @@ internal static class CredentialsCommand
         private readonly Option<string?> _endpoint = new("--token-endpoint") { Description = "Token endpoint URL.", Required = required };
         private readonly Option<string?> _scope = new("--scope") { Description = "Scopes separated by spaces.", Required = required };
         private readonly Option<string?> _auth = CreateAuth();
+        private readonly Option<string?> _resourceHosts = new("--resource-hosts")
+        {
+            Description = "The hosts its tokens may be sent to, separated by spaces (host, host:port or *.domain); default: the hosts the scopes name. \"\" returns to those on update. Changing them needs the secret or certificate again.",
+        };
         private readonly Option<string?> _secretExpires = new("--secret-expires") { Description = "The day the client secret expires (YYYY-MM-DD); the list then warns 30 days ahead. \"none\" clears it on update." };
         private readonly Option<FileInfo?> _certificate = new("--certificate") { Description = "Authenticate with a certificate instead of a secret: a PEM file (certificate and private key) or a .pfx/.p12 file." };
         private readonly Option<bool> _certificatePasswordStdin = new("--certificate-password-stdin") { Description = "Read the password of an encrypted key or PKCS#12 file from standard input (or type it without echo); it is not stored." };
@@ -260,7 +265,7 @@ internal static class CredentialsCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _name, _clientId, _secret, _secretStdin, _endpoint, _scope, _auth, _secretExpires, _certificate, _certificatePasswordStdin, _algorithm })
+            foreach (var option in new Option[] { _name, _clientId, _secret, _secretStdin, _endpoint, _scope, _resourceHosts, _auth, _secretExpires, _certificate, _certificatePasswordStdin, _algorithm })
             {
                 command.Add(option);
             }
@@ -316,6 +321,7 @@ internal static class CredentialsCommand
                 ClientSecret = secret,
                 TokenEndpoint = parse.GetValue(_endpoint) ?? current?.TokenEndpoint,
                 Scopes = parse.GetValue(_scope) ?? current?.Scopes,
+                ResourceHosts = parse.GetValue(_resourceHosts) ?? current?.ResourceHosts,
                 AuthenticationMethod = auth is null
                     ? current?.AuthenticationMethod ?? ClientAuthenticationMethod.ClientSecretBasic
                     : auth == "body" ? ClientAuthenticationMethod.ClientSecretPost : ClientAuthenticationMethod.ClientSecretBasic,
@@ -374,6 +380,7 @@ internal static class CredentialsCommand
                 ClientId = parse.GetValue(_clientId) ?? current?.ClientId,
                 TokenEndpoint = parse.GetValue(_endpoint) ?? current?.TokenEndpoint,
                 Scopes = parse.GetValue(_scope) ?? current?.Scopes,
+                ResourceHosts = parse.GetValue(_resourceHosts) ?? current?.ResourceHosts,
                 CertificateFile = bytes,
                 CertificatePassword = password,
                 SigningAlgorithm = algorithm,

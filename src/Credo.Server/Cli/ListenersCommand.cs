@@ -317,10 +317,10 @@ internal static class ListenersCommand
                 var text = new StringBuilder();
                 foreach (var step in steps)
                 {
-                    text.AppendLine($"{(step.Succeeded ? "ok  " : "FAIL")} {step.Name}: {step.Detail}");
+                    text.AppendLine($"{(step.Succeeded ? "ok  " : "FAIL")} {step.Name}: {DisplayText.Clean(step.Detail)}");
                     if (step.Hint is not null)
                     {
-                        text.AppendLine($"     hint: {step.Hint}");
+                        text.AppendLine($"     hint: {DisplayText.Clean(step.Hint)}");
                     }
                 }
 
@@ -418,7 +418,8 @@ internal static class ListenersCommand
             details = $"{polling}. {details}";
         }
 
-        return $"{health.Status.ToString().ToLowerInvariant(),-10} {details}";
+        // The details carry the server's words: no control or direction character reaches the terminal.
+        return $"{health.Status.ToString().ToLowerInvariant(),-10} {DisplayText.Clean(details)}";
     }
 
     // A choice such as --protocol imap or --imap-security starttls, by enum name in any case.

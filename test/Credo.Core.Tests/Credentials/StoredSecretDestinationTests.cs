@@ -151,7 +151,8 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
         await using var scope = Core.Scope();
         var entry = (await Core.Get<AuditLog>(scope).ListAsync(1, TestContext.Current.CancellationToken)).Single();
         Assert.Equal("create", entry.Action);
-        Assert.EndsWith("Token Endpoint: " + SavedEndpoint, entry.Details, StringComparison.Ordinal);
+        Assert.Contains("Token Endpoint: " + SavedEndpoint + ";", entry.Details, StringComparison.Ordinal);
+        Assert.EndsWith("Resource Hosts: outlook.office365.com (from the scopes)", entry.Details, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, entry.Details, StringComparison.Ordinal);
     }
 

@@ -23,7 +23,8 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         await using var scope = _core.Scope();
         var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
-            Name = "Exchange", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
+            Name = "Exchange", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token",
+            Scopes = "https://outlook.office365.com/.default https://graph.microsoft.com/.default",
         }, "tests", Ct);
         _credentialId = credential.Credential!.Id;
     }

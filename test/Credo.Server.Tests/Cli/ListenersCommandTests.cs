@@ -14,12 +14,16 @@ public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixtur
     [Fact]
     public async Task Each_protocol_round_trips_and_Test_connection_reports_step_by_step()
     {
-        var credential = await RunAsync(["credentials", "add", "--name", "Sandbox", "--client-id", SandboxFixture.Client.ClientId, "--client-secret-stdin",
-            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "https://outlook.office365.com/.default"], SandboxFixture.Client.ClientSecret);
-        Assert.True(credential.ExitCode == 0, credential.Stderr);
+        // A credential per resource, as Entra has them: Exchange Online for EWS and IMAP, Microsoft Graph for Graph.
+        foreach (var (name, scope) in new[] { ("Sandbox", "https://outlook.office365.com/.default"), ("Sandbox Graph", "https://graph.microsoft.com/.default") })
+        {
+            var credential = await RunAsync(["credentials", "add", "--name", name, "--client-id", SandboxFixture.Client.ClientId, "--client-secret-stdin",
+                "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", scope, "--resource-hosts", "127.0.0.1 *.example.test"], SandboxFixture.Client.ClientSecret);
+            Assert.True(credential.ExitCode == 0, credential.Stderr);
+        }
 
         var ews = await RunAsync(["listeners", "add", "--name", "Ews", "--credential", "Sandbox", "--mailbox", SandboxOptions.DemoMailbox, "--ews-url", sandbox.EwsEndpoint.ToString()]);
-        var graph = await RunAsync(["listeners", "add", "--name", "Graph", "--credential", "Sandbox", "--mailbox", "invoices@contoso.com", "--protocol", "graph",
+        var graph = await RunAsync(["listeners", "add", "--name", "Graph", "--credential", "Sandbox Graph", "--mailbox", "invoices@contoso.com", "--protocol", "graph",
             "--graph-url", "https://graph.example.test/v1.0/"]);
         var imap = await RunAsync(["listeners", "add", "--name", "Imap", "--credential", "Sandbox", "--mailbox", "invoices@contoso.com", "--protocol", "IMAP",
             "--imap-host", "imap.example.test", "--imap-port", "143", "--imap-security", "starttls", "--imap-user", "reader@contoso.com", "--sasl", "oauthbearer"]);
@@ -41,7 +45,7 @@ public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixtur
         }
 
         // Switching protocol keeps the listener; an update changes only the flags given.
-        var switched = await RunAsync(["listeners", "update", "Graph", "--protocol", "ews", "--ews-url", sandbox.EwsEndpoint.ToString()]);
+        var switched = await RunAsync(["listeners", "update", "Graph", "--protocol", "ews", "--ews-url", sandbox.EwsEndpoint.ToString(), "--credential", "Sandbox"]);
         Assert.True(switched.ExitCode == 0, switched.Stderr);
         var list = await RunAsync(["listeners", "list"]);
         Assert.Matches(@"Graph\s+EWS\s+invoices@contoso\.com", list.Stdout);
@@ -69,7 +73,7 @@ public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixtur
     public async Task Bad_protocol_values_are_refused_naming_the_flag_and_the_choices()
     {
         var credential = await RunAsync(["credentials", "add", "--name", "Any", "--client-id", "id", "--client-secret-stdin",
-            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "s"], "secret");
+            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "s", "--resource-hosts", "*.example.test outlook.office365.com"], "secret");
         Assert.Equal(0, credential.ExitCode);
 
         var protocol = await RunAsync(["listeners", "add", "--name", "Pop", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "pop3"]);
@@ -90,7 +94,7 @@ public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixtur
     public async Task Keep_content_days_is_set_cleared_and_checked()
     {
         var credential = await RunAsync(["credentials", "add", "--name", "Any", "--client-id", "id", "--client-secret-stdin",
-            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "s"], "secret");
+            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "s", "--resource-hosts", "*.example.test outlook.office365.com"], "secret");
         Assert.Equal(0, credential.ExitCode);
 
         var added = await RunAsync(["listeners", "add", "--name", "Kept", "--credential", "Any", "--mailbox", "a@b.test", "--keep-content-days", "7"]);

@@ -20,7 +20,7 @@ public sealed class ListenersStatusCommandTests(SandboxFixture sandbox) : IClass
     public async Task The_status_column_tells_OK_Degraded_Error_and_Stalled_apart_with_what_explains_them()
     {
         var credential = await RunAsync(["credentials", "add", "--name", "Sandbox", "--client-id", SandboxFixture.Client.ClientId, "--client-secret-stdin",
-            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope], SandboxFixture.Client.ClientSecret);
+            "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope, "--resource-hosts", "127.0.0.1"], SandboxFixture.Client.ClientSecret);
         Assert.True(credential.ExitCode == 0, credential.Stderr);
         foreach (var name in new[] { "Fine", "Degraded", "Failing", "Stalled" })
         {

@@ -39,6 +39,7 @@ public sealed class CertificateListenerFixture : CredoServerFixture
             ClientId = ClientId,
             TokenEndpoint = TokenEndpoint.ToString(),
             Scopes = scope,
+            ResourceHosts = ListenerServerFixture.TestResourceHosts,
             CertificateFile = Certificate.Pem(),
         }, "tests", TestContext.Current.CancellationToken);
         Assert.True(change.Status == CredentialChangeStatus.Done, string.Join("; ", change.Errors.Values));

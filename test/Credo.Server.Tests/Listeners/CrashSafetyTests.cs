@@ -60,7 +60,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
             : new SandboxFaultRate(SandboxFaultKind.ServerBusy, OneIn: 5, BackOffMilliseconds: 300));
         var client = SandboxClient.Default();
         await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox.TokenEndpoint.ToString(),
-            "--scope", graph ? SandboxClient.GraphScope : SandboxClient.ExchangeOnlineScope], client.ClientSecret);
+            "--scope", graph ? SandboxClient.GraphScope : SandboxClient.ExchangeOnlineScope, "--resource-hosts", "127.0.0.1"], client.ClientSecret);
         await CliAsync(["listeners", "add", "--name", "Kill test", "--credential", "Sandbox", "--mailbox", mailbox.Address,
             .. graph ? ["--protocol", "graph", "--graph-url", _sandbox.GraphEndpoint.ToString()] : new[] { "--ews-url", _sandbox.EwsEndpoint.ToString() },
             "--poll-interval", "5s", "--webhook-url", _receiver!.Url.ToString(), "--webhook-secret-stdin"], _receiver.Secret);

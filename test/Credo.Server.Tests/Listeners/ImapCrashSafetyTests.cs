@@ -60,7 +60,7 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
             await _dovecot!.DeliverAsync(Mailbox, Mail(i, withMessageId: i % 25 != 0, withAttachment: i % 10 == 0), cancellationToken: ct);
         }
 
-        await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", Client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox!.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope], Client.ClientSecret);
+        await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", Client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox!.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope, "--resource-hosts", "127.0.0.1"], Client.ClientSecret);
         await CliAsync(["listeners", "add", "--name", "IMAP kill test", "--credential", "Sandbox", "--mailbox", Mailbox, "--protocol", "imap",
             "--imap-host", "127.0.0.1", "--imap-port", _dovecot!.PlainPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--imap-security", "none", "--sasl", "xoauth2",
             "--poll-interval", "5s"], "");

@@ -76,7 +76,8 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
     [Fact]
     public async Task Form_shows_only_the_chosen_protocols_settings_and_each_protocol_round_trips()
     {
-        await server.CredentialAsync();
+        // One credential for both resources, so that the listener may move between protocols.
+        var credential = await server.CredentialAsync($"{Credo.Sandbox.SandboxClient.ExchangeOnlineScope} {Credo.Sandbox.SandboxClient.GraphScope}");
         var page = await SignedInPageAsync();
         await page.GotoAsync("/Administration/Integrations/EmailListeners/Add");
         await Assertions.Expect(page.GetByLabel("EWS URL")).ToBeVisibleAsync();
@@ -90,7 +91,7 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.Locator("#Form_Name").FillAsync(name);
         await page.GetByLabel("Graph URL").FillAsync("https://graph.example.test/v1.0");
         await page.GetByLabel("Mailbox").FillAsync("reader@contoso.com");
-        await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Value = credential.ToString() });
         await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         await page.GotoAsync("/Administration/Integrations/EmailListeners");
 

@@ -26,6 +26,9 @@ public class ListenerServerFixture : CredoServerFixture
     /// </summary>
     public const string TestResourceHosts = "127.0.0.1 localhost *.example.test mail.credo-test.invalid";
 
+    /// <summary>The environment that the CLI needs beside <c>--data</c> to open the server's database (SQLite: none).</summary>
+    public virtual Dictionary<string, string> CliEnvironment => [];
+
     public async Task<Guid> CredentialAsync(string scope = SandboxClient.ExchangeOnlineScope, SandboxClient? client = null)
     {
         await using var services = Services.CreateAsyncScope();

@@ -76,7 +76,9 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
     {
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.CreateApiKeyAsync(UserRole.Administrator));
-        var credentialId = await server.CredentialAsync();
+
+        // One credential for both resources, so that the listener may move from IMAP to Graph.
+        var credentialId = await server.CredentialAsync($"{SandboxClient.ExchangeOnlineScope} {SandboxClient.GraphScope}");
         var name = "IMAP " + Guid.NewGuid().ToString("N")[..6];
 
         using var created = await http.PostAsJsonAsync("/api/v1/listeners", new

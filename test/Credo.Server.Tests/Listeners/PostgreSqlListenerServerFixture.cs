@@ -1,6 +1,3 @@
-using Credo.Tests;
-using Npgsql;
-
 namespace Credo.Server.Tests.Listeners;
 
 /// <summary>
@@ -9,45 +6,30 @@ namespace Credo.Server.Tests.Listeners;
 /// </summary>
 public sealed class PostgreSqlListenerServerFixture : ListenerServerFixture
 {
-    private readonly string _database = "credo_listeners_" + Guid.NewGuid().ToString("N");
-    private string? _admin;
+    private PostgreSqlServer.TemporaryDatabase? _database;
 
     protected override string[] ExtraArguments =>
-    [
-        .. base.ExtraArguments,
-        "--Credo:Database:Provider=PostgreSql",
-        $"--ConnectionStrings:Credo={new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString}",
-    ];
+        [.. base.ExtraArguments, "--Credo:Database:Provider=PostgreSql", $"--ConnectionStrings:Credo={_database!.ConnectionString}"];
+
+    public override Dictionary<string, string> CliEnvironment => new()
+    {
+        ["Credo__Database__Provider"] = "PostgreSql",
+        ["ConnectionStrings__Credo"] = _database!.ConnectionString,
+    };
 
     public override async ValueTask InitializeAsync()
     {
-        _admin = Environment.GetEnvironmentVariable("CREDO_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(_admin))
-        {
-            var reason = "CREDO_TEST_POSTGRES is not set: this test needs a PostgreSQL server (.ci/run starts one).";
-            MissingPrerequisite.Stop(reason);
-        }
-
-        await using (var connection = new NpgsqlConnection(_admin))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
-
+        _database = await PostgreSqlServer.CreateDatabaseAsync();
         await base.InitializeAsync();
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_admin is not null)
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        if (_database is not null)
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(_admin);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-            await command.ExecuteNonQueryAsync();
+            await _database.DisposeAsync();
         }
     }
 }

@@ -62,10 +62,11 @@ public sealed class TokenDestinationTests(ListenerServerFixture server) : IClass
         {
             // As an older release saved it: straight into the database, no check.
             var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
             db.EmailListeners.Add(new EmailListener
             {
                 Id = listenerId, Name = "Saved before", NormalizedName = "SAVED BEFORE", Ews = new() { Url = AttackerEws }, Mailbox = "ceo@contoso.com",
-                CredentialId = credential.Id, PollIntervalSeconds = 5, Version = 1, CreatedAt = DateTimeOffset.UtcNow, NextPollAt = DateTimeOffset.UtcNow,
+                CredentialId = credential.Id, PollIntervalSeconds = 5, Version = 1, CreatedAt = now, NextPollAt = now,
             });
             await db.SaveChangesAsync(Ct);
         }

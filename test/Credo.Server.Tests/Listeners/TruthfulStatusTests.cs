@@ -21,7 +21,7 @@ namespace Credo.Server.Tests.Listeners;
 /// disabled or deleted and sends nothing after; a Graph link to another host is an error and never followed.
 /// </summary>
 public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFixture<TFixture>
-    where TFixture : TruthfulStatusFixture
+    where TFixture : ListenerServerFixture
 {
     private const int Interval = 5;
 
@@ -244,7 +244,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
         var change = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Other sandbox " + Guid.NewGuid().ToString("N")[..8], ClientId = client.ClientId, ClientSecret = client.ClientSecret,
-            TokenEndpoint = tokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+            TokenEndpoint = tokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
         }, "tests", Ct);
         return change.Credential!.Id;
     }
@@ -276,7 +276,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
 }
 
 /// <summary>The truthful-status tests on SQLite.</summary>
-public sealed class SqliteTruthfulStatusTests(TruthfulStatusFixture server) : TruthfulStatusTests<TruthfulStatusFixture>(server);
+public sealed class SqliteTruthfulStatusTests(ListenerServerFixture server) : TruthfulStatusTests<ListenerServerFixture>(server);
 
 /// <summary>The truthful-status tests on PostgreSQL: the node that polls and the API that reads agree.</summary>
-public sealed class PostgreSqlTruthfulStatusTests(PostgreSqlTruthfulStatusFixture server) : TruthfulStatusTests<PostgreSqlTruthfulStatusFixture>(server);
+public sealed class PostgreSqlTruthfulStatusTests(PostgreSqlListenerServerFixture server) : TruthfulStatusTests<PostgreSqlListenerServerFixture>(server);

@@ -130,6 +130,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
+            ResourceHosts = "127.0.0.1",
         }, "tests", TestContext.Current.CancellationToken);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {

@@ -75,9 +75,6 @@ internal static class CredentialChanges
         credential.LastValidationSummary = validation is null ? null : Truncate(validation.Summary, 2000);
     }
 
-    /// <summary>The effective Resource Hosts as the audit log writes them: "outlook.office365.com (from the scopes)".</summary>
-    public static string DescribeHosts(ResourceHosts hosts) => hosts.Derived ? $"{hosts} (from the scopes)" : hosts.ToString();
-
     /// <summary><paramref name="text"/> cut to <paramref name="max"/> characters, the cut marked.</summary>
     public static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -32,6 +32,10 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ListenerLease>().ReleaseAllAsync(CancellationToken.None);
         }
+        catch (ObjectDisposedException)
+        {
+            // A server that failed to start is torn down before its engine ends: it held no lease worth giving back.
+        }
         catch (Exception e)
         {
             Log.TickFailed(Logger, e);

@@ -21,7 +21,7 @@ public sealed class ListenerOptions
     /// <summary>
     /// How often the engine checks the polls it runs: it renews their leases, publishes what a long poll is doing, and
     /// stops a poll whose listener was disabled, deleted or changed, or whose lease another node took. Default 2 s, so a
-    /// poll stops within a few seconds of such a change.
+    /// poll stops within a few seconds of such a change. Shorter than half the lease.
     /// </summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(2);
 

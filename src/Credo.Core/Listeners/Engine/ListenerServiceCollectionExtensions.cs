@@ -23,7 +23,7 @@ public static class ListenerServiceCollectionExtensions
             .Validate(o => o.MaxConcurrentPolls >= 1, "Credo:Listeners:MaxConcurrentPolls must be at least 1.")
             .Validate(o => o.RetriesPerPoll >= 0, "Credo:Listeners:RetriesPerPoll must be 0 or more.")
             .Validate(o => o.MaxRetryWait > TimeSpan.Zero, "Credo:Listeners:MaxRetryWait must be positive.")
-            .Validate(o => o.Heartbeat > TimeSpan.Zero && o.Heartbeat <= o.LeaseDuration / 3, "Credo:Listeners:Heartbeat must be positive and at most a third of the lease, so that leases are renewed in time.")
+            .Validate(o => o.Heartbeat > TimeSpan.Zero && o.Heartbeat < o.LeaseDuration / 2, "Credo:Listeners:Heartbeat must be positive and shorter than half the lease, so that leases are renewed in time.")
             .Validate(o => o.MaxPagesPerPoll >= 1, "Credo:Listeners:MaxPagesPerPoll must be at least 1.")
             .Validate(o => o.MaxPollDuration > TimeSpan.Zero, "Credo:Listeners:MaxPollDuration must be positive.")
             .ValidateOnStart();

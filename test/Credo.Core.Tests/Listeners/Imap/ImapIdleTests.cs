@@ -46,7 +46,7 @@ public sealed class ImapIdleTests : IAsyncLifetime
             var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
             {
                 Name = "Dovecot", ClientId = ImapTestServers.ClientId, ClientSecret = ImapTestServers.ClientSecret,
-                TokenEndpoint = _servers.Sandbox.TokenEndpoint.AbsoluteUri, Scopes = ImapTestServers.Scope,
+                TokenEndpoint = _servers.Sandbox.TokenEndpoint.AbsoluteUri, Scopes = ImapTestServers.Scope, ResourceHosts = "127.0.0.1",
             }, "tests", Ct);
             var listener = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
             {

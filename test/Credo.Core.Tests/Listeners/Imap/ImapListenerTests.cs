@@ -363,7 +363,7 @@ public sealed class ImapListenerTests : IAsyncLifetime
         var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
             Name = "Dovecot", ClientId = ImapTestServers.ClientId, ClientSecret = ImapTestServers.ClientSecret,
-            TokenEndpoint = _servers!.Sandbox.TokenEndpoint.AbsoluteUri, Scopes = ImapTestServers.Scope,
+            TokenEndpoint = _servers!.Sandbox.TokenEndpoint.AbsoluteUri, Scopes = ImapTestServers.Scope, ResourceHosts = "127.0.0.1",
         }, "tests", Ct);
         _credentialId = credential.Credential!.Id;
         var input = new ListenerInput

@@ -18,6 +18,9 @@ public sealed class CredentialForm
 
     public string? Scopes { get; set; }
 
+    /// <summary>"Resource Hosts": one per line; empty uses the hosts the scopes name.</summary>
+    public string? ResourceHosts { get; set; }
+
     public ClientAuthenticationMethod AuthenticationMethod { get; set; } = ClientAuthenticationMethod.ClientSecretBasic;
 
     /// <summary>"Secret expires on".</summary>
@@ -52,6 +55,7 @@ public sealed class CredentialForm
         ClientSecret = secret,
         TokenEndpoint = TokenEndpoint,
         Scopes = Scopes,
+        ResourceHosts = ResourceHosts,
         AuthenticationMethod = AuthenticationMethod,
         SecretExpiresOn = SecretExpiresOn,
         CertificateFile = certificate,
@@ -66,6 +70,7 @@ public sealed class CredentialForm
         ClientId = credential.ClientId,
         TokenEndpoint = credential.TokenEndpoint,
         Scopes = credential.Scopes,
+        ResourceHosts = credential.ResourceHosts?.Replace(' ', '\n'),
         AuthenticationMethod = credential.AuthenticationMethod,
         SecretExpiresOn = credential.SecretExpiresOn,
         SigningAlgorithm = credential.SigningAlgorithm,
