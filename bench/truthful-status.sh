@@ -21,10 +21,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_for() { for _ in $(seq 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timed out waiting for '$2' in $1" >&2; return 1; }
 
 a=$(free_port); b=$(free_port); web=$(free_port); closed_ews=$(free_port); closed_imap=$(free_port)
-credo sandbox --urls "http://127.0.0.1:$a" >"$work/a.log" 2>&1 & pids+=($!)
-credo sandbox --urls "http://127.0.0.1:$b" >"$work/b.log" 2>&1 & dying=$!; pids+=($dying)
+# Background processes run dotnet itself (not the shell function), so that their pid is the server's own.
+dotnet "$dll" sandbox --urls "http://127.0.0.1:$a" >"$work/a.log" 2>&1 & pids+=($!)
+dotnet "$dll" sandbox --urls "http://127.0.0.1:$b" >"$work/b.log" 2>&1 & dying=$!; pids+=($dying)
 wait_for "$work/a.log" "token endpoint"; wait_for "$work/b.log" "token endpoint"
-credo serve --data "$work/data" --urls "http://127.0.0.1:$web" >"$work/serve.log" 2>&1 & pids+=($!)
+dotnet "$dll" serve --data "$work/data" --urls "http://127.0.0.1:$web" >"$work/serve.log" 2>&1 & pids+=($!)
 wait_for "$work/serve.log" "Console"
 
 # Releases with Resource Hosts need the test hosts listed; earlier ones know no such flag.
@@ -36,18 +37,18 @@ for s in a b; do
 done
 
 add() { credo listeners add --data "$work/data" --name "$1" --mailbox demo@sandbox.test --poll-interval "${interval}s" "${@:2}" >/dev/null; date +%s.%N; }
-status() { credo listeners list --data "$work/data" --json | python3 -c 'import json,sys; print(" ".join(f"{l["name"].replace(" ","_")}={l["status"]}" for l in json.load(sys.stdin)))'; }
+status() { credo listeners list --data "$work/data" --json | python3 -c 'import json,sys; print(" ".join(l["name"].replace(" ","_") + "=" + l["status"] for l in json.load(sys.stdin)))'; }
 
 # The dying server's listener first records its mail and is OK; then its server is killed.
 add "Dies" --credential "Sandbox b" --ews-url "http://127.0.0.1:$b/EWS/Exchange.asmx" >/dev/null
 for _ in $(seq 120); do status | grep -q "Dies=OK" && break; sleep 1; done
-declare -A start
+declare -A start=()
 start[Refused]=$(add "Refused" --credential "Sandbox a" --ews-url "http://127.0.0.1:$closed_ews/EWS/Exchange.asmx")
 start[Unresolvable]=$(add "Unresolvable" --credential "Sandbox a" --ews-url "https://mail.credo-test.invalid/EWS/Exchange.asmx")
 start[IMAP_refused]=$(add "IMAP refused" --credential "Sandbox a" --protocol imap --imap-host 127.0.0.1 --imap-port "$closed_imap" --imap-security none)
 kill "$dying"; start[Dies]=$(date +%s.%N)
 
-declare -A shown
+declare -A shown=()
 end=$(( $(date +%s) + limit ))
 while (( $(date +%s) < end )) && (( ${#shown[@]} < 4 )); do
     now=$(date +%s.%N)

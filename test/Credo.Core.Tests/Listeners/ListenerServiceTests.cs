@@ -45,9 +45,10 @@ public sealed class ListenerServiceTests : IAsyncLifetime
     {
         var created = await CreateAsync();
         var input = ListenerInput.From(created);
-        input.WebhookUrl = "https://attacker.example.com/in";
+        input.WebhookUrl = "https://attacker.example.com/in?token=4711";
         input.WebhookSecret = "new-webhook-secret-4711";
         input.Folder = "Inbox/Invoices";
+        input.Ews.Url = "https://outlook.office365.com:443/ews/exchange.asmx";
 
         await using var scope = _core!.Scope();
         var change = await _core.Get<ListenerService>(scope).UpdateAsync(created.Id, created.Version, input, "alice", Ct);
@@ -55,7 +56,11 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         Assert.Equal(ListenerChangeStatus.Done, change.Status);
         var entry = (await _core.Get<AuditLog>(scope).ListAsync(10, Ct)).First(e => e.Action == "update");
         Assert.Equal("alice", entry.Actor);
-        Assert.Equal("fields: Folder, Webhook URL, Webhook signing secret", entry.Details);
+        // Where the listener connects is recorded old → new; a webhook URL without what receivers hide in it.
+        Assert.Equal(
+            "fields: EWS URL, Folder, Webhook URL, Webhook signing secret; EWS URL: https://outlook.office365.com/EWS/Exchange.asmx → "
+            + "https://outlook.office365.com:443/ews/exchange.asmx; Webhook URL: https://hooks.example.com/in → https://attacker.example.com/in",
+            entry.Details);
         Assert.DoesNotContain("4711", entry.Details, StringComparison.Ordinal);
     }
 

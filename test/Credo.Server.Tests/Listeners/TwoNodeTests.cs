@@ -2,6 +2,7 @@ using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Persistence;
 using Credo.Sandbox;
+using Credo.Sandbox.Ews;
 using Credo.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -79,7 +80,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         await using (var scope = nodeB.Services.CreateAsyncScope())
         {
             var credentials = scope.ServiceProvider.GetRequiredService<CredentialStore>();
-            var stored = await credentials.FindAsync("Sandbox", TestContext.Current.CancellationToken);
+            var stored = await credentials.FindAsync("Sandbox for Shared", TestContext.Current.CancellationToken);
             Assert.Equal(SandboxClient.Default().ClientSecret, scope.ServiceProvider.GetRequiredService<CredentialSecrets>().ToClientCredentials(stored!).ClientSecret!.Reveal());
         }
 
@@ -109,6 +110,47 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal(70, keys.Distinct().Count());
     }
 
+    [Fact]
+    public async Task Both_nodes_show_the_same_status_and_the_live_poll_of_a_listener_one_of_them_polls()
+    {
+        var throttled = _sandbox!.Mailboxes.Create("throttled@sandbox.test");
+        throttled.SetFaultRate(new SandboxFaultRate(SandboxFaultKind.ServerBusy, 1, BackOffMilliseconds: 2000));
+        await using var nodeA = await StartNodeAsync("node-a");
+        await using var nodeB = await StartNodeAsync("node-b");
+        var slowId = await SetUpListenerAsync(nodeA, "Throttled", _sandbox.EwsEndpoint.ToString(), throttled.Address);
+        using var closed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        closed.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)closed.LocalEndPoint!).Port;
+        var refusedId = await SetUpListenerAsync(nodeA, "Refused", $"http://127.0.0.1:{port}/EWS/Exchange.asmx", SandboxOptions.DemoMailbox);
+        string key;
+        await using (var scope = nodeA.Services.CreateAsyncScope())
+        {
+            key = (await scope.ServiceProvider.GetRequiredService<Credo.Core.ApiKeys.ApiKeyService>().CreateAsync("viewer", Credo.Core.Users.UserRole.Viewer, "tests", TestContext.Current.CancellationToken)).Value;
+        }
+
+        // Whichever node polls them, both answer the same: the refused server's cause, and what the long poll does.
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            await ListenerServerFixture.EventuallyAsync(async () =>
+            {
+                var health = await HealthAsync(node, key, refusedId);
+                return health.GetProperty("status").GetString() == "Error"
+                    && health.GetProperty("error").GetString()!.Contains($"Cannot connect to 127.0.0.1:{port}", StringComparison.Ordinal);
+            }, $"{node.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Credo.Core.Listeners.Engine.ListenerOptions>>().Value.NodeName} shows the refused server's cause");
+            await ListenerServerFixture.EventuallyAsync(
+                async () => (await HealthAsync(node, key, slowId)).GetProperty("polling").GetString()?.Contains("because the server throttled", StringComparison.Ordinal) == true,
+                "both nodes show what the throttled poll does");
+        }
+    }
+
+    private static async Task<System.Text.Json.JsonElement> HealthAsync(WebApplication node, string key, Guid listenerId)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(node.Urls.First()) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.GetAsync($"/api/v1/listeners/{listenerId}", TestContext.Current.CancellationToken);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("health").Clone();
+    }
+
     private async Task<WebApplication> StartNodeAsync(string name)
     {
         var data = Directory.CreateTempSubdirectory("credo-node-").FullName;
@@ -123,18 +165,18 @@ public sealed class TwoNodeTests : IAsyncLifetime
         return app;
     }
 
-    private async Task<Guid> SetUpListenerAsync(WebApplication node)
+    private async Task<Guid> SetUpListenerAsync(WebApplication node, string name = "Shared", string? ewsUrl = null, string mailbox = SandboxOptions.DemoMailbox)
     {
         await using var scope = node.Services.CreateAsyncScope();
         var client = SandboxClient.Default();
         var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
-            Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope,
-            ResourceHosts = "127.0.0.1",
+            Name = "Sandbox for " + name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
+            Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
         }, "tests", TestContext.Current.CancellationToken);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Shared", Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, Mailbox = SandboxOptions.DemoMailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
+            Name = name, Ews = new() { Url = ewsUrl ?? _sandbox.EwsEndpoint.ToString() }, Mailbox = mailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
         }, "tests", TestContext.Current.CancellationToken);
         Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
         return change.Listener!.Id;
