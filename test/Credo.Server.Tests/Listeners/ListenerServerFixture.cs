@@ -29,19 +29,26 @@ public class ListenerServerFixture : CredoServerFixture
     /// <summary>The environment that the CLI needs beside <c>--data</c> to open the server's database (SQLite: none).</summary>
     public virtual Dictionary<string, string> CliEnvironment => [];
 
-    public async Task<Guid> CredentialAsync(string scope = SandboxClient.ExchangeOnlineScope, SandboxClient? client = null)
+    public async Task<Guid> CredentialAsync(string scope = SandboxClient.ExchangeOnlineScope, SandboxClient? client = null) =>
+        (await AddCredentialAsync("Sandbox", scope: scope, client: client)).Id;
+
+    /// <summary>
+    /// A credential of the sandbox's client named after <paramref name="name"/> (made unique), whose tokens may go to
+    /// <paramref name="resourceHosts"/> (null: the hosts its scope names), from the fixture's sandbox unless
+    /// <paramref name="tokenEndpoint"/> names another.
+    /// </summary>
+    public async Task<Credential> AddCredentialAsync(
+        string name, string? resourceHosts = TestResourceHosts, string scope = SandboxClient.ExchangeOnlineScope, Uri? tokenEndpoint = null, SandboxClient? client = null)
     {
         await using var services = Services.CreateAsyncScope();
-        var credentials = services.ServiceProvider.GetRequiredService<CredentialStore>();
-        var name = "Sandbox " + Guid.NewGuid().ToString("N")[..8];
         client ??= SandboxClient.Default();
-        var change = await credentials.CreateAsync(new CredentialInput
+        var change = await services.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
         {
-            Name = name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = TokenEndpoint.ToString(), Scopes = scope,
-            ResourceHosts = TestResourceHosts,
+            Name = $"{name} {Guid.NewGuid().ToString("N")[..8]}", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
+            TokenEndpoint = (tokenEndpoint ?? TokenEndpoint).ToString(), Scopes = scope, ResourceHosts = resourceHosts,
         }, "tests", TestContext.Current.CancellationToken);
         Assert.Equal(CredentialChangeStatus.Done, change.Status);
-        return change.Credential!.Id;
+        return change.Credential!;
     }
 
     public async Task<EmailListener> ListenerAsync(string mailbox, Action<ListenerInput>? configure = null)

@@ -33,7 +33,7 @@ public sealed class TokenDestinationTests(ListenerServerFixture server) : IClass
     [Fact]
     public async Task A_listener_pointed_outside_the_resource_hosts_is_refused_by_the_API_and_the_CLI()
     {
-        var credential = await CredentialAsync("Loopback only", "127.0.0.1");
+        var credential = await server.AddCredentialAsync("Loopback only", "127.0.0.1");
         using var http = await AdministratorAsync();
 
         using var created = await http.PostAsJsonAsync("/api/v1/listeners", new
@@ -56,7 +56,7 @@ public sealed class TokenDestinationTests(ListenerServerFixture server) : IClass
     [Fact]
     public async Task A_listener_saved_before_the_rule_sends_no_token_and_shows_Error()
     {
-        var credential = await CredentialAsync("Saved before the rule", "127.0.0.1");
+        var credential = await server.AddCredentialAsync("Saved before the rule", "127.0.0.1");
         var listenerId = Guid.NewGuid();
         await using (var scope = server.Services.CreateAsyncScope())
         {
@@ -92,8 +92,8 @@ public sealed class TokenDestinationTests(ListenerServerFixture server) : IClass
     [Fact]
     public async Task A_Graph_scoped_credential_is_refused_on_an_EWS_listener_and_an_Exchange_one_on_Graph()
     {
-        var graph = await CredentialAsync("Graph only", "127.0.0.1", SandboxClient.GraphScope);
-        var exchange = await CredentialAsync("Exchange only", "127.0.0.1", SandboxClient.ExchangeOnlineScope);
+        var graph = await server.AddCredentialAsync("Graph only", "127.0.0.1", SandboxClient.GraphScope);
+        var exchange = await server.AddCredentialAsync("Exchange only", "127.0.0.1", SandboxClient.ExchangeOnlineScope);
         using var http = await AdministratorAsync();
 
         using var ews = await http.PostAsJsonAsync("/api/v1/listeners", new
@@ -113,7 +113,7 @@ public sealed class TokenDestinationTests(ListenerServerFixture server) : IClass
     [Fact]
     public async Task Widening_the_resource_hosts_needs_the_secret_and_is_audited_old_to_new()
     {
-        var credential = await CredentialAsync("Widened", "127.0.0.1");
+        var credential = await server.AddCredentialAsync("Widened", "127.0.0.1");
         using var http = await AdministratorAsync();
         var change = new
         {
@@ -141,19 +141,6 @@ public sealed class TokenDestinationTests(ListenerServerFixture server) : IClass
         var http = new HttpClient { BaseAddress = server.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.CreateApiKeyAsync(UserRole.Administrator));
         return http;
-    }
-
-    private async Task<Credential> CredentialAsync(string name, string resourceHosts, string scope = SandboxClient.ExchangeOnlineScope)
-    {
-        await using var scopeServices = server.Services.CreateAsyncScope();
-        var client = SandboxClient.Default();
-        var change = await scopeServices.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-        {
-            Name = $"{name} {Guid.NewGuid():N}"[..(name.Length + 7)], ClientId = client.ClientId, ClientSecret = client.ClientSecret,
-            TokenEndpoint = server.TokenEndpoint.ToString(), Scopes = scope, ResourceHosts = resourceHosts,
-        }, "tests", Ct);
-        Assert.Equal(CredentialChangeStatus.Done, change.Status);
-        return change.Credential!;
     }
 
     // An "attacker" server on another loopback address: it accepts connections and never answers, and is only asked

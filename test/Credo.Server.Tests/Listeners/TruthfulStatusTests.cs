@@ -65,7 +65,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
         EmailListener listener;
         try
         {
-            var credential = await CredentialAsync(other.TokenEndpoint);
+            var credential = (await server.AddCredentialAsync("Other sandbox", "127.0.0.1", tokenEndpoint: other.TokenEndpoint)).Id;
             listener = await server.ListenerAsync(SandboxOptions.DemoMailbox, l =>
             {
                 l.Ews = new() { Url = endpoint.ToString() };
@@ -236,18 +236,6 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
     private string? _viewerKey;
 
     private async Task<string> ViewerKeyAsync() => _viewerKey ??= await server.CreateApiKeyAsync(UserRole.Viewer);
-
-    private async Task<Guid> CredentialAsync(Uri tokenEndpoint)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var client = SandboxClient.Default();
-        var change = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-        {
-            Name = "Other sandbox " + Guid.NewGuid().ToString("N")[..8], ClientId = client.ClientId, ClientSecret = client.ClientSecret,
-            TokenEndpoint = tokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
-        }, "tests", Ct);
-        return change.Credential!.Id;
-    }
 
     // A loopback port that nothing listens on, kept for the test: bound without listening, so connecting is refused and no
     // other server of the test run can take the port meanwhile.

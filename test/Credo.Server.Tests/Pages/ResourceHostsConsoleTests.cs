@@ -15,7 +15,7 @@ public sealed class ResourceHostsConsoleTests(ListenerServerFixture server, Brow
     [Fact]
     public async Task A_listener_pointed_outside_its_credentials_resource_hosts_is_refused_at_the_field()
     {
-        var credential = await CredentialAsync("Only loopback", "127.0.0.1");
+        var credential = await server.AddCredentialAsync("Only loopback", "127.0.0.1");
         var page = await browser.SignedInPageAsync(server.BaseAddress);
         await page.GotoAsync("/Administration/Integrations/EmailListeners/Add");
         await page.Locator("#Form_Name").FillAsync("Sent elsewhere");
@@ -31,8 +31,8 @@ public sealed class ResourceHostsConsoleTests(ListenerServerFixture server, Brow
     [Fact]
     public async Task The_list_and_the_form_show_the_resource_hosts_listed_or_derived()
     {
-        var listed = await CredentialAsync("Listed hosts", "mail.contoso.com *.contoso.net");
-        var derived = await CredentialAsync("Derived hosts", null);
+        var listed = await server.AddCredentialAsync("Listed hosts", "mail.contoso.com *.contoso.net");
+        var derived = await server.AddCredentialAsync("Derived hosts", resourceHosts: null);
         var page = await browser.SignedInPageAsync(server.BaseAddress);
 
         var listedRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = listed.Name });
@@ -50,18 +50,5 @@ public sealed class ResourceHostsConsoleTests(ListenerServerFixture server, Brow
         await Assertions.Expect(page.Locator("#Form_ClientSecret-error")).ToHaveTextAsync(CredentialRules.RetypeSecret);
         await using var scope = server.Services.CreateAsyncScope();
         Assert.Equal("mail.contoso.com *.contoso.net", (await scope.ServiceProvider.GetRequiredService<CredentialStore>().GetAsync(listed.Id, Ct))!.ResourceHosts);
-    }
-
-    private async Task<Credential> CredentialAsync(string name, string? resourceHosts)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var client = SandboxClient.Default();
-        var change = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-        {
-            Name = $"{name} {Guid.NewGuid():N}"[..(name.Length + 7)], ClientId = client.ClientId, ClientSecret = client.ClientSecret,
-            TokenEndpoint = server.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = resourceHosts,
-        }, "tests", Ct);
-        Assert.Equal(CredentialChangeStatus.Done, change.Status);
-        return change.Credential!;
     }
 }
