@@ -1,5 +1,5 @@
 using Credo.OAuth;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 
 namespace Credo.Graph;
 

@@ -18,7 +18,7 @@ public sealed class CredoOAuthBuilder
     }
 
     /// <summary>Configures the outbound policy.</summary>
-    public CredoOAuthBuilder ConfigureOutbound(Action<Outbound.OutboundOptions> configure)
+    public CredoOAuthBuilder ConfigureOutbound(Action<Credo.Net.Outbound.OutboundOptions> configure)
     {
         Services.Configure(configure);
         return this;

@@ -2,7 +2,7 @@ using Credo.Core.Audit;
 using Credo.Core.Credentials.Internal;
 using Credo.Core.Persistence;
 using Credo.OAuth;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using Credo.Core.Credentials;
 using Credo.Core.Text;
-using Credo.OAuth.Outbound;
+using Credo.Net.Text;
+using Credo.Net.Outbound;
 
 namespace Credo.Core.Listeners;
 

@@ -4,7 +4,7 @@ using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Security;
 using Credo.Core.Webhooks;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

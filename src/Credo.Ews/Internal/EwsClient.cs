@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Xml;
 using System.Xml.Linq;
 using Credo.OAuth;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

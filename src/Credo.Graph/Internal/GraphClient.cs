@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Credo.Graph.Internal.Wire;
 using Credo.OAuth;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -17,9 +17,6 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "Token request to {TokenEndpoint} for client {ClientId} failed at stage {FailureKind}: {FailureMessage}")]
     public static partial void TokenRequestFailed(ILogger logger, string tokenEndpoint, string clientId, TokenFailureKind failureKind, string failureMessage);
 
-    [LoggerMessage(4, LogLevel.Warning, "Outbound connection to {Host} refused: {Reason}")]
-    public static partial void OutboundBlocked(ILogger logger, string host, string reason);
-
     [LoggerMessage(5, LogLevel.Information, "Cached token of credential {CredentialId} (version {Version}) was rejected by a resource server; it will be renewed")]
     public static partial void TokenRejected(ILogger logger, string credentialId, long version);
 

@@ -1,3 +1,4 @@
+using Credo.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Credo.OAuth.Internal;

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

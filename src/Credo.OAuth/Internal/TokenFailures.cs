@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 
 namespace Credo.OAuth.Internal;
 

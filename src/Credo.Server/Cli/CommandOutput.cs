@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Credo.Core.Text;
+using Credo.Net.Text;
 using Credo.OAuth;
 
 namespace Credo.Server.Cli;

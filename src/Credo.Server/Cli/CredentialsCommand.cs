@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Text;
+using Credo.Net.Text;
 using Credo.OAuth;
 using Credo.Server.Api;
 

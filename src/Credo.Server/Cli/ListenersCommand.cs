@@ -7,6 +7,7 @@ using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Text;
+using Credo.Net.Text;
 
 namespace Credo.Server.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Credo.OAuth;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Cli;

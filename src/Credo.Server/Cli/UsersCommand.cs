@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Credo.Core.Text;
+using Credo.Net.Text;
 using Credo.Core.Users;
 
 namespace Credo.Server.Cli;

@@ -1,6 +1,6 @@
 using Credo.Core.Persistence;
 using Credo.OAuth;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Credo.Server.Hosting;

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Credo.Core.Listeners;
 using Credo.Core.Text;
+using Credo.Net.Text;
 using Credo.Core.Webhooks;
 using Microsoft.AspNetCore.Html;
 

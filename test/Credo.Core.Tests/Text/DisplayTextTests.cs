@@ -1,4 +1,5 @@
 using Credo.Core.Text;
+using Credo.Net.Text;
 
 namespace Credo.Core.Tests.Text;
 

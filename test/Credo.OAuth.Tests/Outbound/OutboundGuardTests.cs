@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using Credo.OAuth.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -7,7 +7,7 @@ using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Webhooks;
 using Credo.OAuth;
-using Credo.OAuth.Internal;
+using Credo.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

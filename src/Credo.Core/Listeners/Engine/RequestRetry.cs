@@ -1,5 +1,5 @@
 using Credo.Core.Listeners.Sources;
-using Credo.OAuth.Internal;
+using Credo.Net;
 
 namespace Credo.Core.Listeners.Engine;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Credo.Core.Persistence;
 using Credo.Core.Security;
 using Credo.Core.Webhooks;
-using Credo.OAuth.Internal;
+using Credo.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -117,7 +117,7 @@ internal sealed class WebhookDispatcher(
             }
             catch (HttpRequestException e)
             {
-                error = e.InnerException is Credo.OAuth.Outbound.OutboundRequestBlockedException blocked ? blocked.Message : e.Message;
+                error = e.InnerException is Credo.Net.Outbound.OutboundRequestBlockedException blocked ? blocked.Message : e.Message;
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Imap.Internal;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 using MailKit;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 
 namespace Credo.Core.Listeners.Sources.Imap;
 

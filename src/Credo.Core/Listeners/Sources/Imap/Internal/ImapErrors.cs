@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 
 namespace Credo.Core.Listeners.Sources.Imap.Internal;
 

@@ -1,10 +1,14 @@
-namespace Credo.OAuth.Internal;
+namespace Credo.Net;
 
 /// <summary>Capped exponential back-off with jitter, never shorter than a server's <c>Retry-After</c>.</summary>
-internal static class Backoff
+public static class Backoff
 {
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The wait after the <paramref name="failures"/>th failure in a row: <paramref name="initial"/> doubling up to
+    /// <paramref name="max"/>, half of it random, and never shorter than <paramref name="retryAfter"/> (capped at an hour).
+    /// </summary>
     public static TimeSpan Delay(int failures, TimeSpan initial, TimeSpan max, TimeSpan? retryAfter)
     {
         var exponent = Math.Min(failures - 1, 30);

@@ -1,4 +1,4 @@
-namespace Credo.OAuth.Outbound;
+namespace Credo.Net.Outbound;
 
 /// <summary>
 /// Where Credo may send requests (token endpoints, EWS, webhooks). Bound from <c>Credo:Outbound</c>.

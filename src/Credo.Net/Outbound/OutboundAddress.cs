@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
-namespace Credo.OAuth.Outbound;
+namespace Credo.Net.Outbound;
 
 /// <summary>The rules every outbound URL follows (token endpoint, EWS URL, webhook URL).</summary>
 public static class OutboundAddress

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Credo.OAuth.Outbound;
+namespace Credo.Net.Outbound;
 
 /// <summary>Resolves host names for outbound connections; replaceable so tests can point names anywhere.</summary>
 public interface IHostAddressResolver

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Credo.OAuth.Internal;
+namespace Credo.Net.Internal;
 
 /// <summary>
 /// A builder for a named client that is registered already. <c>AddHttpClient(name)</c> would serve too, but it adds a

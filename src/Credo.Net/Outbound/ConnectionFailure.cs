@@ -2,7 +2,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
 
-namespace Credo.OAuth.Outbound;
+namespace Credo.Net.Outbound;
 
 /// <summary>
 /// A connection to a server that failed, in plain words that name the address and say what to check: "Cannot connect

@@ -1,4 +1,4 @@
-namespace Credo.OAuth.Outbound;
+namespace Credo.Net.Outbound;
 
 /// <summary>What failed when connecting to a server (<see cref="ConnectionFailure"/>).</summary>
 public enum ConnectionFailureKind

@@ -1,7 +1,7 @@
 using System.Net;
-using Credo.OAuth.Outbound;
+using Credo.Net.Outbound;
 
-namespace Credo.OAuth.Internal;
+namespace Credo.Net.Internal;
 
 internal sealed class DnsHostAddressResolver : IHostAddressResolver
 {

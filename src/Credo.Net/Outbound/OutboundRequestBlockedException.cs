@@ -1,4 +1,4 @@
-namespace Credo.OAuth.Outbound;
+namespace Credo.Net.Outbound;
 
 /// <summary>
 /// Thrown at connect time when the outbound policy refuses a destination, before any byte is sent.

@@ -1,14 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Credo.OAuth.Internal;
+namespace Credo.Net;
 
 /// <summary>
 /// Records in a service collection that a registration has run, so that running it again adds nothing. Hosts add
 /// Credo from several modules that each add what they need, and some registrations pile up when repeated: options
-/// validators, and handlers in a named client's pipeline (two <see cref="AccessTokenHandler"/>s would each renew and
-/// retry, so a refused token cost four requests instead of two).
+/// validators, and handlers in a named client's pipeline (two token handlers would each renew and retry, so a refused
+/// token would cost four requests instead of two).
 /// </summary>
-internal sealed class RegistrationMarker
+public sealed class RegistrationMarker
 {
     private RegistrationMarker(string key) => Key = key;
 

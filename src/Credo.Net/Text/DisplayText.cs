@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Credo.Core.Text;
+namespace Credo.Net.Text;
 
 /// <summary>
 /// Text that came from outside (a mail's subject or sender, a server's error message, a name someone typed), made safe

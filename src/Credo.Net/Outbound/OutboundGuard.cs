@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using Credo.OAuth.Internal;
+using Credo.Net.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Credo.OAuth.Outbound;
+namespace Credo.Net.Outbound;
 
 /// <summary>
 /// Enforces <see cref="OutboundOptions"/> where it cannot be bypassed: in the connect callback of the
