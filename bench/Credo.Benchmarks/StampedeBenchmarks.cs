@@ -1,3 +1,4 @@
+using Credo.Net;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
@@ -55,7 +56,7 @@ public class StampedeBenchmarks
         // A new credential version each time: a cold key.
         var key = TokenCacheKey.For("stampede", Interlocked.Increment(ref _version), _credentials);
         var before = _counter.Requests;
-        var calls = new Task<TokenResult>[Callers];
+        var calls = new Task<Result<AccessToken, TokenFailure>>[Callers];
         for (var i = 0; i < Callers; i++)
         {
             calls[i] = Task.Run(() => _cache.GetTokenAsync(key, _credentials).AsTask());

@@ -57,11 +57,11 @@ public class TokenCacheBenchmarks
 
     /// <summary>How the handler and the listeners get tokens: a <see cref="CachedAccessTokenSource"/> per credential.</summary>
     [Benchmark(Baseline = true)]
-    public async ValueTask<string> Credo_CachedToken() => (await _source.GetTokenAsync(CancellationToken.None)).Token!.Value;
+    public async ValueTask<string> Credo_CachedToken() => (await _source.GetTokenAsync(CancellationToken.None)).Value!.Value;
 
     /// <summary>The cache looked up by key on every call.</summary>
     [Benchmark]
-    public async ValueTask<string> Credo_TokenCache_ByKey() => (await _credo.GetTokenAsync(_key, _credentials)).Token!.Value;
+    public async ValueTask<string> Credo_TokenCache_ByKey() => (await _credo.GetTokenAsync(_key, _credentials)).Value!.Value;
 
     [Benchmark]
     public async Task<string> Msal_AcquireTokenForClient_CacheHit() => (await _msal.AcquireTokenForClient(_scopes).ExecuteAsync()).AccessToken;

@@ -1,3 +1,5 @@
+using Credo.Net;
+
 namespace Credo.Graph;
 
 /// <summary>
@@ -10,23 +12,23 @@ public interface IGraphClient
     /// The folder a path names: a well-known name (<c>Inbox</c>, <c>Deleted Items</c>, <c>archive</c>, ...) or a path
     /// of display names from the top (<c>Inbox/Invoices</c>), each step resolved through <c>childFolders</c>.
     /// </summary>
-    Task<GraphResult<GraphFolder>> ResolveFolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken);
+    Task<Result<GraphFolder, GraphError>> ResolveFolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken);
 
     /// <summary>The first page of a delta of the new messages in a folder: every message there now counts as new.</summary>
-    Task<GraphResult<GraphDeltaPage>> StartDeltaAsync(GraphMailbox mailbox, string folderId, int pageSize, CancellationToken cancellationToken);
+    Task<Result<GraphDeltaPage, GraphError>> StartDeltaAsync(GraphMailbox mailbox, string folderId, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>
     /// The next page from a <c>nextLink</c>, or what is new since a <c>deltaLink</c>, as an earlier page gave. A link Graph
     /// no longer accepts, or one that is not under the mailbox's Graph URL, is <see cref="GraphErrorKind.InvalidSyncState"/>.
     /// </summary>
-    Task<GraphResult<GraphDeltaPage>> ContinueDeltaAsync(GraphMailbox mailbox, string link, int pageSize, CancellationToken cancellationToken);
+    Task<Result<GraphDeltaPage, GraphError>> ContinueDeltaAsync(GraphMailbox mailbox, string link, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>A message's full MIME content (<c>$value</c>), read streaming up to <see cref="GraphOptions.MaxResponseBytes"/>.</summary>
-    Task<GraphResult<byte[]>> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken);
+    Task<Result<byte[], GraphError>> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken);
 
     /// <summary>Sets <c>isRead</c> on up to <see cref="GraphLimits.MaxRequestsPerBatch"/> messages in one request; one result per message, in order.</summary>
-    Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> SetReadAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, bool isRead, CancellationToken cancellationToken);
+    Task<Result<IReadOnlyList<Result<bool, GraphError>>, GraphError>> SetReadAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, bool isRead, CancellationToken cancellationToken);
 
     /// <summary>Moves up to <see cref="GraphLimits.MaxRequestsPerBatch"/> messages to a folder id or well-known name in one request; one result per message, in order.</summary>
-    Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> MoveAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, string destinationId, CancellationToken cancellationToken);
+    Task<Result<IReadOnlyList<Result<bool, GraphError>>, GraphError>> MoveAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, string destinationId, CancellationToken cancellationToken);
 }

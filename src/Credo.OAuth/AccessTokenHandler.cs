@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Net;
 using Credo.OAuth.Internal;
 using Microsoft.Extensions.Logging;
@@ -40,19 +41,19 @@ public sealed class AccessTokenHandler(ILogger<AccessTokenHandler> logger) : Del
 
         source.Reject(token);
         var renewed = await source.GetTokenAsync(cancellationToken);
-        if (!renewed.Succeeded || ReferenceEquals(renewed.Token, token))
+        if (!renewed.Succeeded || ReferenceEquals(renewed.Value, token))
         {
             return response;
         }
 
         response.Dispose();
         Log.RetryingAfterUnauthorized(logger, request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "(no URI)");
-        request.Headers.Authorization = Bearer(renewed.Token);
+        request.Headers.Authorization = Bearer(renewed.Value);
         return await base.SendAsync(request, cancellationToken);
     }
 
     private static System.Net.Http.Headers.AuthenticationHeaderValue Bearer(AccessToken token) => token.AuthorizationHeader;
 
-    private static AccessToken Require(TokenResult result) =>
-        result.Succeeded ? result.Token : throw new AccessTokenUnavailableException(result.Failure);
+    private static AccessToken Require(Result<AccessToken, TokenFailure> result) =>
+        result.Succeeded ? result.Value : throw new AccessTokenUnavailableException(result.Error);
 }

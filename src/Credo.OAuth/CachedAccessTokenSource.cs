@@ -1,3 +1,5 @@
+using Credo.Net;
+
 namespace Credo.OAuth;
 
 /// <summary>An <see cref="IAccessTokenSource"/> for one stored credential, served by an <see cref="ITokenCache"/>.</summary>
@@ -27,7 +29,7 @@ public sealed class CachedAccessTokenSource : IAccessTokenSource
 
     /// <inheritdoc />
     /// <remarks>With Credo's own cache the source keeps its cache entry, so a hit needs no dictionary lookup.</remarks>
-    public ValueTask<TokenResult> GetTokenAsync(CancellationToken cancellationToken)
+    public ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken)
     {
         if (_entry is { Removed: false } entry)
         {

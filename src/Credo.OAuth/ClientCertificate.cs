@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -76,9 +77,9 @@ public sealed class ClientCertificate : IDisposable
     /// or PKCS#12 (.pfx/.p12). <paramref name="password"/> decrypts an encrypted key or a PKCS#12 file and is not kept.
     /// The work is bounded before any key is derived: a key-derivation iteration count above 600,000, or a key-derivation
     /// function other than PBKDF2, is refused at once; an encrypted PEM key must use PBES2 (PBKDF2 with AES-CBC or
-    /// 3DES-CBC) and is decrypted once. Problems with the file are a failed <see cref="ClientCertificateLoad"/>, never an exception.
+    /// 3DES-CBC) and is decrypted once. Problems with the file are a failed result (<see cref="Result{T, TError}"/>), never an exception.
     /// </summary>
-    public static ClientCertificateLoad Load(ReadOnlySpan<byte> file, string? password) =>
+    public static Result<ClientCertificate, string> Load(ReadOnlySpan<byte> file, string? password) =>
         Internal.CertificateFileReader.Read(file, password);
 
     /// <summary>Whether <paramref name="algorithm"/> fits this key: <see langword="null"/> when it does, else why not.</summary>

@@ -1,3 +1,5 @@
+using Credo.Net;
+
 namespace Credo.OAuth;
 
 /// <summary>
@@ -11,7 +13,7 @@ public interface ITokenCache
     /// without allocating); otherwise from the one token request in flight for the key, started if needed.
     /// During back-off after a failure, the last failure is returned without a new request.
     /// </summary>
-    ValueTask<TokenResult> GetTokenAsync(TokenCacheKey key, ClientCredentials credentials, CancellationToken cancellationToken = default);
+    ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(TokenCacheKey key, ClientCredentials credentials, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Marks <paramref name="token"/> bad after a resource server refused it, if it is still the current token

@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.Ews.Tests.Infrastructure;
 using Credo.Sandbox.Ews;
 using Microsoft.Extensions.DependencyInjection;
@@ -271,7 +272,7 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
                 System.Text.Encoding.UTF8,
                 "text/xml"),
         };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token!.Value);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Value!.Value);
         request.Headers.Add("X-AnchorMailbox", address);
 
         using var response = await http.SendAsync(request, Ct);
@@ -303,11 +304,11 @@ public sealed class EwsClientSandboxTests(EwsSandboxFixture sandbox) : IClassFix
         var client = Credo.Sandbox.SandboxClient.Default();
         var token = await sandbox.Services.GetRequiredService<Credo.OAuth.ITokenClient>().RequestTokenAsync(
             new Credo.OAuth.ClientCredentials(shortLived.TokenEndpoint, client.ClientId, new Credo.OAuth.Secret(client.ClientSecret), Credo.OAuth.ScopeSet.Parse(Credo.Sandbox.SandboxClient.ExchangeOnlineScope)), Ct);
-        var source = new FixedTokenSource(token.Token!);
+        var source = new FixedTokenSource(token.Value!);
         var mailbox = new EwsMailbox(shortLived.EwsEndpoint, Credo.Sandbox.SandboxOptions.DemoMailbox, source);
 
         // Wait (bounded) until the token has expired by the sandbox's clock.
-        EwsResult<EwsFolder> result;
+        Result<EwsFolder, EwsError> result;
         var attempts = 0;
         do
         {

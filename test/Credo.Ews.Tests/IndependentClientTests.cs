@@ -36,7 +36,7 @@ public sealed class IndependentClientTests(EwsSandboxFixture sandbox) : IClassFi
         info.ArgumentList.Add(sandbox.Server.EwsEndpoint.ToString());
         info.ArgumentList.Add(address);
         using var node = Process.Start(info)!;
-        await node.StandardInput.WriteAsync(token.Token.Value);
+        await node.StandardInput.WriteAsync(token.Value.Value);
         node.StandardInput.Close();
         var output = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var errors = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

@@ -34,7 +34,7 @@ public sealed class SandboxControlApiTests(EwsSandboxFixture sandbox) : IClassFi
         var token = await sandbox.Services.GetRequiredService<ITokenClient>().RequestTokenAsync(
             new ClientCredentials(sandbox.Server.TokenEndpoint, "added-client", new Secret("added-secret"), ScopeSet.Parse("https://outlook.office365.com/.default"), ClientAuthenticationMethod.ClientSecretPost), Ct);
         Assert.True(token.Succeeded, token.ToString());
-        var mailbox = new EwsMailbox(sandbox.Server.EwsEndpoint, address, new FixedTokenSource(token.Token));
+        var mailbox = new EwsMailbox(sandbox.Server.EwsEndpoint, address, new FixedTokenSource(token.Value));
         var busy = await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct);
         var invoices = await sandbox.Client.ResolveFolderAsync(mailbox, "inbox/invoices", Ct);
         Assert.Equal(EwsErrorKind.ServerBusy, busy.Error?.Kind);

@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using Credo.Ews.Tests.Infrastructure;
 using Credo.Sandbox;
@@ -19,7 +20,7 @@ public sealed class SandboxThrottlingTests(EwsSandboxFixture sandbox) : IClassFi
         var (mailbox, sut) = NewMailbox();
         sut.SetFaultRate(SandboxFaultRate.ServerBusy(13));
 
-        var results = new List<EwsResult<EwsFolder>>();
+        var results = new List<Result<EwsFolder, EwsError>>();
         for (var i = 0; i < 26; i++)
         {
             results.Add(await sandbox.Client.GetFolderAsync(mailbox, EwsFolderId.Inbox, Ct));

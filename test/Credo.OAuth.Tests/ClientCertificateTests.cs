@@ -316,14 +316,14 @@ public sealed class ClientCertificateTests
     {
         var load = ClientCertificate.Load(file, password);
         Assert.True(load.Succeeded, load.Error);
-        return load.Certificate;
+        return load.Value;
     }
 
     private static string Failed(byte[] file, string? password)
     {
         var load = ClientCertificate.Load(file, password);
         Assert.False(load.Succeeded);
-        Assert.Null(load.Certificate);
+        Assert.Null(load.Value);
         return load.Error;
     }
 }

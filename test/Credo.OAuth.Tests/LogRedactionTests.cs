@@ -22,7 +22,7 @@ public sealed class LogRedactionTests(AuthorizationServerFixture server) : IClas
         {
             var target = method == ClientAuthenticationMethod.ClientSecretBasic ? client : AuthorizationServerFixture.PostClient;
             var result = await services.GetRequiredService<ITokenClient>().RequestTokenAsync(server.Credentials(target, method), TestContext.Current.CancellationToken);
-            tokens.Add(result.Token!.Value);
+            tokens.Add(result.Value!.Value);
         }
 
         await using var resource = await LoopbackServer.StartAsync((context, n) =>
@@ -40,7 +40,7 @@ public sealed class LogRedactionTests(AuthorizationServerFixture server) : IClas
         }
 
         var cached = await cache.GetTokenAsync(TokenCacheKey.For("credential", 1, credentials), credentials, TestContext.Current.CancellationToken);
-        tokens.Add(cached.Token!.Value);
+        tokens.Add(cached.Value!.Value);
 
         // Failures: wrong secret, wrong method, a server that echoes what it was sent.
         await services.GetRequiredService<ITokenClient>().RequestTokenAsync(server.Credentials(client, ClientAuthenticationMethod.ClientSecretBasic, secret: client.ClientSecret + "x"), TestContext.Current.CancellationToken);
@@ -57,8 +57,8 @@ public sealed class LogRedactionTests(AuthorizationServerFixture server) : IClas
             var echoed = await services.GetRequiredService<ITokenClient>().RequestTokenAsync(
                 OAuthServices.Credentials(echo.Url("token"), client.ClientId, client.ClientSecret, method: method),
                 TestContext.Current.CancellationToken);
-            Assert.Equal("invalid_request", echoed.Failure?.Error);
-            Assert.Contains("[redacted]", echoed.Failure?.ErrorDescription, StringComparison.Ordinal);
+            Assert.Equal("invalid_request", echoed.Error?.Error);
+            Assert.Contains("[redacted]", echoed.Error?.ErrorDescription, StringComparison.Ordinal);
         }
 
         var forbidden = new List<string> { client.ClientSecret, AuthorizationServerFixture.PostClient.ClientSecret, FormUrlEncoding.Encode(client.ClientSecret) };

@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.OAuth.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,15 +18,15 @@ public sealed class TokenCacheTests
         var (endpoint, sut, credentials, key) = harness;
         endpoint.Hold();
 
-        var calls = new Task<TokenResult>[1000];
+        var calls = new Task<Result<AccessToken, TokenFailure>>[1000];
         Parallel.For(0, calls.Length, i => calls[i] = sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken).AsTask());
         await endpoint.Arrived.WaitAsync(TestContext.Current.CancellationToken);
         endpoint.Release();
         var results = await Task.WhenAll(calls);
 
         Assert.Equal(1, endpoint.Requests);
-        Assert.All(results, r => Assert.Equal("token-1", r.Token?.Value));
-        Assert.Single(results.Select(r => r.Token).Distinct());
+        Assert.All(results, r => Assert.Equal("token-1", r.Value?.Value));
+        Assert.Single(results.Select(r => r.Value).Distinct());
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class TokenCacheTests
         {
             var pending = sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
             Assert.True(pending.IsCompletedSuccessfully, "A caller waited although the cached token was still valid.");
-            Assert.Same(first.Token, (await pending).Token);
+            Assert.Same(first.Value, (await pending).Value);
         }
 
         await endpoint.Arrived.WaitAsync(TestContext.Current.CancellationToken);
@@ -86,7 +87,7 @@ public sealed class TokenCacheTests
         var results = await Task.WhenAll(calls);
 
         Assert.Equal(2, endpoint.Requests);
-        Assert.All(results, r => Assert.Equal("token-2", r.Token?.Value));
+        Assert.All(results, r => Assert.Equal("token-2", r.Value?.Value));
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class TokenCacheTests
 
         Assert.False(failed.Succeeded);
         Assert.Same(failed, duringBackoff);
-        Assert.Equal("token-2", afterBackoff.Token?.Value);
+        Assert.Equal("token-2", afterBackoff.Value?.Value);
         Assert.Equal(2, endpoint.Requests);
     }
 
@@ -136,9 +137,9 @@ public sealed class TokenCacheTests
         await AdvanceAndGetAsync(TimeSpan.FromSeconds(1.9));
         Assert.Equal(3, endpoint.Requests);
         var result = await AdvanceAndGetAsync(TimeSpan.FromSeconds(2.2));
-        Assert.Equal("token-4", result.Token?.Value);
+        Assert.Equal("token-4", result.Value?.Value);
 
-        async Task<TokenResult> AdvanceAndGetAsync(TimeSpan by)
+        async Task<Result<AccessToken, TokenFailure>> AdvanceAndGetAsync(TimeSpan by)
         {
             _time.Advance(by);
             return await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
@@ -155,9 +156,9 @@ public sealed class TokenCacheTests
         var v2 = await sut.GetTokenAsync(TokenCacheKey.For("credential", 2, credentials), credentials, TestContext.Current.CancellationToken);
         var v2Again = await sut.GetTokenAsync(TokenCacheKey.For("credential", 2, credentials), credentials, TestContext.Current.CancellationToken);
 
-        Assert.Equal("token-1", v1.Token?.Value);
-        Assert.Equal("token-2", v2.Token?.Value);
-        Assert.Same(v2.Token, v2Again.Token);
+        Assert.Equal("token-1", v1.Value?.Value);
+        Assert.Equal("token-2", v2.Value?.Value);
+        Assert.Same(v2.Value, v2Again.Value);
         Assert.Equal(2, endpoint.Requests);
     }
 
@@ -168,13 +169,13 @@ public sealed class TokenCacheTests
         var (endpoint, sut, credentials, key) = harness;
         var first = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
-        sut.Reject(key, first.Token!);
+        sut.Reject(key, first.Value!);
         var second = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
-        sut.Reject(key, first.Token!);
+        sut.Reject(key, first.Value!);
         var stillSecond = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
-        Assert.Equal("token-2", second.Token?.Value);
-        Assert.Same(second.Token, stillSecond.Token);
+        Assert.Equal("token-2", second.Value?.Value);
+        Assert.Same(second.Value, stillSecond.Value);
         Assert.Equal(2, endpoint.Requests);
     }
 
@@ -188,7 +189,7 @@ public sealed class TokenCacheTests
         sut.Remove("credential");
         var after = await sut.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
 
-        Assert.Equal("token-2", after.Token?.Value);
+        Assert.Equal("token-2", after.Value?.Value);
     }
 
     [Fact]
@@ -203,8 +204,8 @@ public sealed class TokenCacheTests
         sut.Remove("credential");
         var after = await source.GetTokenAsync(TestContext.Current.CancellationToken);
 
-        Assert.Same(first.Token, cached.Token);
-        Assert.Equal("token-2", after.Token?.Value);
+        Assert.Same(first.Value, cached.Value);
+        Assert.Equal("token-2", after.Value?.Value);
         Assert.Equal(2, endpoint.Requests);
     }
 
@@ -260,9 +261,9 @@ public sealed class TokenCacheTests
         while (true)
         {
             var result = await cache.GetTokenAsync(key, credentials, TestContext.Current.CancellationToken);
-            if (result.Token?.Value == expected)
+            if (result.Value?.Value == expected)
             {
-                return result.Token;
+                return result.Value;
             }
 
             await Task.Delay(10, TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.OAuth.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,10 +17,10 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
         var result = await RequestAsync(server.Credentials(client, method));
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal("Bearer", result.Token.TokenType);
-        Assert.Equal(LifetimeSource.ExpiresIn, result.Token.LifetimeSource);
-        Assert.InRange(result.Token.Lifetime, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
-        var claims = result.Token.ReadJwtClaims();
+        Assert.Equal("Bearer", result.Value.TokenType);
+        Assert.Equal(LifetimeSource.ExpiresIn, result.Value.LifetimeSource);
+        Assert.InRange(result.Value.Lifetime, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
+        var claims = result.Value.ReadJwtClaims();
         Assert.NotNull(claims);
         Assert.Equal(["https://outlook.office365.com"], claims.Audiences);
         Assert.Equal(["full_access_as_app"], claims.Roles);
@@ -36,10 +37,10 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
         var result = await RequestAsync(server.Credentials(client, method, secret: "not the secret"));
 
         Assert.False(result.Succeeded);
-        Assert.Equal(TokenFailureKind.OAuthError, result.Failure.Kind);
-        Assert.Equal("invalid_client", result.Failure.Error);
-        Assert.NotNull(result.Failure.Hint);
-        Assert.Contains("invalid_client", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.OAuthError, result.Error.Kind);
+        Assert.Equal("invalid_client", result.Error.Error);
+        Assert.NotNull(result.Error.Hint);
+        Assert.Contains("invalid_client", result.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
 
         var result = await RequestAsync(server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretPost));
 
-        Assert.Equal("invalid_client", result.Failure?.Error);
+        Assert.Equal("invalid_client", result.Error?.Error);
     }
 
     [Fact]
@@ -57,8 +58,8 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
 
         var result = await RequestAsync(server.Credentials(AuthorizationServerFixture.PostClient, ClientAuthenticationMethod.ClientSecretBasic));
 
-        Assert.Equal("invalid_client", result.Failure?.Error);
-        Assert.Contains("Send credentials in the body of the request", result.Failure?.Hint, StringComparison.Ordinal);
+        Assert.Equal("invalid_client", result.Error?.Error);
+        Assert.Contains("Send credentials in the body of the request", result.Error?.Hint, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,12 +68,12 @@ public sealed class TokenClientAuthorizationServerTests(AuthorizationServerFixtu
 
         var result = await RequestAsync(server.Credentials(AuthorizationServerFixture.BasicClient, ClientAuthenticationMethod.ClientSecretBasic, scope: "https://graph.microsoft.com/.default"));
 
-        Assert.Equal(TokenFailureKind.OAuthError, result.Failure?.Kind);
-        Assert.Equal("invalid_scope", result.Failure?.Error);
-        Assert.Equal(400, result.Failure?.StatusCode);
+        Assert.Equal(TokenFailureKind.OAuthError, result.Error?.Kind);
+        Assert.Equal("invalid_scope", result.Error?.Error);
+        Assert.Equal(400, result.Error?.StatusCode);
     }
 
-    private static async Task<TokenResult> RequestAsync(ClientCredentials credentials)
+    private static async Task<Result<AccessToken, TokenFailure>> RequestAsync(ClientCredentials credentials)
     {
         await using var services = OAuthServices.Create();
         return await services.GetRequiredService<ITokenClient>().RequestTokenAsync(credentials, TestContext.Current.CancellationToken);

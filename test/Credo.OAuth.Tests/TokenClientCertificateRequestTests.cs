@@ -28,7 +28,7 @@ public sealed class TokenClientCertificateRequestTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 21, 0, 0, TimeSpan.Zero));
         await using var services = OAuthServices.Create(s => s.AddSingleton<TimeProvider>(time));
         using var x509 = TestCertificates.EcP256();
-        using var certificate = ClientCertificate.Load(TestCertificates.Pem(x509), null).Certificate!;
+        using var certificate = ClientCertificate.Load(TestCertificates.Pem(x509), null).Value!;
         var credentials = new ClientCredentials(endpoint.Url("tenant/oauth2/v2.0/token"), "client id", certificate, ScopeSet.Parse("api://a/.default api://b/.default"), SigningAlgorithm.ES256);
         var sut = services.GetRequiredService<ITokenClient>();
 
@@ -66,12 +66,12 @@ public sealed class TokenClientCertificateRequestTests
         });
         await using var services = OAuthServices.Create();
         using var x509 = TestCertificates.Rsa();
-        using var certificate = ClientCertificate.Load(TestCertificates.Pem(x509), null).Certificate!;
+        using var certificate = ClientCertificate.Load(TestCertificates.Pem(x509), null).Value!;
         var credentials = new ClientCredentials(endpoint.Url("token"), "client", certificate, ScopeSet.Parse("api"), SigningAlgorithm.PS256);
 
         var result = await services.GetRequiredService<ITokenClient>().RequestTokenAsync(credentials, TestContext.Current.CancellationToken);
 
-        Assert.Equal("bad assertion [redacted] here", result.Failure?.ErrorDescription);
-        Assert.DoesNotContain("eyJ", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal("bad assertion [redacted] here", result.Error?.ErrorDescription);
+        Assert.DoesNotContain("eyJ", result.Error?.Message, StringComparison.Ordinal);
     }
 }

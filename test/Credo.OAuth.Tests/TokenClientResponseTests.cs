@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Text;
 using Credo.OAuth.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -20,8 +21,8 @@ public sealed class TokenClientResponseTests
         var result = await RequestAsync(200, "application/json", $$"""{"access_token":"abc","token_type":"Bearer","expires_in":{{expiresIn}}}""");
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal(LifetimeSource.ExpiresIn, result.Token.LifetimeSource);
-        Assert.Equal(Now.AddSeconds(seconds), result.Token.ExpiresAt);
+        Assert.Equal(LifetimeSource.ExpiresIn, result.Value.LifetimeSource);
+        Assert.Equal(Now.AddSeconds(seconds), result.Value.ExpiresAt);
     }
 
     [Fact]
@@ -33,8 +34,8 @@ public sealed class TokenClientResponseTests
         var result = await RequestAsync(200, "application/json", $$"""{"access_token":"{{jwt}}","token_type":"bearer"}""");
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal(LifetimeSource.JwtExpClaim, result.Token.LifetimeSource);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(exp), result.Token.ExpiresAt);
+        Assert.Equal(LifetimeSource.JwtExpClaim, result.Value.LifetimeSource);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(exp), result.Value.ExpiresAt);
     }
 
     [Theory]
@@ -46,8 +47,8 @@ public sealed class TokenClientResponseTests
         var result = await RequestAsync(200, "application/json", body, o => o.DefaultLifetime = TimeSpan.FromMinutes(7));
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal(LifetimeSource.Default, result.Token.LifetimeSource);
-        Assert.Equal(Now.AddMinutes(7), result.Token.ExpiresAt);
+        Assert.Equal(LifetimeSource.Default, result.Value.LifetimeSource);
+        Assert.Equal(Now.AddMinutes(7), result.Value.ExpiresAt);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class TokenClientResponseTests
     {
         var result = await RequestAsync(200, "application/json", """{"access_token":"abc","token_type":"Bearer","expires_in":60,"scope":"read"}""");
 
-        Assert.Equal("read", result.Token?.GrantedScope);
+        Assert.Equal("read", result.Value?.GrantedScope);
     }
 
     [Fact]
@@ -63,8 +64,8 @@ public sealed class TokenClientResponseTests
     {
         var result = await RequestAsync(200, "application/json", """{"token_type":"Bearer","expires_in":60}""");
 
-        Assert.Equal(TokenFailureKind.InvalidTokenResponse, result.Failure?.Kind);
-        Assert.Contains("no access_token", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.InvalidTokenResponse, result.Error?.Kind);
+        Assert.Contains("no access_token", result.Error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,8 +73,8 @@ public sealed class TokenClientResponseTests
     {
         var result = await RequestAsync(200, "application/json", """{"access_token":"abc","token_type":"mac","expires_in":60}""");
 
-        Assert.Equal(TokenFailureKind.InvalidTokenResponse, result.Failure?.Kind);
-        Assert.Contains("\"mac\"", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.InvalidTokenResponse, result.Error?.Kind);
+        Assert.Contains("\"mac\"", result.Error?.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -86,11 +87,11 @@ public sealed class TokenClientResponseTests
     {
         var result = await RequestAsync(status, contentType, body);
 
-        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Failure?.Kind);
-        Assert.Equal(status, result.Failure?.StatusCode);
-        Assert.Equal(contentType, result.Failure?.ContentType);
-        Assert.Contains($"HTTP {status}", result.Failure?.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("SECRET-PAGE", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Error?.Kind);
+        Assert.Equal(status, result.Error?.StatusCode);
+        Assert.Equal(contentType, result.Error?.ContentType);
+        Assert.Contains($"HTTP {status}", result.Error?.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET-PAGE", result.Error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,12 +100,12 @@ public sealed class TokenClientResponseTests
         var description = "AADSTS7000215: Invalid client secret provided.\r\n<script>" + new string('x', 2000);
         var result = await RequestAsync(401, "text/plain", $$"""{"error":"invalid_client","error_description":"{{description.Replace("\r\n", "\\r\\n", StringComparison.Ordinal)}}","error_uri":"https://example.com/e"}""");
 
-        Assert.Equal(TokenFailureKind.OAuthError, result.Failure?.Kind);
-        Assert.Equal("invalid_client", result.Failure?.Error);
-        Assert.Equal("https://example.com/e", result.Failure?.ErrorUri);
-        Assert.StartsWith("AADSTS7000215: Invalid client secret provided.", result.Failure?.ErrorDescription, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', result.Failure?.ErrorDescription ?? "");
-        Assert.True(result.Failure?.ErrorDescription?.Length <= 1001);
+        Assert.Equal(TokenFailureKind.OAuthError, result.Error?.Kind);
+        Assert.Equal("invalid_client", result.Error?.Error);
+        Assert.Equal("https://example.com/e", result.Error?.ErrorUri);
+        Assert.StartsWith("AADSTS7000215: Invalid client secret provided.", result.Error?.ErrorDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', result.Error?.ErrorDescription ?? "");
+        Assert.True(result.Error?.ErrorDescription?.Length <= 1001);
     }
 
     [Fact]
@@ -118,8 +119,8 @@ public sealed class TokenClientResponseTests
 
         var result = await RequestAsync(server);
 
-        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Failure?.Kind);
-        Assert.Contains("larger than 1024 KiB", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Error?.Kind);
+        Assert.Contains("larger than 1024 KiB", result.Error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,8 +139,8 @@ public sealed class TokenClientResponseTests
 
         var result = await RequestAsync(server);
 
-        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Failure?.Kind);
-        Assert.Contains("larger than", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Error?.Kind);
+        Assert.Contains("larger than", result.Error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,8 +161,8 @@ public sealed class TokenClientResponseTests
         time.Advance(TimeSpan.FromSeconds(30));
         var result = await pending;
 
-        Assert.Equal(TokenFailureKind.Timeout, result.Failure?.Kind);
-        Assert.Contains("within 30 s", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.Timeout, result.Error?.Kind);
+        Assert.Contains("within 30 s", result.Error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -177,8 +178,8 @@ public sealed class TokenClientResponseTests
 
         var result = await RequestAsync(server);
 
-        Assert.Equal(TimeSpan.FromSeconds(17), result.Failure?.RetryAfter);
-        Assert.Equal(429, result.Failure?.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(17), result.Error?.RetryAfter);
+        Assert.Equal(429, result.Error?.StatusCode);
     }
 
     [Fact]
@@ -193,8 +194,8 @@ public sealed class TokenClientResponseTests
 
         var result = await RequestAsync(server);
 
-        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Failure?.Kind);
-        Assert.Equal(307, result.Failure?.StatusCode);
+        Assert.Equal(TokenFailureKind.NotOAuthResponse, result.Error?.Kind);
+        Assert.Equal(307, result.Error?.StatusCode);
         Assert.Equal(0, target.Requests);
     }
 
@@ -229,13 +230,13 @@ public sealed class TokenClientResponseTests
         Assert.Equal("grant_type=client_credentials&scope=a+b&client_id=id%3A1&client_secret=+%25%26%2B%C2%A3%E2%82%AC", body);
     }
 
-    private static async Task<TokenResult> RequestAsync(int status, string contentType, string body, Action<TokenClientOptions>? configure = null)
+    private static async Task<Result<AccessToken, TokenFailure>> RequestAsync(int status, string contentType, string body, Action<TokenClientOptions>? configure = null)
     {
         await using var server = await LoopbackServer.AnsweringAsync(status, contentType, body);
         return await RequestAsync(server, configure);
     }
 
-    private static async Task<TokenResult> RequestAsync(LoopbackServer server, Action<TokenClientOptions>? configure = null)
+    private static async Task<Result<AccessToken, TokenFailure>> RequestAsync(LoopbackServer server, Action<TokenClientOptions>? configure = null)
     {
         await using var services = OAuthServices.Create(s =>
         {

@@ -89,7 +89,7 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
             return null;
         }
 
-        using var certificate = load.Certificate;
+        using var certificate = load.Value;
         var exported = certificate.Export();
         try
         {
@@ -122,7 +122,7 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
                 return null;
             }
 
-            certificate = load.Certificate;
+            certificate = load.Value;
         }
         else if (stored is { Type: CredentialType.OAuth2ClientCertificate })
         {
@@ -166,7 +166,7 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
 
         try
         {
-            return ClientCertificate.Load(bytes, null).Certificate;
+            return ClientCertificate.Load(bytes, null).Value;
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.OAuth;
 
 namespace Credo.Core.Credentials;
@@ -46,16 +47,16 @@ public sealed class CredentialValidation
                 + (Warnings.Count > 0 ? $"; warning: {string.Join(" ", Warnings)}" : "")
             : $"Failed at {Failure?.Stage}: {Failure?.Message}" + (LikelyCause is null ? "" : " " + LikelyCause);
 
-    internal static CredentialValidation From(TokenResult result, ScopeSet requested, string? expiredHint = null) => result.Succeeded
+    internal static CredentialValidation From(Result<AccessToken, TokenFailure> result, ScopeSet requested, string? expiredHint = null) => result.Succeeded
         ? new CredentialValidation
         {
-            Warnings = PermissionCheck.Warnings(requested, result.Token.ReadJwtClaims()),
+            Warnings = PermissionCheck.Warnings(requested, result.Value.ReadJwtClaims()),
             Succeeded = true,
-            TokenType = result.Token.TokenType,
-            Lifetime = result.Token.Lifetime,
-            LifetimeSource = result.Token.LifetimeSource,
-            GrantedScope = result.Token.GrantedScope,
-            Claims = result.Token.ReadJwtClaims(),
+            TokenType = result.Value.TokenType,
+            Lifetime = result.Value.Lifetime,
+            LifetimeSource = result.Value.LifetimeSource,
+            GrantedScope = result.Value.GrantedScope,
+            Claims = result.Value.ReadJwtClaims(),
         }
-        : new CredentialValidation { Failure = result.Failure, LikelyCause = expiredHint };
+        : new CredentialValidation { Failure = result.Error, LikelyCause = expiredHint };
 }

@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.Core.Audit;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners.Sources;
@@ -63,16 +64,16 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialStore cr
         var token = await tokens.RequestTokenAsync(clientCredentials, cancellationToken);
         if (!token.Succeeded)
         {
-            steps.Add(new ConnectionStep("Token", false, $"{token.Failure.Stage}: {token.Failure.Message}", token.Failure.Hint));
+            steps.Add(new ConnectionStep("Token", false, $"{token.Error.Stage}: {token.Error.Message}", token.Error.Hint));
             return steps;
         }
 
-        var claims = token.Token.ReadJwtClaims();
+        var claims = token.Value.ReadJwtClaims();
         steps.Add(new ConnectionStep("Token", true,
-            $"\"{credential.Name}\" obtained a Bearer token valid for {token.Token.Lifetime:g}" +
+            $"\"{credential.Name}\" obtained a Bearer token valid for {token.Value.Lifetime:g}" +
             (claims is null ? "." : $"; audience {string.Join(", ", claims.Audiences)}; roles {(claims.Roles.Count == 0 ? "none" : string.Join(", ", claims.Roles))}.")));
 
-        var folder = await source.Value.TestAsync(new MailboxContext(listener, new FixedTokenSource(token.Token)), cancellationToken);
+        var folder = await source.Value.TestAsync(new MailboxContext(listener, new FixedTokenSource(token.Value)), cancellationToken);
         steps.Add(folder.Succeeded
             ? new ConnectionStep("Mailbox and folder", true, folder.Value)
             : new ConnectionStep("Mailbox and folder", false, folder.Error.Message, folder.Error.Hint));
@@ -83,7 +84,7 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialStore cr
 
     private sealed class FixedTokenSource(AccessToken token) : IAccessTokenSource
     {
-        public ValueTask<TokenResult> GetTokenAsync(CancellationToken cancellationToken) => new(TokenResult.Success(token));
+        public ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken) => new(Result.Success(token));
 
         public void Reject(AccessToken token)
         {

@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -32,7 +33,7 @@ internal sealed class EwsClient(
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.OrdinalIgnoreCase);
 
-    public async Task<EwsResult<SyncFolderItemsResult>> SyncFolderItemsAsync(EwsMailbox mailbox, EwsFolderId folder, string? syncState, int maxChanges, CancellationToken cancellationToken)
+    public async Task<Result<SyncFolderItemsResult, EwsError>> SyncFolderItemsAsync(EwsMailbox mailbox, EwsFolderId folder, string? syncState, int maxChanges, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxChanges, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxChanges, 512);
@@ -77,7 +78,7 @@ internal sealed class EwsClient(
         });
     }
 
-    public async Task<EwsResult<IReadOnlyList<EwsResult<EwsMessage>>>> GetItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool includeMime, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<Result<EwsMessage, EwsError>>, EwsError>> GetItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool includeMime, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(itemIds);
         ArgumentOutOfRangeException.ThrowIfLessThan(itemIds.Count, 1);
@@ -109,7 +110,7 @@ internal sealed class EwsClient(
             EwsItemReader.FirstItem(message.Element(EwsNames.M + "Items")) ?? throw new EwsFormatException("GetItem answered no item")));
     }
 
-    public async Task<EwsResult<IReadOnlyList<EwsResult<EwsItemId>>>> SetReadAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool isRead, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<Result<EwsItemId, EwsError>>, EwsError>> SetReadAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, bool isRead, CancellationToken cancellationToken)
     {
         RequireChangeBatch(itemIds);
         var answer = await CallAsync(mailbox, "UpdateItem", w =>
@@ -139,7 +140,7 @@ internal sealed class EwsClient(
         return PerItem(answer, itemIds.Count, (message, i) => NewItemId(message, itemIds[i]));
     }
 
-    public async Task<EwsResult<IReadOnlyList<EwsResult<EwsItemId>>>> MoveItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, EwsFolderId target, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<Result<EwsItemId, EwsError>>, EwsError>> MoveItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, EwsFolderId target, CancellationToken cancellationToken)
     {
         RequireChangeBatch(itemIds);
         var answer = await CallAsync(mailbox, "MoveItem", w =>
@@ -160,7 +161,7 @@ internal sealed class EwsClient(
         return PerItem(answer, itemIds.Count, (message, i) => NewItemId(message, itemIds[i]));
     }
 
-    public async Task<EwsResult<IReadOnlyList<EwsResult<bool>>>> DeleteItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<Result<bool, EwsError>>, EwsError>> DeleteItemsAsync(EwsMailbox mailbox, IReadOnlyList<EwsItemId> itemIds, CancellationToken cancellationToken)
     {
         RequireChangeBatch(itemIds);
         var answer = await CallAsync(mailbox, "DeleteItem", w =>
@@ -179,7 +180,7 @@ internal sealed class EwsClient(
         return PerItem(answer, itemIds.Count, _ => true);
     }
 
-    public async Task<EwsResult<EwsFolder>> GetFolderAsync(EwsMailbox mailbox, EwsFolderId folder, CancellationToken cancellationToken)
+    public async Task<Result<EwsFolder, EwsError>> GetFolderAsync(EwsMailbox mailbox, EwsFolderId folder, CancellationToken cancellationToken)
     {
         var answer = await CallAsync(mailbox, "GetFolder", w =>
         {
@@ -196,7 +197,7 @@ internal sealed class EwsClient(
             message.Element(EwsNames.M + "Folders")?.Elements().FirstOrDefault() ?? throw new EwsFormatException("GetFolder answered no folder")));
     }
 
-    public async Task<EwsResult<IReadOnlyList<EwsFolder>>> FindFoldersAsync(EwsMailbox mailbox, EwsFolderId parent, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<EwsFolder>, EwsError>> FindFoldersAsync(EwsMailbox mailbox, EwsFolderId parent, CancellationToken cancellationToken)
     {
         var answer = await CallAsync(mailbox, "FindFolder", w =>
         {
@@ -214,7 +215,7 @@ internal sealed class EwsClient(
             [.. (message.Element(EwsNames.M + "RootFolder")?.Element(EwsNames.T + "Folders")?.Elements() ?? []).Select(EwsItemReader.Folder)]);
     }
 
-    public async Task<EwsResult<EwsFolder>> ResolveFolderAsync(EwsMailbox mailbox, string path, CancellationToken cancellationToken)
+    public async Task<Result<EwsFolder, EwsError>> ResolveFolderAsync(EwsMailbox mailbox, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -223,7 +224,7 @@ internal sealed class EwsClient(
             return new EwsError(EwsErrorKind.FolderNotFound, "The folder path is empty; use Inbox or a path such as Inbox/Invoices.");
         }
 
-        EwsResult<EwsFolder> current = EwsFolderId.TryWellKnown(segments[0], out var wellKnown)
+        Result<EwsFolder, EwsError> current = EwsFolderId.TryWellKnown(segments[0], out var wellKnown)
             ? await GetFolderAsync(mailbox, wellKnown, cancellationToken)
             : await FindChildAsync(mailbox, EwsFolderId.MessageRoot, segments[0], path, cancellationToken);
         foreach (var segment in segments.Skip(1))
@@ -239,7 +240,7 @@ internal sealed class EwsClient(
         return current;
     }
 
-    public async Task<EwsResult<FindItemsPage>> FindItemsAsync(EwsMailbox mailbox, EwsFolderId folder, bool unreadOnly, int offset, int maxEntries, CancellationToken cancellationToken)
+    public async Task<Result<FindItemsPage, EwsError>> FindItemsAsync(EwsMailbox mailbox, EwsFolderId folder, bool unreadOnly, int offset, int maxEntries, CancellationToken cancellationToken)
     {
         var answer = await CallAsync(mailbox, "FindItem", w =>
         {
@@ -284,7 +285,7 @@ internal sealed class EwsClient(
         });
     }
 
-    private async Task<EwsResult<EwsFolder>> FindChildAsync(EwsMailbox mailbox, EwsFolderId parent, string name, string path, CancellationToken cancellationToken)
+    private async Task<Result<EwsFolder, EwsError>> FindChildAsync(EwsMailbox mailbox, EwsFolderId parent, string name, string path, CancellationToken cancellationToken)
     {
         var children = await FindFoldersAsync(mailbox, parent, cancellationToken);
         if (!children.Succeeded)
@@ -308,7 +309,7 @@ internal sealed class EwsClient(
     private static EwsItemId NewItemId(XElement message, EwsItemId fallback) =>
         EwsItemReader.FirstItem(message.Element(EwsNames.M + "Items"))?.Element(EwsNames.T + "ItemId") is { } id ? EwsItemReader.ItemId(id) : fallback;
 
-    private static EwsResult<T> Single<T>(EwsResult<IReadOnlyList<XElement>> answer, Func<XElement, T> read)
+    private static Result<T, EwsError> Single<T>(Result<IReadOnlyList<XElement>, EwsError> answer, Func<XElement, T> read)
     {
         if (!answer.Succeeded)
         {
@@ -324,14 +325,14 @@ internal sealed class EwsClient(
         return EwsResponseReader.ErrorOf(message) is { } error ? error : Read(message, read);
     }
 
-    private static EwsResult<IReadOnlyList<EwsResult<T>>> PerItem<T>(EwsResult<IReadOnlyList<XElement>> answer, int expected, Func<XElement, T> read) =>
+    private static Result<IReadOnlyList<Result<T, EwsError>>, EwsError> PerItem<T>(Result<IReadOnlyList<XElement>, EwsError> answer, int expected, Func<XElement, T> read) =>
         PerItem(answer, expected, (message, _) => read(message));
 
     /// <summary>
     /// One result per item: EWS answers one response message per requested item, in request order, so message
     /// <c>i</c> belongs to item <c>i</c> and <paramref name="read"/> gets that index.
     /// </summary>
-    private static EwsResult<IReadOnlyList<EwsResult<T>>> PerItem<T>(EwsResult<IReadOnlyList<XElement>> answer, int expected, Func<XElement, int, T> read)
+    private static Result<IReadOnlyList<Result<T, EwsError>>, EwsError> PerItem<T>(Result<IReadOnlyList<XElement>, EwsError> answer, int expected, Func<XElement, int, T> read)
     {
         if (!answer.Succeeded)
         {
@@ -343,15 +344,15 @@ internal sealed class EwsClient(
             return new EwsError(EwsErrorKind.InvalidResponse, $"The EWS answer has {answer.Value.Count} response messages for {expected} items.");
         }
 
-        return EwsResult.Success<IReadOnlyList<EwsResult<T>>>(
-            [.. answer.Value.Select((message, i) => EwsResponseReader.ErrorOf(message) is { } error ? EwsResult.Failed<T>(error) : Read(message, m => read(m, i)))]);
+        return Result.Success<IReadOnlyList<Result<T, EwsError>>>(
+            [.. answer.Value.Select((message, i) => EwsResponseReader.ErrorOf(message) is { } error ? (Result<T, EwsError>)error : Read(message, m => read(m, i)))]);
     }
 
-    private static EwsResult<T> Read<T>(XElement message, Func<XElement, T> read)
+    private static Result<T, EwsError> Read<T>(XElement message, Func<XElement, T> read)
     {
         try
         {
-            return EwsResult.Success(read(message));
+            return Result.Success(read(message));
         }
         catch (Exception e) when (e is EwsFormatException or FormatException)
         {
@@ -359,7 +360,7 @@ internal sealed class EwsClient(
         }
     }
 
-    private async Task<EwsResult<IReadOnlyList<XElement>>> CallAsync(EwsMailbox mailbox, string operation, Action<XmlWriter> body, CancellationToken cancellationToken)
+    private async Task<Result<IReadOnlyList<XElement>, EwsError>> CallAsync(EwsMailbox mailbox, string operation, Action<XmlWriter> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var settings = options.CurrentValue;
@@ -385,7 +386,7 @@ internal sealed class EwsClient(
         }
     }
 
-    private async Task<EwsResult<IReadOnlyList<XElement>>> SendAsync(EwsMailbox mailbox, string operation, Action<XmlWriter> body, EwsOptions settings, CancellationToken cancellationToken)
+    private async Task<Result<IReadOnlyList<XElement>, EwsError>> SendAsync(EwsMailbox mailbox, string operation, Action<XmlWriter> body, EwsOptions settings, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -430,7 +431,7 @@ internal sealed class EwsClient(
         }
     }
 
-    private static async Task<EwsResult<IReadOnlyList<XElement>>> InterpretAsync(HttpResponseMessage response, string operation, EwsOptions settings, CancellationToken cancellationToken)
+    private static async Task<Result<IReadOnlyList<XElement>, EwsError>> InterpretAsync(HttpResponseMessage response, string operation, EwsOptions settings, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.Unauthorized)
@@ -476,7 +477,7 @@ internal sealed class EwsClient(
         }
 
         return status == 200
-            ? EwsResult.Success(answer.Messages)
+            ? Result.Success(answer.Messages)
             : new EwsError(EwsErrorKind.InvalidResponse, $"EWS answered {operation} with HTTP {status} without a SOAP fault.") { HttpStatus = status };
     }
 

@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -36,14 +37,14 @@ internal sealed class GraphClient(
 
     private readonly ConcurrentDictionary<string, MailboxGate> _gates = new(StringComparer.OrdinalIgnoreCase);
 
-    public async Task<GraphResult<GraphFolder>> ResolveFolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)
+    public async Task<Result<GraphFolder, GraphError>> ResolveFolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         var names = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         GraphFolder? folder = null;
         foreach (var name in names.Length == 0 ? ["Inbox"] : names)
         {
-            GraphResult<GraphFolder> step;
+            Result<GraphFolder, GraphError> step;
             if (folder is null && GraphWellKnownFolders.TryWellKnown(name, out var wellKnown))
             {
                 var found = await GetJsonAsync(mailbox, "get folder", Url(mailbox, $"mailFolders/{wellKnown}"), GraphJson.Default.WireFolder, ImmutableIds, cancellationToken);
@@ -70,13 +71,13 @@ internal sealed class GraphClient(
         return folder!;
     }
 
-    public Task<GraphResult<GraphDeltaPage>> StartDeltaAsync(GraphMailbox mailbox, string folderId, int pageSize, CancellationToken cancellationToken)
+    public Task<Result<GraphDeltaPage, GraphError>> StartDeltaAsync(GraphMailbox mailbox, string folderId, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(folderId);
         return DeltaAsync(mailbox, Url(mailbox, $"mailFolders/{Escape(folderId)}/messages/delta?changeType=created&$select={SelectedProperties}"), pageSize, cancellationToken);
     }
 
-    public Task<GraphResult<GraphDeltaPage>> ContinueDeltaAsync(GraphMailbox mailbox, string link, int pageSize, CancellationToken cancellationToken)
+    public Task<Result<GraphDeltaPage, GraphError>> ContinueDeltaAsync(GraphMailbox mailbox, string link, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         ArgumentException.ThrowIfNullOrEmpty(link);
@@ -84,10 +85,10 @@ internal sealed class GraphClient(
         // The bearer token goes only to the Graph URL the listener names; a link elsewhere (an old Graph URL) starts over.
         return Uri.TryCreate(link, UriKind.Absolute, out var uri) && IsUnder(uri, mailbox.GraphUrl)
             ? DeltaAsync(mailbox, uri, pageSize, cancellationToken)
-            : Task.FromResult<GraphResult<GraphDeltaPage>>(new GraphError(GraphErrorKind.InvalidSyncState, $"The saved delta link is not under {mailbox.GraphUrl}; the delta starts over."));
+            : Task.FromResult<Result<GraphDeltaPage, GraphError>>(new GraphError(GraphErrorKind.InvalidSyncState, $"The saved delta link is not under {mailbox.GraphUrl}; the delta starts over."));
     }
 
-    private async Task<GraphResult<GraphDeltaPage>> DeltaAsync(GraphMailbox mailbox, Uri uri, int pageSize, CancellationToken cancellationToken)
+    private async Task<Result<GraphDeltaPage, GraphError>> DeltaAsync(GraphMailbox mailbox, Uri uri, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var answer = await GetJsonAsync(mailbox, "delta", uri, GraphJson.Default.WireMessagePage, $"{ImmutableIds}, odata.maxpagesize={pageSize}", cancellationToken);
@@ -116,15 +117,15 @@ internal sealed class GraphClient(
         return new GraphDeltaPage([.. (page.Value ?? []).Where(m => m.Removed is null && m.Id is not null).Select(Message)], next, page.DeltaLink is not null);
     }
 
-    public Task<GraphResult<byte[]>> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken) =>
-        SendAsync(mailbox, "get MIME", HttpMethod.Get, Url(mailbox, $"messages/{Escape(messageId)}/$value"), null, ImmutableIds, 1,
-            async (response, limit, ct) => GraphResult.Success<byte[]>(await ReadAsync(response.Content, limit, ct)), cancellationToken);
+    public Task<Result<byte[], GraphError>> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken) =>
+        SendAsync<byte[]>(mailbox, "get MIME", HttpMethod.Get, Url(mailbox, $"messages/{Escape(messageId)}/$value"), null, ImmutableIds, 1,
+            async (response, limit, ct) => await ReadAsync(response.Content, limit, ct), cancellationToken);
 
-    public Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> SetReadAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, bool isRead, CancellationToken cancellationToken) =>
+    public Task<Result<IReadOnlyList<Result<bool, GraphError>>, GraphError>> SetReadAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, bool isRead, CancellationToken cancellationToken) =>
         ChangeAsync(mailbox, isRead ? "mark read" : "mark unread", messageIds, HttpMethod.Patch, "",
             JsonSerializer.SerializeToElement(new WireIsRead { IsRead = isRead }, GraphJson.Default.WireIsRead), cancellationToken);
 
-    public Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> MoveAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, string destinationId, CancellationToken cancellationToken)
+    public Task<Result<IReadOnlyList<Result<bool, GraphError>>, GraphError>> MoveAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, string destinationId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(destinationId);
         return ChangeAsync(mailbox, "move", messageIds, HttpMethod.Post, "/move",
@@ -140,7 +141,7 @@ internal sealed class GraphClient(
     }
 
     // One message alone is one request; more go in one JSON batch whose requests Graph runs up to four at once.
-    private async Task<GraphResult<IReadOnlyList<GraphResult<bool>>>> ChangeAsync(
+    private async Task<Result<IReadOnlyList<Result<bool, GraphError>>, GraphError>> ChangeAsync(
         GraphMailbox mailbox, string operation, IReadOnlyList<string> messageIds, HttpMethod method, string suffix, JsonElement body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
@@ -149,9 +150,9 @@ internal sealed class GraphClient(
         if (messageIds.Count == 1)
         {
             var single = await SendAsync(mailbox, operation, method, Url(mailbox, $"messages/{Escape(messageIds[0])}{suffix}"), Content(body), ImmutableIds, 1,
-                (_, _, _) => Task.FromResult<GraphResult<bool>>(true), cancellationToken);
+                (_, _, _) => Task.FromResult<Result<bool, GraphError>>(true), cancellationToken);
             return single.Succeeded || single.Error.Kind == GraphErrorKind.ItemNotFound
-                ? GraphResult.Success<IReadOnlyList<GraphResult<bool>>>([single])
+                ? Result.Success<IReadOnlyList<Result<bool, GraphError>>>([single])
                 : single.Error;
         }
 
@@ -170,8 +171,8 @@ internal sealed class GraphClient(
 
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(batch, GraphJson.Default.WireBatch)) { Headers = { ContentType = Json } };
         var slots = Math.Min(messageIds.Count, GraphLimits.MailboxConcurrency);
-        var answer = await SendAsync(mailbox, operation, HttpMethod.Post, new Uri(Base(mailbox) + "/$batch"), content, ImmutableIds, slots,
-            async (response, limit, ct) => GraphResult.Success<WireBatchAnswer>(Deserialize(await ReadAsync(response.Content, limit, ct), GraphJson.Default.WireBatchAnswer)),
+        var answer = await SendAsync<WireBatchAnswer>(mailbox, operation, HttpMethod.Post, new Uri(Base(mailbox) + "/$batch"), content, ImmutableIds, slots,
+            async (response, limit, ct) => Deserialize(await ReadAsync(response.Content, limit, ct), GraphJson.Default.WireBatchAnswer),
             cancellationToken);
         if (!answer.Succeeded)
         {
@@ -179,7 +180,7 @@ internal sealed class GraphClient(
         }
 
         var byId = (answer.Value.Responses ?? []).Where(r => r.Id is not null).ToDictionary(r => r.Id!, StringComparer.Ordinal);
-        var results = new GraphResult<bool>[messageIds.Count];
+        var results = new Result<bool, GraphError>[messageIds.Count];
         for (var i = 0; i < results.Length; i++)
         {
             results[i] = !byId.TryGetValue(batch.Requests[i].Id, out var response)
@@ -191,12 +192,12 @@ internal sealed class GraphClient(
         return results;
     }
 
-    private Task<GraphResult<T>> GetJsonAsync<T>(GraphMailbox mailbox, string operation, Uri uri, JsonTypeInfo<T> type, string prefer, CancellationToken cancellationToken)
+    private Task<Result<T, GraphError>> GetJsonAsync<T>(GraphMailbox mailbox, string operation, Uri uri, JsonTypeInfo<T> type, string prefer, CancellationToken cancellationToken)
         where T : class =>
-        SendAsync(mailbox, operation, HttpMethod.Get, uri, null, prefer, 1,
-            async (response, limit, ct) => GraphResult.Success<T>(Deserialize(await ReadAsync(response.Content, limit, ct), type)), cancellationToken);
+        SendAsync<T>(mailbox, operation, HttpMethod.Get, uri, null, prefer, 1,
+            async (response, limit, ct) => Deserialize(await ReadAsync(response.Content, limit, ct), type), cancellationToken);
 
-    private async Task<GraphResult<T>> SendAsync<T>(
+    private async Task<Result<T, GraphError>> SendAsync<T>(
         GraphMailbox mailbox,
         string operation,
         HttpMethod method,
@@ -204,7 +205,7 @@ internal sealed class GraphClient(
         HttpContent? content,
         string prefer,
         int slots,
-        Func<HttpResponseMessage, long, CancellationToken, Task<GraphResult<T>>> read,
+        Func<HttpResponseMessage, long, CancellationToken, Task<Result<T, GraphError>>> read,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
@@ -212,7 +213,7 @@ internal sealed class GraphClient(
         var gate = _gates.GetOrAdd(Base(mailbox) + "|" + mailbox.User, _ => new MailboxGate(settings.MaxConcurrentRequestsPerMailbox));
         using var activity = GraphActivities.Start(operation, uri);
         var started = timeProvider.GetTimestamp();
-        GraphResult<T> result;
+        Result<T, GraphError> result;
         using (await gate.EnterAsync(slots, cancellationToken))
         {
             result = await SendOnceAsync(mailbox, operation, method, uri, content, prefer, settings, read, cancellationToken);
@@ -232,7 +233,7 @@ internal sealed class GraphClient(
         return result;
     }
 
-    private async Task<GraphResult<T>> SendOnceAsync<T>(
+    private async Task<Result<T, GraphError>> SendOnceAsync<T>(
         GraphMailbox mailbox,
         string operation,
         HttpMethod method,
@@ -240,7 +241,7 @@ internal sealed class GraphClient(
         HttpContent? content,
         string prefer,
         GraphOptions settings,
-        Func<HttpResponseMessage, long, CancellationToken, Task<GraphResult<T>>> read,
+        Func<HttpResponseMessage, long, CancellationToken, Task<Result<T, GraphError>>> read,
         CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);

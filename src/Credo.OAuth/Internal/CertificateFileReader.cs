@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -24,7 +25,7 @@ internal static class CertificateFileReader
     // PEM key's; in all, the usual certificates' and key's derivations at the bound.
     private static readonly Pkcs12LoaderLimits Pkcs12Limits = CreatePkcs12Limits();
 
-    public static ClientCertificateLoad Read(ReadOnlySpan<byte> file, string? password)
+    public static Result<ClientCertificate, string> Read(ReadOnlySpan<byte> file, string? password)
     {
         if (file.IsEmpty)
         {
@@ -39,7 +40,7 @@ internal static class CertificateFileReader
         return file.IndexOf("-----BEGIN "u8) >= 0 ? ReadPem(file, password) : ReadPkcs12(file, password);
     }
 
-    private static ClientCertificateLoad ReadPem(ReadOnlySpan<byte> file, string? password)
+    private static Result<ClientCertificate, string> ReadPem(ReadOnlySpan<byte> file, string? password)
     {
         char[] text;
         try
@@ -219,7 +220,7 @@ internal static class CertificateFileReader
         }
     }
 
-    private static ClientCertificateLoad ReadPkcs12(ReadOnlySpan<byte> file, string? password)
+    private static Result<ClientCertificate, string> ReadPkcs12(ReadOnlySpan<byte> file, string? password)
     {
         // DER (a certificate or a PKCS#12 file) starts with a SEQUENCE; anything else is not a certificate file at all.
         if (file[0] != 0x30)
@@ -387,11 +388,11 @@ internal static class CertificateFileReader
         }
     }
 
-    private static ClientCertificateLoad Create(X509Certificate2 certificate, AsymmetricAlgorithm key) =>
-        ClientCertificateLoad.Success(new ClientCertificate(
+    private static Result<ClientCertificate, string> Create(X509Certificate2 certificate, AsymmetricAlgorithm key) =>
+        Result.Success(new ClientCertificate(
             certificate,
             key,
             key is RSA ? ClientCertificateKeyType.Rsa : ClientCertificateKeyType.EcP256));
 
-    private static ClientCertificateLoad Fail(string error) => ClientCertificateLoad.Failed(error);
+    private static Result<ClientCertificate, string> Fail(string error) => error;
 }

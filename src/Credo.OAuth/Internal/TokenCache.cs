@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ internal sealed class TokenCache(
 
     internal ILogger Logger => logger;
 
-    public ValueTask<TokenResult> GetTokenAsync(TokenCacheKey key, ClientCredentials credentials, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(TokenCacheKey key, ClientCredentials credentials, CancellationToken cancellationToken = default) =>
         EntryFor(key).GetAsync(credentials, cancellationToken);
 
     /// <summary>The entry of <paramref name="key"/>, created if needed; a holder may keep it until it is <see cref="TokenCacheEntry.Removed"/>.</summary>

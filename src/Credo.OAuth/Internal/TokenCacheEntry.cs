@@ -10,7 +10,7 @@ namespace Credo.OAuth.Internal;
 internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
 {
     private State _state = State.Empty;
-    private Task<TokenResult>? _inFlight;
+    private Task<Result<AccessToken, TokenFailure>>? _inFlight;
     private volatile bool _removed;
 
     /// <summary>Whether the cache dropped this entry (credential changed or deleted); holders must look the key up again.</summary>
@@ -18,7 +18,7 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
 
     public void MarkRemoved() => _removed = true;
 
-    public ValueTask<TokenResult> GetAsync(ClientCredentials credentials, CancellationToken cancellationToken)
+    public ValueTask<Result<AccessToken, TokenFailure>> GetAsync(ClientCredentials credentials, CancellationToken cancellationToken)
     {
         var state = Volatile.Read(ref _state);
         var now = cache.TimeProvider.GetTimestamp();
@@ -27,7 +27,7 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
             if (now < state.RefreshAt)
             {
                 cache.Metrics.CacheHit();
-                return new ValueTask<TokenResult>(cached);
+                return new ValueTask<Result<AccessToken, TokenFailure>>(cached);
             }
 
             if (now < state.ExpiresAt)
@@ -39,16 +39,16 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
                     _ = StartRequest(credentials);
                 }
 
-                return new ValueTask<TokenResult>(cached);
+                return new ValueTask<Result<AccessToken, TokenFailure>>(cached);
             }
         }
 
         if (state.LastFailure is { } failure && now < state.RetryAt)
         {
-            return new ValueTask<TokenResult>(failure);
+            return new ValueTask<Result<AccessToken, TokenFailure>>(failure);
         }
 
-        return new ValueTask<TokenResult>(WaitAsync(credentials, cancellationToken));
+        return new ValueTask<Result<AccessToken, TokenFailure>>(WaitAsync(credentials, cancellationToken));
     }
 
     public bool Reject(AccessToken token)
@@ -56,7 +56,7 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
         while (true)
         {
             var state = Volatile.Read(ref _state);
-            if (!ReferenceEquals(state.Token?.Token, token))
+            if (!ReferenceEquals(state.Token?.Value, token))
             {
                 return false;
             }
@@ -68,13 +68,13 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
         }
     }
 
-    private Task<TokenResult> WaitAsync(ClientCredentials credentials, CancellationToken cancellationToken)
+    private Task<Result<AccessToken, TokenFailure>> WaitAsync(ClientCredentials credentials, CancellationToken cancellationToken)
     {
         cache.Metrics.CacheWait();
         return StartRequest(credentials).WaitAsync(cancellationToken);
     }
 
-    private Task<TokenResult> StartRequest(ClientCredentials credentials)
+    private Task<Result<AccessToken, TokenFailure>> StartRequest(ClientCredentials credentials)
     {
         var inFlight = Volatile.Read(ref _inFlight);
         if (inFlight is not null)
@@ -82,7 +82,7 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
             return inFlight;
         }
 
-        var completion = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<Result<AccessToken, TokenFailure>>(TaskCreationOptions.RunContinuationsAsynchronously);
         inFlight = Interlocked.CompareExchange(ref _inFlight, completion.Task, null);
         if (inFlight is not null)
         {
@@ -93,7 +93,7 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
         return completion.Task;
     }
 
-    private async Task RunRequestAsync(ClientCredentials credentials, TaskCompletionSource<TokenResult> completion)
+    private async Task RunRequestAsync(ClientCredentials credentials, TaskCompletionSource<Result<AccessToken, TokenFailure>> completion)
     {
         try
         {
@@ -112,7 +112,7 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
         }
     }
 
-    private TokenResult Store(TokenResult result)
+    private Result<AccessToken, TokenFailure> Store(Result<AccessToken, TokenFailure> result)
     {
         var time = cache.TimeProvider;
         var now = time.GetTimestamp();
@@ -120,14 +120,14 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
         var current = Volatile.Read(ref _state);
         if (result.Succeeded)
         {
-            var lifetime = result.Token.Lifetime;
+            var lifetime = result.Value.Lifetime;
             var refreshBefore = TimeSpan.FromTicks(Math.Min(options.RefreshBefore.Ticks, lifetime.Ticks / 2));
             Volatile.Write(ref _state, new State(result, now + Ticks(lifetime - refreshBefore), now + Ticks(lifetime), null, 0, 0));
             return result;
         }
 
         var failures = current.Failures + 1;
-        var wait = Backoff.Delay(failures, options.InitialBackoff, options.MaxBackoff, result.Failure.RetryAfter);
+        var wait = Backoff.Delay(failures, options.InitialBackoff, options.MaxBackoff, result.Error.RetryAfter);
         Volatile.Write(ref _state, current with { LastFailure = result, RetryAt = now + Ticks(wait), Failures = failures });
         Log.TokenRenewalFailed(cache.Logger, key.CredentialId, key.Version, wait);
         return result;
@@ -136,7 +136,7 @@ internal sealed class TokenCacheEntry(TokenCacheKey key, TokenCache cache)
     }
 
     /// <summary>What the entry knows, replaced as a whole. Times are <see cref="TimeProvider.GetTimestamp"/> values.</summary>
-    private sealed record State(TokenResult? Token, long RefreshAt, long ExpiresAt, TokenResult? LastFailure, long RetryAt, int Failures)
+    private sealed record State(Result<AccessToken, TokenFailure>? Token, long RefreshAt, long ExpiresAt, Result<AccessToken, TokenFailure>? LastFailure, long RetryAt, int Failures)
     {
         public static readonly State Empty = new(null, 0, 0, null, 0, 0);
     }

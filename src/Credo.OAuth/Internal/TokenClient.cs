@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Credo.Net.Outbound;
@@ -22,7 +23,7 @@ internal sealed class TokenClient(
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
 
-    public async Task<TokenResult> RequestTokenAsync(ClientCredentials credentials, CancellationToken cancellationToken = default)
+    public async Task<Result<AccessToken, TokenFailure>> RequestTokenAsync(ClientCredentials credentials, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         var settings = options.CurrentValue;
@@ -33,7 +34,7 @@ internal sealed class TokenClient(
         using var activity = OAuthActivities.StartTokenRequest(credentials.TokenEndpoint);
         using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        TokenResult result;
+        Result<AccessToken, TokenFailure> result;
         try
         {
             using var request = CreateRequest(credentials);
@@ -63,16 +64,16 @@ internal sealed class TokenClient(
         }
 
         var elapsed = timeProvider.GetElapsedTime(started);
-        OAuthActivities.Finished(activity, result.Succeeded ? "success" : result.Failure.Stage);
+        OAuthActivities.Finished(activity, result.Succeeded ? "success" : result.Error.Stage);
         if (result.Succeeded)
         {
             metrics.TokenRequested("success", elapsed);
-            Log.TokenObtained(logger, endpoint, credentials.ClientId, result.Token.Lifetime, result.Token.LifetimeSource, result.Token.GrantedScope);
+            Log.TokenObtained(logger, endpoint, credentials.ClientId, result.Value.Lifetime, result.Value.LifetimeSource, result.Value.GrantedScope);
         }
         else
         {
-            metrics.TokenRequested(result.Failure.Stage, elapsed);
-            Log.TokenRequestFailed(logger, endpoint, credentials.ClientId, result.Failure.Kind, result.Failure.Message);
+            metrics.TokenRequested(result.Error.Stage, elapsed);
+            Log.TokenRequestFailed(logger, endpoint, credentials.ClientId, result.Error.Kind, result.Error.Message);
         }
 
         return result;

@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Globalization;
 using System.Net.Http;
 using Credo.Net.Outbound;
@@ -12,7 +13,7 @@ internal static class TokenFailures
 
     public static string Display(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Path);
 
-    public static TokenResult NotOAuth(in TokenResponseParser.Answer answer, string endpoint, string? what)
+    public static Result<AccessToken, TokenFailure> NotOAuth(in TokenResponseParser.Answer answer, string endpoint, string? what)
     {
         var contentType = answer.ContentType is null ? "no content type" : Sanitize(answer.ContentType, 100);
         var body = what is null ? contentType : $"{what} ({contentType})";
@@ -33,14 +34,14 @@ internal static class TokenFailures
         });
     }
 
-    public static TokenResult InvalidTokenResponse(in TokenResponseParser.Answer answer, string endpoint, string what) =>
+    public static Result<AccessToken, TokenFailure> InvalidTokenResponse(in TokenResponseParser.Answer answer, string endpoint, string what) =>
         Fail(new TokenFailure(TokenFailureKind.InvalidTokenResponse, $"The token response of {endpoint} {what}.")
         {
             StatusCode = answer.StatusCode,
             ContentType = answer.ContentType is null ? null : Sanitize(answer.ContentType, 100),
         });
 
-    public static TokenResult OAuthError(in TokenResponseParser.Answer answer, ClientCredentials credentials, string endpoint, string error, string? description, string? uri)
+    public static Result<AccessToken, TokenFailure> OAuthError(in TokenResponseParser.Answer answer, ClientCredentials credentials, string endpoint, string error, string? description, string? uri)
     {
         // A server that echoes the request back must not make Credo show or log the secret.
         var code = Sanitize(Redact(error, credentials), 100);
@@ -61,12 +62,12 @@ internal static class TokenFailures
         });
     }
 
-    public static TokenResult Timeout(Uri endpoint, TimeSpan timeout) =>
+    public static Result<AccessToken, TokenFailure> Timeout(Uri endpoint, TimeSpan timeout) =>
         Fail(new TokenFailure(
             TokenFailureKind.Timeout,
             $"The token endpoint {Display(endpoint)} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s."));
 
-    public static TokenResult Transport(Uri endpoint, Exception exception)
+    public static Result<AccessToken, TokenFailure> Transport(Uri endpoint, Exception exception)
     {
         var failure = ConnectionFailure.Of(exception, endpoint.Host, endpoint.Port);
         if (failure is null)
@@ -97,7 +98,7 @@ internal static class TokenFailures
         return clean.Length <= maxLength ? clean : string.Concat(clean.AsSpan(0, maxLength), "…");
     }
 
-    private static TokenResult Fail(TokenFailure failure) => TokenResult.Failed(failure);
+    private static Result<AccessToken, TokenFailure> Fail(TokenFailure failure) => failure;
 
     /// <summary>Replaces every form in which the secret travels (plain, form-encoded, inside the Basic header) with <c>[redacted]</c>.</summary>
     private static string Redact(string text, ClientCredentials credentials)

@@ -1,10 +1,11 @@
+using Credo.Net;
 using System.Globalization;
 using System.Text.Json;
 
 namespace Credo.OAuth.Internal;
 
 /// <summary>
-/// Turns an HTTP answer of a token endpoint into a <see cref="TokenResult"/> (RFC 6749 §5.1, §5.2),
+/// Turns an HTTP answer of a token endpoint into a <see cref="Result{AccessToken, TokenFailure}"/> (RFC 6749 §5.1, §5.2),
 /// tolerant where real servers differ: <c>expires_in</c> as number or string, missing <c>expires_in</c>,
 /// <c>token_type</c> in any case, JSON errors under any content type.
 /// </summary>
@@ -12,7 +13,7 @@ internal static class TokenResponseParser
 {
     internal readonly record struct Answer(int StatusCode, string? ContentType, ReadOnlyMemory<byte> Body, bool BodyTooLarge, TimeSpan? RetryAfter);
 
-    public static TokenResult Parse(in Answer answer, ClientCredentials credentials, DateTimeOffset now, TokenClientOptions options)
+    public static Result<AccessToken, TokenFailure> Parse(in Answer answer, ClientCredentials credentials, DateTimeOffset now, TokenClientOptions options)
     {
         var endpoint = TokenFailures.Display(credentials.TokenEndpoint);
         if (answer.BodyTooLarge)
@@ -58,7 +59,7 @@ internal static class TokenResponseParser
 
         var (expiresAt, source) = ReadExpiry(root, token, now, options.DefaultLifetime);
         var scope = GetString(root, "scope");
-        return TokenResult.Success(new AccessToken(token, now, expiresAt, source, string.IsNullOrWhiteSpace(scope) ? null : scope));
+        return Result.Success(new AccessToken(token, now, expiresAt, source, string.IsNullOrWhiteSpace(scope) ? null : scope));
     }
 
     private static (DateTimeOffset ExpiresAt, LifetimeSource Source) ReadExpiry(JsonElement root, string token, DateTimeOffset now, TimeSpan defaultLifetime)

@@ -122,7 +122,7 @@ internal static class TokenCommand
         try
         {
             var load = ClientCertificate.Load(bytes, password);
-            return load.Succeeded ? (load.Certificate, null) : (null, $"{file.Name}: {load.Error}");
+            return load.Succeeded ? (load.Value, null) : (null, $"{file.Name}: {load.Error}");
         }
         finally
         {
@@ -178,10 +178,10 @@ internal static class TokenCommand
         var result = await services.GetRequiredService<ITokenClient>().RequestTokenAsync(credentials, cancellationToken);
         if (!result.Succeeded)
         {
-            return await CommandOutput.FailureAsync("token", result.Failure, json);
+            return await CommandOutput.FailureAsync("token", result.Error, json);
         }
 
-        var token = result.Token;
+        var token = result.Value;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var output = new TokenOutput(
             token.Value,

@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.OAuth;
 
 namespace Credo.Ews.Tests.Infrastructure;
@@ -10,7 +11,7 @@ public sealed class FixedTokenSource(AccessToken token) : IAccessTokenSource
     public static FixedTokenSource Any() =>
         new(new AccessToken("eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlMzY1LmNvbSJ9.c2ln", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, LifetimeSource.Default, null));
 
-    public ValueTask<TokenResult> GetTokenAsync(CancellationToken cancellationToken) => new(TokenResult.Success(token));
+    public ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken) => new(Result.Success(token));
 
     public void Reject(AccessToken token) => Rejections++;
 }

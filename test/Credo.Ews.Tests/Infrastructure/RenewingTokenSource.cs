@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.OAuth;
 
 namespace Credo.Ews.Tests.Infrastructure;
@@ -9,7 +10,7 @@ public sealed class RenewingTokenSource : IAccessTokenSource
 
     public int Issued { get; private set; } = 1;
 
-    public ValueTask<TokenResult> GetTokenAsync(CancellationToken cancellationToken) => new(TokenResult.Success(_current));
+    public ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken) => new(Result.Success(_current));
 
     public void Reject(AccessToken token)
     {

@@ -95,5 +95,5 @@ public sealed class ClientAssertionTests
         return rsa.VerifyData(input, signature, HashAlgorithmName.SHA256, algorithm == SigningAlgorithm.PS256 ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
     }
 
-    private static ClientCertificate Load(X509Certificate2 certificate) => ClientCertificate.Load(TestCertificates.Pem(certificate), null).Certificate!;
+    private static ClientCertificate Load(X509Certificate2 certificate) => ClientCertificate.Load(TestCertificates.Pem(certificate), null).Value!;
 }

@@ -118,7 +118,7 @@ public sealed class EmbeddedIPv4AddressTests
         var result = await services.GetRequiredService<ITokenClient>().RequestTokenAsync(
             OAuthServices.Credentials(new Uri($"http://0.0.0.0:{port}/token")), TestContext.Current.CancellationToken);
 
-        Assert.Equal(TokenFailureKind.Blocked, result.Failure?.Kind);
+        Assert.Equal(TokenFailureKind.Blocked, result.Error?.Kind);
         Assert.False(listener.Pending(), "A connection to 0.0.0.0 reached the loopback listener although 127.0.0.0/8 is blocked.");
     }
 

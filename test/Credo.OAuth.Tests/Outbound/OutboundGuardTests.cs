@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Net;
 using System.Net.Sockets;
 using Credo.Net.Outbound;
@@ -29,8 +30,8 @@ public sealed class OutboundGuardTests : IDisposable
     {
         var result = await RequestAsync(new Uri(url));
 
-        Assert.Equal(TokenFailureKind.Blocked, result.Failure?.Kind);
-        Assert.Contains("blocked network", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.Blocked, result.Error?.Kind);
+        Assert.Contains("blocked network", result.Error?.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,8 +41,8 @@ public sealed class OutboundGuardTests : IDisposable
 
         var result = await RequestAsync(new Uri($"http://rebinding.test:{Port}/token"), resolver);
 
-        Assert.Equal(TokenFailureKind.Blocked, result.Failure?.Kind);
-        Assert.Contains("169.254.169.254", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.Blocked, result.Error?.Kind);
+        Assert.Contains("169.254.169.254", result.Error?.Message, StringComparison.Ordinal);
         Assert.False(_listener.Pending(), "A connection reached the listener although the host resolves to a blocked address.");
     }
 
@@ -61,7 +62,7 @@ public sealed class OutboundGuardTests : IDisposable
     {
         var result = await RequestAsync(new Uri($"http://127.0.0.1:{Port}/token"), configure: o => o.BlockedNetworks.Add("127.0.0.0/8"));
 
-        Assert.Equal(TokenFailureKind.Blocked, result.Failure?.Kind);
+        Assert.Equal(TokenFailureKind.Blocked, result.Error?.Kind);
         Assert.False(_listener.Pending());
     }
 
@@ -70,8 +71,8 @@ public sealed class OutboundGuardTests : IDisposable
     {
         var result = await RequestAsync(new Uri($"http://127.0.0.1:{Port}/token"), configure: o => o.AllowedHosts.Add("*.microsoftonline.com"));
 
-        Assert.Equal(TokenFailureKind.Blocked, result.Failure?.Kind);
-        Assert.Contains("AllowedHosts", result.Failure?.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenFailureKind.Blocked, result.Error?.Kind);
+        Assert.Contains("AllowedHosts", result.Error?.Message, StringComparison.Ordinal);
         Assert.False(_listener.Pending());
     }
 
@@ -80,7 +81,7 @@ public sealed class OutboundGuardTests : IDisposable
     {
         var result = await RequestAsync(new Uri("https://no-such-host.test/token"), new FixedResolver());
 
-        Assert.Equal(TokenFailureKind.NameResolution, result.Failure?.Kind);
+        Assert.Equal(TokenFailureKind.NameResolution, result.Error?.Kind);
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class OutboundGuardTests : IDisposable
 
         var result = await RequestAsync(new Uri($"http://127.0.0.1:{Port}/token"));
 
-        Assert.Equal(TokenFailureKind.Connection, result.Failure?.Kind);
+        Assert.Equal(TokenFailureKind.Connection, result.Error?.Kind);
     }
 
     [Fact]
@@ -100,10 +101,10 @@ public sealed class OutboundGuardTests : IDisposable
 
         var result = await RequestAsync(new Uri($"https://127.0.0.1:{server.BaseAddress.Port}/token"));
 
-        Assert.Equal(TokenFailureKind.Tls, result.Failure?.Kind);
+        Assert.Equal(TokenFailureKind.Tls, result.Error?.Kind);
     }
 
-    private static async Task<TokenResult> RequestAsync(Uri endpoint, IHostAddressResolver? resolver = null, Action<OutboundOptions>? configure = null)
+    private static async Task<Result<AccessToken, TokenFailure>> RequestAsync(Uri endpoint, IHostAddressResolver? resolver = null, Action<OutboundOptions>? configure = null)
     {
         await using var services = OAuthServices.Create(s =>
         {

@@ -246,7 +246,7 @@ internal sealed class ListenerPoller(
         var capabilities = source.Capabilities;
         var batches = group.Chunk(capabilities.FetchBatchSize).ToArray();
         poll.Progress.Doing($"fetching {group.Length} mail{(group.Length == 1 ? "" : "s")}");
-        var fetched = new MailResult<IReadOnlyList<MailItem>>[batches.Length];
+        var fetched = new Result<IReadOnlyList<MailItem>, MailError>[batches.Length];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, batches.Length),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, capabilities.MaxConcurrentRequests), CancellationToken = cancellationToken },

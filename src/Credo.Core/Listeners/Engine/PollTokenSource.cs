@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Diagnostics;
 using Credo.OAuth;
 
@@ -12,7 +13,7 @@ internal sealed class PollTokenSource(IAccessTokenSource inner, Activity? poll) 
 {
     private int _traced;
 
-    public async ValueTask<TokenResult> GetTokenAsync(CancellationToken cancellationToken)
+    public async ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken)
     {
         if (poll is null || poll.Duration != TimeSpan.Zero || Interlocked.Exchange(ref _traced, 1) == 1)
         {
@@ -23,7 +24,7 @@ internal sealed class PollTokenSource(IAccessTokenSource inner, Activity? poll) 
         var result = await inner.GetTokenAsync(cancellationToken);
         if (activity is not null && !result.Succeeded)
         {
-            activity.SetTag("error.type", result.Failure.Kind.ToString());
+            activity.SetTag("error.type", result.Error.Kind.ToString());
             activity.SetStatus(ActivityStatusCode.Error);
         }
 

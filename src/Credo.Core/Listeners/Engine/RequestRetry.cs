@@ -51,7 +51,7 @@ internal sealed class RequestRetry(ListenerOptions settings, TimeProvider time, 
     public DateTimeOffset? FirstFailureAt => Interlocked.Read(ref _firstFailureTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Runs <paramref name="call"/>, again after each failure that deserves a retry.</summary>
-    public async Task<MailResult<T>> RunAsync<T>(Func<CancellationToken, Task<MailResult<T>>> call, CancellationToken cancellationToken)
+    public async Task<Result<T, MailError>> RunAsync<T>(Func<CancellationToken, Task<Result<T, MailError>>> call, CancellationToken cancellationToken)
     {
         var quickRetries = 0;
         long firstFault = 0;

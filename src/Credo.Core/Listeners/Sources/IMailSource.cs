@@ -1,3 +1,5 @@
+using Credo.Net;
+
 namespace Credo.Core.Listeners.Sources;
 
 /// <summary>
@@ -18,18 +20,18 @@ public interface IMailSource
     /// The ids of new items since <paramref name="syncState"/> (everything when null), at most
     /// <see cref="MailSourceCapabilities.PageSize"/>, and the state to continue from.
     /// </summary>
-    Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken);
+    Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken);
 
     /// <summary>At most <see cref="MailSourceCapabilities.FetchBatchSize"/> listed items with their MIME; items that are gone are left out.</summary>
-    Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken);
+    Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks read, moves or deletes at most <see cref="MailSourceCapabilities.ApplyBatchSize"/> items, as the listener's
     /// after-processing setting says; an item that is gone counts as done. A failed call is tried again with the same
     /// list, so a source whose requests can partly succeed may remember per list what is done and send only the rest.
     /// </summary>
-    Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken);
+    Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken);
 
     /// <summary>Opens the listener's mailbox and folder without changing anything, for Test connection: what is there.</summary>
-    Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken);
+    Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken);
 }

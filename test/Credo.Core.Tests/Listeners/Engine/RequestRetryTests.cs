@@ -1,3 +1,4 @@
+using Credo.Net;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
 
@@ -17,7 +18,7 @@ public sealed class RequestRetryTests
 
         for (var i = 0; i < 500; i++)
         {
-            var result = await sut.RunAsync(_ => Task.FromResult(++calls % 6 == 0 ? Busy : MailResult.Of(i)), Ct);
+            var result = await sut.RunAsync(_ => Task.FromResult<Result<int, MailError>>(++calls % 6 == 0 ? Busy : i), Ct);
             Assert.True(result.Succeeded, $"request {i} failed: {result.Error?.Message}");
         }
 
@@ -29,11 +30,11 @@ public sealed class RequestRetryTests
     {
         using var sut = new RequestRetry(new ListenerOptions { RetriesPerPoll = 5 }, TimeProvider.System, new PollProgress(DateTimeOffset.UnixEpoch), _ => Task.CompletedTask);
         var calls = 0;
-        MailResult<int>? failed = null;
+        Result<int, MailError>? failed = null;
 
         for (var i = 0; i < 100 && failed is null; i++)
         {
-            var result = await sut.RunAsync(_ => Task.FromResult(++calls % 2 == 0 ? Busy : MailResult.Of(i)), Ct);
+            var result = await sut.RunAsync(_ => Task.FromResult<Result<int, MailError>>(++calls % 2 == 0 ? Busy : i), Ct);
             failed = result.Succeeded ? null : result;
         }
 
@@ -52,7 +53,7 @@ public sealed class RequestRetryTests
         var refused = new MailError(MailErrorKind.Transient, "Cannot connect to mail.example.test:993: the connection was refused.");
         var calls = 0;
 
-        var run = sut.RunAsync(_ => { calls++; return Task.FromResult<MailResult<int>>(refused); }, Ct);
+        var run = sut.RunAsync(_ => { calls++; return Task.FromResult<Result<int, MailError>>(refused); }, Ct);
         var waited = TimeSpan.Zero;
         for (var i = 0; i < RequestRetry.QuickRetries; i++)
         {
@@ -76,7 +77,7 @@ public sealed class RequestRetryTests
         using var sut = new RequestRetry(new ListenerOptions(), time, new PollProgress(time.GetUtcNow()), _ => Task.CompletedTask);
         var calls = 0;
 
-        var run = sut.RunAsync(_ => Task.FromResult(++calls == 1 ? new MailError(MailErrorKind.Transient, "reset") : MailResult.Of(7)), Ct);
+        var run = sut.RunAsync(_ => Task.FromResult<Result<int, MailError>>(++calls == 1 ? new MailError(MailErrorKind.Transient, "reset") : 7), Ct);
         time.Advance(await time.NextWaitAsync());
 
         Assert.Equal(7, (await run.WaitAsync(TimeSpan.FromSeconds(30), Ct)).Value);
@@ -94,7 +95,7 @@ public sealed class RequestRetryTests
         {
             calls++;
             time.Advance(TimeSpan.FromSeconds(9));
-            return Task.FromResult<MailResult<int>>(new MailError(MailErrorKind.Transient, "timed out"));
+            return Task.FromResult<Result<int, MailError>>(new MailError(MailErrorKind.Transient, "timed out"));
         }, Ct);
         time.Advance(await time.NextWaitAsync());
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -109,7 +110,7 @@ public sealed class RequestRetryTests
         using var sut = new RequestRetry(new ListenerOptions(), TimeProvider.System, new PollProgress(DateTimeOffset.UnixEpoch), _ => Task.CompletedTask);
         var calls = 0;
 
-        var result = await sut.RunAsync(_ => { calls++; return Task.FromResult<MailResult<int>>(new MailError(MailErrorKind.Permanent, "ErrorAccessDenied")); }, Ct);
+        var result = await sut.RunAsync(_ => { calls++; return Task.FromResult<Result<int, MailError>>(new MailError(MailErrorKind.Permanent, "ErrorAccessDenied")); }, Ct);
 
         Assert.False(result.Succeeded);
         Assert.Equal(1, calls);

@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
@@ -39,45 +40,45 @@ internal sealed class ScriptedMailSource(MailSourceCapabilities capabilities) : 
 
     public void FailNextApply(MailError error) => _applyFaults.Enqueue(error);
 
-    public Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
     {
         ChangesCalls.Enqueue(syncState);
         if (_changesFaults.TryDequeue(out var fault) || FailAt.TryGetValue(syncState ?? "", out fault))
         {
-            return Task.FromResult<MailResult<MailChanges>>(fault);
+            return Task.FromResult<Result<MailChanges, MailError>>(fault);
         }
 
         if (syncState is not null && InvalidStates.Contains(syncState))
         {
-            return Task.FromResult<MailResult<MailChanges>>(new MailError(MailErrorKind.InvalidSyncState, "The sync state is no longer valid."));
+            return Task.FromResult<Result<MailChanges, MailError>>(new MailError(MailErrorKind.InvalidSyncState, "The sync state is no longer valid."));
         }
 
         var (ids, next, complete) = Pages[syncState ?? ""];
-        return Task.FromResult<MailResult<MailChanges>>(new MailChanges([.. ids.Select(id => new MailRef(id))], next, complete));
+        return Task.FromResult<Result<MailChanges, MailError>>(new MailChanges([.. ids.Select(id => new MailRef(id))], next, complete));
     }
 
-    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> refs, CancellationToken cancellationToken)
+    public Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> refs, CancellationToken cancellationToken)
     {
         string[] itemIds = [.. refs.Select(r => r.ItemId)];
         Assert.InRange(itemIds.Length, 1, capabilities.FetchBatchSize);
         FetchCalls.Enqueue([.. itemIds]);
         if (_fetchFaults.TryDequeue(out var fault))
         {
-            return Task.FromResult<MailResult<IReadOnlyList<MailItem>>>(fault);
+            return Task.FromResult<Result<IReadOnlyList<MailItem>, MailError>>(fault);
         }
 
         IReadOnlyList<MailItem> items = [.. itemIds.Select(Item)];
-        return Task.FromResult<MailResult<IReadOnlyList<MailItem>>>(MailResult.Of(items));
+        return Task.FromResult<Result<IReadOnlyList<MailItem>, MailError>>(Result.Success(items));
     }
 
-    public Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    public Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
     {
         Assert.InRange(items.Count, 1, capabilities.ApplyBatchSize);
         ApplyCalls.Enqueue([.. items.Select(i => i.ItemId)]);
-        return Task.FromResult<MailResult<bool>>(_applyFaults.TryDequeue(out var fault) ? fault : true);
+        return Task.FromResult<Result<bool, MailError>>(_applyFaults.TryDequeue(out var fault) ? fault : true);
     }
 
-    public Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken) => Task.FromResult<MailResult<string>>("scripted");
+    public Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken) => Task.FromResult<Result<string, MailError>>("scripted");
 
     private static MailItem Item(string id) => new(
         id, $"<{id}@scripted.test>", "sender@scripted.test", ["box@scripted.test"], [], $"Mail {id}", null, 100, false, false,

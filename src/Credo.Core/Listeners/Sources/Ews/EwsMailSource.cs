@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Credo.Ews;
@@ -18,7 +19,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
     public MailSourceCapabilities Capabilities => new(
         PageSize: 100, FetchBatchSize: 10, ApplyBatchSize: 100, MaxConcurrentRequests: options.CurrentValue.MaxConcurrentRequestsPerMailbox);
 
-    public async Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    public async Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var folder = await FolderAsync(box, mailbox.Listener.Folder, cancellationToken);
@@ -39,7 +40,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
             sync.Value.IncludesLastItemInRange);
     }
 
-    public async Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var result = await ews.GetItemsAsync(box, [.. listed.Select(i => new EwsItemId(i.ItemId))], includeMime: true, cancellationToken);
@@ -79,7 +80,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         return items;
     }
 
-    public async Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    public async Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
     {
         var listener = mailbox.Listener;
         var box = Mailbox(mailbox);
@@ -99,7 +100,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         }
     }
 
-    public async Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    public async Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var folder = await ews.ResolveFolderAsync(box, mailbox.Listener.Folder, cancellationToken);
@@ -109,7 +110,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
     }
 
     // The whole batch succeeded, or its first failure; an item that is gone counts as done.
-    private static MailResult<bool> Done<T>(EwsResult<IReadOnlyList<EwsResult<T>>> result, EwsMailbox box)
+    private static Result<bool, MailError> Done<T>(Result<IReadOnlyList<Result<T, EwsError>>, EwsError> result, EwsMailbox box)
     {
         if (!result.Succeeded)
         {
@@ -121,7 +122,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
 
     private static EwsItemId[] Ids(IReadOnlyList<MailItem> items) => [.. items.Select(i => new EwsItemId(i.ItemId))];
 
-    private async Task<MailResult<EwsFolderId>> FolderAsync(EwsMailbox mailbox, string path, CancellationToken cancellationToken)
+    private async Task<Result<EwsFolderId, MailError>> FolderAsync(EwsMailbox mailbox, string path, CancellationToken cancellationToken)
     {
         if (EwsFolderId.TryWellKnown(path, out var wellKnown))
         {

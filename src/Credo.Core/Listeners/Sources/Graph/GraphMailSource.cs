@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Credo.Graph;
@@ -24,10 +25,10 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
     public MailSourceCapabilities Capabilities => new(
         PageSize: 100, FetchBatchSize: 1, ApplyBatchSize: GraphLimits.MaxRequestsPerBatch, MaxConcurrentRequests: options.CurrentValue.MaxConcurrentRequestsPerMailbox);
 
-    public async Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    public async Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
-        GraphResult<GraphDeltaPage> page;
+        Result<GraphDeltaPage, GraphError> page;
         if (syncState is null)
         {
             var folder = await FolderAsync(box, mailbox.Listener.Folder, cancellationToken);
@@ -48,7 +49,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
             : Map(page.Error);
     }
 
-    public async Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var items = new List<MailItem>(listed.Count);
@@ -85,7 +86,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         return items;
     }
 
-    public async Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    public async Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
     {
         var listener = mailbox.Listener;
         var box = Mailbox(mailbox);
@@ -96,7 +97,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
             return true;
         }
 
-        GraphResult<IReadOnlyList<GraphResult<bool>>> results;
+        Result<IReadOnlyList<Result<bool, GraphError>>, GraphError> results;
         switch (listener.AfterProcessing)
         {
             case AfterProcessing.MarkRead:
@@ -143,7 +144,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         return first is null ? true : Map(first) with { RetryAfter = wait };
     }
 
-    public async Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    public async Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var folder = await graph.ResolveFolderAsync(box, mailbox.Listener.Folder, cancellationToken);
@@ -152,7 +153,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
             : Map(folder.Error);
     }
 
-    private async Task<MailResult<string>> FolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)
+    private async Task<Result<string, MailError>> FolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)
     {
         // Graph takes a well-known name where it takes a folder id: no lookup.
         if (GraphWellKnownFolders.TryWellKnown(path, out var wellKnown))

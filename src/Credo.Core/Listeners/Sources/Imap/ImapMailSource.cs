@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Collections.Concurrent;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Imap.Internal;
@@ -52,7 +53,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     /// <summary>Connections open now (pooled and idling), for tests and diagnostics.</summary>
     internal int OpenConnections => _pool.Values.Count(p => p.Session is not null) + (_idle?.Count ?? 0);
 
-    public Task<MailResult<MailChanges>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken) =>
+    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken) =>
         UseAsync<MailChanges>("UID SEARCH", mailbox, async (session, ct) =>
         {
             var listener = mailbox.Listener;
@@ -87,14 +88,14 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
                 uids.Count <= Capabilities.PageSize);
         }, cancellationToken);
 
-    public Task<MailResult<IReadOnlyList<MailItem>>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
-        UseAsync("UID FETCH", mailbox, async (session, ct) =>
+    public Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
+        UseAsync<IReadOnlyList<MailItem>>("UID FETCH", mailbox, async (session, ct) =>
         {
             var folder = await session.SelectAsync(mailbox.Listener.Folder, refresh: false, ct);
             var uids = Uids([.. listed.Select(r => r.ItemId)], folder.UidValidity);
             if (uids.Count == 0)
             {
-                return MailResult.Of<IReadOnlyList<MailItem>>([]);
+                return Result.Success<IReadOnlyList<MailItem>>([]);
             }
 
             var summaries = (await folder.FetchAsync(uids, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size | MessageSummaryItems.BodyStructure), ct))
@@ -119,10 +120,10 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
                 items.Add(Item(ImapSyncState.ItemId(folder.UidValidity, uid.Id), summary, mime));
             }
 
-            return MailResult.Of<IReadOnlyList<MailItem>>(items);
+            return Result.Success<IReadOnlyList<MailItem>>(items);
         }, cancellationToken);
 
-    public Task<MailResult<bool>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken) =>
+    public Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken) =>
         UseAsync<bool>(mailbox.Listener.AfterProcessing == AfterProcessing.Move ? "UID MOVE" : "UID STORE", mailbox, async (session, ct) =>
         {
             var listener = mailbox.Listener;
@@ -177,7 +178,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
             }
         }, cancellationToken);
 
-    public async Task<MailResult<string>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    public async Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var endpoint = ImapEndpoint.Of(mailbox.Listener);
@@ -230,7 +231,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Runs <paramref name="work"/> as a span named after its IMAP <paramref name="command"/>.</summary>
-    private async Task<MailResult<T>> UseAsync<T>(string command, MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<MailResult<T>>> work, CancellationToken cancellationToken)
+    private async Task<Result<T, MailError>> UseAsync<T>(string command, MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
     {
         using var activity = ImapActivities.Start(command);
         var result = await UsePooledAsync(mailbox, work, cancellationToken);
@@ -239,7 +240,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Runs <paramref name="work"/> on the listener's pooled session, opening one if needed; any failure closes it.</summary>
-    private async Task<MailResult<T>> UsePooledAsync<T>(MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<MailResult<T>>> work, CancellationToken cancellationToken)
+    private async Task<Result<T, MailError>> UsePooledAsync<T>(MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var endpoint = ImapEndpoint.Of(mailbox.Listener);
@@ -302,7 +303,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         }
 
         var current = await mailbox.Tokens.GetTokenAsync(cancellationToken);
-        return current.Succeeded && current.Token.Value == session.Token.Value;
+        return current.Succeeded && current.Value.Value == session.Token.Value;
     }
 
     private async Task SweepAsync()

@@ -1,3 +1,4 @@
+using Credo.Net;
 using System.Text;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
@@ -166,7 +167,7 @@ public sealed class GraphMailSourceReplayTests : IDisposable
     {
         private readonly AccessToken _token = new("replayed-token", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, LifetimeSource.Default, null);
 
-        public ValueTask<TokenResult> GetTokenAsync(CancellationToken cancellationToken) => new(TokenResult.Success(_token));
+        public ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken) => new(Result.Success(_token));
 
         public void Reject(AccessToken token)
         {

@@ -280,10 +280,10 @@ internal sealed class ImapSession : IDisposable
         var result = await tokens.GetTokenAsync(cancellationToken);
         if (result.Succeeded)
         {
-            return result.Token;
+            return result.Value;
         }
 
-        var failure = result.Failure;
+        var failure = result.Error;
         throw new ImapFailure(
             failure.Kind is Credo.OAuth.TokenFailureKind.OAuthError or Credo.OAuth.TokenFailureKind.Blocked or Credo.OAuth.TokenFailureKind.InvalidTokenResponse ? MailErrorKind.Permanent : MailErrorKind.Transient,
             $"No access token: {failure.Message}",
