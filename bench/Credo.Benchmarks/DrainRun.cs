@@ -3,6 +3,9 @@ using System.Globalization;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Persistence;
 using Credo.Ews;
 using Credo.OAuth;
@@ -63,9 +66,9 @@ internal static class DrainRun
             var cases = graph
                 ? new[]
                 {
-                    new Case("Graph, unthrottled", null, 0, Protocol: MailProtocol.Graph),
-                    new Case($"Graph, 429 for 1 in {GraphThrottleOneIn}, Retry-After 1 s", new SandboxFaultRate(SandboxFaultKind.TooManyRequests, GraphThrottleOneIn, RetryAfterSeconds: 1), 0, Protocol: MailProtocol.Graph),
-                    new Case("Graph, unthrottled, leave unchanged (reference)", null, 0, AfterProcessing.None, MailProtocol.Graph),
+                    new Case("Graph, unthrottled", null, 0, Protocol: GraphProtocol.Id),
+                    new Case($"Graph, 429 for 1 in {GraphThrottleOneIn}, Retry-After 1 s", new SandboxFaultRate(SandboxFaultKind.TooManyRequests, GraphThrottleOneIn, RetryAfterSeconds: 1), 0, Protocol: GraphProtocol.Id),
+                    new Case("Graph, unthrottled, leave unchanged (reference)", null, 0, AfterProcessing.None, GraphProtocol.Id),
                 }
                 : new[]
                 {
@@ -151,7 +154,7 @@ internal static class DrainRun
             var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
             {
                 Name = "Drain " + mailbox.Address, Mailbox = mailbox.Address, CredentialId = credentialId, AfterProcessing = c.AfterProcessing,
-                Protocol = c.Protocol, Ews = new() { Url = sandbox.EwsEndpoint.ToString() }, Graph = new() { Url = sandbox.GraphEndpoint.ToString() },
+                Protocol = c.Protocol, Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", sandbox.EwsEndpoint).Set(GraphProtocol.Id, "url", sandbox.GraphEndpoint),
             }, "bench", CancellationToken.None);
             listenerId = change.Listener?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
         }
@@ -211,7 +214,7 @@ internal static class DrainRun
             var ratio = Median(busy.Select(d => d.Elapsed.TotalMilliseconds)) / Median(plain.Select(d => d.Elapsed.TotalMilliseconds));
             var perRound = plain.Zip(busy, (p, b) => (b.Elapsed / p.Elapsed).ToString("0.00", CultureInfo.InvariantCulture));
             var extra = Median(busy.Select(d => d.Elapsed.TotalMilliseconds)) - Median(plain.Select(d => d.Elapsed.TotalMilliseconds));
-            var wait = c.Rate!.RetryAfterSeconds is { } seconds && c.Protocol == MailProtocol.Graph ? seconds * 1000 : c.Rate.BackOffMilliseconds ?? 0;
+            var wait = c.Rate!.RetryAfterSeconds is { } seconds && c.Protocol == GraphProtocol.Id ? seconds * 1000 : c.Rate.BackOffMilliseconds ?? 0;
             Console.WriteLine($"{c.Name} / unthrottled: {ratio:0.00} (medians; per round {string.Join(", ", perRound)}); " +
                 $"{extra:N0} ms more, against {Median(busy.Select(d => (double)d.Requests.Faulted)) * wait:N0} ms of requested waits (throttled answers × {wait} ms, some of them overlapping).");
         }
@@ -223,7 +226,7 @@ internal static class DrainRun
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private sealed record Case(string Name, SandboxFaultRate? Rate, int Shift, AfterProcessing AfterProcessing = AfterProcessing.MarkRead, MailProtocol Protocol = MailProtocol.EWS);
+    private sealed record Case(string Name, SandboxFaultRate? Rate, int Shift, AfterProcessing AfterProcessing = AfterProcessing.MarkRead, string Protocol = EwsProtocol.Id);
 
     private sealed record Drain(TimeSpan Elapsed, int Polls, SandboxRequestCounts Requests);
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Sandbox;
@@ -129,8 +130,8 @@ internal static class ImapDrainRun
         {
             var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
             {
-                Name = "Drain " + path, Protocol = MailProtocol.IMAP, Mailbox = Mailbox, Folder = path, CredentialId = credentialId,
-                Imap = new ImapSettings { Host = "127.0.0.1", Port = proxy.Port, Security = ImapSecurity.None },
+                Name = "Drain " + path, Protocol = ImapProtocol.Id, Mailbox = Mailbox, Folder = path, CredentialId = credentialId,
+                Settings = new ListenerSettings().Set(ImapProtocol.Id, "host", "127.0.0.1").Set(ImapProtocol.Id, "port", proxy.Port).Set(ImapProtocol.Id, "security", ImapSecurity.None),
             }, "bench", CancellationToken.None);
             listenerId = change.Listener?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
         }

@@ -5,6 +5,8 @@ using BenchmarkDotNet.Engines;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Persistence;
 using Credo.Ews;
 using Credo.OAuth;
@@ -94,7 +96,7 @@ public class ListenerIngestBenchmarks
         using var scope = _services.CreateScope();
         var change = scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Ingest " + Guid.NewGuid().ToString("N")[..8], Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, Mailbox = "ingest@sandbox.test",
+            Name = "Ingest " + Guid.NewGuid().ToString("N")[..8], Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", _sandbox.EwsEndpoint), Mailbox = "ingest@sandbox.test",
             CredentialId = _credentialId, UnreadOnly = false, AfterProcessing = AfterProcessing.None,
         }, "bench", CancellationToken.None).GetAwaiter().GetResult();
         _listenerId = change.Listener!.Id;

@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Persistence;
 using Credo.Core.Users;
 using Credo.Sandbox;
@@ -228,7 +230,7 @@ internal static class ListenersRun
             {
                 var change = await listeners.CreateAsync(new ListenerInput
                 {
-                    Name = $"Idle {i:D5}", Ews = new() { Url = ews }, Mailbox = Mailbox(i), CredentialId = credentialId, PollIntervalSeconds = IntervalSeconds,
+                    Name = $"Idle {i:D5}", Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", ews), Mailbox = Mailbox(i), CredentialId = credentialId, PollIntervalSeconds = IntervalSeconds,
                 }, "bench", CancellationToken.None);
                 if (change.Listener is null)
                 {

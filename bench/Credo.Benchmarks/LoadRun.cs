@@ -9,6 +9,8 @@ using Credo.Core.ApiKeys;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Persistence;
 using Credo.Core.Users;
 using Credo.Sandbox;
@@ -151,7 +153,7 @@ internal static partial class LoadRun
         }, "load", CancellationToken.None);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Ingest", Ews = new() { Url = new Uri(sandbox, "/EWS/Exchange.asmx").ToString() }, Mailbox = mailbox, CredentialId = created.Credential!.Id,
+            Name = "Ingest", Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", new Uri(sandbox, "/EWS/Exchange.asmx")), Mailbox = mailbox, CredentialId = created.Credential!.Id,
             PollIntervalSeconds = ListenerRules.MinPollIntervalSeconds, UnreadOnly = false, AfterProcessing = AfterProcessing.None,
         }, "load", CancellationToken.None);
         if (change.Listener is not { } listener)

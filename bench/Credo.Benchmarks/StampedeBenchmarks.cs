@@ -1,7 +1,7 @@
-using Credo.Net;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using Credo.Net;
 using Credo.OAuth;
 using Credo.Sandbox;
 using Microsoft.Extensions.DependencyInjection;

@@ -58,11 +58,11 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<ApiKeyService>();
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
         services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();
-        services.AddCredoEws();
-        services.AddCredoGraph();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, EwsMailSource>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, ImapMailSource>());
+        foreach (var protocol in MailProtocols.All)
+        {
+            protocol.Register(services);
+        }
+
         services.TryAddSingleton<MailSources>();
         return services;
     }

@@ -1,5 +1,5 @@
-using Credo.OAuth;
 using Credo.Net.Outbound;
+using Credo.OAuth;
 
 namespace Credo.Graph;
 

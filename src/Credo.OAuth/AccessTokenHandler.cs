@@ -1,5 +1,5 @@
-using Credo.Net;
 using System.Net;
+using Credo.Net;
 using Credo.OAuth.Internal;
 using Microsoft.Extensions.Logging;
 

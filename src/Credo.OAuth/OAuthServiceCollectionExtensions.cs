@@ -1,7 +1,7 @@
-using Credo.OAuth;
-using Credo.OAuth.Internal;
 using Credo.Net;
 using Credo.Net.Outbound;
+using Credo.OAuth;
+using Credo.OAuth.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
-using Credo.Net;
 using Credo.Ews.Tests.Infrastructure;
+using Credo.Net;
 using Credo.Sandbox.Ews;
 using Microsoft.Extensions.DependencyInjection;
 

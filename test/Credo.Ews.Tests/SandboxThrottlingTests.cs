@@ -1,6 +1,6 @@
-using Credo.Net;
 using System.Collections.Concurrent;
 using Credo.Ews.Tests.Infrastructure;
+using Credo.Net;
 using Credo.Sandbox;
 using Credo.Sandbox.Ews;
 

@@ -1,6 +1,6 @@
+using System.Diagnostics.Metrics;
 using Credo.Net;
 using Credo.OAuth.Tests.Infrastructure;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,5 @@
-using Credo.Net;
 using System.Security.Cryptography.X509Certificates;
+using Credo.Net;
 using Credo.OAuth.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
-using Credo.Net;
 using System.Text;
+using Credo.Net;
 using Credo.OAuth.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using Credo.Core.Audit;
-using Credo.Core.Persistence;
 using Credo.Core.Credentials.Internal;
-using Credo.OAuth;
+using Credo.Core.Persistence;
 using Credo.Net.Outbound;
+using Credo.OAuth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
-using Credo.Net;
 using Credo.Core.Audit;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners.Sources;
-using Credo.OAuth;
 using Credo.Core.Persistence;
+using Credo.Net;
+using Credo.OAuth;
 
 namespace Credo.Core.Listeners;
 
@@ -53,7 +53,7 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialStore cr
             return steps;
         }
 
-        if (TokenDestination.Refuse(listener.Protocol, TokenDestination.Of(listener), credential) is { } refused)
+        if (TokenDestination.Refuse(source.Value.Protocol, TokenDestination.Of(listener), credential) is { } refused)
         {
             steps.Add(new ConnectionStep("Token destination", false, refused.Message, TokenDestination.RefusedHint));
             return steps;
@@ -73,7 +73,7 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialStore cr
             $"\"{credential.Name}\" obtained a Bearer token valid for {token.Value.Lifetime:g}" +
             (claims is null ? "." : $"; audience {string.Join(", ", claims.Audiences)}; roles {(claims.Roles.Count == 0 ? "none" : string.Join(", ", claims.Roles))}.")));
 
-        var folder = await source.Value.TestAsync(new MailboxContext(listener, new FixedTokenSource(token.Value)), cancellationToken);
+        var folder = await source.Value.Source.TestAsync(MailboxTarget.Of(listener, source.Value.Protocol, new FixedTokenSource(token.Value)), cancellationToken);
         steps.Add(folder.Succeeded
             ? new ConnectionStep("Mailbox and folder", true, folder.Value)
             : new ConnectionStep("Mailbox and folder", false, folder.Error.Message, folder.Error.Hint));

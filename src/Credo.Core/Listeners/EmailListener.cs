@@ -1,11 +1,9 @@
-using Credo.Core.Listeners.Sources.Ews;
-using Credo.Core.Listeners.Sources.Graph;
-using Credo.Core.Listeners.Sources.Imap;
+using Credo.Core.Listeners.Sources;
 
 namespace Credo.Core.Listeners;
 
 /// <summary>
-/// An Email Listener: reads a mailbox over EWS, Microsoft Graph or IMAP as the application with a credential's token, and turns each new mail
+/// An Email Listener: reads a mailbox over one of the mail protocols (<see cref="MailProtocols"/>) as the application with a credential's token, and turns each new mail
 /// into a received-message record and, with a webhook, a signed delivery. The settings are changed by administrators
 /// (with <see cref="Version"/> as the concurrency token); the run state is written by the engine alone.
 /// </summary>
@@ -23,17 +21,11 @@ public sealed class EmailListener
     /// <summary>Whether the engine polls it.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>How the mailbox is read.</summary>
-    public MailProtocol Protocol { get; set; } = MailProtocol.EWS;
+    /// <summary>How the mailbox is read: the name of one of <see cref="MailProtocols.All"/>.</summary>
+    public string Protocol { get; set; } = MailProtocols.Default.Name;
 
-    /// <summary>The settings of <see cref="MailProtocol.EWS"/>.</summary>
-    public EwsSettings Ews { get; set; } = new();
-
-    /// <summary>The settings of <see cref="MailProtocol.Graph"/>.</summary>
-    public GraphSettings Graph { get; set; } = new();
-
-    /// <summary>The settings of <see cref="MailProtocol.IMAP"/>.</summary>
-    public ImapSettings Imap { get; set; } = new();
+    /// <summary>The protocols' settings, the chosen one's used; stored as one JSON value.</summary>
+    public ListenerSettings Settings { get; set; } = new();
 
     /// <summary>SMTP address (or, for Graph, user principal name) of the mailbox.</summary>
     public string Mailbox { get; set; } = "";

@@ -1,6 +1,4 @@
-using Credo.Core.Listeners.Sources.Ews;
-using Credo.Core.Listeners.Sources.Graph;
-using Credo.Core.Listeners.Sources.Imap;
+using Credo.Core.Listeners.Sources;
 
 namespace Credo.Core.Listeners;
 
@@ -16,17 +14,11 @@ public sealed class ListenerInput
     /// <summary>Enabled.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Protocol; default EWS.</summary>
-    public MailProtocol Protocol { get; set; } = MailProtocol.EWS;
+    /// <summary>Protocol: the name of one of <see cref="MailProtocols.All"/> (any case); default EWS.</summary>
+    public string Protocol { get; set; } = MailProtocols.Default.Name;
 
-    /// <summary>EWS settings, used when <see cref="Protocol"/> is EWS.</summary>
-    public EwsSettings Ews { get; set; } = new();
-
-    /// <summary>Microsoft Graph settings, used when <see cref="Protocol"/> is Graph.</summary>
-    public GraphSettings Graph { get; set; } = new();
-
-    /// <summary>IMAP settings, used when <see cref="Protocol"/> is IMAP.</summary>
-    public ImapSettings Imap { get; set; } = new();
+    /// <summary>The protocols' settings by protocol and key; the chosen protocol's are used, the others kept.</summary>
+    public ListenerSettings Settings { get; set; } = new();
 
     /// <summary>Mailbox.</summary>
     public string? Mailbox { get; set; }
@@ -80,7 +72,7 @@ public sealed class ListenerInput
         return new ListenerInput
         {
             Name = listener.Name, Enabled = listener.Enabled, Protocol = listener.Protocol,
-            Ews = listener.Ews.Copy(), Graph = listener.Graph.Copy(), Imap = listener.Imap.Copy(), Mailbox = listener.Mailbox, Folder = listener.Folder,
+            Settings = listener.Settings.Copy(), Mailbox = listener.Mailbox, Folder = listener.Folder,
             CredentialId = listener.CredentialId, PollIntervalSeconds = listener.PollIntervalSeconds, UnreadOnly = listener.UnreadOnly,
             FromContains = listener.FromContains, SubjectContains = listener.SubjectContains, OnlyWithAttachments = listener.OnlyWithAttachments,
             AfterProcessing = listener.AfterProcessing, MoveToFolder = listener.MoveToFolder, IncludeAttachments = listener.IncludeAttachments,

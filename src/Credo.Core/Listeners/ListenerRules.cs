@@ -1,7 +1,8 @@
 using Credo.Core.Credentials;
+using Credo.Core.Listeners.Sources;
 using Credo.Core.Text;
-using Credo.Net.Text;
 using Credo.Net.Outbound;
+using Credo.Net.Text;
 
 namespace Credo.Core.Listeners;
 
@@ -19,6 +20,9 @@ public static class ListenerRules
 
     /// <summary>Longest folder path.</summary>
     public const int MaxPathLength = 1024;
+
+    /// <summary>The folder of a protocol without folders.</summary>
+    public const string InboxFolder = "Inbox";
 
     /// <summary>Longest URL (EWS, Graph, webhook).</summary>
     public const int MaxUrlLength = 2048;
@@ -40,20 +44,14 @@ public static class ListenerRules
             errors[nameof(input.Name)] = "The name contains an invisible text-direction character (such as U+202E); remove it.";
         }
 
-        switch (input.Protocol)
+        var protocol = MailProtocols.Find(input.Protocol);
+        if (protocol is null)
         {
-            case MailProtocol.EWS:
-                input.Ews.Check(allowHttp, errors);
-                break;
-            case MailProtocol.Graph:
-                input.Graph.Check(allowHttp, errors);
-                break;
-            case MailProtocol.IMAP:
-                input.Imap.Check(allowHttp, errors);
-                break;
-            default:
-                errors[nameof(input.Protocol)] = "Choose the protocol: EWS, Graph or IMAP.";
-                break;
+            errors[nameof(input.Protocol)] = $"Choose the protocol: {MailProtocols.Names}.";
+        }
+        else
+        {
+            ProtocolSettingRules.Check(input.Settings.For(protocol), allowHttp, errors);
         }
 
         var mailbox = input.Mailbox?.Trim();
@@ -79,14 +77,20 @@ public static class ListenerRules
             CheckText(errors, nameof(input.MoveToFolder), "The folder to move to", input.MoveToFolder, MaxPathLength);
         }
 
-        if (!Enum.IsDefined(input.AfterProcessing))
+        var allowed = protocol?.AfterProcessing ?? Enum.GetValues<AfterProcessing>();
+        if (!allowed.Contains(input.AfterProcessing))
         {
-            errors[nameof(input.AfterProcessing)] = "Choose what happens after processing: MarkRead, Move, Delete or None.";
+            errors[nameof(input.AfterProcessing)] = $"Choose what happens after processing{(protocol is null ? "" : $" over {protocol.Name}")}: {string.Join(", ", allowed)}.";
+        }
+
+        if (protocol is { HasFolders: false } && !string.Equals(input.Folder?.Trim(), InboxFolder, StringComparison.OrdinalIgnoreCase))
+        {
+            errors[nameof(input.Folder)] = $"{protocol.Name} has one folder: leave the folder {InboxFolder}.";
         }
 
         if (input.CredentialId is null)
         {
-            errors[nameof(input.CredentialId)] = $"Choose the OAuth2 Client Credentials credential the listener uses (for Exchange Online with the scope {ExchangeOnlineScope(input.Protocol)}).";
+            errors[nameof(input.CredentialId)] = $"Choose the OAuth2 Client Credentials credential the listener uses (for Exchange Online with the scope {ExchangeOnlineScope(protocol?.Resource ?? MicrosoftResource.Exchange)}).";
         }
 
         if (input.PollIntervalSeconds < MinPollIntervalSeconds)
@@ -144,7 +148,7 @@ public static class ListenerRules
         }
     }
 
-    /// <summary>The scope a credential needs to read Exchange Online over <paramref name="protocol"/>.</summary>
-    public static string ExchangeOnlineScope(MailProtocol protocol) =>
-        protocol == MailProtocol.Graph ? "https://graph.microsoft.com/.default" : "https://outlook.office365.com/.default";
+    /// <summary>The scope a credential needs for <paramref name="resource"/>.</summary>
+    public static string ExchangeOnlineScope(MicrosoftResource resource) =>
+        resource == MicrosoftResource.Graph ? "https://graph.microsoft.com/.default" : "https://outlook.office365.com/.default";
 }

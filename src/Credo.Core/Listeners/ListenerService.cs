@@ -1,5 +1,6 @@
 using Credo.Core.Audit;
 using Credo.Core.Credentials;
+using Credo.Core.Listeners.Sources;
 using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Security;
@@ -238,7 +239,8 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
             {
                 errors[nameof(input.CredentialId)] = "The chosen credential does not exist (any more); choose another.";
             }
-            else if (TokenDestination.Refuse(input.Protocol, TokenDestination.Of(input.Protocol, input.Ews, input.Graph, input.Imap), credential) is { } refused)
+            else if (MailProtocols.Find(input.Protocol) is { } protocol
+                && TokenDestination.Refuse(protocol, TokenDestination.Of(protocol, input.Settings), credential) is { } refused)
             {
                 errors.TryAdd(refused.Field, refused.Message);
             }
@@ -259,10 +261,9 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
     // The addresses a listener connects to, by the field that names each.
     private static IEnumerable<(string Field, Uri Url)> Destinations(ListenerInput input)
     {
-        if (TokenDestination.Of(input.Protocol, input.Ews, input.Graph, input.Imap) is { } server
-            && Uri.TryCreate($"{(input.Protocol == MailProtocol.IMAP && input.Imap.Security == Sources.Imap.ImapSecurity.None ? "http" : "https")}://{(server.Host.Contains(':', StringComparison.Ordinal) ? $"[{server.Host}]" : server.Host)}:{server.Port}/", UriKind.Absolute, out var url))
+        if (MailProtocols.Find(input.Protocol) is { } protocol && protocol.Server(input.Settings.For(protocol)) is { } server)
         {
-            yield return (server.Field, url);
+            yield return (ProtocolSettingRules.Field(protocol, server.Key), server.ToUri());
         }
 
         if (Uri.TryCreate(input.WebhookUrl?.Trim(), UriKind.Absolute, out var webhook))
@@ -271,13 +272,13 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         }
     }
 
-    // Where the mail comes from: a change here means the saved sync state belongs to another folder.
-    private static string SourceOf(EmailListener listener) => listener.Protocol switch
+    // Where the mail comes from: a change here means the saved sync state belongs to another store or folder.
+    private static string SourceOf(EmailListener listener)
     {
-        MailProtocol.EWS => $"EWS|{listener.Ews.Url}",
-        MailProtocol.Graph => $"Graph|{listener.Graph.Url}",
-        _ => $"IMAP|{listener.Imap.Host}|{listener.Imap.Port}|{listener.Imap.UserName}",
-    } + $"|{listener.Mailbox}|{listener.Folder}";
+        var protocol = MailProtocols.Find(listener.Protocol);
+        string?[] located = protocol is null ? [] : [.. protocol.Settings.Where(s => s.Locates).Select(s => listener.Settings.For(protocol)[s.Key])];
+        return string.Join('|', [listener.Protocol, .. located, listener.Mailbox, listener.Folder]);
+    }
 
     // Where the listener connects, old → new, for the audit log: an auditor must see the hosts, not only that a URL
     // changed. A webhook URL's query and user-info (where receivers put tokens) are left out.
@@ -294,13 +295,22 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
 
         var after = new EmailListener();
         Apply(after, input, protector: null);
-        Add("EWS URL", listener.Ews.Url, after.Ews.Url);
-        Add("Graph URL", listener.Graph.Url, after.Graph.Url);
-        Add("IMAP server", Server(listener.Imap), Server(after.Imap));
+        foreach (var protocol in MailProtocols.All)
+        {
+            var server = protocol.Settings.First(s => s.Locates);
+            Add(server.Kind == SettingKind.Url ? server.Label : $"{protocol.Label} server", Server(listener, protocol), Server(after, protocol));
+        }
+
         Add("Webhook URL", WithoutSecrets(listener.WebhookUrl), WithoutSecrets(after.WebhookUrl));
         return text.ToString();
 
-        static string? Server(Sources.Imap.ImapSettings imap) => imap.Host is null ? null : $"{imap.Host}:{imap.Port}";
+        // The URL as written where a URL names the server, else host:port.
+        static string? Server(EmailListener l, IMailProtocol protocol)
+        {
+            var values = l.Settings.For(protocol);
+            return protocol.Server(values) is not { } server ? null
+                : protocol.Settings.First(s => s.Key == server.Key).Kind == SettingKind.Url ? values[server.Key] : server.ToString();
+        }
 
         static string? WithoutSecrets(string? url) =>
             url is null ? null : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}" : url;
@@ -323,10 +333,16 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         Compare("Name", listener.Name, after.Name);
         Compare("Enabled", listener.Enabled, after.Enabled);
         Compare("Protocol", listener.Protocol, after.Protocol);
-        Compare("EWS URL", listener.Ews.Url, after.Ews.Url);
-        Compare("Graph URL", listener.Graph.Url, after.Graph.Url);
-        Compare("IMAP settings", (listener.Imap.Host, listener.Imap.Port, listener.Imap.Security, listener.Imap.UserName, listener.Imap.Sasl),
-            (after.Imap.Host, after.Imap.Port, after.Imap.Security, after.Imap.UserName, after.Imap.Sasl));
+        if (MailProtocols.Find(after.Protocol) is { } protocol)
+        {
+            // The chosen protocol's settings, each by its label: "EWS URL", "IMAP Host".
+            var (old, now) = (listener.Settings.For(protocol), after.Settings.For(protocol));
+            foreach (var setting in protocol.Settings)
+            {
+                Compare(setting.Kind == SettingKind.Url ? setting.Label : $"{protocol.Name} {setting.Label}", old[setting.Key], now[setting.Key]);
+            }
+        }
+
         Compare("Mailbox", listener.Mailbox, after.Mailbox);
         Compare("Folder", listener.Folder, after.Folder);
         Compare("Credential", listener.CredentialId, after.CredentialId);
@@ -352,13 +368,8 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         listener.Name = input.Name!.Trim();
         listener.NormalizedName = listener.Name.ToUpperInvariant();
         listener.Enabled = input.Enabled;
-        listener.Protocol = input.Protocol;
-        listener.Ews = input.Ews.Copy();
-        listener.Ews.Normalize();
-        listener.Graph = input.Graph.Copy();
-        listener.Graph.Normalize();
-        listener.Imap = input.Imap.Copy();
-        listener.Imap.Normalize();
+        listener.Protocol = MailProtocols.Find(input.Protocol)!.Name;
+        listener.Settings = input.Settings.Normalized();
         listener.Mailbox = input.Mailbox!.Trim();
         listener.Folder = input.Folder!.Trim();
         listener.CredentialId = input.CredentialId!.Value;

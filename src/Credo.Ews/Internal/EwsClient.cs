@@ -1,11 +1,11 @@
-using Credo.Net;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Xml;
 using System.Xml.Linq;
-using Credo.OAuth;
+using Credo.Net;
 using Credo.Net.Outbound;
+using Credo.OAuth;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,8 @@
-using Credo.Net;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Credo.Net;
 
 namespace Credo.OAuth.Internal;
 

@@ -1,5 +1,5 @@
-using Credo.Net;
 using System.Collections.Concurrent;
+using Credo.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

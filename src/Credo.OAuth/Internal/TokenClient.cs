@@ -1,6 +1,6 @@
-using Credo.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Credo.Net;
 using Credo.Net.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

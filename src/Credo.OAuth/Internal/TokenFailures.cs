@@ -1,6 +1,6 @@
-using Credo.Net;
 using System.Globalization;
 using System.Net.Http;
+using Credo.Net;
 using Credo.Net.Outbound;
 
 namespace Credo.OAuth.Internal;

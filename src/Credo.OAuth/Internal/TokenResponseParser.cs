@@ -1,6 +1,6 @@
-using Credo.Net;
 using System.Globalization;
 using System.Text.Json;
+using Credo.Net;
 
 namespace Credo.OAuth.Internal;
 

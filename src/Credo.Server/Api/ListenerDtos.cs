@@ -1,25 +1,32 @@
 using Credo.Core.Listeners;
-using Credo.Core.Listeners.Sources.Ews;
-using Credo.Core.Listeners.Sources.Graph;
-using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Messages;
 using Credo.Core.Webhooks;
 
 namespace Credo.Server.Api;
 
-/// <summary>A listener as the API shows it: settings, run state and status; never the webhook secret or sync state.</summary>
+/// <summary>
+/// A listener as the API shows it: settings (each protocol's in an object named after it, as <see cref="ListenerRequest"/>
+/// takes them, so that this can be sent back), run state and status; never the webhook secret or sync state.
+/// </summary>
 internal sealed record ListenerDto(
-    Guid Id, string Name, bool Enabled, MailProtocol Protocol, EwsSettings Ews, GraphSettings Graph, ImapSettings Imap, string Mailbox, string Folder,
+    Guid Id, string Name, bool Enabled, string Protocol, string Mailbox, string Folder,
     Guid CredentialId, int PollIntervalSeconds, bool UnreadOnly, string? FromContains, string? SubjectContains, bool OnlyWithAttachments,
     AfterProcessing AfterProcessing, string? MoveToFolder, bool IncludeAttachments, string? WebhookUrl, bool HasWebhookSecret, long Version,
     int? KeepContentDays, ListenerStatus Status, long MessagesReceived, DateTimeOffset? LastPollAt, DateTimeOffset? LastSuccessAt, string? LastError, string? LastErrorHint,
     DateTimeOffset? NextPollAt, ListenerHealthDto Health)
 {
+    /// <summary>Each protocol's settings, as <c>"ews": {...}</c>, <c>"imap": {...}</c>.</summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement> ProtocolSettings { get; init; } = [];
+
     public static ListenerDto From(EmailListener l, DateTimeOffset now, DeliveryCounts? deliveries = null) => new(
-        l.Id, l.Name, l.Enabled, l.Protocol, l.Ews, l.Graph, l.Imap, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly,
+        l.Id, l.Name, l.Enabled, l.Protocol, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly,
         l.FromContains, l.SubjectContains, l.OnlyWithAttachments, l.AfterProcessing, l.MoveToFolder, l.IncludeAttachments, l.WebhookUrl,
         l.ProtectedWebhookSecret is not null, l.Version, l.KeepContentDays, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastError,
-        l.LastErrorHint, l.NextPollAt, ListenerHealthDto.Of(l, now, deliveries ?? DeliveryCounts.None));
+        l.LastErrorHint, l.NextPollAt, ListenerHealthDto.Of(l, now, deliveries ?? DeliveryCounts.None))
+    {
+        ProtocolSettings = ProtocolSettingsJson.Write(l.Settings),
+    };
 }
 
 /// <summary>

@@ -29,17 +29,31 @@ internal static class ListenersApi
                     ? Results.Ok(Read(l, (await service.DeliveryCountsAsync([id], ct)).GetValueOrDefault(id), time, http.User))
                     : (IResult)NotFound(id))
             .Produces<ListenerDto>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One listener.");
-        listeners.MapPost("/", async (ListenerInput input, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        listeners.MapPost("/", async (ListenerRequest request, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
+                var unreadable = new Dictionary<string, string>(StringComparer.Ordinal);
+                var input = request.ToInput(unreadable);
+                if (unreadable.Count > 0)
+                {
+                    return Invalid(unreadable);
+                }
+
                 var change = await service.CreateAsync(input, http.User.Actor(), ct);
                 return change.Status == ListenerChangeStatus.Done
                     ? Results.Created($"/api/v1/listeners/{change.Listener!.Id}", ListenerDto.From(change.Listener, time.GetUtcNow()))
                     : Failure(change);
             })
             .Produces<ListenerDto>(StatusCodes.Status201Created).ProducesValidationProblem()
-            .Writes(write).WithSummary("Add a listener; protocol is EWS (default), Graph or IMAP with its settings in ews, graph or imap; webhookSecret is write-only.");
-        listeners.MapPut("/{id:guid}", async (Guid id, ListenerInput input, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
+            .Writes(write).WithSummary("Add a listener; protocol is EWS (default), Graph, IMAP, ... with its settings in an object of the protocol's name in lower case (ews, graph, imap, ...); webhookSecret is write-only.");
+        listeners.MapPut("/{id:guid}", async (Guid id, ListenerRequest request, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
+                var unreadable = new Dictionary<string, string>(StringComparer.Ordinal);
+                var input = request.ToInput(unreadable);
+                if (unreadable.Count > 0)
+                {
+                    return Invalid(unreadable);
+                }
+
                 if (input.Version is not { } version)
                 {
                     return TypedResults.ValidationProblem(

@@ -4,10 +4,10 @@ using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
-using Credo.Core.Listeners.Sources.Ews;
-using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources;
 using Credo.Core.Text;
 using Credo.Net.Text;
+using Credo.Server.Api;
 
 namespace Credo.Server.Cli;
 
@@ -42,7 +42,7 @@ internal static class ListenersCommand
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(l => Describe(l, now)), Json));
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(l => ListenerDto.From(l, now)), Json));
                 return ExitCodes.Success;
             }
 
@@ -73,7 +73,7 @@ internal static class ListenersCommand
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(Describe(l, now), Json));
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(ListenerDto.From(l, now), Json));
                 return ExitCodes.Success;
             }
 
@@ -90,14 +90,8 @@ internal static class ListenersCommand
         var newName = new Option<string?>("--name") { Description = "Name.", Required = create };
         var credential = new Option<string?>("--credential") { Description = "Name of the OAuth2 Client Credentials credential.", Required = create };
         var mailbox = new Option<string?>("--mailbox") { Description = "SMTP address of the mailbox.", Required = create };
-        var protocol = new Option<string?>("--protocol") { Description = "ews (default), graph or imap." };
-        var ewsUrl = new Option<string?>("--ews-url") { Description = $"EWS URL (default {EwsSettings.DefaultUrl})." };
-        var graphUrl = new Option<string?>("--graph-url") { Description = $"Microsoft Graph URL (default {GraphSettings.DefaultUrl})." };
-        var imapHost = new Option<string?>("--imap-host") { Description = "IMAP server host name." };
-        var imapPort = new Option<int?>("--imap-port") { Description = "IMAP port (default 993)." };
-        var imapSecurity = new Option<string?>("--imap-security") { Description = "tls (default), starttls or none (loopback hosts only)." };
-        var imapUser = new Option<string?>("--imap-user") { Description = "IMAP user name (default: the mailbox)." };
-        var sasl = new Option<string?>("--sasl") { Description = "xoauth2 (default) or oauthbearer." };
+        var protocol = new Option<string?>("--protocol") { Description = $"{string.Join(", ", MailProtocols.All.Select(p => p.Name.ToLowerInvariant()))} (default {MailProtocols.Default.Name.ToLowerInvariant()})." };
+        var settings = SettingOptions.Create();
         var folder = new Option<string?>("--folder") { Description = "Folder: Inbox (default) or a path such as Inbox/Invoices." };
         var interval = new Option<string?>("--poll-interval") { Description = "Poll interval, such as 30s or 5m (default 30s, at least 5s)." };
         var unreadOnly = new Option<bool?>("--unread-only") { Description = "Only unread mail (default true)." };
@@ -112,8 +106,9 @@ internal static class ListenersCommand
         };
         var command = new Command(create ? "add" : "update", create ? "Add an Email Listener." : "Change a listener; only the flags given change.")
         {
-            newName, credential, mailbox, protocol, ewsUrl, graphUrl, imapHost, imapPort, imapSecurity, imapUser, sasl, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin, keepContentDays,
+            newName, credential, mailbox, protocol, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin, keepContentDays,
         };
+        settings.AddTo(command);
         if (!create)
         {
             command.Add(name);
@@ -133,14 +128,19 @@ internal static class ListenersCommand
             var input = current is null ? new ListenerInput() : ListenerInput.From(current);
             input.Name = parse.GetValue(newName) ?? input.Name;
             input.Mailbox = parse.GetValue(mailbox) ?? input.Mailbox;
-            input.Ews.Url = parse.GetValue(ewsUrl) ?? input.Ews.Url;
-            input.Graph.Url = parse.GetValue(graphUrl) ?? input.Graph.Url;
-            input.Imap.Host = parse.GetValue(imapHost) ?? input.Imap.Host;
-            input.Imap.Port = parse.GetValue(imapPort) ?? input.Imap.Port;
-            input.Imap.UserName = parse.GetValue(imapUser) ?? input.Imap.UserName;
-            input.Protocol = Choose(parse.GetValue(protocol), "--protocol", input.Protocol, errors);
-            input.Imap.Security = Choose(parse.GetValue(imapSecurity), "--imap-security", input.Imap.Security, errors);
-            input.Imap.Sasl = Choose(parse.GetValue(sasl), "--sasl", input.Imap.Sasl, errors);
+            if (parse.GetValue(protocol) is { } chosen)
+            {
+                if (MailProtocols.Find(chosen) is { } found)
+                {
+                    input.Protocol = found.Name;
+                }
+                else
+                {
+                    errors.Add($"--protocol \"{chosen}\" is not one of {string.Join(", ", MailProtocols.All.Select(p => p.Name.ToLowerInvariant()))}.");
+                }
+            }
+
+            settings.Apply(parse, input);
             input.Folder = parse.GetValue(folder) ?? input.Folder;
             input.UnreadOnly = parse.GetValue(unreadOnly) ?? input.UnreadOnly;
             input.Enabled = parse.GetValue(enabled) ?? input.Enabled;
@@ -210,7 +210,7 @@ internal static class ListenersCommand
                 : await listeners.UpdateAsync(current!.Id, current.Version, input, DataCommand.Actor, ct);
             if (change.Status != ListenerChangeStatus.Done)
             {
-                return await CommandOutput.BadInputAsync(verb, change.Message is { } message ? [message] : change.Errors.Select(p => $"{Flag(p.Key)}: {p.Value}"));
+                return await CommandOutput.BadInputAsync(verb, change.Message is { } message ? [message] : change.Errors.Select(p => $"{SettingOptions.FlagOf(p.Key) ?? Flag(p.Key)}: {p.Value}"));
             }
 
             var listener = change.Listener!;
@@ -344,16 +344,6 @@ internal static class ListenersCommand
         return found;
     }
 
-    private static object Describe(EmailListener l, DateTimeOffset now) => new
-    {
-        id = l.Id, name = l.Name, enabled = l.Enabled, status = ListenerHealth.Of(l, now), protocol = l.Protocol,
-        ews = l.Protocol == MailProtocol.EWS ? l.Ews : null, graph = l.Protocol == MailProtocol.Graph ? l.Graph : null, imap = l.Protocol == MailProtocol.IMAP ? l.Imap : null,
-        mailbox = l.Mailbox, folder = l.Folder, credentialId = l.CredentialId, pollIntervalSeconds = l.PollIntervalSeconds, unreadOnly = l.UnreadOnly,
-        afterProcessing = l.AfterProcessing, moveToFolder = l.MoveToFolder, webhookUrl = l.WebhookUrl, keepContentDays = l.KeepContentDays, version = l.Version, messagesReceived = l.MessagesReceived,
-        lastPollAt = l.LastPollAt, lastSuccessAt = l.LastSuccessAt, lastError = l.LastError, lastErrorHint = l.LastErrorHint,
-        health = ListenerHealth.Describe(l, now),
-    };
-
     // What 'listeners show' prints without --json: one "label  value" line each, only the chosen protocol's settings.
     private static string Text(EmailListener l, string? credentialName, DateTimeOffset now)
     {
@@ -363,17 +353,13 @@ internal static class ListenersCommand
             ("Id", l.Id.ToString()),
             ("Status", Status(l, now)),
             ("Enabled", l.Enabled ? "yes" : "no"),
-            ("Protocol", l.Protocol.ToString()),
+            ("Protocol", l.Protocol),
         };
-        switch (l.Protocol)
+        if (MailProtocols.Find(l.Protocol) is { } protocol)
         {
-            case MailProtocol.EWS: lines.Add(("EWS URL", l.Ews.Url)); break;
-            case MailProtocol.Graph: lines.Add(("Graph URL", l.Graph.Url)); break;
-            case MailProtocol.IMAP:
-                lines.Add(("IMAP server", $"{l.Imap.Host}:{l.Imap.Port} ({l.Imap.Security})"));
-                lines.Add(("IMAP user", l.Imap.UserName ?? l.Mailbox));
-                lines.Add(("SASL", l.Imap.Sasl.ToString()));
-                break;
+            // The chosen protocol's settings, as its description names them.
+            var values = l.Settings.For(protocol);
+            lines.AddRange(protocol.Settings.Select(setting => (setting.Kind == SettingKind.Url ? setting.Label : $"{protocol.Name} {setting.Label}", (string?)(values[setting.Key] ?? ""))));
         }
 
         lines.AddRange(
@@ -423,33 +409,9 @@ internal static class ListenersCommand
         return $"{health.Status.ToString().ToLowerInvariant(),-10} {DisplayText.Clean(details)}";
     }
 
-    // A choice such as --protocol imap or --imap-security starttls, by enum name in any case.
-    private static T Choose<T>(string? text, string flag, T current, List<string> errors)
-        where T : struct, Enum
-    {
-        if (text is null)
-        {
-            return current;
-        }
-
-        if (Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsDigit(text.Trim()[0]))
-        {
-            return value;
-        }
-
-        errors.Add($"{flag} \"{text}\" is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
-        return current;
-    }
-
     // The flag that sets a field, for messages: Ews.Url → --ews-url.
     private static string Flag(string field) => field switch
     {
-        "Ews.Url" => "--ews-url",
-        "Graph.Url" => "--graph-url",
-        "Imap.Host" => "--imap-host",
-        "Imap.Port" => "--imap-port",
-        "Imap.Security" => "--imap-security",
-        "Imap.UserName" => "--imap-user",
         "CredentialId" => "--credential",
         "PollIntervalSeconds" => "--poll-interval",
         "MoveToFolder" => "--after move:FOLDER",

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Credo.OAuth;
 using Credo.Net.Outbound;
+using Credo.OAuth;
 using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Cli;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Credo.Core.Text;
-using Credo.Net.Text;
 using Credo.Core.Users;
+using Credo.Net.Text;
 
 namespace Credo.Server.Cli;
 

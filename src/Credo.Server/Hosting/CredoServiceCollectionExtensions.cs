@@ -1,6 +1,6 @@
 using Credo.Core.Persistence;
-using Credo.OAuth;
 using Credo.Net.Outbound;
+using Credo.OAuth;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Credo.Server.Hosting;

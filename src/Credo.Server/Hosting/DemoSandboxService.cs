@@ -1,9 +1,11 @@
 using Credo.Core.Credentials;
 using Credo.Core.Listeners.Engine;
-using Microsoft.Extensions.Options;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
 using Credo.Sandbox;
 using Credo.Sandbox.Ews;
 using Credo.Server.Cli;
+using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Hosting;
 
@@ -55,12 +57,12 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         }
 
         var ews = await SeedCredentialAsync(CredentialName, client, SandboxClient.ExchangeOnlineScope, cancellationToken);
-        await SeedListenerAsync(ListenerName, SandboxOptions.DemoMailbox, ews, i => i.Ews = new() { Url = _sandbox.EwsEndpoint.ToString() }, cancellationToken);
+        await SeedListenerAsync(ListenerName, SandboxOptions.DemoMailbox, ews, i => i.Settings.Set(EwsProtocol.Id, "url", _sandbox.EwsEndpoint), cancellationToken);
         var graph = await SeedCredentialAsync(GraphCredentialName, client, SandboxClient.GraphScope, cancellationToken);
         await SeedListenerAsync(GraphListenerName, GraphMailbox, graph, i =>
         {
-            i.Protocol = Credo.Core.Listeners.MailProtocol.Graph;
-            i.Graph = new() { Url = _sandbox.GraphEndpoint.ToString() };
+            i.Protocol = GraphProtocol.Id;
+            i.Settings.Set(GraphProtocol.Id, "url", _sandbox.GraphEndpoint);
         }, cancellationToken);
 
         await SeedCertificateCredentialAsync(cancellationToken);
@@ -154,8 +156,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
     {
         var input = Credo.Core.Listeners.ListenerInput.From(existing);
         input.Protocol = fresh.Protocol;
-        input.Ews = fresh.Ews;
-        input.Graph = fresh.Graph;
+        input.Settings = fresh.Settings;
         input.CredentialId = fresh.CredentialId;
         // The receiver, like the sandbox, is new on every start: a new port and a new secret.
         input.WebhookUrl = fresh.WebhookUrl;

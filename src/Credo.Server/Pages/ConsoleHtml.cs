@@ -1,8 +1,8 @@
 using System.Text.Encodings.Web;
 using Credo.Core.Listeners;
 using Credo.Core.Text;
-using Credo.Net.Text;
 using Credo.Core.Webhooks;
+using Credo.Net.Text;
 using Microsoft.AspNetCore.Html;
 
 namespace Credo.Server.Pages;

@@ -17,7 +17,7 @@ public sealed class CoreServices : IAsyncDisposable
 
     public string KeysFolder { get; }
 
-    public static async Task<CoreServices> StartAsync(DatabaseOptions database, string keysFolder, Action<IServiceCollection>? configure = null)
+    public static async Task<CoreServices> StartAsync(DatabaseOptions database, string keysFolder, Action<IServiceCollection>? configure = null, bool migrate = true)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -26,8 +26,12 @@ public sealed class CoreServices : IAsyncDisposable
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var core = new CoreServices(provider, keysFolder);
-        await using var scope = core.Scope();
-        await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(TestContext.Current.CancellationToken);
+        if (migrate)
+        {
+            await using var scope = core.Scope();
+            await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(TestContext.Current.CancellationToken);
+        }
+
         return core;
     }
 

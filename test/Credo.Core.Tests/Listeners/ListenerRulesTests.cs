@@ -1,4 +1,6 @@
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Listeners.Sources.Imap;
 
 namespace Credo.Core.Tests.Listeners;
@@ -37,13 +39,13 @@ public sealed class ListenerRulesTests
         input.FromContains = new string('f', ListenerRules.MaxFilterLength + 1);
         input.SubjectContains = new string('s', ListenerRules.MaxFilterLength);
         input.Folder = "Inbox/" + new string('x', ListenerRules.MaxPathLength);
-        input.Ews.Url = "https://outlook.office365.com/EWS/Exchange.asmx?" + new string('q', ListenerRules.MaxUrlLength);
+        input.Settings.Set(EwsProtocol.Id, "url", "https://outlook.office365.com/EWS/Exchange.asmx?" + new string('q', ListenerRules.MaxUrlLength));
         input.WebhookUrl = "https://hooks.example.com/" + new string('w', ListenerRules.MaxUrlLength);
         input.WebhookSecret = "s";
 
         var errors = ListenerRules.Check(input, allowHttp: false, secretStored: false);
 
-        Assert.Equal(["Ews.Url", nameof(input.Folder), nameof(input.FromContains), nameof(input.Mailbox), nameof(input.WebhookUrl)], errors.Keys.Order());
+        Assert.Equal([nameof(input.Folder), nameof(input.FromContains), nameof(input.Mailbox), nameof(input.WebhookUrl), "ews.url"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("at most 256", errors[nameof(input.FromContains)], StringComparison.Ordinal);
     }
 
@@ -51,20 +53,20 @@ public sealed class ListenerRulesTests
     public void Only_the_chosen_protocols_settings_are_checked()
     {
         var input = Valid();
-        input.Graph.Url = "not a url";
-        input.Imap.Host = null;
+        input.Settings.Set(GraphProtocol.Id, "url", "not a url");
+        input.Settings.Set(ImapProtocol.Id, "host", null);
         Assert.Empty(ListenerRules.Check(input, allowHttp: false, secretStored: false));
 
-        input.Protocol = MailProtocol.IMAP;
-        input.Imap.Host = "imap.example.test";
-        input.Imap.Security = ImapSecurity.None;
-        Assert.Equal(["Imap.Security"], ListenerRules.Check(input, allowHttp: false, secretStored: false).Keys);
+        input.Protocol = ImapProtocol.Id;
+        input.Settings.Set(ImapProtocol.Id, "host", "imap.example.test");
+        input.Settings.Set(ImapProtocol.Id, "security", "none");
+        Assert.Equal(["imap.security"], ListenerRules.Check(input, allowHttp: false, secretStored: false).Keys);
 
-        input.Imap.Host = "127.0.0.1";
+        input.Settings.Set(ImapProtocol.Id, "host", "127.0.0.1");
         Assert.Empty(ListenerRules.Check(input, allowHttp: false, secretStored: false));
 
-        input.Protocol = MailProtocol.Graph;
-        Assert.Equal(["Graph.Url"], ListenerRules.Check(input, allowHttp: false, secretStored: false).Keys);
+        input.Protocol = GraphProtocol.Id;
+        Assert.Equal(["graph.url"], ListenerRules.Check(input, allowHttp: false, secretStored: false).Keys);
     }
 
     private static ListenerInput Valid() => new()

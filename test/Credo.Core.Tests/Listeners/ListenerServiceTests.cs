@@ -1,6 +1,8 @@
 using Credo.Core.Audit;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -48,7 +50,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         input.WebhookUrl = "https://attacker.example.com/in?token=4711";
         input.WebhookSecret = "new-webhook-secret-4711";
         input.Folder = "Inbox/Invoices";
-        input.Ews.Url = "https://outlook.office365.com:443/ews/exchange.asmx";
+        input.Settings.Set(EwsProtocol.Id, "url", "https://outlook.office365.com:443/ews/exchange.asmx");
 
         await using var scope = _core!.Scope();
         var change = await _core.Get<ListenerService>(scope).UpdateAsync(created.Id, created.Version, input, "alice", Ct);
@@ -98,7 +100,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         Assert.Equal("state-1", kept.SyncState);
 
         var moved = ListenerInput.From(kept);
-        moved.Protocol = MailProtocol.Graph;
+        moved.Protocol = GraphProtocol.Id;
         var reset = (await service.UpdateAsync(created.Id, kept.Version, moved, "alice", Ct)).Listener!;
         Assert.Null(reset.SyncState);
     }

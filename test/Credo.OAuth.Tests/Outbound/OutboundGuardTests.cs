@@ -1,6 +1,6 @@
-using Credo.Net;
 using System.Net;
 using System.Net.Sockets;
+using Credo.Net;
 using Credo.Net.Outbound;
 using Credo.OAuth.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

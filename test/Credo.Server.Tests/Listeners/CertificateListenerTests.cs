@@ -1,4 +1,8 @@
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
 using Credo.Sandbox;
 using Credo.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,9 +16,9 @@ namespace Credo.Server.Tests.Listeners;
 public sealed class CertificateListenerTests(CertificateListenerFixture server) : IClassFixture<CertificateListenerFixture>
 {
     [Theory]
-    [InlineData(MailProtocol.EWS)]
-    [InlineData(MailProtocol.Graph)]
-    public async Task Listener_with_a_certificate_credential_records_the_mailbox_mail(MailProtocol protocol)
+    [InlineData(EwsProtocol.Id)]
+    [InlineData(GraphProtocol.Id)]
+    public async Task Listener_with_a_certificate_credential_records_the_mailbox_mail(string protocol)
     {
         var mailbox = server.Sandbox.Mailboxes.Create($"c{Guid.NewGuid():N}"[..16] + "@sandbox.test");
         for (var i = 0; i < 3; i++)
@@ -22,13 +26,12 @@ public sealed class CertificateListenerTests(CertificateListenerFixture server) 
             mailbox.Deliver(server.Sandbox.Mailboxes.Generate(mailbox.Address), mailbox.WellKnown("inbox").Id);
         }
 
-        var credential = await server.CertificateCredentialAsync(protocol == MailProtocol.Graph ? SandboxClient.GraphScope : SandboxClient.ExchangeOnlineScope);
+        var credential = await server.CertificateCredentialAsync(protocol == GraphProtocol.Id ? SandboxClient.GraphScope : SandboxClient.ExchangeOnlineScope);
         var input = new ListenerInput
         {
             Name = "Certificate listener " + Guid.NewGuid().ToString("N")[..8],
             Protocol = protocol,
-            Ews = new() { Url = server.Sandbox.EwsEndpoint.ToString() },
-            Graph = new() { Url = server.Sandbox.GraphEndpoint.ToString() },
+            Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", server.Sandbox.EwsEndpoint).Set(GraphProtocol.Id, "url", server.Sandbox.GraphEndpoint),
             Mailbox = mailbox.Address,
             CredentialId = credential,
             PollIntervalSeconds = 5,

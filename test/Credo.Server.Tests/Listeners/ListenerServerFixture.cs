@@ -1,5 +1,9 @@
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Sandbox;
 using Credo.Server.Tests.Infrastructure;
@@ -56,7 +60,7 @@ public class ListenerServerFixture : CredoServerFixture
         var input = new ListenerInput
         {
             Name = "Listener " + Guid.NewGuid().ToString("N")[..8],
-            Ews = new() { Url = Sandbox.EwsEndpoint.ToString() },
+            Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", Sandbox.EwsEndpoint),
             Mailbox = mailbox,
             CredentialId = await CredentialAsync(),
             PollIntervalSeconds = 5,
@@ -74,8 +78,8 @@ public class ListenerServerFixture : CredoServerFixture
         var credential = await CredentialAsync(SandboxClient.GraphScope, client);
         return await ListenerAsync(mailbox, input =>
         {
-            input.Protocol = MailProtocol.Graph;
-            input.Graph = new() { Url = Sandbox.GraphEndpoint.ToString() };
+            input.Protocol = GraphProtocol.Id;
+            input.Settings.Set(GraphProtocol.Id, "url", Sandbox.GraphEndpoint);
             input.CredentialId = credential;
             configure?.Invoke(input);
         });

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Persistence;
 using Credo.Core.Users;
 using Credo.Sandbox;
@@ -65,7 +67,7 @@ public sealed class TokenDestinationTests(ListenerServerFixture server) : IClass
             var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
             db.EmailListeners.Add(new EmailListener
             {
-                Id = listenerId, Name = "Saved before", NormalizedName = "SAVED BEFORE", Ews = new() { Url = AttackerEws }, Mailbox = "ceo@contoso.com",
+                Id = listenerId, Name = "Saved before", NormalizedName = "SAVED BEFORE", Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", AttackerEws), Mailbox = "ceo@contoso.com",
                 CredentialId = credential.Id, PollIntervalSeconds = 5, Version = 1, CreatedAt = now, NextPollAt = now,
             });
             await db.SaveChangesAsync(Ct);

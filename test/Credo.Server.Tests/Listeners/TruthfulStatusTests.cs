@@ -5,6 +5,10 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Users;
 using Credo.Sandbox;
 using Credo.Sandbox.Ews;
@@ -34,7 +38,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
     public async Task A_server_that_refuses_connections_shows_Error_with_its_cause_in_console_API_and_CLI()
     {
         using var closed = ClosedPort(out var port);
-        var listener = await server.ListenerAsync("refused@sandbox.test", l => l.Ews = new() { Url = $"http://127.0.0.1:{port}/EWS/Exchange.asmx" });
+        var listener = await server.ListenerAsync("refused@sandbox.test", l => l.Settings.Set(EwsProtocol.Id, "url", $"http://127.0.0.1:{port}/EWS/Exchange.asmx"));
 
         var health = await ErrorAsync(listener);
 
@@ -68,7 +72,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
             var credential = (await server.AddCredentialAsync("Other sandbox", "127.0.0.1", tokenEndpoint: other.TokenEndpoint)).Id;
             listener = await server.ListenerAsync(SandboxOptions.DemoMailbox, l =>
             {
-                l.Ews = new() { Url = endpoint.ToString() };
+                l.Settings.Set(EwsProtocol.Id, "url", endpoint);
                 l.CredentialId = credential;
             });
             await ListenerServerFixture.EventuallyAsync(async () => await server.RecordedAsync(listener.Id) == 2 && (await HealthAsync(listener)).GetProperty("status").GetString() == "OK", "the listener records the server's mail");
@@ -85,7 +89,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
     [Fact]
     public async Task A_host_that_does_not_resolve_shows_Error_with_its_cause_within_one_interval()
     {
-        var listener = await server.ListenerAsync("nowhere@sandbox.test", l => l.Ews = new() { Url = "https://mail.credo-test.invalid/EWS/Exchange.asmx" });
+        var listener = await server.ListenerAsync("nowhere@sandbox.test", l => l.Settings.Set(EwsProtocol.Id, "url", "https://mail.credo-test.invalid/EWS/Exchange.asmx"));
 
         var health = await ErrorAsync(listener);
 
@@ -98,8 +102,8 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
         using var closed = ClosedPort(out var port);
         var listener = await server.ListenerAsync("imap@sandbox.test", l =>
         {
-            l.Protocol = MailProtocol.IMAP;
-            l.Imap = new() { Host = "127.0.0.1", Port = port, Security = Core.Listeners.Sources.Imap.ImapSecurity.None };
+            l.Protocol = ImapProtocol.Id;
+            l.Settings.Set(ImapProtocol.Id, "host", "127.0.0.1").Set(ImapProtocol.Id, "port", port).Set(ImapProtocol.Id, "security", "None");
         });
 
         var health = await ErrorAsync(listener);

@@ -1,5 +1,7 @@
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Persistence;
 using Credo.Sandbox;
 using Credo.Sandbox.Ews;
@@ -176,7 +178,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         }, "tests", TestContext.Current.CancellationToken);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = name, Ews = new() { Url = ewsUrl ?? _sandbox.EwsEndpoint.ToString() }, Mailbox = mailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
+            Name = name, Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", ewsUrl ?? _sandbox.EwsEndpoint.ToString()), Mailbox = mailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
         }, "tests", TestContext.Current.CancellationToken);
         Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
         return change.Listener!.Id;

@@ -59,18 +59,18 @@ internal sealed class ListenerMetrics
         _ => "retry",
     };
 
-    public void Polled(MailProtocol protocol, string result, TimeSpan duration)
+    public void Polled(string protocol, string result, TimeSpan duration)
     {
-        var tags = new TagList { { "protocol", protocol.ToString() }, { "result", result } };
+        var tags = new TagList { { "protocol", protocol }, { "result", result } };
         _polls.Add(1, tags);
         _pollDuration.Record(duration.TotalSeconds, tags);
     }
 
-    public void Recorded(MailProtocol protocol, int count) => _messages.Add(count, new KeyValuePair<string, object?>("protocol", protocol.ToString()));
+    public void Recorded(string protocol, int count) => _messages.Add(count, new KeyValuePair<string, object?>("protocol", protocol));
 
-    public void Throttled(MailProtocol protocol, int waits, TimeSpan waited)
+    public void Throttled(string protocol, int waits, TimeSpan waited)
     {
-        var tag = new KeyValuePair<string, object?>("protocol", protocol.ToString());
+        var tag = new KeyValuePair<string, object?>("protocol", protocol);
         _throttleWaits.Add(waits, tag);
         _throttleSeconds.Add(waited.TotalSeconds, tag);
     }

@@ -6,8 +6,8 @@ using Credo.Core.Listeners.Sources;
 using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Webhooks;
-using Credo.OAuth;
 using Credo.Net;
+using Credo.OAuth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -146,20 +146,20 @@ internal sealed class ListenerPoller(
             return new(found.Error);
         }
 
-        var source = found.Value;
+        var (protocol, source) = found.Value;
         if (await tokenSources.GetAsync(listener.CredentialId, credentialVersion, credentials, secrets, cancellationToken) is not { } tokens)
         {
             return new(new MailError(MailErrorKind.Permanent, "The listener's credential no longer exists.", "Choose a credential in the listener's settings."));
         }
 
         // Checked again here, whatever was saved: a listener saved before the rule, or whose credential changed since, gets no token.
-        if (TokenDestination.Refuse(listener.Protocol, TokenDestination.Of(listener), tokens.Credential) is { } refused)
+        if (TokenDestination.Refuse(protocol, TokenDestination.Of(listener), tokens.Credential) is { } refused)
         {
             return new(new MailError(MailErrorKind.Permanent, refused.Message, TokenDestination.RefusedHint));
         }
 
         var settings = options.CurrentValue;
-        var mailbox = new MailboxContext(listener, new PollTokenSource(tokens.Source, activity));
+        var mailbox = MailboxTarget.Of(listener, protocol, new PollTokenSource(tokens.Source, activity));
         var started = time.GetTimestamp();
         var resynced = false;
         try
@@ -241,7 +241,7 @@ internal sealed class ListenerPoller(
 
     // Fetches a group (several batches in flight, as many as the source allows), records the wanted mails in one
     // transaction, then applies the after-processing action in the source's batch size.
-    private async Task<MailError?> RecordGroupAsync(IMailSource source, MailboxContext mailbox, MailRef[] group, RequestRetry retry, Poll poll, CancellationToken cancellationToken)
+    private async Task<MailError?> RecordGroupAsync(IMailSource source, MailboxTarget mailbox, MailRef[] group, RequestRetry retry, Poll poll, CancellationToken cancellationToken)
     {
         var capabilities = source.Capabilities;
         var batches = group.Chunk(capabilities.FetchBatchSize).ToArray();
@@ -262,7 +262,7 @@ internal sealed class ListenerPoller(
 
             foreach (var item in batch.Value)
             {
-                if (Passes(mailbox.Listener, item))
+                if (Passes(poll.Listener, item))
                 {
                     wanted.Add(item);
                 }
@@ -276,26 +276,26 @@ internal sealed class ListenerPoller(
         poll.Progress.Doing("recording mails");
         using (var recording = ListenerActivities.Listeners.StartActivity(ListenerActivities.RecordName))
         {
-            var (recorded, duplicates) = await RecordAsync(mailbox.Listener, wanted, cancellationToken);
+            var (recorded, duplicates) = await RecordAsync(poll.Listener, wanted, cancellationToken);
             poll.Progress.AddRecorded(recorded);
             poll.Duplicates += duplicates;
             recording?.SetTag("credo.record.recorded", recorded);
             recording?.SetTag("credo.record.duplicates", duplicates);
         }
 
-        if (mailbox.Listener.AfterProcessing == AfterProcessing.None)
+        if (mailbox.AfterProcessing == AfterProcessing.None)
         {
             return null;
         }
 
-        poll.Progress.Doing(mailbox.Listener.AfterProcessing switch
+        poll.Progress.Doing(mailbox.AfterProcessing switch
         {
             AfterProcessing.MarkRead => "marking mails read",
             AfterProcessing.Move => "moving mails",
             _ => "deleting mails",
         });
         using var processing = ListenerActivities.Listeners.StartActivity(ListenerActivities.AfterProcessingName);
-        processing?.SetTag("credo.after_processing.action", mailbox.Listener.AfterProcessing.ToString());
+        processing?.SetTag("credo.after_processing.action", mailbox.AfterProcessing.ToString());
         processing?.SetTag("credo.after_processing.mails", wanted.Count);
         foreach (var batch in wanted.Chunk(capabilities.ApplyBatchSize))
         {

@@ -1,5 +1,5 @@
-using Credo.Net;
 using System.Diagnostics;
+using Credo.Net;
 using Credo.OAuth;
 
 namespace Credo.Core.Listeners.Engine;

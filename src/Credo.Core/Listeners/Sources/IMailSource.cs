@@ -10,8 +10,8 @@ namespace Credo.Core.Listeners.Sources;
 /// </summary>
 public interface IMailSource
 {
-    /// <summary>The protocol this source reads.</summary>
-    MailProtocol Protocol { get; }
+    /// <summary>The name of the protocol this source reads (<see cref="IMailProtocol.Name"/>).</summary>
+    string Protocol { get; }
 
     /// <summary>Page and batch sizes, concurrency and push support.</summary>
     MailSourceCapabilities Capabilities { get; }
@@ -20,18 +20,18 @@ public interface IMailSource
     /// The ids of new items since <paramref name="syncState"/> (everything when null), at most
     /// <see cref="MailSourceCapabilities.PageSize"/>, and the state to continue from.
     /// </summary>
-    Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken);
+    Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken);
 
     /// <summary>At most <see cref="MailSourceCapabilities.FetchBatchSize"/> listed items with their MIME; items that are gone are left out.</summary>
-    Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken);
+    Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxTarget mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks read, moves or deletes at most <see cref="MailSourceCapabilities.ApplyBatchSize"/> items, as the listener's
     /// after-processing setting says; an item that is gone counts as done. A failed call is tried again with the same
     /// list, so a source whose requests can partly succeed may remember per list what is done and send only the rest.
     /// </summary>
-    Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken);
+    Task<Result<bool, MailError>> ApplyAsync(MailboxTarget mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken);
 
     /// <summary>Opens the listener's mailbox and folder without changing anything, for Test connection: what is there.</summary>
-    Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken);
+    Task<Result<string, MailError>> TestAsync(MailboxTarget mailbox, CancellationToken cancellationToken);
 }

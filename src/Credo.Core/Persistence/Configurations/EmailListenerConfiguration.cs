@@ -16,18 +16,10 @@ internal sealed class EmailListenerConfiguration : IEntityTypeConfiguration<Emai
         builder.HasIndex(l => l.NormalizedName).IsUnique();
         builder.Property(l => l.Protocol).HasConversion<string>().HasMaxLength(16).IsRequired();
 
-        // Each protocol's settings are a value of their own, stored as columns of the listener; only the chosen
-        // protocol's are used, the others keep what was typed in case the protocol is switched back.
-        builder.ComplexProperty(l => l.Ews, ews => ews.Property(e => e.Url).HasColumnName("EwsUrl").HasMaxLength(2048));
-        builder.ComplexProperty(l => l.Graph, graph => graph.Property(g => g.Url).HasColumnName("GraphUrl").HasMaxLength(2048));
-        builder.ComplexProperty(l => l.Imap, imap =>
-        {
-            imap.Property(i => i.Host).HasColumnName("ImapHost").HasMaxLength(255);
-            imap.Property(i => i.Port).HasColumnName("ImapPort");
-            imap.Property(i => i.Security).HasColumnName("ImapSecurity").HasConversion<string>().HasMaxLength(16);
-            imap.Property(i => i.UserName).HasColumnName("ImapUserName").HasMaxLength(320);
-            imap.Property(i => i.Sasl).HasColumnName("ImapSasl").HasConversion<string>().HasMaxLength(16);
-        });
+        // The protocols' settings are one JSON value, by protocol and key: a protocol is a module, and adding one adds no
+        // column. Only the chosen protocol's are used; the others keep what was typed in case the protocol is switched back.
+        builder.Property(l => l.Settings).HasColumnName("ProtocolSettings").HasMaxLength(8000).IsRequired()
+            .HasConversion(new ListenerSettingsConverter(), new ListenerSettingsComparer());
         builder.Property(l => l.Mailbox).HasMaxLength(320).IsRequired();
         builder.Property(l => l.Folder).HasMaxLength(1024).IsRequired();
         builder.HasOne<Credential>().WithMany().HasForeignKey(l => l.CredentialId).OnDelete(DeleteBehavior.Restrict);

@@ -1,6 +1,6 @@
-using Credo.Core.Persistence;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
+using Credo.Core.Persistence;
 using Credo.OAuth;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +28,6 @@ public sealed class ListenerRegistrationTests
         }
 
         Assert.Single(handlers.OfType<AccessTokenHandler>());
-        Assert.Equal([MailProtocol.EWS, MailProtocol.Graph, MailProtocol.IMAP], provider.GetServices<IMailSource>().Select(s => s.Protocol).Order());
+        Assert.Equal(MailProtocols.All.Select(p => p.Name).Order(), provider.GetServices<IMailSource>().Select(s => s.Protocol).Order());
     }
 }

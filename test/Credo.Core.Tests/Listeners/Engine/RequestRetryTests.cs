@@ -1,6 +1,6 @@
-using Credo.Net;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
+using Credo.Net;
 
 namespace Credo.Core.Tests.Listeners.Engine;
 

@@ -1,7 +1,7 @@
-using Credo.Net;
 using System.Collections.Concurrent;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
+using Credo.Net;
 
 namespace Credo.Core.Tests.Listeners.Engine;
 
@@ -15,7 +15,7 @@ internal sealed class ScriptedMailSource(MailSourceCapabilities capabilities) : 
     private readonly ConcurrentQueue<MailError> _fetchFaults = new();
     private readonly ConcurrentQueue<MailError> _applyFaults = new();
 
-    public MailProtocol Protocol => MailProtocol.EWS;
+    public string Protocol => Core.Listeners.Sources.Ews.EwsProtocol.Id;
 
     public MailSourceCapabilities Capabilities => capabilities;
 
@@ -40,7 +40,7 @@ internal sealed class ScriptedMailSource(MailSourceCapabilities capabilities) : 
 
     public void FailNextApply(MailError error) => _applyFaults.Enqueue(error);
 
-    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken)
     {
         ChangesCalls.Enqueue(syncState);
         if (_changesFaults.TryDequeue(out var fault) || FailAt.TryGetValue(syncState ?? "", out fault))
@@ -57,7 +57,7 @@ internal sealed class ScriptedMailSource(MailSourceCapabilities capabilities) : 
         return Task.FromResult<Result<MailChanges, MailError>>(new MailChanges([.. ids.Select(id => new MailRef(id))], next, complete));
     }
 
-    public Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> refs, CancellationToken cancellationToken)
+    public Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxTarget mailbox, IReadOnlyList<MailRef> refs, CancellationToken cancellationToken)
     {
         string[] itemIds = [.. refs.Select(r => r.ItemId)];
         Assert.InRange(itemIds.Length, 1, capabilities.FetchBatchSize);
@@ -71,14 +71,14 @@ internal sealed class ScriptedMailSource(MailSourceCapabilities capabilities) : 
         return Task.FromResult<Result<IReadOnlyList<MailItem>, MailError>>(Result.Success(items));
     }
 
-    public Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    public Task<Result<bool, MailError>> ApplyAsync(MailboxTarget mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
     {
         Assert.InRange(items.Count, 1, capabilities.ApplyBatchSize);
         ApplyCalls.Enqueue([.. items.Select(i => i.ItemId)]);
         return Task.FromResult<Result<bool, MailError>>(_applyFaults.TryDequeue(out var fault) ? fault : true);
     }
 
-    public Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken) => Task.FromResult<Result<string, MailError>>("scripted");
+    public Task<Result<string, MailError>> TestAsync(MailboxTarget mailbox, CancellationToken cancellationToken) => Task.FromResult<Result<string, MailError>>("scripted");
 
     private static MailItem Item(string id) => new(
         id, $"<{id}@scripted.test>", "sender@scripted.test", ["box@scripted.test"], [], $"Mail {id}", null, 100, false, false,

@@ -50,9 +50,9 @@ public sealed class ImapIdleTests : IAsyncLifetime
             }, "tests", Ct);
             var listener = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
             {
-                Name = "IDLE", Protocol = MailProtocol.IMAP, Mailbox = ImapTestServers.Mailbox, CredentialId = credential.Credential!.Id,
+                Name = "IDLE", Protocol = ImapProtocol.Id, Mailbox = ImapTestServers.Mailbox, CredentialId = credential.Credential!.Id,
                 PollIntervalSeconds = 300,
-                Imap = new ImapSettings { Host = "127.0.0.1", Port = Dovecot.PlainPort, Security = ImapSecurity.None },
+                Settings = ImapTestServers.Settings(Dovecot.PlainPort),
             }, "tests", Ct);
             _listenerId = listener.Listener!.Id;
         }

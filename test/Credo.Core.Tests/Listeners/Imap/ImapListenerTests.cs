@@ -196,7 +196,7 @@ public sealed class ImapListenerTests : IAsyncLifetime
     public async Task A_token_the_server_refuses_sets_the_listener_status_with_the_hint()
     {
         // The token names box@credo.test; Dovecot refuses it for any other user.
-        var listenerId = await CreateListenerAsync(l => l.Imap.UserName = "someone.else@credo.test");
+        var listenerId = await CreateListenerAsync(l => l.Settings.Set(ImapProtocol.Id, "userName", "someone.else@credo.test"));
 
         await PollAsync(listenerId);
 
@@ -264,9 +264,7 @@ public sealed class ImapListenerTests : IAsyncLifetime
         await Dovecot.DeliverAsync(ImapTestServers.Mailbox, Mail(1), cancellationToken: Ct);
         var listenerId = await CreateListenerAsync(l =>
         {
-            l.Imap.Security = security;
-            l.Imap.Port = security == ImapSecurity.Tls ? Dovecot.TlsPort : Dovecot.PlainPort;
-            l.Imap.Sasl = sasl;
+            l.Settings = ImapTestServers.Settings(security == ImapSecurity.Tls ? Dovecot.TlsPort : Dovecot.PlainPort, security).Set(ImapProtocol.Id, "sasl", sasl);
         });
 
         await PollAsync(listenerId);
@@ -281,8 +279,7 @@ public sealed class ImapListenerTests : IAsyncLifetime
     {
         var listenerId = await CreateListenerAsync(l =>
         {
-            l.Imap.Security = ImapSecurity.Tls;
-            l.Imap.Port = Dovecot.TlsPort;
+            l.Settings = ImapTestServers.Settings(Dovecot.TlsPort, ImapSecurity.Tls);
         }, trustCertificate: false);
 
         await PollAsync(listenerId);
@@ -368,8 +365,8 @@ public sealed class ImapListenerTests : IAsyncLifetime
         _credentialId = credential.Credential!.Id;
         var input = new ListenerInput
         {
-            Name = "IMAP", Protocol = MailProtocol.IMAP, Mailbox = ImapTestServers.Mailbox, CredentialId = _credentialId, PollIntervalSeconds = 30,
-            Imap = new ImapSettings { Host = "127.0.0.1", Port = Dovecot.PlainPort, Security = ImapSecurity.None },
+            Name = "IMAP", Protocol = ImapProtocol.Id, Mailbox = ImapTestServers.Mailbox, CredentialId = _credentialId, PollIntervalSeconds = 30,
+            Settings = ImapTestServers.Settings(Dovecot.PlainPort),
         };
         configure?.Invoke(input);
         var listener = await _core.Get<ListenerService>(scope).CreateAsync(input, "tests", Ct);

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Listeners.Sources.Imap;
 using Credo.Sandbox;
 
 namespace Credo.Core.Tests.Listeners.Imap;
@@ -44,6 +46,10 @@ public sealed class ImapTestServers : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The IMAP settings of a listener that reads Dovecot at <paramref name="port"/> over <paramref name="security"/>.</summary>
+    public static ListenerSettings Settings(int port, ImapSecurity security = ImapSecurity.None) =>
+        new ListenerSettings().Set(ImapProtocol.Id, "host", "127.0.0.1").Set(ImapProtocol.Id, "port", port).Set(ImapProtocol.Id, "security", security);
 
     /// <summary>A fresh access token of <see cref="ClientId"/>.</summary>
     public async Task<string> TokenAsync(CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
-using Credo.Net;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Credo.Ews;
+using Credo.Net;
 using Microsoft.Extensions.Options;
 
 namespace Credo.Core.Listeners.Sources.Ews;
@@ -14,15 +14,15 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
 {
     private readonly ConcurrentDictionary<string, EwsFolderId> _folders = new(StringComparer.OrdinalIgnoreCase);
 
-    public MailProtocol Protocol => MailProtocol.EWS;
+    public string Protocol => EwsProtocol.Id;
 
     public MailSourceCapabilities Capabilities => new(
         PageSize: 100, FetchBatchSize: 10, ApplyBatchSize: 100, MaxConcurrentRequests: options.CurrentValue.MaxConcurrentRequestsPerMailbox);
 
-    public async Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    public async Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
-        var folder = await FolderAsync(box, mailbox.Listener.Folder, cancellationToken);
+        var folder = await FolderAsync(box, mailbox.Folder, cancellationToken);
         if (!folder.Succeeded)
         {
             return folder.Error;
@@ -40,7 +40,7 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
             sync.Value.IncludesLastItemInRange);
     }
 
-    public async Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxTarget mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var result = await ews.GetItemsAsync(box, [.. listed.Select(i => new EwsItemId(i.ItemId))], includeMime: true, cancellationToken);
@@ -80,18 +80,17 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         return items;
     }
 
-    public async Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    public async Task<Result<bool, MailError>> ApplyAsync(MailboxTarget mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
     {
-        var listener = mailbox.Listener;
         var box = Mailbox(mailbox);
-        switch (listener.AfterProcessing)
+        switch (mailbox.AfterProcessing)
         {
             case AfterProcessing.MarkRead:
                 // Mail that is read already needs no request at all.
                 EwsItemId[] unread = [.. items.Where(i => !i.IsRead).Select(i => new EwsItemId(i.ItemId))];
                 return unread.Length == 0 ? true : Done(await ews.SetReadAsync(box, unread, true, cancellationToken), box);
             case AfterProcessing.Move:
-                var target = await FolderAsync(box, listener.MoveToFolder ?? "", cancellationToken);
+                var target = await FolderAsync(box, mailbox.MoveToFolder ?? "", cancellationToken);
                 return !target.Succeeded ? target.Error : Done(await ews.MoveItemsAsync(box, Ids(items), target.Value, cancellationToken), box);
             case AfterProcessing.Delete:
                 return Done(await ews.DeleteItemsAsync(box, Ids(items), cancellationToken), box);
@@ -100,12 +99,12 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         }
     }
 
-    public async Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    public async Task<Result<string, MailError>> TestAsync(MailboxTarget mailbox, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
-        var folder = await ews.ResolveFolderAsync(box, mailbox.Listener.Folder, cancellationToken);
+        var folder = await ews.ResolveFolderAsync(box, mailbox.Folder, cancellationToken);
         return folder.Succeeded
-            ? $"{box.SmtpAddress} › {mailbox.Listener.Folder}: {folder.Value.TotalCount} item(s), {folder.Value.UnreadCount} unread."
+            ? $"{box.SmtpAddress} › {mailbox.Folder}: {folder.Value.TotalCount} item(s), {folder.Value.UnreadCount} unread."
             : Map(folder.Error, box);
     }
 
@@ -151,8 +150,8 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         mime is not { } memory ? [] :
         MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : memory.ToArray();
 
-    private static EwsMailbox Mailbox(MailboxContext context) =>
-        new(new Uri(context.Listener.Ews.Url ?? EwsSettings.DefaultUrl), context.Listener.Mailbox, context.Tokens);
+    private static EwsMailbox Mailbox(MailboxTarget context) =>
+        new(new Uri(context.Settings.Text("url")), context.Mailbox, context.Tokens);
 
     // Errors that Exchange answered say where: which server and which mailbox; connection failures name the address already.
     private static MailError Map(EwsError error, EwsMailbox box) => new(

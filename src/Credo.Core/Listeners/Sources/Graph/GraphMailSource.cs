@@ -1,7 +1,7 @@
-using Credo.Net;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Credo.Graph;
+using Credo.Net;
 using Microsoft.Extensions.Options;
 
 namespace Credo.Core.Listeners.Sources.Graph;
@@ -19,19 +19,19 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
     // throttled some of its requests: only the rest is sent again. Kept only while the engine holds the batch.
     private readonly ConditionalWeakTable<IReadOnlyList<MailItem>, HashSet<string>> _applied = [];
 
-    public MailProtocol Protocol => MailProtocol.Graph;
+    public string Protocol => GraphProtocol.Id;
 
     // One MIME per fetch: a throttled $value is then tried again alone, not with the mails fetched beside it.
     public MailSourceCapabilities Capabilities => new(
         PageSize: 100, FetchBatchSize: 1, ApplyBatchSize: GraphLimits.MaxRequestsPerBatch, MaxConcurrentRequests: options.CurrentValue.MaxConcurrentRequestsPerMailbox);
 
-    public async Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken)
+    public async Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         Result<GraphDeltaPage, GraphError> page;
         if (syncState is null)
         {
-            var folder = await FolderAsync(box, mailbox.Listener.Folder, cancellationToken);
+            var folder = await FolderAsync(box, mailbox.Folder, cancellationToken);
             if (!folder.Succeeded)
             {
                 return folder.Error;
@@ -49,7 +49,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
             : Map(page.Error);
     }
 
-    public async Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxTarget mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
         var items = new List<MailItem>(listed.Count);
@@ -86,25 +86,24 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         return items;
     }
 
-    public async Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
+    public async Task<Result<bool, MailError>> ApplyAsync(MailboxTarget mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken)
     {
-        var listener = mailbox.Listener;
         var box = Mailbox(mailbox);
         var done = _applied.GetOrCreateValue(items);
-        string[] pending = [.. items.Where(i => !done.Contains(i.ItemId) && (listener.AfterProcessing != AfterProcessing.MarkRead || !i.IsRead)).Select(i => i.ItemId)];
-        if (pending.Length == 0 || listener.AfterProcessing == AfterProcessing.None)
+        string[] pending = [.. items.Where(i => !done.Contains(i.ItemId) && (mailbox.AfterProcessing != AfterProcessing.MarkRead || !i.IsRead)).Select(i => i.ItemId)];
+        if (pending.Length == 0 || mailbox.AfterProcessing == AfterProcessing.None)
         {
             return true;
         }
 
         Result<IReadOnlyList<Result<bool, GraphError>>, GraphError> results;
-        switch (listener.AfterProcessing)
+        switch (mailbox.AfterProcessing)
         {
             case AfterProcessing.MarkRead:
                 results = await graph.SetReadAsync(box, pending, true, cancellationToken);
                 break;
             case AfterProcessing.Move:
-                var target = await FolderAsync(box, listener.MoveToFolder ?? "", cancellationToken);
+                var target = await FolderAsync(box, mailbox.MoveToFolder ?? "", cancellationToken);
                 if (!target.Succeeded)
                 {
                     return target.Error;
@@ -144,12 +143,12 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         return first is null ? true : Map(first) with { RetryAfter = wait };
     }
 
-    public async Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    public async Task<Result<string, MailError>> TestAsync(MailboxTarget mailbox, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
-        var folder = await graph.ResolveFolderAsync(box, mailbox.Listener.Folder, cancellationToken);
+        var folder = await graph.ResolveFolderAsync(box, mailbox.Folder, cancellationToken);
         return folder.Succeeded
-            ? $"{box.User} › {mailbox.Listener.Folder}: {folder.Value.TotalItemCount} item(s), {folder.Value.UnreadItemCount} unread."
+            ? $"{box.User} › {mailbox.Folder}: {folder.Value.TotalItemCount} item(s), {folder.Value.UnreadItemCount} unread."
             : Map(folder.Error);
     }
 
@@ -177,8 +176,8 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         return resolved.Value.Id;
     }
 
-    private static GraphMailbox Mailbox(MailboxContext context) =>
-        new(new Uri(context.Listener.Graph.Url ?? GraphSettings.DefaultUrl), context.Listener.Mailbox, context.Tokens);
+    private static GraphMailbox Mailbox(MailboxTarget context) =>
+        new(new Uri(context.Settings.Text("url")), context.Mailbox, context.Tokens);
 
     private static MailError Map(GraphError error) => new(
         error.Kind switch

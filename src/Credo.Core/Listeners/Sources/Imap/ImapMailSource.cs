@@ -1,7 +1,7 @@
-using Credo.Net;
 using System.Collections.Concurrent;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Imap.Internal;
+using Credo.Net;
 using Credo.Net.Outbound;
 using MailKit;
 using MailKit.Search;
@@ -39,39 +39,38 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         if (wakeups.FirstOrDefault() is { } wakeup)
         {
             _idle = new ImapIdleWatcher(
-                (mailbox, ct) => ImapSession.OpenAsync(ImapEndpoint.Of(mailbox.Listener), mailbox.Tokens, guard, options.CurrentValue, logger, ct), wakeup, options, time, logger);
+                (mailbox, ct) => ImapSession.OpenAsync(ImapEndpoint.Of(mailbox), mailbox.Tokens, guard, options.CurrentValue, logger, ct), wakeup, options, time, logger);
         }
 
         var sweep = TimeSpan.FromSeconds(Math.Clamp(options.CurrentValue.PooledConnectionIdleTimeout.TotalSeconds / 2, 1, 60));
         _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, sweep, sweep);
     }
 
-    public MailProtocol Protocol => MailProtocol.IMAP;
+    public string Protocol => ImapProtocol.Id;
 
     public MailSourceCapabilities Capabilities { get; } = new(PageSize: 100, FetchBatchSize: 25, ApplyBatchSize: 100, MaxConcurrentRequests: 1, SupportsPush: true);
 
     /// <summary>Connections open now (pooled and idling), for tests and diagnostics.</summary>
     internal int OpenConnections => _pool.Values.Count(p => p.Session is not null) + (_idle?.Count ?? 0);
 
-    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxContext mailbox, string? syncState, CancellationToken cancellationToken) =>
+    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken) =>
         UseAsync<MailChanges>("UID SEARCH", mailbox, async (session, ct) =>
         {
-            var listener = mailbox.Listener;
-            var folder = await session.SelectAsync(listener.Folder, refresh: true, ct);
+            var folder = await session.SelectAsync(mailbox.Folder, refresh: true, ct);
             var validity = folder.UidValidity;
             uint last = 0;
             if (syncState is not null)
             {
                 if (!ImapSyncState.TryParse(syncState, out var state) || state.UidValidity != validity)
                 {
-                    return new MailError(MailErrorKind.InvalidSyncState, $"The folder {listener.Folder} has a new UIDVALIDITY ({validity}); it was recreated or rebuilt, so it is read again from the start.");
+                    return new MailError(MailErrorKind.InvalidSyncState, $"The folder {mailbox.Folder} has a new UIDVALIDITY ({validity}); it was recreated or rebuilt, so it is read again from the start.");
                 }
 
                 last = state.Uid;
             }
 
             var query = SearchQuery.Uids(new UniqueIdRange(new UniqueId(last + 1), UniqueId.MaxValue));
-            var found = await folder.SearchAsync(listener.UnreadOnly ? query.And(SearchQuery.NotSeen) : query, ct);
+            var found = await folder.SearchAsync(mailbox.UnreadOnly ? query.And(SearchQuery.NotSeen) : query, ct);
 
             // "n+1:*" always matches the newest message, even when its UID is n or lower.
             var uids = found.Select(u => u.Id).Where(u => u > last).Order().ToList();
@@ -88,10 +87,10 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
                 uids.Count <= Capabilities.PageSize);
         }, cancellationToken);
 
-    public Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxContext mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
+    public Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxTarget mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
         UseAsync<IReadOnlyList<MailItem>>("UID FETCH", mailbox, async (session, ct) =>
         {
-            var folder = await session.SelectAsync(mailbox.Listener.Folder, refresh: false, ct);
+            var folder = await session.SelectAsync(mailbox.Folder, refresh: false, ct);
             var uids = Uids([.. listed.Select(r => r.ItemId)], folder.UidValidity);
             if (uids.Count == 0)
             {
@@ -123,14 +122,13 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
             return Result.Success<IReadOnlyList<MailItem>>(items);
         }, cancellationToken);
 
-    public Task<Result<bool, MailError>> ApplyAsync(MailboxContext mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken) =>
-        UseAsync<bool>(mailbox.Listener.AfterProcessing == AfterProcessing.Move ? "UID MOVE" : "UID STORE", mailbox, async (session, ct) =>
+    public Task<Result<bool, MailError>> ApplyAsync(MailboxTarget mailbox, IReadOnlyList<MailItem> items, CancellationToken cancellationToken) =>
+        UseAsync<bool>(mailbox.AfterProcessing == AfterProcessing.Move ? "UID MOVE" : "UID STORE", mailbox, async (session, ct) =>
         {
-            var listener = mailbox.Listener;
-            var folder = await session.SelectAsync(listener.Folder, refresh: false, ct);
+            var folder = await session.SelectAsync(mailbox.Folder, refresh: false, ct);
 
             // Ids of an older UIDVALIDITY name other mails now: those are gone, and count as done.
-            switch (listener.AfterProcessing)
+            switch (mailbox.AfterProcessing)
             {
                 case AfterProcessing.MarkRead:
                     var unread = Uids([.. items.Where(i => !i.IsRead).Select(i => i.ItemId)], folder.UidValidity);
@@ -142,7 +140,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
                     return true;
                 case AfterProcessing.Move:
                     var move = Uids([.. items.Select(i => i.ItemId)], folder.UidValidity);
-                    var target = await session.FolderAsync(listener.MoveToFolder ?? "", ct);
+                    var target = await session.FolderAsync(mailbox.MoveToFolder ?? "", ct);
                     if (move.Count > 0)
                     {
                         // MailKit sends UID MOVE, or without MOVE: UID COPY, \Deleted and UID EXPUNGE of these UIDs.
@@ -178,17 +176,17 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
             }
         }, cancellationToken);
 
-    public async Task<Result<string, MailError>> TestAsync(MailboxContext mailbox, CancellationToken cancellationToken)
+    public async Task<Result<string, MailError>> TestAsync(MailboxTarget mailbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        var endpoint = ImapEndpoint.Of(mailbox.Listener);
+        var endpoint = ImapEndpoint.Of(mailbox);
         ImapSession? session = null;
         try
         {
             session = await ImapSession.OpenAsync(endpoint, mailbox.Tokens, _guard, _options.CurrentValue, _logger, cancellationToken);
-            var folder = await session.FolderAsync(mailbox.Listener.Folder, cancellationToken);
+            var folder = await session.FolderAsync(mailbox.Folder, cancellationToken);
             await folder.StatusAsync(StatusItems.Count | StatusItems.Unread, cancellationToken);
-            return $"{endpoint.User} on {endpoint} › {mailbox.Listener.Folder}: {folder.Count} message(s), {folder.Unread} unseen.";
+            return $"{endpoint.User} on {endpoint} › {mailbox.Folder}: {folder.Count} message(s), {folder.Unread} unseen.";
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && ImapErrors.Map(e, endpoint) is { } error)
         {
@@ -231,7 +229,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Runs <paramref name="work"/> as a span named after its IMAP <paramref name="command"/>.</summary>
-    private async Task<Result<T, MailError>> UseAsync<T>(string command, MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
+    private async Task<Result<T, MailError>> UseAsync<T>(string command, MailboxTarget mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
     {
         using var activity = ImapActivities.Start(command);
         var result = await UsePooledAsync(mailbox, work, cancellationToken);
@@ -240,11 +238,11 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Runs <paramref name="work"/> on the listener's pooled session, opening one if needed; any failure closes it.</summary>
-    private async Task<Result<T, MailError>> UsePooledAsync<T>(MailboxContext mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
+    private async Task<Result<T, MailError>> UsePooledAsync<T>(MailboxTarget mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        var endpoint = ImapEndpoint.Of(mailbox.Listener);
-        var pooled = _pool.GetOrAdd(mailbox.Listener.Id, _ => new Pooled());
+        var endpoint = ImapEndpoint.Of(mailbox);
+        var pooled = _pool.GetOrAdd(mailbox.ListenerId, _ => new Pooled());
         await pooled.Lock.WaitAsync(cancellationToken);
         try
         {
@@ -295,7 +293,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     }
 
     // A session serves while it is connected, logged in with the same settings, and its token is still the current one.
-    private async Task<bool> UsableAsync(ImapSession session, ImapEndpoint endpoint, MailboxContext mailbox, CancellationToken cancellationToken)
+    private async Task<bool> UsableAsync(ImapSession session, ImapEndpoint endpoint, MailboxTarget mailbox, CancellationToken cancellationToken)
     {
         if (!session.Client.IsConnected || !session.Client.IsAuthenticated || session.Endpoint != endpoint || session.Token.ExpiresAt <= _time.GetUtcNow())
         {

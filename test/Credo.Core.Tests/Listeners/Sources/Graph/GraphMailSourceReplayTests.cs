@@ -1,10 +1,10 @@
-using Credo.Net;
 using System.Text;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Graph;
 using Credo.Graph;
 using Credo.Graph.Internal;
+using Credo.Net;
 using Credo.OAuth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,7 +26,7 @@ public sealed class GraphMailSourceReplayTests : IDisposable
     private readonly EmailListener _listener = new()
     {
         Name = "Invoices",
-        Protocol = MailProtocol.Graph,
+        Protocol = GraphProtocol.Id,
         Mailbox = "invoices@contoso.com",
         Folder = "Inbox",
         AfterProcessing = AfterProcessing.MarkRead,
@@ -44,7 +44,7 @@ public sealed class GraphMailSourceReplayTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private MailboxContext Mailbox => new(_listener, new OneToken());
+    private MailboxTarget Mailbox => MailboxTarget.Of(_listener, MailProtocols.Find(GraphProtocol.Id)!, new OneToken());
 
     public void Dispose() => _services.Dispose();
 

@@ -1,8 +1,8 @@
 using System.Net.Sockets;
+using Credo.Net.Outbound;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using Credo.Net.Outbound;
 
 namespace Credo.Core.Listeners.Sources.Imap.Internal;
 

@@ -14,7 +14,7 @@ namespace Credo.Core.Listeners.Sources.Imap.Internal;
 /// on shutdown; the poll interval stays the fallback throughout.
 /// </summary>
 internal sealed class ImapIdleWatcher(
-    Func<MailboxContext, CancellationToken, Task<ImapSession>> open,
+    Func<MailboxTarget, CancellationToken, Task<ImapSession>> open,
     IListenerWakeup wakeup,
     IOptionsMonitor<ImapOptions> options,
     TimeProvider time,
@@ -27,23 +27,22 @@ internal sealed class ImapIdleWatcher(
     public int Count => _watches.Values.Count(w => w.Connected);
 
     /// <summary>Starts watching the listener unless a watch with the same settings runs already.</summary>
-    public void Watch(MailboxContext mailbox, uint uidValidity, uint listedUpTo)
+    public void Watch(MailboxTarget mailbox, uint uidValidity, uint listedUpTo)
     {
         if (_stopping.IsCancellationRequested)
         {
             return;
         }
 
-        var listener = mailbox.Listener;
-        var key = (ImapEndpoint.Of(listener), listener.Folder, listener.Version);
-        if (_watches.TryGetValue(listener.Id, out var running) && running.Key == key && !running.Done.IsCancellationRequested)
+        var key = (ImapEndpoint.Of(mailbox), mailbox.Folder, mailbox.Version);
+        if (_watches.TryGetValue(mailbox.ListenerId, out var running) && running.Key == key && !running.Done.IsCancellationRequested)
         {
             return;
         }
 
         running?.Done.Cancel();
         var watch = new Watcher(key, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
-        _watches[listener.Id] = watch;
+        _watches[mailbox.ListenerId] = watch;
         // The watch outlives the poll that starts it: it must not run inside that poll's trace.
         using (ExecutionContext.SuppressFlow())
         {
@@ -58,9 +57,8 @@ internal sealed class ImapIdleWatcher(
         _stopping.Dispose();
     }
 
-    private async Task RunAsync(MailboxContext mailbox, Watcher watch, uint uidValidity, uint listedUpTo)
+    private async Task RunAsync(MailboxTarget mailbox, Watcher watch, uint uidValidity, uint listedUpTo)
     {
-        var listener = mailbox.Listener;
         var stop = watch.Done.Token;
         var reason = "shutdown";
         try
@@ -72,7 +70,7 @@ internal sealed class ImapIdleWatcher(
                 return;
             }
 
-            var folder = await session.FolderAsync(listener.Folder, stop);
+            var folder = await session.FolderAsync(mailbox.Folder, stop);
             await folder.OpenAsync(FolderAccess.ReadOnly, stop);
             watch.Connected = true;
             var known = folder.Count;
@@ -104,8 +102,8 @@ internal sealed class ImapIdleWatcher(
                         await arrived.WaitAsync(stop);
                     }
 
-                    Log.IdleNewMail(logger, listener.Name);
-                    if (!await wakeup.PollNowAsync(listener.Id, listener.Version, stop))
+                    Log.IdleNewMail(logger, mailbox.Name);
+                    if (!await wakeup.PollNowAsync(mailbox.ListenerId, mailbox.Version, stop))
                     {
                         reason = "the listener is disabled, changed, deleted or held by another node";
                         return;
@@ -129,7 +127,7 @@ internal sealed class ImapIdleWatcher(
                 }
 
                 idling = null;
-                if (arrived.CurrentCount == 0 && !await wakeup.StillWatchedAsync(listener.Id, listener.Version, stop))
+                if (arrived.CurrentCount == 0 && !await wakeup.StillWatchedAsync(mailbox.ListenerId, mailbox.Version, stop))
                 {
                     reason = "the listener is disabled, changed, deleted or held by another node";
                     return;
@@ -139,17 +137,17 @@ internal sealed class ImapIdleWatcher(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (ImapErrors.Map(e, ImapEndpoint.Of(listener)) is { } error)
+        catch (Exception e) when (ImapErrors.Map(e, ImapEndpoint.Of(mailbox)) is { } error)
         {
             reason = "failed";
-            Log.IdleFailed(logger, listener.Name, error.Message);
+            Log.IdleFailed(logger, mailbox.Name, error.Message);
         }
         finally
         {
             watch.Connected = false;
             await watch.Done.CancelAsync();
-            _watches.TryRemove(new KeyValuePair<Guid, Watcher>(listener.Id, watch));
-            Log.IdleStopped(logger, listener.Name, reason);
+            _watches.TryRemove(new KeyValuePair<Guid, Watcher>(mailbox.ListenerId, watch));
+            Log.IdleStopped(logger, mailbox.Name, reason);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using Credo.OAuth;
 using Credo.Net.Outbound;
+using Credo.OAuth;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;

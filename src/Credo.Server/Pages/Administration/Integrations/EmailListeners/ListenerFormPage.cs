@@ -1,5 +1,6 @@
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -37,7 +38,10 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialStor
 
         foreach (var (field, message) in change.Errors)
         {
-            ModelState.AddModelError($"{nameof(Form)}.{field}", message);
+            // A protocol setting's error (imap.host) goes beside its field, named after the protocol (Form.IMAP.host).
+            var setting = MailProtocols.All.SelectMany(p => p.Settings.Select(s => (p, s)))
+                .FirstOrDefault(x => ProtocolSettingRules.Field(x.p, x.s.Key) == field);
+            ModelState.AddModelError(setting.p is null ? $"{nameof(Form)}.{field}" : $"{nameof(Form)}.{setting.p.Name}.{setting.s.Key}", message);
         }
 
         Problem = change.Message;

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Credo.Core.Listeners.Sources.Graph;
+
+/// <summary>Microsoft Graph: Exchange Online's mail API.</summary>
+public sealed class GraphProtocol : IMailProtocol
+{
+    /// <summary>Microsoft Graph's endpoint.</summary>
+    public const string DefaultUrl = "https://graph.microsoft.com/v1.0";
+
+    /// <summary>The protocol's name.</summary>
+    public const string Id = "Graph";
+
+    /// <inheritdoc />
+    public string Name => Id;
+
+    /// <inheritdoc />
+    public string Label => "Microsoft Graph";
+
+    /// <inheritdoc />
+    public MicrosoftResource Resource => MicrosoftResource.Graph;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ProtocolSetting> Settings { get; } =
+    [
+        new("url", "Graph URL", SettingKind.Url, "Microsoft Graph is https://graph.microsoft.com/v1.0 (national clouds have their own).")
+        {
+            Default = DefaultUrl, Required = true, Locates = true,
+        },
+    ];
+
+    /// <inheritdoc />
+    public bool HasFolders => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<AfterProcessing> AfterProcessing { get; } = Enum.GetValues<AfterProcessing>();
+
+    /// <inheritdoc />
+    public IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain) => [];
+
+    /// <inheritdoc />
+    public ServerAddress? Server(ProtocolValues values) => ServerAddress.OfUrl(values, "url");
+
+    /// <inheritdoc />
+    public void Register(IServiceCollection services)
+    {
+        services.AddCredoGraph();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>());
+    }
+}
