@@ -83,7 +83,7 @@ public sealed class GlobalOptionsTests : IDisposable
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data, "credo.db")};Mode=ReadOnly;Pooling=false");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT group_concat(Id || ':' || Version || ':' || coalesce(EwsUrl, '') || coalesce(GraphUrl, ''), '|') FROM email_listeners; ";
+        command.CommandText = "SELECT group_concat(Id || ':' || Version || ':' || coalesce(ProtocolSettings, ''), '|') FROM email_listeners; ";
         var listeners = command.ExecuteScalar() as string;
         command.CommandText = "SELECT group_concat(Id || ':' || Version || ':' || TokenEndpoint, '|') FROM credentials;";
         return $"{listeners} / {command.ExecuteScalar()}";

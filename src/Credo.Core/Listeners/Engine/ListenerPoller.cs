@@ -38,6 +38,9 @@ internal sealed class ListenerPoller(
     // Mails recorded in one transaction: one fsync for many, and a bound on what one page keeps in memory.
     private const int RecordGroupSize = 100;
 
+    // How long a source may take to end its poll's session (POP3's QUIT, which applies its deletions).
+    private static readonly TimeSpan EndPollTime = TimeSpan.FromSeconds(10);
+
     /// <summary>Listeners with the version of their credential, as a poll needs them.</summary>
     public static IQueryable<DueListener> WithCredentialVersion(CredoDbContext db, IQueryable<EmailListener> listeners) =>
         from l in listeners
@@ -226,6 +229,7 @@ internal sealed class ListenerPoller(
         }
         finally
         {
+            await EndPollAsync(source, mailbox);
             if (poll.Progress.Recorded + poll.Skipped + poll.Duplicates > 0)
             {
                 Log.Recorded(logger, listener.Name, poll.Progress.Recorded, poll.Skipped, poll.Duplicates);
@@ -236,6 +240,20 @@ internal sealed class ListenerPoller(
                 metrics.Throttled(listener.Protocol, retry.Waits, retry.Waited);
                 Log.Retried(logger, listener.Name, retry.Waits, retry.Waited);
             }
+        }
+    }
+
+    // Lets a source end what it keeps for the poll; bounded, since the poll may have ended because the server stopped answering.
+    private static async Task EndPollAsync(IMailSource source, MailboxTarget mailbox)
+    {
+        using var ending = new CancellationTokenSource(EndPollTime);
+        try
+        {
+            await source.EndPollAsync(mailbox, ending.Token);
+        }
+        catch (OperationCanceledException) when (ending.IsCancellationRequested)
+        {
+            // The source's session is dropped; whatever it had not confirmed is done again by the next poll.
         }
     }
 

@@ -34,4 +34,11 @@ public interface IMailSource
 
     /// <summary>Opens the listener's mailbox and folder without changing anything, for Test connection: what is there.</summary>
     Task<Result<string, MailError>> TestAsync(MailboxTarget mailbox, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The poll of <paramref name="mailbox"/> is over, whether it finished, failed or was stopped: a source that keeps a
+    /// session for the length of a poll (POP3, whose deletions take effect only when the session ends) ends it here.
+    /// Called once per poll, with a token that gives it a few seconds; nothing by default.
+    /// </summary>
+    ValueTask EndPollAsync(MailboxTarget mailbox, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -37,11 +37,24 @@ public static class ProtocolSettingRules
         }
     }
 
+    /// <summary>
+    /// For a protocol's <see cref="IMailProtocol.Check"/>: the refusal of its <c>security</c> setting when it would send the
+    /// token unencrypted to a host that is not loopback, unless an operator allows plain connections.
+    /// </summary>
+    public static (string Key, string Message)? RefusePlain(IMailProtocol protocol, ProtocolValues values, bool allowPlain)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        return allowPlain || protocol.Server(values) is not { Plain: true } server || OutboundAddress.IsLoopbackHost(server.Host)
+            ? null
+            : ("security", "Security None would send the token unencrypted; choose Tls or StartTls. (None is allowed only to loopback hosts unless an operator sets Credo:Outbound:AllowHttp=true.)");
+    }
+
     private static string? Problem(IMailProtocol protocol, ProtocolSetting setting, string? value, bool allowPlain)
     {
+        var enterHost = $"Enter the {protocol.Label} server's host name, for example {setting.Placeholder ?? "mail.contoso.com"} (no scheme, no port).";
         if (value is null)
         {
-            return setting.Required ? $"Enter the {setting.Label}: {setting.Help}" : null;
+            return !setting.Required ? null : setting.Kind == SettingKind.Host ? enterHost : $"Enter the {setting.Label}: {setting.Help}";
         }
 
         switch (setting.Kind)
@@ -54,9 +67,7 @@ public static class ProtocolSettingRules
 
                 return OutboundAddress.TryParse(value, allowPlain, setting.Label, out _, out var error) ? null : error;
             case SettingKind.Host:
-                return value.Length <= 255 && Uri.CheckHostName(value.Trim('[', ']')) != UriHostNameType.Unknown
-                    ? null
-                    : $"Enter the {protocol.Label} server's host name, for example {setting.Placeholder ?? "mail.contoso.com"} (no scheme, no port).";
+                return value.Length <= 255 && Uri.CheckHostName(value.Trim('[', ']')) != UriHostNameType.Unknown ? null : enterHost;
             case SettingKind.Port:
                 return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
                     ? null

@@ -7,7 +7,6 @@ using MailKit;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace Credo.Core.Listeners.Sources.Imap;
 
@@ -330,30 +329,8 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         [.. itemIds.Select(id => ImapSyncState.TryParseItemId(id, out var item) && item.UidValidity == validity ? new UniqueId(validity, item.Uid) : UniqueId.Invalid)
             .Where(u => u.IsValid)];
 
-    private static MailItem Item(string itemId, IMessageSummary summary, byte[] mime)
-    {
-        HeaderList headers;
-        using (var stream = new MemoryStream(mime, writable: false))
-        {
-            headers = HeaderList.Load(stream);
-        }
-
-        return new MailItem(
-            itemId,
-            headers[HeaderId.MessageId]?.Trim() is { Length: > 0 } messageId ? messageId : null,
-            Addresses(headers[HeaderId.From]).FirstOrDefault(),
-            Addresses(headers[HeaderId.To]),
-            Addresses(headers[HeaderId.Cc]),
-            headers[HeaderId.Subject],
-            summary.InternalDate,
-            summary.Size is { } size ? size : mime.Length,
-            summary.Attachments?.Any() == true,
-            summary.Flags?.HasFlag(MessageFlags.Seen) == true,
-            mime);
-    }
-
-    private static List<string> Addresses(string? header) =>
-        header is not null && InternetAddressList.TryParse(header, out var list) ? [.. list.Select(a => a.ToString())] : [];
+    private static MailItem Item(string itemId, IMessageSummary summary, byte[] mime) => MailItems.FromMime(
+        itemId, mime, summary.Flags?.HasFlag(MessageFlags.Seen) == true, summary.InternalDate, summary.Size, summary.Attachments?.Any() == true);
 
     // One listener's pooled session and the lock that keeps its calls one at a time.
     private sealed class Pooled

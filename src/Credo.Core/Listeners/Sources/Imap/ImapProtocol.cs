@@ -1,4 +1,3 @@
-using Credo.Net.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -46,15 +45,8 @@ public sealed class ImapProtocol : IMailProtocol
     public IReadOnlyList<AfterProcessing> AfterProcessing { get; } = Enum.GetValues<AfterProcessing>();
 
     /// <inheritdoc />
-    public IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        if (values["security"] is { } security && Enum.TryParse<ImapSecurity>(security, true, out var parsed) && parsed == ImapSecurity.None
-            && !allowPlain && values["host"] is { } host && !OutboundAddress.IsLoopbackHost(host))
-        {
-            yield return ("security", "Security None would send the token unencrypted; choose Tls or StartTls. (None is allowed only to loopback hosts unless an operator sets Credo:Outbound:AllowHttp=true.)");
-        }
-    }
+    public IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain) =>
+        ProtocolSettingRules.RefusePlain(this, values, allowPlain) is { } refusal ? [refusal] : [];
 
     /// <inheritdoc />
     public ServerAddress? Server(ProtocolValues values)

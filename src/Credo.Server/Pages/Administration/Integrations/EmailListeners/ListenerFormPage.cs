@@ -27,6 +27,16 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialStor
 
     protected async Task LoadChoicesAsync(CancellationToken cancellationToken) => Credentials = await credentials.ListAsync(cancellationToken);
 
+    /// <summary>The form's name of a protocol setting, for its errors and (dots as underscores) its element id: <c>Form.Imap.Host</c>.</summary>
+    public static string SettingField(IMailProtocol protocol, ProtocolSetting setting)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(setting);
+        return $"{nameof(Form)}.{Capitalized(protocol.Name.ToLowerInvariant())}.{Capitalized(setting.Key)}";
+
+        static string Capitalized(string word) => string.Concat(word[..1].ToUpperInvariant(), word[1..]);
+    }
+
     protected async Task<IActionResult> SaveAsync(Func<ListenerInput, Task<ListenerChange>> save, CancellationToken cancellationToken)
     {
         var change = await save(Form);
@@ -38,10 +48,10 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialStor
 
         foreach (var (field, message) in change.Errors)
         {
-            // A protocol setting's error (imap.host) goes beside its field, named after the protocol (Form.IMAP.host).
+            // A protocol setting's error (imap.host) goes beside its field (Form.Imap.Host).
             var setting = MailProtocols.All.SelectMany(p => p.Settings.Select(s => (p, s)))
                 .FirstOrDefault(x => ProtocolSettingRules.Field(x.p, x.s.Key) == field);
-            ModelState.AddModelError(setting.p is null ? $"{nameof(Form)}.{field}" : $"{nameof(Form)}.{setting.p.Name}.{setting.s.Key}", message);
+            ModelState.AddModelError(setting.p is null ? $"{nameof(Form)}.{field}" : SettingField(setting.p, setting.s), message);
         }
 
         Problem = change.Message;
