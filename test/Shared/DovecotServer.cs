@@ -9,24 +9,30 @@ using System.Text;
 namespace Credo.Tests;
 
 /// <summary>
-/// A private Dovecot (<c>dovecot -F -c CONF</c>) on loopback for IMAP tests: its own base_dir and maildir in a temporary
-/// folder, plain IMAP (with STARTTLS) and implicit TLS with a self-signed certificate, and a <c>passdb oauth2</c> that
-/// validates bearer tokens by introspection against an OAuth server, taking the user from a claim. Mail is delivered by
-/// writing maildir files; flags, connections and folders are read and changed with <c>doveadm</c>.
+/// A private Dovecot (<c>dovecot -F -c CONF</c>) on loopback for IMAP and POP3 tests: its own base_dir and maildir in a
+/// temporary folder, plain IMAP and POP3 (with STARTTLS and STLS) and implicit TLS for each with a self-signed certificate,
+/// and a <c>passdb oauth2</c> that validates bearer tokens by introspection against an OAuth server, taking the user from
+/// a claim. Mail is delivered by writing maildir files; flags, connections and folders are read and changed with
+/// <c>doveadm</c>.
 /// </summary>
 internal sealed class DovecotServer : IAsyncDisposable
 {
     private const string DovecotBinary = "/usr/sbin/dovecot";
     private const string DoveadmBinary = "/usr/bin/doveadm";
+
+    // Dovecot starts only when every protocol it is to serve is installed (Debian: dovecot-imapd, dovecot-pop3d).
+    private static readonly string[] ProtocolBinaries = ["/usr/lib/dovecot/imap", "/usr/lib/dovecot/pop3"];
     private readonly Process _process;
     private int _delivered;
 
-    private DovecotServer(string folder, Process process, int plainPort, int tlsPort, X509Certificate2 certificate)
+    private DovecotServer(string folder, Process process, Ports ports, X509Certificate2 certificate)
     {
         Folder = folder;
         _process = process;
-        PlainPort = plainPort;
-        TlsPort = tlsPort;
+        PlainPort = ports.Imap;
+        TlsPort = ports.Imaps;
+        Pop3PlainPort = ports.Pop3;
+        Pop3TlsPort = ports.Pop3s;
         Certificate = certificate;
     }
 
@@ -38,6 +44,12 @@ internal sealed class DovecotServer : IAsyncDisposable
 
     /// <summary>The port of implicit TLS.</summary>
     public int TlsPort { get; }
+
+    /// <summary>The port of plain POP3, where STLS is offered.</summary>
+    public int Pop3PlainPort { get; }
+
+    /// <summary>The port of POP3 over implicit TLS.</summary>
+    public int Pop3TlsPort { get; }
 
     /// <summary>The self-signed certificate the server presents (subject <c>CN=dovecot.credo.test</c>).</summary>
     public X509Certificate2 Certificate { get; }
@@ -54,9 +66,9 @@ internal sealed class DovecotServer : IAsyncDisposable
     public static async Task<DovecotServer> StartAsync(Uri introspectionUrl, string usernameClaim = "email", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(introspectionUrl);
-        if (!File.Exists(DovecotBinary) || !File.Exists(DoveadmBinary))
+        if (!File.Exists(DovecotBinary) || !File.Exists(DoveadmBinary) || ProtocolBinaries.Any(b => !File.Exists(b)))
         {
-            MissingPrerequisite.Stop($"Dovecot is not installed ({DovecotBinary}); install the Debian package dovecot-imapd, as .ci/run does.");
+            MissingPrerequisite.Stop($"Dovecot is not installed with IMAP and POP3 ({DovecotBinary}, {string.Join(", ", ProtocolBinaries)}); install the Debian packages dovecot-imapd and dovecot-pop3d, as .ci/run does.");
         }
 
         var folder = Directory.CreateTempSubdirectory("credo-dovecot-").FullName;
@@ -77,8 +89,7 @@ internal sealed class DovecotServer : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), key.ExportPkcs8PrivateKeyPem(), cancellationToken);
         }
 
-        var plainPort = FreePort();
-        var tlsPort = FreePort();
+        var ports = new Ports(FreePort(), FreePort(), FreePort(), FreePort());
         await File.WriteAllTextAsync(Path.Combine(folder, "oauth2.conf"), $"""
             introspection_mode = post
             introspection_url = {introspectionUrl.AbsoluteUri}
@@ -86,14 +97,14 @@ internal sealed class DovecotServer : IAsyncDisposable
             active_attribute = active
             active_value = true
             """ + "\n", cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(folder, "dovecot.conf"), Config(folder, plainPort, tlsPort), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, "dovecot.conf"), Config(folder, ports), cancellationToken);
 
         var start = new ProcessStartInfo(DovecotBinary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add("-F");
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(Path.Combine(folder, "dovecot.conf"));
         var process = Process.Start(start) ?? throw new InvalidOperationException("Dovecot did not start.");
-        var server = new DovecotServer(folder, process, plainPort, tlsPort, certificate);
+        var server = new DovecotServer(folder, process, ports, certificate);
         try
         {
             await server.WaitUntilListeningAsync(cancellationToken);
@@ -164,11 +175,17 @@ internal sealed class DovecotServer : IAsyncDisposable
     }
 
     /// <summary>How many IMAP logins succeeded since the start, from the log.</summary>
-    public async Task<int> LoginsAsync(CancellationToken cancellationToken = default)
-    {
-        var log = await ReadLogAsync(cancellationToken);
-        return log.Split('\n').Count(l => l.Contains("imap-login: Info: Login:", StringComparison.Ordinal));
-    }
+    public async Task<int> LoginsAsync(CancellationToken cancellationToken = default) => (await LogLinesWithAsync("imap-login: Info: Login:", cancellationToken)).Count;
+
+    /// <summary>How many POP3 logins succeeded since the start, from the log.</summary>
+    public async Task<int> Pop3LoginsAsync(CancellationToken cancellationToken = default) => (await LogLinesWithAsync("pop3-login: Info: Login:", cancellationToken)).Count;
+
+    /// <summary>
+    /// The lines of the log that hold <paramref name="text"/>: a POP3 session's logout line, for example, counts its commands
+    /// (<c>Disconnected: Logged out top=0/0, retr=2/512, del=1/3, size=...</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LogLinesWithAsync(string text, CancellationToken cancellationToken = default) =>
+        [.. (await ReadLogAsync(cancellationToken)).Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal))];
 
     /// <summary>Dovecot's log so far.</summary>
     public async Task<string> ReadLogAsync(CancellationToken cancellationToken = default)
@@ -249,10 +266,12 @@ internal sealed class DovecotServer : IAsyncDisposable
 
             try
             {
-                using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, TlsPort, cancellationToken);
-                using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(IPAddress.Loopback, PlainPort, cancellationToken);
+                foreach (var port in new[] { TlsPort, PlainPort, Pop3TlsPort, Pop3PlainPort })
+                {
+                    using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                    await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                }
+
                 return;
             }
             catch (SocketException)
@@ -283,7 +302,7 @@ internal sealed class DovecotServer : IAsyncDisposable
         return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
     }
 
-    private static string Config(string folder, int plainPort, int tlsPort)
+    private static string Config(string folder, Ports ports)
     {
         var config = new StringBuilder();
         config.AppendLine(CultureInfo.InvariantCulture, $$"""
@@ -291,7 +310,7 @@ internal sealed class DovecotServer : IAsyncDisposable
             state_dir = {{folder}}/state
             instance_name = credo-{{Path.GetFileName(folder)}}
             log_path = {{folder}}/dovecot.log
-            protocols = imap
+            protocols = imap pop3
             listen = 127.0.0.1
             ssl = yes
             ssl_cert = <{{folder}}/cert.pem
@@ -318,17 +337,8 @@ internal sealed class DovecotServer : IAsyncDisposable
               mechanisms = xoauth2 oauthbearer
               args = {{folder}}/oauth2.conf
             }
-            service imap-login {
-              inet_listener imap {
-                address = 127.0.0.1
-                port = {{plainPort}}
-              }
-              inet_listener imaps {
-                address = 127.0.0.1
-                port = {{tlsPort}}
-                ssl = yes
-              }
-            }
+            {{Login("imap", ports.Imap, ports.Imaps)}}
+            {{Login("pop3", ports.Pop3, ports.Pop3s)}}
             service stats {
               inet_listener http {
                 port = 0
@@ -342,4 +352,21 @@ internal sealed class DovecotServer : IAsyncDisposable
 
         return config.ToString();
     }
+
+    // A protocol's login service on loopback: plain (STARTTLS, STLS) on one port, implicit TLS on the other.
+    private static string Login(string protocol, int plainPort, int tlsPort) => $$"""
+        service {{protocol}}-login {
+          inet_listener {{protocol}} {
+            address = 127.0.0.1
+            port = {{plainPort}}
+          }
+          inet_listener {{protocol}}s {
+            address = 127.0.0.1
+            port = {{tlsPort}}
+            ssl = yes
+          }
+        }
+        """;
+
+    private sealed record Ports(int Imap, int Imaps, int Pop3, int Pop3s);
 }
