@@ -77,10 +77,10 @@ public static class ListenerRules
             CheckText(errors, nameof(input.MoveToFolder), "The folder to move to", input.MoveToFolder, MaxPathLength);
         }
 
-        var allowed = protocol?.AfterProcessing ?? Enum.GetValues<AfterProcessing>();
-        if (!allowed.Contains(input.AfterProcessing))
+        if (protocol is not null && !protocol.AfterProcessing.Contains(input.AfterProcessing))
         {
-            errors[nameof(input.AfterProcessing)] = $"Choose what happens after processing{(protocol is null ? "" : $" over {protocol.Name}")}: {string.Join(", ", allowed)}.";
+            errors[nameof(input.AfterProcessing)] =
+                $"{protocol.Label} cannot {(input.AfterProcessing == AfterProcessing.Move ? "move" : "mark")} mail after processing: choose {string.Join(" or ", protocol.AfterProcessing.Select(Label))}.";
         }
 
         if (protocol is { HasFolders: false } && !string.Equals(input.Folder?.Trim(), InboxFolder, StringComparison.OrdinalIgnoreCase))
@@ -151,4 +151,13 @@ public static class ListenerRules
     /// <summary>The scope a credential needs for <paramref name="resource"/>.</summary>
     public static string ExchangeOnlineScope(MicrosoftResource resource) =>
         resource == MicrosoftResource.Graph ? "https://graph.microsoft.com/.default" : "https://outlook.office365.com/.default";
+
+    /// <summary>How the console names an after-processing action.</summary>
+    public static string Label(AfterProcessing action) => action switch
+    {
+        AfterProcessing.MarkRead => "Mark as read",
+        AfterProcessing.Move => "Move to folder",
+        AfterProcessing.Delete => "Delete",
+        _ => "Leave unchanged",
+    };
 }

@@ -409,10 +409,11 @@ internal static class ListenersCommand
         return $"{health.Status.ToString().ToLowerInvariant(),-10} {DisplayText.Clean(details)}";
     }
 
-    // The flag that sets a field, for messages: Ews.Url → --ews-url.
+    // The flag that sets a field, for messages: FromContains → --from-contains.
     private static string Flag(string field) => field switch
     {
         "CredentialId" => "--credential",
+        "AfterProcessing" => "--after",
         "PollIntervalSeconds" => "--poll-interval",
         "MoveToFolder" => "--after move:FOLDER",
         "WebhookSecret" => "--webhook-secret",
