@@ -76,9 +76,16 @@ public sealed class ListenersCommandTests(SandboxFixture sandbox) : IClassFixtur
             "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", "s", "--resource-hosts", "*.example.test outlook.office365.com"], "secret");
         Assert.Equal(0, credential.ExitCode);
 
-        var protocol = await RunAsync(["listeners", "add", "--name", "Pop", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "pop3"]);
+        var protocol = await RunAsync(["listeners", "add", "--name", "Smtp", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "smtp"]);
         Assert.Equal(2, protocol.ExitCode);
-        Assert.Contains("--protocol \"pop3\" is not one of ews, graph, imap", protocol.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--protocol \"smtp\" is not one of ews, graph, imap, pop3", protocol.Stderr, StringComparison.Ordinal);
+
+        // POP3 has one folder and no flags.
+        var pop3 = await RunAsync(["listeners", "add", "--name", "Pop", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "pop3",
+            "--pop3-host", "pop.example.test", "--folder", "Invoices", "--after", "mark-read"]);
+        Assert.Equal(2, pop3.ExitCode);
+        Assert.Contains("--folder: POP3 has one folder: leave the folder Inbox.", pop3.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--after: POP3 cannot mark mail after processing: choose Delete or Leave unchanged.", pop3.Stderr, StringComparison.Ordinal);
 
         var plain = await RunAsync(["listeners", "add", "--name", "Plain", "--credential", "Any", "--mailbox", "a@b.test", "--protocol", "imap",
             "--imap-host", "imap.example.test", "--imap-security", "none"]);

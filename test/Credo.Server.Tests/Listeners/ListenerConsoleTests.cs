@@ -110,8 +110,8 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await Assertions.Expect(page.GetByLabel("Graph URL")).ToHaveValueAsync("https://graph.example.test/v1.0");
         await page.GetByLabel("IMAP", new() { Exact = true }).CheckAsync();
         await page.Locator("#Form_Imap_Host").FillAsync("imap.example.test");
-        await page.GetByLabel("Security", new() { Exact = true }).SelectOptionAsync("StartTls");
-        await page.GetByLabel("Port", new() { Exact = true }).FillAsync("143");
+        await page.Locator("#Form_Imap_Security").SelectOptionAsync("StartTls");
+        await page.Locator("#Form_Imap_Port").FillAsync("143");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Saved “{name}”");
 
@@ -121,8 +121,8 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.GetByRole(AriaRole.Link, new() { Name = "Edit", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("IMAP", new() { Exact = true })).ToBeCheckedAsync();
         await Assertions.Expect(page.Locator("#Form_Imap_Host")).ToHaveValueAsync("imap.example.test");
-        await Assertions.Expect(page.GetByLabel("Security", new() { Exact = true })).ToHaveValueAsync("StartTls");
-        await Assertions.Expect(page.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("143");
+        await Assertions.Expect(page.Locator("#Form_Imap_Security")).ToHaveValueAsync("StartTls");
+        await Assertions.Expect(page.Locator("#Form_Imap_Port")).ToHaveValueAsync("143");
     }
 
     private async Task<IPage> SignedInPageAsync()

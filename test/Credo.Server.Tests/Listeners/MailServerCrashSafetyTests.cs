@@ -6,10 +6,11 @@ using MimeKit;
 namespace Credo.Server.Tests.Listeners;
 
 /// <summary>
-/// <c>credo serve</c> as a child process reading 1,000 mails over IMAP from a real Dovecot, killed with SIGKILL three
-/// times while it works: in the end every mail is recorded exactly once and <c>\Seen</c> on the server.
+/// <c>credo serve</c> as a child process reading 1,000 mails from a real Dovecot, killed with SIGKILL three times while it
+/// works: in the end every mail is recorded exactly once, and on the server <c>\Seen</c> (IMAP) or deleted (POP3, whose
+/// deletions take effect only at <c>QUIT</c>, so a kill in between leaves them for the next run to delete again).
 /// </summary>
-public sealed class ImapCrashSafetyTests : IAsyncLifetime
+public sealed class MailServerCrashSafetyTests : IAsyncLifetime
 {
     private const int Mails = 1000;
     private const int Kills = 3;
@@ -51,9 +52,12 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
         Directory.Delete(_data, recursive: true);
     }
 
-    [Fact]
-    public async Task Killing_the_server_three_times_while_it_reads_IMAP_loses_no_mail_and_records_none_twice()
+    [Theory]
+    [InlineData("imap")]
+    [InlineData("pop3")]
+    public async Task Killing_the_server_three_times_while_it_reads_the_mailbox_loses_no_mail_and_records_none_twice(string protocol)
     {
+        var pop3 = protocol == "pop3";
         var ct = TestContext.Current.CancellationToken;
         for (var i = 0; i < Mails; i++)
         {
@@ -61,9 +65,10 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
         }
 
         await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", Client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox!.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope, "--resource-hosts", "127.0.0.1"], Client.ClientSecret);
-        await CliAsync(["listeners", "add", "--name", "IMAP kill test", "--credential", "Sandbox", "--mailbox", Mailbox, "--protocol", "imap",
-            "--imap-host", "127.0.0.1", "--imap-port", _dovecot!.PlainPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--imap-security", "none", "--sasl", "xoauth2",
-            "--poll-interval", "5s"], "");
+        var port = (pop3 ? _dovecot!.Pop3PlainPort : _dovecot!.PlainPort).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await CliAsync(["listeners", "add", "--name", "Kill test", "--credential", "Sandbox", "--mailbox", Mailbox, "--protocol", protocol,
+            $"--{protocol}-host", "127.0.0.1", $"--{protocol}-port", port, $"--{protocol}-security", "none", "--sasl", "xoauth2",
+            .. pop3 ? ["--after", "delete"] : Array.Empty<string>(), "--poll-interval", "5s"], "");
 
         var killedAt = new List<int>();
         for (var kill = 0; kill < Kills; kill++)
@@ -83,7 +88,7 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
                 throw;
             }
 
-            // IMAP drains fast: kill soon after the run has started recording, so that the kills land in the middle.
+            // Dovecot drains fast: kill soon after the run has started recording, so that the kills land in the middle.
             await Task.Delay(Random.Shared.Next(0, 300), ct);
             killedAt.Add(Count().Recorded);
         }
@@ -93,8 +98,10 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
             try
             {
                 await ListenerServerFixture.EventuallyAsync(
-                    async () => Count().Recorded == Mails && (await _dovecot.FlagsAsync(Mailbox, cancellationToken: ct)).Values.All(f => f.Contains("\\Seen", StringComparison.Ordinal)),
-                    "every mail is recorded and seen");
+                    async () => Count().Recorded == Mails && (pop3
+                        ? await _dovecot.CountAsync(Mailbox, cancellationToken: ct) == 0
+                        : (await _dovecot.FlagsAsync(Mailbox, cancellationToken: ct)).Values.All(f => f.Contains("\\Seen", StringComparison.Ordinal))),
+                    pop3 ? "every mail is recorded and deleted" : "every mail is recorded and seen");
             }
             catch (Exception)
             {
@@ -107,10 +114,10 @@ public sealed class ImapCrashSafetyTests : IAsyncLifetime
         var (recorded, distinct) = Count();
         var flags = await _dovecot.FlagsAsync(Mailbox, cancellationToken: ct);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"IMAP kill test: mails={Mails}, kills={Kills} (recorded at each kill: {string.Join(", ", killedAt)}), recorded={recorded}, duplicates={recorded - distinct}, lost={Mails - distinct}, logins={await _dovecot.LoginsAsync(ct)}");
+            $"{protocol} kill test: mails={Mails}, kills={Kills} (recorded at each kill: {string.Join(", ", killedAt)}), recorded={recorded}, duplicates={recorded - distinct}, lost={Mails - distinct}, logins={await (pop3 ? _dovecot.Pop3LoginsAsync(ct) : _dovecot.LoginsAsync(ct))}");
         Assert.Equal(Mails, recorded);
         Assert.Equal(Mails, distinct);
-        Assert.Equal(Mails, flags.Count);
+        Assert.Equal(pop3 ? 0 : Mails, flags.Count);
         Assert.All(flags.Values, f => Assert.Contains("\\Seen", f, StringComparison.Ordinal));
         Assert.Contains(killedAt, n => n is > 0 and < Mails);
     }

@@ -1,6 +1,7 @@
 using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Listeners.Sources.Imap;
+using Credo.Core.Listeners.Sources.Pop3;
 
 namespace Credo.Core.Listeners.Sources;
 
@@ -13,6 +14,7 @@ public static class MailProtocols
         new EwsProtocol(),
         new GraphProtocol(),
         new ImapProtocol(),
+        new Pop3Protocol(),
     ];
 
     /// <summary>The protocol of existing listeners that name none, and of new ones unless another is chosen.</summary>

@@ -27,9 +27,11 @@ public sealed class ImapTestServers : IAsyncDisposable
 
     internal DovecotServer Dovecot { get; }
 
-    public static async Task<ImapTestServers> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts both; the sandbox's tokens live <paramref name="tokenLifetime"/> (default an hour).</summary>
+    public static async Task<ImapTestServers> StartAsync(CancellationToken cancellationToken, TimeSpan? tokenLifetime = null)
     {
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 };
+        options.AccessTokenLifetime = tokenLifetime ?? options.AccessTokenLifetime;
         options.Clients.Add(new SandboxClient
         {
             ClientId = ClientId, ClientSecret = ClientSecret, Roles = ["IMAP.AccessAsApp"], Claims = new Dictionary<string, string> { ["sub"] = Mailbox },
