@@ -69,6 +69,7 @@ internal static class CredoServer
         services.AddConsoleSessions(builder.Configuration);
         services.AddValidateRateLimit(builder.Configuration);
         services.AddProblemDetails();
+        services.AddUnreadableBodyAnswers();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddCredoOpenApi();
         services.AddRelativeCookieRedirects(CredoPolicies.CookieScheme);
@@ -105,6 +106,7 @@ internal static class CredoServer
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseUnreadableBodyAnswers();
 
         // Liveness answers without touching dependencies; readiness runs the checks tagged "ready".
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace Credo.Server.Api;
+
+/// <summary>
+/// A request the API cannot read (a body that is not JSON, not an object, or holds a value of the wrong type) is
+/// answered as a validation problem that names the field and says what to send, like any other invalid value, instead
+/// of a bare 400. Route handlers throw on such requests (<see cref="RouteHandlerOptions.ThrowOnBadRequest"/>) so that
+/// this can answer them.
+/// </summary>
+internal static class UnreadableBody
+{
+    /// <summary>Makes route handlers throw on a request they cannot read.</summary>
+    public static IServiceCollection AddUnreadableBodyAnswers(this IServiceCollection services) =>
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+    /// <summary>Answers the requests route handlers could not read.</summary>
+    public static IApplicationBuilder UseUnreadableBodyAnswers(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            var (field, message) = Describe(e);
+            http.Response.Clear();
+            await Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, statusCode: e.StatusCode, title: "The request is not valid.")
+                .ExecuteAsync(http);
+        }
+    });
+
+    /// <summary>The field (<c>body</c> for the whole) and what to send instead.</summary>
+    internal static (string Field, string Message) Describe(BadHttpRequestException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        const string sendObject = "Send a JSON object with the fields the API reference at /openapi/ documents.";
+        if (exception.InnerException is not JsonException json)
+        {
+            // Not the body: a route or query value that does not bind ("Failed to bind parameter ... from ...").
+            return exception.StatusCode == StatusCodes.Status415UnsupportedMediaType ? ("body", "Send the body as JSON, with Content-Type: application/json.")
+                : exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? ("body", sendObject)
+                : ("request", exception.Message);
+        }
+
+        const string conversion = "The JSON value could not be converted to ";
+        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        if (!json.Message.StartsWith(conversion, StringComparison.Ordinal))
+        {
+            return ("body", $"The body is not valid JSON at line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}: {json.Message.Split(" Path:")[0].Split(" LineNumber:")[0]}");
+        }
+
+        var type = json.Message[conversion.Length..].Split(". Path:")[0];
+        var expected =
+            type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number" :
+            type.Contains("Boolean", StringComparison.Ordinal) ? "true or false" :
+            type.Contains("Guid", StringComparison.Ordinal) ? "an id such as 0f8fad5b-d9cb-469f-a165-70867728950e" :
+            type.Contains("AfterProcessing", StringComparison.Ordinal) ? "one of MarkRead, Move, Delete, None" :
+            type.Contains("String", StringComparison.Ordinal) ? "text" :
+            "an object";
+        return (field, field == "body" ? sendObject : $"Send {expected} for {field}.");
+    }
+}
