@@ -88,12 +88,12 @@ public sealed partial class CredoDatabase(CredoDbContext db, TimeProvider time, 
     /// <summary>Whether the database answers, for <c>/readyz</c>.</summary>
     public Task<bool> CanConnectAsync(CancellationToken cancellationToken) => db.Database.CanConnectAsync(cancellationToken);
 
-    [LoggerMessage(200, LogLevel.Information, "Applying {Count} database migration(s): {Migrations}")]
+    [LoggerMessage(2200, LogLevel.Information, "Applying {Count} database migration(s): {Migrations}")]
     private static partial void LogMigrating(ILogger logger, int count, string migrations);
 
-    [LoggerMessage(201, LogLevel.Warning, "Turning on incremental auto-vacuum so that retention gives space back: rewriting the {Megabytes} MB database once (VACUUM); this needs up to twice its size in free disk space (a temporary copy and a write-ahead log of its size)")]
+    [LoggerMessage(2201, LogLevel.Warning, "Turning on incremental auto-vacuum so that retention gives space back: rewriting the {Megabytes} MB database once (VACUUM); this needs up to twice its size in free disk space (a temporary copy and a write-ahead log of its size)")]
     private static partial void LogVacuuming(ILogger logger, long megabytes);
 
-    [LoggerMessage(202, LogLevel.Information, "Incremental auto-vacuum is on; the one-time VACUUM took {Seconds:0.0} s")]
+    [LoggerMessage(2202, LogLevel.Information, "Incremental auto-vacuum is on; the one-time VACUUM took {Seconds:0.0} s")]
     private static partial void LogVacuumed(ILogger logger, double seconds);
 }

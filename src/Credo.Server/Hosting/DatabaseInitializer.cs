@@ -29,10 +29,10 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, D
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(110, LogLevel.Warning, "Narrowed the permissions of {Path} from {From} to {To}: the data folder holds mail, password hashes and the audit log, for its owner only")]
+    [LoggerMessage(3110, LogLevel.Warning, "Narrowed the permissions of {Path} from {From} to {To}: the data folder holds mail, password hashes and the audit log, for its owner only")]
     private static partial void PermissionsNarrowed(ILogger logger, string path, string from, string to);
 
-    [LoggerMessage(111, LogLevel.Warning, "{Path} has permissions {Mode}, open to others than its owner, and could not be narrowed ({Reason}); make it 0600 (a folder 0700)")]
+    [LoggerMessage(3111, LogLevel.Warning, "{Path} has permissions {Mode}, open to others than its owner, and could not be narrowed ({Reason}); make it 0600 (a folder 0700)")]
     private static partial void PermissionsNotNarrowed(ILogger logger, string path, string mode, string reason);
 
     private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');

@@ -5,27 +5,27 @@ namespace Credo.Core.Listeners.Engine;
 /// <summary>Log lines of the engine: listener names, counts and readable errors; never tokens, secrets or mail content.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(400, LogLevel.Information, "Listener {Listener} recorded {Recorded} new mail(s) ({Skipped} filtered out, {Duplicates} already recorded)")]
+    [LoggerMessage(2400, LogLevel.Information, "Listener {Listener} recorded {Recorded} new mail(s) ({Skipped} filtered out, {Duplicates} already recorded)")]
     public static partial void Recorded(ILogger logger, string listener, int recorded, int skipped, int duplicates);
 
-    [LoggerMessage(401, LogLevel.Warning, "Listener {Listener} poll failed: {Error}; next poll in {RetryIn}")]
+    [LoggerMessage(2401, LogLevel.Warning, "Listener {Listener} poll failed: {Error}; next poll in {RetryIn}")]
     public static partial void PollFailed(ILogger logger, string listener, string error, TimeSpan retryIn);
 
-    [LoggerMessage(402, LogLevel.Information, "Listener {Listener}: the sync state is no longer valid; synchronising the folder again from the start")]
+    [LoggerMessage(2402, LogLevel.Information, "Listener {Listener}: the sync state is no longer valid; synchronising the folder again from the start")]
     public static partial void Resync(ILogger logger, string listener);
 
-    [LoggerMessage(403, LogLevel.Error, "Listener engine tick failed")]
+    [LoggerMessage(2403, LogLevel.Error, "Listener engine tick failed")]
     public static partial void TickFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(404, LogLevel.Information, "Webhook delivery {DeliveryId} to {Host}: HTTP {Status}, {Outcome}")]
+    [LoggerMessage(2404, LogLevel.Information, "Webhook delivery {DeliveryId} to {Host}: HTTP {Status}, {Outcome}")]
     public static partial void Delivered(ILogger logger, Guid deliveryId, string host, int? status, string outcome);
 
-    [LoggerMessage(406, LogLevel.Information, "Listener {Listener}: {Waits} request(s) waited {Waited} in all for throttling or faults, and were retried")]
+    [LoggerMessage(2406, LogLevel.Information, "Listener {Listener}: {Waits} request(s) waited {Waited} in all for throttling or faults, and were retried")]
     public static partial void Retried(ILogger logger, string listener, int waits, TimeSpan waited);
 
-    [LoggerMessage(407, LogLevel.Information, "Listener {Listener}: the running poll was stopped because {Reason}")]
+    [LoggerMessage(2407, LogLevel.Information, "Listener {Listener}: the running poll was stopped because {Reason}")]
     public static partial void PollStopped(ILogger logger, string listener, string reason);
 
-    [LoggerMessage(405, LogLevel.Error, "Listener {Listener} poll crashed")]
+    [LoggerMessage(2405, LogLevel.Error, "Listener {Listener} poll crashed")]
     public static partial void PollCrashed(ILogger logger, string listener, Exception exception);
 }
