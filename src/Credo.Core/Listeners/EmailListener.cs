@@ -96,6 +96,9 @@ public sealed class EmailListener
     /// <summary>What to do about <see cref="LastError"/>.</summary>
     public string? LastErrorHint { get; set; }
 
+    /// <summary>The server's own words behind <see cref="LastError"/>, where that says in plain words what they mean.</summary>
+    public string? LastErrorDetails { get; set; }
+
     /// <summary>Failed polls in a row.</summary>
     public int ConsecutiveFailures { get; set; }
 

@@ -83,7 +83,7 @@ public static class ListenerHealth
         ListenerStatus.Stalled => (listener.LastSuccessAt is { } success
             ? $"No successful poll for {RelativeTime.Span(now - success)} (stalled after {RelativeTime.Span(StallTime(listener))})."
             : $"No successful poll since it was added {RelativeTime.Span(now - listener.CreatedAt)} ago.")
-            + (listener.LastError is { } error ? $" Last error: {ListenerErrorText.Explain(error, listener.LastErrorHint).Sentence}" : ""),
+            + (listener.LastError is { } error ? $" Last error: {error}" : ""),
         ListenerStatus.Error => $"The last poll failed ({listener.ConsecutiveFailures} in a row).",
         ListenerStatus.Degraded => $"Polls succeed, but the last {listener.DeliveryFailures} webhook delivery attempts failed.",
         _ => "Polls succeed" + (listener.WebhookUrl is null ? "." : " and webhooks are delivered."),

@@ -27,9 +27,8 @@ internal sealed record ListenerHealthDto(
     public static ListenerHealthDto Of(EmailListener listener, DateTimeOffset now, DeliveryCounts deliveries)
     {
         var health = ListenerHealth.Describe(listener, now);
-        var error = listener.LastError is null ? null : ListenerErrorText.Explain(listener.LastError, listener.LastErrorHint);
         return new(
             health.Status, health.Summary, health.LastSuccessAt, health.LastMessageAt, health.FailingSince, health.NextRetryAt,
-            error?.Sentence, error?.Hint, health.DeliveryFailures, health.DeliveryFailingSince, deliveries.NextRetryAt, deliveries, health.Polling);
+            listener.LastError, listener.LastErrorHint, health.DeliveryFailures, health.DeliveryFailingSince, deliveries.NextRetryAt, deliveries, health.Polling);
     }
 }

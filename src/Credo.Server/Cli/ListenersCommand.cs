@@ -396,8 +396,7 @@ internal static class ListenersCommand
         };
         if (health.Status is ListenerStatus.Error or ListenerStatus.Stalled && l.LastError is not null)
         {
-            var error = ListenerErrorText.Explain(l.LastError, l.LastErrorHint);
-            details += $" {error.Sentence}" + (error.Hint is null ? "" : $" (hint: {error.Hint})");
+            details += $" {l.LastError}" + (l.LastErrorHint is null ? "" : $" (hint: {l.LastErrorHint})");
         }
 
         if (health.Polling is { } polling)

@@ -21,7 +21,8 @@ public enum MailErrorKind
 /// <param name="Message">What happened.</param>
 /// <param name="Hint">What to do about it, where the source can tell.</param>
 /// <param name="RetryAfter">How long the server asked to wait, if it said.</param>
-public sealed record MailError(MailErrorKind Kind, string Message, string? Hint = null, TimeSpan? RetryAfter = null)
+/// <param name="Details">The server's own words, where <paramref name="Message"/> says in plain words what they mean.</param>
+public sealed record MailError(MailErrorKind Kind, string Message, string? Hint = null, TimeSpan? RetryAfter = null, string? Details = null)
 {
     /// <summary>Whether trying the same request again later may succeed.</summary>
     public bool IsRetryable => Kind is MailErrorKind.Throttled or MailErrorKind.Transient;

@@ -31,6 +31,7 @@ internal sealed class EmailListenerConfiguration : IEntityTypeConfiguration<Emai
         builder.Property(l => l.Version).IsConcurrencyToken();
         builder.Property(l => l.LastError).HasMaxLength(2000);
         builder.Property(l => l.LastErrorHint).HasMaxLength(1000);
+        builder.Property(l => l.LastErrorDetails).HasMaxLength(2000);
         builder.Property(l => l.LeaseOwner).HasMaxLength(200);
         builder.Property(l => l.PollActivity).HasMaxLength(500);
         builder.HasIndex(l => l.NextPollAt);

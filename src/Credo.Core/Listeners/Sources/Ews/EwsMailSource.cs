@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Credo.Core.Listeners.Sources.Ews.Internal;
 using Credo.Ews;
 using Credo.Net;
 using Microsoft.Extensions.Options;
@@ -154,18 +155,22 @@ internal sealed class EwsMailSource(IEwsClient ews, IOptionsMonitor<EwsOptions> 
         new(new Uri(context.Settings.Text("url")), context.Mailbox, context.Tokens);
 
     // Errors that Exchange answered say where: which server and which mailbox; connection failures name the address already.
-    private static MailError Map(EwsError error, EwsMailbox box) => new(
-        error.Kind switch
-        {
-            // A 503 is throttling when it says how long to wait; without Retry-After it is a passing fault like a 500.
-            EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded => MailErrorKind.Throttled,
-            EwsErrorKind.ServiceUnavailable when error.BackOff is not null => MailErrorKind.Throttled,
-            EwsErrorKind.InvalidSyncState => MailErrorKind.InvalidSyncState,
-            _ when error.IsTransient => MailErrorKind.Transient,
-            EwsErrorKind.InvalidResponse when error.HttpStatus is >= 500 => MailErrorKind.Transient,
-            _ => MailErrorKind.Permanent,
-        },
-        error.ResponseCode is null ? error.ToString() : $"Exchange at {box.EwsUrl.Host}:{box.EwsUrl.Port} answered for {box.SmtpAddress}: {error}",
-        error.Hint,
-        error.BackOff);
+    // A refused token whose reason Exchange gave says it in plain words, with the server's words as the details.
+    private static MailError Map(EwsError error, EwsMailbox box)
+    {
+        var message = error.ResponseCode is null ? error.ToString() : $"Exchange at {box.EwsUrl.Host}:{box.EwsUrl.Port} answered for {box.SmtpAddress}: {error}";
+        var explained = EwsTokenRefusal.Explain(error);
+        return new MailError(Kind(error), explained?.Message ?? message, explained is { } e ? e.Hint : error.Hint, error.BackOff, explained is null ? null : message);
+    }
+
+    private static MailErrorKind Kind(EwsError error) => error.Kind switch
+    {
+        // A 503 is throttling when it says how long to wait; without Retry-After it is a passing fault like a 500.
+        EwsErrorKind.ServerBusy or EwsErrorKind.ConnectionCountExceeded => MailErrorKind.Throttled,
+        EwsErrorKind.ServiceUnavailable when error.BackOff is not null => MailErrorKind.Throttled,
+        EwsErrorKind.InvalidSyncState => MailErrorKind.InvalidSyncState,
+        _ when error.IsTransient => MailErrorKind.Transient,
+        EwsErrorKind.InvalidResponse when error.HttpStatus is >= 500 => MailErrorKind.Transient,
+        _ => MailErrorKind.Permanent,
+    };
 }

@@ -263,6 +263,10 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<string>("LastErrorDetails")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("LastErrorHint")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");

@@ -256,6 +256,10 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastErrorDetails")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastErrorHint")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");

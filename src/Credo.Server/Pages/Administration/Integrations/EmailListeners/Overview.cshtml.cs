@@ -23,8 +23,6 @@ public sealed class OverviewModel(ListenerService listeners, CredentialStore cre
 
     public ListenerHealthReport Health { get; private set; } = null!;
 
-    public ListenerErrorExplanation? Error { get; private set; }
-
     public DeliveryCounts Deliveries { get; private set; } = DeliveryCounts.None;
 
     public string CredentialName { get; private set; } = "";
@@ -44,7 +42,6 @@ public sealed class OverviewModel(ListenerService listeners, CredentialStore cre
 
         Listener = listener;
         Health = ListenerHealth.Describe(listener, Now);
-        Error = listener.LastError is null ? null : ListenerErrorText.Explain(listener.LastError, listener.LastErrorHint);
         Deliveries = (await listeners.DeliveryCountsAsync([Id], cancellationToken)).GetValueOrDefault(Id, DeliveryCounts.None);
         CredentialName = (await credentials.ListAsync(cancellationToken)).FirstOrDefault(c => c.Id == listener.CredentialId)?.Name ?? "(deleted)";
         RecentMessages = await listeners.MessagesAsync(Id, 5, cancellationToken);
