@@ -88,8 +88,10 @@ public sealed class MailServerCrashSafetyTests : IAsyncLifetime
                 throw;
             }
 
-            // Dovecot drains fast: kill soon after the run has started recording, so that the kills land in the middle.
-            await Task.Delay(Random.Shared.Next(0, 300), ct);
+            // Dovecot drains fast: one page a poll and a tick of 250 ms (StartServer) make a run of 1,000 mails take
+            // at least 2.5 s on any machine, so a kill within 400 ms of the first record lands in its middle, in a
+            // page or between two.
+            await Task.Delay(Random.Shared.Next(0, 400), ct);
             killedAt.Add(Count().Recorded);
         }
 
@@ -160,7 +162,7 @@ public sealed class MailServerCrashSafetyTests : IAsyncLifetime
     private CredoProcess StartServer() => CredoProcess.Start(
     [
         "serve", "--data", _data, "--urls", "http://127.0.0.1:0",
-        "--Credo:Listeners:Tick=00:00:00.100", "--Credo:Listeners:LeaseDuration=00:00:05",
+        "--Credo:Listeners:Tick=00:00:00.250", "--Credo:Listeners:MaxPagesPerPoll=1", "--Credo:Listeners:LeaseDuration=00:00:05",
         "--Credo:Listeners:InitialBackoff=00:00:00.200", "--CREDO_ADMIN_PASSWORD=kill-test-password",
     ]);
 
