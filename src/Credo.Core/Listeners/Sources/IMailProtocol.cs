@@ -23,14 +23,17 @@ public interface IMailProtocol
     /// <summary>Its settings, in the order the form shows them.</summary>
     IReadOnlyList<ProtocolSetting> Settings { get; }
 
-    /// <summary>Whether it has folders; without (POP3), a listener reads its one mailbox as <c>Inbox</c>.</summary>
-    bool HasFolders { get; }
+    /// <summary>Whether it has folders (the default); without (POP3), a listener reads its one mailbox as <c>Inbox</c>.</summary>
+    bool HasFolders => true;
 
-    /// <summary>What may happen to a mail once recorded.</summary>
-    IReadOnlyList<AfterProcessing> AfterProcessing { get; }
+    /// <summary>What may happen to a mail once recorded: by default every action.</summary>
+    IReadOnlyList<AfterProcessing> AfterProcessing => EveryAction;
 
-    /// <summary>What is wrong with <paramref name="values"/> beyond each setting's own rules, as (setting key, message).</summary>
-    IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain);
+    /// <summary>Every after-processing action.</summary>
+    private static readonly AfterProcessing[] EveryAction = Enum.GetValues<AfterProcessing>();
+
+    /// <summary>What is wrong with <paramref name="values"/> beyond each setting's own rules, as (setting key, message); by default nothing.</summary>
+    IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain) => [];
 
     /// <summary>The server a listener with <paramref name="values"/> connects to and sends its token to; null while none is named.</summary>
     ServerAddress? Server(ProtocolValues values);

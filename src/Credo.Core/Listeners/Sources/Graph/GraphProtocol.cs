@@ -31,15 +31,6 @@ public sealed class GraphProtocol : IMailProtocol
     ];
 
     /// <inheritdoc />
-    public bool HasFolders => true;
-
-    /// <inheritdoc />
-    public IReadOnlyList<AfterProcessing> AfterProcessing { get; } = Enum.GetValues<AfterProcessing>();
-
-    /// <inheritdoc />
-    public IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain) => [];
-
-    /// <inheritdoc />
     public ServerAddress? Server(ProtocolValues values) => ServerAddress.OfUrl(values, "url");
 
     /// <inheritdoc />

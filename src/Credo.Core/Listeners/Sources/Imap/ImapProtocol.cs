@@ -39,12 +39,6 @@ public sealed class ImapProtocol : IMailProtocol
     ];
 
     /// <inheritdoc />
-    public bool HasFolders => true;
-
-    /// <inheritdoc />
-    public IReadOnlyList<AfterProcessing> AfterProcessing { get; } = Enum.GetValues<AfterProcessing>();
-
-    /// <inheritdoc />
     public IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain) =>
         ProtocolSettingRules.RefusePlain(this, values, allowPlain) is { } refusal ? [refusal] : [];
 
