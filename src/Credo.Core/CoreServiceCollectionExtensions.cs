@@ -2,9 +2,6 @@ using Credo.Core.ApiKeys;
 using Credo.Core.Audit;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners.Sources;
-using Credo.Core.Listeners.Sources.Ews;
-using Credo.Core.Listeners.Sources.Graph;
-using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -66,4 +63,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<MailSources>();
         return services;
     }
+
+    /// <summary>Adds the daily check that warns of client secrets and certificates about to expire (a hosted service).</summary>
+    public static IServiceCollection AddCredoExpiryWatch(this IServiceCollection services) =>
+        services.AddHostedService<Credo.Core.Credentials.Internal.CredentialExpiryWatch>();
 }

@@ -47,4 +47,15 @@ public sealed class WebhookDelivery
 
     /// <summary>When it was delivered.</summary>
     public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>
+    /// Its state as operators read it, the same in the console, the API and the CLI: Queued, Retrying (pending after a
+    /// failed attempt), Delivered, Stopped or Failed. Not stored.
+    /// </summary>
+    public string State => Status switch
+    {
+        DeliveryStatus.Pending when Attempts > 0 => "Retrying",
+        DeliveryStatus.Pending => "Queued",
+        var status => status.ToString(),
+    };
 }

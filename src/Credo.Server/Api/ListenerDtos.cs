@@ -50,7 +50,7 @@ internal sealed record DeliveryDto(
 {
     public static DeliveryDto From(WebhookDelivery d) =>
         new(d.Id, d.MessageId, d.Status, d.Attempts, d.NextAttemptAt, d.LastStatusCode, d.LastError, d.CreatedAt, d.DeliveredAt,
-            Pages.ConsoleHtml.DeliveryState(d), d.LastAttemptAt, d.LastAnswer, d.ResentAt);
+            d.State, d.LastAttemptAt, d.LastAnswer, d.ResentAt);
 }
 
 /// <summary>The outcome of Test connection, step by step.</summary>

@@ -250,20 +250,9 @@ internal static class ListenersCommand
                 return ExitCodes.BadInput;
             }
 
-            var lease = services.GetRequiredService<ListenerLease>();
             var listeners = services.GetRequiredService<ListenerService>();
-            if (await lease.TryAcquireAsync(l.Id, ct))
-            {
-                try
-                {
-                    await services.GetRequiredService<ListenerPoller>().PollAsync(l.Id, ct);
-                }
-                finally
-                {
-                    await lease.ReleaseAsync(l.Id, CancellationToken.None);
-                }
-            }
-            else if (!await PollOnHolderAsync(listeners, l, services.GetRequiredService<TimeProvider>(), ct))
+            if (!await services.GetRequiredService<OneOffPoll>().TryPollAsync(l.Id, ct)
+                && !await PollOnHolderAsync(listeners, l, services.GetRequiredService<TimeProvider>(), ct))
             {
                 return ExitCodes.Transport;
             }

@@ -57,7 +57,7 @@ internal static class CredoServer
         services.AddCredo(builder.Configuration, data);
         services.AddHostedService<DatabaseInitializer>();
         services.AddCredoListeners();
-        services.AddHostedService<Credo.Core.Credentials.Internal.CredentialExpiryWatch>();
+        services.AddCredoExpiryWatch();
         services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
         services.AddCredoRetention();
         services.AddOptions<Credo.Core.Retention.RetentionOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Retention.RetentionOptions.SectionName));

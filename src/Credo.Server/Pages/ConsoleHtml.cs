@@ -63,20 +63,8 @@ public static class ConsoleHtml
         _ => 5,
     };
 
-    /// <summary>A delivery's state as operators read it: a pending delivery already attempted is retrying.</summary>
-    public static string DeliveryState(WebhookDelivery delivery)
-    {
-        ArgumentNullException.ThrowIfNull(delivery);
-        return delivery.Status switch
-        {
-            DeliveryStatus.Pending when delivery.Attempts > 0 => "Retrying",
-            DeliveryStatus.Pending => "Queued",
-            var status => status.ToString(),
-        };
-    }
-
-    /// <summary>The badge class of <see cref="DeliveryState"/>.</summary>
-    public static string DeliveryBadgeClass(WebhookDelivery delivery) => DeliveryState(delivery) switch
+    /// <summary>The badge class of <see cref="WebhookDelivery.State"/>.</summary>
+    public static string DeliveryBadgeClass(WebhookDelivery delivery) => delivery?.State switch
     {
         "Delivered" => "ok",
         "Retrying" => "warn",

@@ -1,8 +1,4 @@
 using Credo.Core.Listeners.Engine;
-using Credo.Core.Listeners.Sources;
-using Credo.Core.Listeners.Sources.Ews;
-using Credo.Core.Listeners.Sources.Graph;
-using Credo.Core.Listeners.Sources.Imap;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -32,6 +28,7 @@ public static class ListenerServiceCollectionExtensions
         services.TryAddSingleton<CredentialTokenSources>();
         services.TryAddScoped<ListenerPoller>();
         services.TryAddScoped<ListenerLease>();
+        services.TryAddScoped(sp => new OneOffPoll(sp.GetRequiredService<ListenerLease>(), sp.GetRequiredService<ListenerPoller>()));
         if (runInBackground)
         {
             services.AddCredoOutboundHttpClient(WebhookDispatcher.HttpClientName);
