@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Credo.Core.Listeners.Engine;
+using Credo.Core.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Credo.Server.Hosting;

@@ -1,4 +1,6 @@
 using Credo.Core.Listeners.Engine;
+using Credo.Core.Listeners.Sources;
+using Credo.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;

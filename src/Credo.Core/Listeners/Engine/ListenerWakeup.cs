@@ -1,3 +1,4 @@
+using Credo.Core.Listeners.Sources;
 using Credo.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -17,9 +17,6 @@ internal static partial class Log
     [LoggerMessage(2403, LogLevel.Error, "Listener engine tick failed")]
     public static partial void TickFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(2404, LogLevel.Information, "Webhook delivery {DeliveryId} to {Host}: HTTP {Status}, {Outcome}")]
-    public static partial void Delivered(ILogger logger, Guid deliveryId, string host, int? status, string outcome);
-
     [LoggerMessage(2406, LogLevel.Information, "Listener {Listener}: {Waits} request(s) waited {Waited} in all for throttling or faults, and were retried")]
     public static partial void Retried(ILogger logger, string listener, int waits, TimeSpan waited);
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Imap.Internal;
 using Credo.Net;
 using Credo.Net.Outbound;

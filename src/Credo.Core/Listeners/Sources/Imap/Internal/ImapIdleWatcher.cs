@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Credo.Core.Listeners.Engine;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;

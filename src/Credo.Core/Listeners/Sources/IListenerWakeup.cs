@@ -1,4 +1,4 @@
-namespace Credo.Core.Listeners.Engine;
+namespace Credo.Core.Listeners.Sources;
 
 /// <summary>
 /// How a mail source that learns of new mail by itself (IMAP IDLE) asks the engine for a poll before the interval is

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Credo.Core.Listeners;
 using Credo.Core.Messages;
 using MimeKit;
 
-namespace Credo.Core.Listeners.Engine;
+namespace Credo.Core.Webhooks;
 
 /// <summary>The JSON of a webhook delivery and its signature (documented in the README).</summary>
 public static class WebhookPayload

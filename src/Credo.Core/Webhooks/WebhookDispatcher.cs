@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using Credo.Core.Listeners;
+using Credo.Core.Listeners.Engine;
 using Credo.Core.Persistence;
 using Credo.Core.Security;
-using Credo.Core.Webhooks;
 using Credo.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Credo.Core.Listeners.Engine;
+namespace Credo.Core.Webhooks;
 
 /// <summary>
 /// Sends the webhook outbox: <c>POST</c> JSON with <c>Credo-Delivery-Id</c> and <c>Credo-Signature</c>. 2xx is delivered,
@@ -19,7 +20,7 @@ namespace Credo.Core.Listeners.Engine;
 /// kilobyte is read, for the snippet the console shows. Every attempt also counts toward the listener's run of delivery
 /// failures, which <see cref="ListenerHealth"/> reads.
 /// </summary>
-internal sealed class WebhookDispatcher(
+internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
     IHttpClientFactory httpClients,
     ListenerMetrics metrics,
@@ -159,7 +160,7 @@ internal sealed class WebhookDispatcher(
             }
         }
 
-        Log.Delivered(Logger, delivery.MessageId, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
+        LogDelivered(Logger, delivery.Id, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
     }
 
     private static async Task<string?> ReadAnswerAsync(HttpResponseMessage response, CancellationToken readToken, CancellationToken stoppingToken)
@@ -184,4 +185,7 @@ internal sealed class WebhookDispatcher(
             : db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
                 .SetProperty(l => l.DeliveryFailures, l => l.DeliveryFailures + 1)
                 .SetProperty(l => l.DeliveryFailingSince, l => l.DeliveryFailingSince ?? now), cancellationToken);
+
+    [LoggerMessage(2404, LogLevel.Information, "Webhook delivery {DeliveryId} to {Host}: HTTP {Status}, {Outcome}")]
+    private static partial void LogDelivered(ILogger logger, Guid deliveryId, string host, int? status, string outcome);
 }
