@@ -13,7 +13,7 @@ public interface IMailSource
     /// <summary>The name of the protocol this source reads (<see cref="IMailProtocol.Name"/>).</summary>
     string Protocol { get; }
 
-    /// <summary>Page and batch sizes, concurrency and push support.</summary>
+    /// <summary>Page and batch sizes and concurrency.</summary>
     MailSourceCapabilities Capabilities { get; }
 
     /// <summary>

@@ -8,5 +8,4 @@ namespace Credo.Core.Listeners.Sources;
 /// <param name="FetchBatchSize">Most items one <see cref="IMailSource.FetchAsync"/> takes.</param>
 /// <param name="ApplyBatchSize">Most items one <see cref="IMailSource.ApplyAsync"/> takes.</param>
 /// <param name="MaxConcurrentRequests">Most requests in flight for one mailbox.</param>
-/// <param name="SupportsPush">Whether the source learns of new mail without polling (IMAP IDLE, notifications).</param>
-public sealed record MailSourceCapabilities(int PageSize, int FetchBatchSize, int ApplyBatchSize, int MaxConcurrentRequests, bool SupportsPush = false);
+public sealed record MailSourceCapabilities(int PageSize, int FetchBatchSize, int ApplyBatchSize, int MaxConcurrentRequests);

@@ -46,7 +46,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
 
     public string Protocol => ImapProtocol.Id;
 
-    public MailSourceCapabilities Capabilities { get; } = new(PageSize: 100, FetchBatchSize: 25, ApplyBatchSize: 100, MaxConcurrentRequests: 1, SupportsPush: true);
+    public MailSourceCapabilities Capabilities { get; } = new(PageSize: 100, FetchBatchSize: 25, ApplyBatchSize: 100, MaxConcurrentRequests: 1);
 
     /// <summary>Connections open now (pooled and idling), for tests and diagnostics.</summary>
     internal int OpenConnections => _pool.Values.Count(p => p.Session is not null) + (_idle?.Count ?? 0);
