@@ -5,7 +5,7 @@ using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Pop3;
 using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
-using Credo.Core.Tests.Listeners.Imap;
+using Credo.Core.Tests.Listeners.Sources.Imap;
 using Credo.Pop3;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

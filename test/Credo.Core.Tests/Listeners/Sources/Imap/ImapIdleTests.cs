@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Credo.Core.Tests.Listeners.Imap;
+namespace Credo.Core.Tests.Listeners.Sources.Imap;
 
 /// <summary>
 /// The running engine with IDLE against Dovecot: with a poll interval of five minutes, mail that arrives while Credo

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Credo.Core.Tests.Listeners.Imap;
+namespace Credo.Core.Tests.Listeners.Sources.Imap;
 
 /// <summary>Every log line at every level, with its exception, to check that no token reaches a log.</summary>
 public sealed class CapturedLogs : ILoggerProvider

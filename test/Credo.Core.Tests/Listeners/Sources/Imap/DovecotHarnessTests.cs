@@ -3,7 +3,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
 
-namespace Credo.Core.Tests.Listeners.Imap;
+namespace Credo.Core.Tests.Listeners.Sources.Imap;
 
 /// <summary>The test Dovecot itself: it accepts the sandbox's tokens over both SASL mechanisms and shows delivered mail.</summary>
 public sealed class DovecotHarnessTests

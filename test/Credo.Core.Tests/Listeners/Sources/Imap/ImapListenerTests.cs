@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
-namespace Credo.Core.Tests.Listeners.Imap;
+namespace Credo.Core.Tests.Listeners.Sources.Imap;
 
 /// <summary>
 /// The engine with the IMAP source against a real Dovecot that checks the sandbox's tokens, on a real SQLite file: mail

@@ -4,7 +4,7 @@ using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Imap;
 using Credo.Sandbox;
 
-namespace Credo.Core.Tests.Listeners.Imap;
+namespace Credo.Core.Tests.Listeners.Sources.Imap;
 
 /// <summary>
 /// The sandbox as the authorization server and a private Dovecot that validates its tokens by introspection: the client
