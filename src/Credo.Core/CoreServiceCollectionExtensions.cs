@@ -54,6 +54,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<Credo.Core.Users.UserService>();
         services.TryAddScoped<ApiKeyService>();
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
+        services.TryAddScoped<Credo.Core.Messages.MessageService>();
+        services.TryAddScoped<Credo.Core.Webhooks.DeliveryService>();
         services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();
         foreach (var protocol in MailProtocols.All)
         {

@@ -1,6 +1,6 @@
 namespace Credo.Core.Listeners;
 
-/// <summary>A listener's webhook deliveries by state (<see cref="ListenerService.DeliveryCountsAsync"/>).</summary>
+/// <summary>A listener's webhook deliveries by state (<see cref="Webhooks.DeliveryService.CountsAsync"/>).</summary>
 /// <param name="Queued">Waiting for their first attempt.</param>
 /// <param name="Retrying">Attempted, failed, and waiting for the next attempt.</param>
 /// <param name="Delivered">The receiver answered 2xx.</param>

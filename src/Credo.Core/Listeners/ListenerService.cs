@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Credo.Core.Listeners;
 
-/// <summary>Adds, changes and deletes listeners, and reads what they recorded; audited like credentials.</summary>
+/// <summary>Adds, changes and deletes listeners, audited like credentials; what they recorded is read with <see cref="MessageService"/> and <see cref="DeliveryService"/>.</summary>
 public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretProtector protector, IOptionsMonitor<OutboundOptions> outbound, OutboundGuard guard, TimeProvider time)
 {
     private const string EntityType = "listener";
@@ -140,84 +140,6 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         audit.Record(actor, "poll", EntityType, id.ToString(), name);
         await db.SaveChangesAsync(cancellationToken);
         return true;
-    }
-
-    /// <summary>The newest received messages of a listener (without their MIME).</summary>
-    public async Task<IReadOnlyList<ReceivedMessage>> MessagesAsync(Guid listenerId, int take, CancellationToken cancellationToken) =>
-        await db.ReceivedMessages.AsNoTracking().Where(m => m.ListenerId == listenerId)
-            .OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.Id).Take(take)
-            .Select(m => new ReceivedMessage
-            {
-                Id = m.Id, ListenerId = m.ListenerId, DedupeKey = m.DedupeKey, ItemId = m.ItemId, InternetMessageId = m.InternetMessageId,
-                From = m.From, To = m.To, Cc = m.Cc, Subject = m.Subject, ReceivedAt = m.ReceivedAt, Size = m.Size,
-                Attachments = m.Attachments, BodyPreview = m.BodyPreview, RecordedAt = m.RecordedAt, ContentExpiredAt = m.ContentExpiredAt,
-            })
-            .ToListAsync(cancellationToken);
-
-    /// <summary>One received message with its MIME.</summary>
-    public Task<ReceivedMessage?> MessageAsync(Guid id, CancellationToken cancellationToken) =>
-        db.ReceivedMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
-
-    /// <summary>The subjects of <paramref name="messageIds"/>, for lists that link deliveries to their mails.</summary>
-    public async Task<IReadOnlyDictionary<Guid, string>> SubjectsAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken) =>
-        await db.ReceivedMessages.AsNoTracking().Where(m => messageIds.Contains(m.Id))
-            .Select(m => new { m.Id, m.Subject }).ToDictionaryAsync(m => m.Id, m => m.Subject ?? "", cancellationToken);
-
-    /// <summary>The newest webhook deliveries of a listener (without payloads).</summary>
-    public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(Guid listenerId, int take, CancellationToken cancellationToken) =>
-        await db.WebhookDeliveries.AsNoTracking().Where(d => d.ListenerId == listenerId)
-            .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(take)
-            .Select(d => new WebhookDelivery
-            {
-                Id = d.Id, MessageId = d.MessageId, ListenerId = d.ListenerId, Status = d.Status, Attempts = d.Attempts, NextAttemptAt = d.NextAttemptAt,
-                LastStatusCode = d.LastStatusCode, LastError = d.LastError, CreatedAt = d.CreatedAt, DeliveredAt = d.DeliveredAt,
-                LastAnswer = d.LastAnswer, LastAttemptAt = d.LastAttemptAt, ResentAt = d.ResentAt,
-            })
-            .ToListAsync(cancellationToken);
-
-    /// <summary>The webhook deliveries of <paramref name="listenerIds"/> (of every listener when null) by state.</summary>
-    public async Task<IReadOnlyDictionary<Guid, DeliveryCounts>> DeliveryCountsAsync(IReadOnlyCollection<Guid>? listenerIds, CancellationToken cancellationToken)
-    {
-        var deliveries = db.WebhookDeliveries.AsNoTracking();
-        if (listenerIds is not null)
-        {
-            deliveries = deliveries.Where(d => listenerIds.Contains(d.ListenerId));
-        }
-
-        var groups = await deliveries
-            .GroupBy(d => new { d.ListenerId, d.Status, Attempted = d.Attempts > 0 })
-            .Select(g => new { g.Key.ListenerId, g.Key.Status, g.Key.Attempted, Count = g.Count(), Next = g.Min(d => d.NextAttemptAt) })
-            .ToListAsync(cancellationToken);
-        return groups.GroupBy(g => g.ListenerId).ToDictionary(l => l.Key, l =>
-        {
-            var retrying = l.Where(g => g.Status == DeliveryStatus.Pending && g.Attempted).ToList();
-            int Count(DeliveryStatus status) => l.Where(g => g.Status == status).Sum(g => g.Count);
-            return new DeliveryCounts(
-                l.Where(g => g.Status == DeliveryStatus.Pending && !g.Attempted).Sum(g => g.Count),
-                retrying.Sum(g => g.Count),
-                Count(DeliveryStatus.Delivered),
-                Count(DeliveryStatus.Stopped),
-                Count(DeliveryStatus.Failed),
-                retrying.Count == 0 ? null : retrying.Min(g => g.Next));
-        });
-    }
-
-    /// <summary>Sends a delivery again, whatever its status (the receiver dedupes by Credo-Delivery-Id).</summary>
-    public async Task<bool> ResendAsync(Guid deliveryId, string actor, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var updated = await db.WebhookDeliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(u => u
-            .SetProperty(d => d.Status, DeliveryStatus.Pending)
-            .SetProperty(d => d.NextAttemptAt, now)
-            .SetProperty(d => d.ResentAt, now)
-            .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), cancellationToken);
-        if (updated > 0)
-        {
-            audit.Record(actor, "resend", "delivery", deliveryId.ToString(), deliveryId.ToString());
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return updated > 0;
     }
 
     private async Task<Dictionary<string, string>> CheckAsync(ListenerInput input, EmailListener? current, CancellationToken cancellationToken)

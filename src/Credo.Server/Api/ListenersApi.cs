@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Credo.Core.Listeners;
+using Credo.Core.Messages;
 using Credo.Core.Retention;
+using Credo.Core.Webhooks;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -17,16 +19,16 @@ internal static class ListenersApi
         var api = app.MapGroup("/api/v1").RequireAuthorization(read).ProducesProblem(StatusCodes.Status401Unauthorized);
         var listeners = api.MapGroup("/listeners").WithTags("Listeners");
 
-        listeners.MapGet("/", async (ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        listeners.MapGet("/", async (ListenerService service, DeliveryService deliveryService, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
-                var deliveries = await service.DeliveryCountsAsync(null, ct);
+                var deliveries = await deliveryService.CountsAsync(null, ct);
                 return TypedResults.Ok((await service.ListAsync(ct)).Select(l => Read(l, deliveries.GetValueOrDefault(l.Id), time, http.User)).ToArray());
             })
             .WithSummary("All Email Listeners with their status (OK, Degraded, Error, Stalled, Disabled or NotPolledYet) and a health object that "
                 + "explains it (never the webhook secret; a Viewer key sees the webhook URL without its query string).");
-        listeners.MapGet("/{id:guid}", async (Guid id, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        listeners.MapGet("/{id:guid}", async (Guid id, ListenerService service, DeliveryService deliveries, TimeProvider time, HttpContext http, CancellationToken ct) =>
                 await service.FindAsync(id.ToString(), ct) is { } l
-                    ? Results.Ok(Read(l, (await service.DeliveryCountsAsync([id], ct)).GetValueOrDefault(id), time, http.User))
+                    ? Results.Ok(Read(l, (await deliveries.CountsAsync([id], ct)).GetValueOrDefault(id), time, http.User))
                     : (IResult)NotFound(id))
             .Produces<ListenerDto>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One listener.");
         listeners.MapPost("/", async (ListenerRequest request, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
@@ -78,21 +80,21 @@ internal static class ListenersApi
         listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.PollNowAsync(id, http.User.Actor(), ct) ? Results.Accepted() : (IResult)NotFound(id))
             .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).Writes(write).WithSummary("Poll now; audited.");
-        listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, ListenerService service, CancellationToken ct) =>
-                TypedResults.Ok((await service.MessagesAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
+        listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, MessageService messages, CancellationToken ct) =>
+                TypedResults.Ok((await messages.ListAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
             .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it).");
-        listeners.MapGet("/{id:guid}/deliveries", async (Guid id, ListenerService service, CancellationToken ct) =>
-                TypedResults.Ok((await service.DeliveriesAsync(id, 200, ct)).Select(DeliveryDto.From).ToArray()))
+        listeners.MapGet("/{id:guid}/deliveries", async (Guid id, DeliveryService deliveries, CancellationToken ct) =>
+                TypedResults.Ok((await deliveries.ListAsync(id, 200, ct)).Select(DeliveryDto.From).ToArray()))
             .WithSummary("Webhook deliveries, newest first.");
-        api.MapGet("/messages/{id:guid}/eml", async (Guid id, ListenerService service, IOptionsMonitor<RetentionOptions> retention, CancellationToken ct) =>
-                await service.MessageAsync(id, ct) is not { } m ? Results.NotFound()
+        api.MapGet("/messages/{id:guid}/eml", async (Guid id, MessageService messages, ListenerService service, IOptionsMonitor<RetentionOptions> retention, CancellationToken ct) =>
+                await messages.FindAsync(id, ct) is not { } m ? Results.NotFound()
                 : m.ContentExpired && await service.FindAsync(m.ListenerId.ToString(), ct) is { } listener
                     ? TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Content expired", detail: ContentExpiry.Describe(m, listener, retention.CurrentValue))
                     : Results.File(m.Mime, "message/rfc822", Credo.Core.Text.DownloadName.For(m.Subject, ".eml", id.ToString())))
             .Produces(StatusCodes.Status200OK, contentType: "message/rfc822").Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
             .WithTags("Messages").WithSummary("A received message as .eml; 410 Gone once retention removed its content (Credo:Retention:MimeDays).");
-        api.MapPost("/deliveries/{id:guid}/resend", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
-                await service.ResendAsync(id, http.User.Actor(), ct)
+        api.MapPost("/deliveries/{id:guid}/resend", async (Guid id, DeliveryService deliveries, HttpContext http, CancellationToken ct) =>
+                await deliveries.ResendAsync(id, http.User.Actor(), ct)
                     ? Results.Accepted()
                     : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no delivery {id}."))
             .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).Writes(write).WithTags("Deliveries").WithSummary("Send a delivery again.");

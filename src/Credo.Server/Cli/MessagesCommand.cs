@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Credo.Core.Listeners;
+using Credo.Core.Messages;
 
 namespace Credo.Server.Cli;
 
@@ -21,7 +22,7 @@ internal static class MessagesCommand
                 return ExitCodes.BadInput;
             }
 
-            var messages = await listeners.MessagesAsync(found.Id, Math.Clamp(parse.GetValue(take), 1, 100_000), ct);
+            var messages = await services.GetRequiredService<MessageService>().ListAsync(found.Id, Math.Clamp(parse.GetValue(take), 1, 100_000), ct);
             if (parse.GetValue(json))
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => new

@@ -161,9 +161,9 @@ internal static class CredoServer
     }
 
     private static async Task<IResult> DownloadEmlAsync(
-        Guid id, Guid messageId, Credo.Core.Listeners.ListenerService listeners, IOptionsMonitor<Credo.Core.Retention.RetentionOptions> retention, CancellationToken cancellationToken)
+        Guid id, Guid messageId, Credo.Core.Messages.MessageService messages, Credo.Core.Listeners.ListenerService listeners, IOptionsMonitor<Credo.Core.Retention.RetentionOptions> retention, CancellationToken cancellationToken)
     {
-        if (await listeners.MessageAsync(messageId, cancellationToken) is not { } message || message.ListenerId != id)
+        if (await messages.FindAsync(messageId, cancellationToken) is not { } message || message.ListenerId != id)
         {
             return Results.NotFound();
         }

@@ -83,7 +83,7 @@ public abstract class RetentionPurgeTests : IAsyncLifetime
 
         // What the console and the .eml download say about it.
         await using var scope = Core.Scope();
-        var listed = Assert.Single(await Core.Get<ListenerService>(scope).MessagesAsync(listener.Id, 10, Ct), m => m.Id == old.Id);
+        var listed = Assert.Single(await Core.Get<MessageService>(scope).ListAsync(listener.Id, 10, Ct), m => m.Id == old.Id);
         Assert.True(listed.ContentExpired);
         Assert.Equal(
             $"The content of this mail was removed on {Time.GetUtcNow():yyyy-MM-dd} after 30 days (Credo:Retention:MimeDays).",

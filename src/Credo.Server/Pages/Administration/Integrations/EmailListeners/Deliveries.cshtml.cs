@@ -1,4 +1,5 @@
 using Credo.Core.Listeners;
+using Credo.Core.Messages;
 using Credo.Core.Webhooks;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Html;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class DeliveriesModel(ListenerService listeners, TimeProvider time) : PageModel
+public sealed class DeliveriesModel(ListenerService listeners, DeliveryService deliveries, MessageService messages, TimeProvider time) : PageModel
 {
     private IReadOnlyDictionary<Guid, string> _subjects = new Dictionary<Guid, string>();
 
@@ -32,8 +33,8 @@ public sealed class DeliveriesModel(ListenerService listeners, TimeProvider time
         }
 
         Listener = listener;
-        Deliveries = await listeners.DeliveriesAsync(Id, 200, cancellationToken);
-        _subjects = await listeners.SubjectsAsync([.. Deliveries.Select(d => d.MessageId)], cancellationToken);
+        Deliveries = await deliveries.ListAsync(Id, 200, cancellationToken);
+        _subjects = await messages.SubjectsAsync([.. Deliveries.Select(d => d.MessageId)], cancellationToken);
         return Page();
     }
 
@@ -44,7 +45,7 @@ public sealed class DeliveriesModel(ListenerService listeners, TimeProvider time
             return Forbid();
         }
 
-        var resent = await listeners.ResendAsync(deliveryId, User.Actor(), cancellationToken);
+        var resent = await deliveries.ResendAsync(deliveryId, User.Actor(), cancellationToken);
         Notice.Set(TempData, resent ? "Resend queued: the delivery is sent again within a second or two." : "That delivery no longer exists.");
         return Redirect($"/Administration/Integrations/EmailListeners/{Id}/Deliveries");
     }

@@ -1,12 +1,13 @@
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Webhooks;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class IndexModel(ListenerService listeners, CredentialStore credentials, TimeProvider time) : PageModel
+public sealed class IndexModel(ListenerService listeners, DeliveryService deliveryService, CredentialStore credentials, TimeProvider time) : PageModel
 {
     private Dictionary<Guid, string> _credentials = [];
 
@@ -22,7 +23,7 @@ public sealed class IndexModel(ListenerService listeners, CredentialStore creden
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var all = await listeners.ListAsync(cancellationToken);
-        var deliveries = await listeners.DeliveryCountsAsync(null, cancellationToken);
+        var deliveries = await deliveryService.CountsAsync(null, cancellationToken);
         Listeners = [.. all
             .Select(l => (l, ListenerHealth.Describe(l, Now), deliveries.GetValueOrDefault(l.Id, DeliveryCounts.None)))
             .OrderBy(x => ConsoleHtml.Urgency(x.Item2.Status))];

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
-public sealed class MessagesModel(ListenerService listeners, IOptionsMonitor<RetentionOptions> retention, TimeProvider time) : PageModel
+public sealed class MessagesModel(ListenerService listeners, MessageService messages, IOptionsMonitor<RetentionOptions> retention, TimeProvider time) : PageModel
 {
     public DateTimeOffset Now { get; } = time.GetUtcNow();
 
@@ -28,7 +28,7 @@ public sealed class MessagesModel(ListenerService listeners, IOptionsMonitor<Ret
         }
 
         Listener = listener;
-        Messages = await listeners.MessagesAsync(Id, 200, cancellationToken);
+        Messages = await messages.ListAsync(Id, 200, cancellationToken);
         return Page();
     }
 

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
 /// <summary>One listener at a glance: status and why, counters, recent mails and deliveries, and what can be done about it.</summary>
-public sealed class OverviewModel(ListenerService listeners, CredentialStore credentials, TimeProvider time) : PageModel
+public sealed class OverviewModel(ListenerService listeners, MessageService messages, DeliveryService deliveries, CredentialStore credentials, TimeProvider time) : PageModel
 {
     private const string ReportKey = "ConnectionReport";
 
@@ -42,10 +42,10 @@ public sealed class OverviewModel(ListenerService listeners, CredentialStore cre
 
         Listener = listener;
         Health = ListenerHealth.Describe(listener, Now);
-        Deliveries = (await listeners.DeliveryCountsAsync([Id], cancellationToken)).GetValueOrDefault(Id, DeliveryCounts.None);
+        Deliveries = (await deliveries.CountsAsync([Id], cancellationToken)).GetValueOrDefault(Id, DeliveryCounts.None);
         CredentialName = (await credentials.ListAsync(cancellationToken)).FirstOrDefault(c => c.Id == listener.CredentialId)?.Name ?? "(deleted)";
-        RecentMessages = await listeners.MessagesAsync(Id, 5, cancellationToken);
-        RecentDeliveries = await listeners.DeliveriesAsync(Id, 5, cancellationToken);
+        RecentMessages = await messages.ListAsync(Id, 5, cancellationToken);
+        RecentDeliveries = await deliveries.ListAsync(Id, 5, cancellationToken);
         ConnectionReport = TempData[ReportKey] is string json ? JsonSerializer.Deserialize<List<ConnectionStep>>(json) : null;
         return Page();
     }
