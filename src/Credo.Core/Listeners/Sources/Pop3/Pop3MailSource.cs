@@ -11,46 +11,51 @@ namespace Credo.Core.Listeners.Sources.Pop3;
 /// <summary>
 /// Mail over POP3 with MailKit. A poll is one session: the first call signs in and lists the mailbox by <c>UIDL</c>, new
 /// mail is what the sync state (the UIDLs processed, <see cref="Pop3SyncState"/>) does not hold, <c>RETR</c> fetches it
-/// and <c>DELE</c> marks it for deletion; <c>QUIT</c> at the end of the poll applies the deletions. A session that ends
-/// without <c>QUIT</c> (a failure, a crash) deletes nothing, and the next poll deletes again what it had recorded; mail is
-/// never deleted before it is recorded. POP3 has no flags: every mail counts as unread.
+/// and <c>DELE</c> marks what the listener recorded for deletion; <c>QUIT</c> at the end of the poll applies the
+/// deletions. Only mail handed to <see cref="ApplyAsync"/>, which the engine has recorded, is ever marked: mail the filters
+/// skip stays. A session that ends without <c>QUIT</c> (a failure, a crash) deletes nothing; the next poll then reads
+/// again the processed mail that is still there (once), and the engine, which finds it recorded already, hands it back
+/// for deletion while the filters keep skipping the rest. POP3 has no flags: every mail counts as unread.
 /// </summary>
-internal sealed class Pop3MailSource(OutboundGuard guard, IOptionsMonitor<Pop3Options> options, ILogger<Pop3MailSource> logger) : IMailSource, IAsyncDisposable, IDisposable
+internal sealed partial class Pop3MailSource(OutboundGuard guard, IOptionsMonitor<Pop3Options> options, ILogger<Pop3MailSource> logger) : IMailSource, IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<Guid, PollSession> _sessions = new();
+
+    // Listeners whose last session in this process ended with a QUIT the server accepted: their deletions are applied.
+    private readonly ConcurrentDictionary<Guid, bool> _settled = new();
 
     public string Protocol => Pop3Protocol.Id;
 
     // One session per mailbox and one command at a time: POP3 servers allow a mailbox one session.
     public MailSourceCapabilities Capabilities { get; } = new(PageSize: 100, FetchBatchSize: 10, ApplyBatchSize: 100, MaxConcurrentRequests: 1);
 
-    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken) =>
-        UseAsync<MailChanges>(mailbox, async (poll, ct) =>
+    public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        if (!Pop3SyncState.TryParse(syncState, out var processed, out var deleting))
         {
-            if (!Pop3SyncState.TryParse(syncState, out var processed))
-            {
-                return new MailError(MailErrorKind.InvalidSyncState, "The listener's POP3 sync state is not one this version of Credo wrote, so the mailbox is read again from the start.");
-            }
+            return Task.FromResult<Result<MailChanges, MailError>>(new MailError(
+                MailErrorKind.InvalidSyncState, "The listener's POP3 sync state is not one this version of Credo wrote, so the mailbox is read again from the start."));
+        }
 
-            // What an earlier session marked for deletion but did not QUIT is still there: deleted again, once a session.
-            if (mailbox.AfterProcessing == AfterProcessing.Delete && !poll.Redeleted)
-            {
-                poll.Redeleted = true;
-                List<int> again = [.. poll.Listing.Where(m => processed.Contains(m.Hash)).Select(m => m.Info.Index)];
-                if (again.Count > 0 && (await poll.Session.DeleteAsync(again, ct)).Error is { } error)
-                {
-                    return Map(error);
-                }
-            }
-
-            var fresh = poll.Listing.Where(m => !processed.Contains(m.Hash)).ToList();
+        var delete = mailbox.AfterProcessing == AfterProcessing.Delete;
+        return UseAsync<MailChanges>(mailbox, (poll, ct) =>
+        {
+            // Deletions marked by a session that did not end with QUIT here are not known to be applied: the processed
+            // mail still there is read again once, so that what was recorded is deleted and what was skipped stays.
+            poll.Unsettled ??= deleting && !_settled.GetValueOrDefault(mailbox.ListenerId)
+                ? [.. poll.Listing.Select(m => m.Hash).Where(processed.Contains)]
+                : [];
+            var fresh = poll.Listing.Where(m => (!processed.Contains(m.Hash) || poll.Unsettled.Contains(m.Hash)) && !poll.Handed.Contains(m.Hash)).ToList();
             var page = fresh.Take(Capabilities.PageSize).ToList();
+            poll.Handed.UnionWith(page.Select(m => m.Hash));
             var listed = poll.Listing.Select(m => m.Hash).ToHashSet();
-            return new MailChanges(
+            return Task.FromResult<Result<MailChanges, MailError>>(new MailChanges(
                 [.. page.Select(m => new MailRef(m.Info.Uidl))],
-                Pop3SyncState.Format(processed.Where(listed.Contains).Concat(page.Select(m => m.Hash))),
-                fresh.Count <= Capabilities.PageSize);
+                Pop3SyncState.Format(processed.Where(listed.Contains).Concat(page.Select(m => m.Hash)), delete),
+                fresh.Count <= Capabilities.PageSize));
         }, cancellationToken);
+    }
 
     public Task<Result<IReadOnlyList<MailItem>, MailError>> FetchAsync(MailboxTarget mailbox, IReadOnlyList<MailRef> listed, CancellationToken cancellationToken) =>
         UseAsync<IReadOnlyList<MailItem>>(mailbox, async (poll, ct) =>
@@ -107,10 +112,15 @@ internal sealed class Pop3MailSource(OutboundGuard guard, IOptionsMonitor<Pop3Op
         ArgumentNullException.ThrowIfNull(mailbox);
         if (_sessions.TryRemove(mailbox.ListenerId, out var poll))
         {
-            // QUIT applies the deletions; its failure is logged by the session, and the next poll deletes again.
+            // QUIT applies the deletions; without it the next poll reads the processed mail again to delete it.
             await using (poll.Session)
             {
-                await poll.Session.QuitAsync(cancellationToken);
+                var quit = await poll.Session.QuitAsync(cancellationToken);
+                _settled[mailbox.ListenerId] = quit.Succeeded;
+                if (!quit.Succeeded)
+                {
+                    LogQuitFailed(logger, mailbox.ListenerId, quit.Error.Message);
+                }
             }
         }
     }
@@ -195,13 +205,14 @@ internal sealed class Pop3MailSource(OutboundGuard guard, IOptionsMonitor<Pop3Op
 
     private async Task DropAsync(Guid listenerId)
     {
+        _settled[listenerId] = false;
         if (_sessions.TryRemove(listenerId, out var poll))
         {
             await poll.Session.DisposeAsync();
         }
     }
 
-    // One poll's session, its listing by UIDL, and whether it has deleted again what earlier sessions left.
+    // One poll's session, its listing by UIDL, and the processed mail it reads again because earlier deletions are unsettled.
     private sealed class PollSession(Pop3Session session, long version, Guid credentialId, IReadOnlyList<Pop3MessageInfo> listing)
     {
         public Pop3Session Session { get; } = session;
@@ -214,6 +225,11 @@ internal sealed class Pop3MailSource(OutboundGuard guard, IOptionsMonitor<Pop3Op
 
         public Dictionary<string, Pop3MessageInfo> ByUidl { get; } = listing.ToDictionary(m => m.Uidl, StringComparer.Ordinal);
 
-        public bool Redeleted { get; set; }
+        public HashSet<ulong>? Unsettled { get; set; }
+
+        public HashSet<ulong> Handed { get; } = [];
     }
+
+    [LoggerMessage(2700, LogLevel.Warning, "Listener {ListenerId}: the POP3 server did not accept QUIT ({Error}), so the deletions of this poll were not applied; the next poll deletes again")]
+    private static partial void LogQuitFailed(ILogger logger, Guid listenerId, string error);
 }

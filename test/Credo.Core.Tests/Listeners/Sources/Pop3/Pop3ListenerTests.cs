@@ -72,7 +72,7 @@ public sealed class Pop3ListenerTests : IAsyncLifetime
 
         // One session a poll, and the second found the mailbox empty: its sync state holds nothing.
         Assert.Equal(2, await Dovecot.Pop3LoginsAsync(Ct));
-        Assert.Equal("p1:", listener.SyncState);
+        Assert.Equal("p1d:", listener.SyncState);
     }
 
     [Theory]
@@ -116,6 +116,61 @@ public sealed class Pop3ListenerTests : IAsyncLifetime
         Assert.Null(listener.LastError);
         Assert.Equal(21, await CountAsync(listenerId));
         Assert.Equal("p1:".Length + 12, listener.SyncState!.Length);
+    }
+
+    [Fact]
+    public async Task Mail_the_filters_skip_is_never_deleted_and_after_a_restart_is_read_again_once_but_kept()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, ImapListenerTests.Mail(i, withAttachment: i % 2 == 0), cancellationToken: Ct);
+        }
+
+        var listenerId = await CreateListenerAsync(l => l.OnlyWithAttachments = true);
+        await PollAsync(listenerId);
+        await PollAsync(listenerId);
+        Assert.Equal(5, await CountAsync(listenerId));
+        Assert.Equal(5, await Dovecot.CountAsync(ImapTestServers.Mailbox, cancellationToken: Ct));
+
+        // A new process does not know that the last QUIT was accepted: it reads the processed mail still there once more,
+        // and the filters skip it again, so it stays.
+        await _core!.DisposeAsync();
+        _core = await StartCoreAsync();
+        await PollAsync(listenerId);
+        await PollAsync(listenerId);
+
+        var listener = await ListenerAsync(listenerId);
+        Assert.Null(listener.LastError);
+        Assert.Equal(5, await CountAsync(listenerId));
+        Assert.Equal(5, await Dovecot.CountAsync(ImapTestServers.Mailbox, cancellationToken: Ct));
+        var recorded = await QueryAsync(db => db.ReceivedMessages.AsNoTracking().Where(m => m.ListenerId == listenerId).Select(m => m.Subject).ToListAsync(Ct));
+        Assert.Equal(["Mail 0", "Mail 2", "Mail 4", "Mail 6", "Mail 8"], recorded.Order());
+    }
+
+    [Fact]
+    public async Task Switching_from_leave_unchanged_to_delete_deletes_only_mail_recorded_from_then_on()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Dovecot.DeliverAsync(ImapTestServers.Mailbox, ImapListenerTests.Mail(i), cancellationToken: Ct);
+        }
+
+        var listenerId = await CreateListenerAsync(l => l.AfterProcessing = AfterProcessing.None);
+        await PollAsync(listenerId);
+        await using (var scope = _core!.Scope())
+        {
+            var service = _core.Get<ListenerService>(scope);
+            var listener = (await service.FindAsync(listenerId.ToString(), Ct))!;
+            var input = ListenerInput.From(listener);
+            input.AfterProcessing = AfterProcessing.Delete;
+            Assert.Equal(ListenerChangeStatus.Done, (await service.UpdateAsync(listenerId, listener.Version, input, "tests", Ct)).Status);
+        }
+
+        await Dovecot.DeliverAsync(ImapTestServers.Mailbox, ImapListenerTests.Mail(3), cancellationToken: Ct);
+        await PollAsync(listenerId);
+
+        Assert.Equal(4, await CountAsync(listenerId));
+        Assert.Equal(3, await Dovecot.CountAsync(ImapTestServers.Mailbox, cancellationToken: Ct));
     }
 
     [Fact]
@@ -173,19 +228,7 @@ public sealed class Pop3ListenerTests : IAsyncLifetime
 
     private async Task<Guid> CreateListenerAsync(Action<ListenerInput>? configure = null)
     {
-        var thumbprint = Dovecot.Certificate.Thumbprint;
-        _core = await CoreServices.StartAsync(
-            new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" },
-            Path.Combine(_folder, "keys"),
-            services =>
-            {
-                services.AddCredoListeners(runInBackground: false);
-                services.AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
-                services.Configure<ListenerOptions>(o => o.NodeName = "test-node");
-                services.Configure<Pop3Options>(o => o.CertificateValidation = (_, certificate, _, _) =>
-                    certificate is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate).Thumbprint == thumbprint);
-            });
-
+        _core = await StartCoreAsync();
         await using var scope = _core.Scope();
         var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
@@ -201,6 +244,22 @@ public sealed class Pop3ListenerTests : IAsyncLifetime
         var listener = await _core.Get<ListenerService>(scope).CreateAsync(input, "tests", Ct);
         Assert.True(listener.Listener is not null, string.Join("; ", listener.Errors?.Select(e => $"{e.Key}: {e.Value}") ?? []));
         return listener.Listener.Id;
+    }
+
+    private Task<CoreServices> StartCoreAsync()
+    {
+        var thumbprint = Dovecot.Certificate.Thumbprint;
+        return CoreServices.StartAsync(
+            new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" },
+            Path.Combine(_folder, "keys"),
+            services =>
+            {
+                services.AddCredoListeners(runInBackground: false);
+                services.AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
+                services.Configure<ListenerOptions>(o => o.NodeName = "test-node");
+                services.Configure<Pop3Options>(o => o.CertificateValidation = (_, certificate, _, _) =>
+                    certificate is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate).Thumbprint == thumbprint);
+            });
     }
 
     private async Task PollAsync(Guid listenerId)
