@@ -191,7 +191,7 @@ public sealed class Pop3SessionTests : IAsyncLifetime
         }
 
         // Dovecot counts the session's commands when it logs out: every message retrieved once, none deleted.
-        var logout = Assert.Single(await Dovecot.LogLinesWithAsync("Disconnected: Logged out", Ct));
+        var logout = Assert.Single(await Dovecot.LogLinesWithAsync("Disconnected: Logged out", count: 1, Ct));
         Assert.Contains("retr=1000/", logout, StringComparison.Ordinal);
         Assert.Contains("del=0/1000", logout, StringComparison.Ordinal);
     }

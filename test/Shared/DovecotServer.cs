@@ -187,6 +187,22 @@ internal sealed class DovecotServer : IAsyncDisposable
     public async Task<IReadOnlyList<string>> LogLinesWithAsync(string text, CancellationToken cancellationToken = default) =>
         [.. (await ReadLogAsync(cancellationToken)).Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal))];
 
+    /// <summary>
+    /// The lines of the log that hold <paramref name="text"/> once there are <paramref name="count"/> of them (at most 10 s):
+    /// Dovecot writes a session's logout line after the client has gone.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LogLinesWithAsync(string text, int count, CancellationToken cancellationToken = default)
+    {
+        var lines = await LogLinesWithAsync(text, cancellationToken);
+        for (var wait = 0; lines.Count < count && wait < 200; wait++)
+        {
+            await Task.Delay(50, cancellationToken);
+            lines = await LogLinesWithAsync(text, cancellationToken);
+        }
+
+        return lines;
+    }
+
     /// <summary>Dovecot's log so far.</summary>
     public async Task<string> ReadLogAsync(CancellationToken cancellationToken = default)
     {
