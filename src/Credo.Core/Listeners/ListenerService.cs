@@ -183,9 +183,9 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
     // The addresses a listener connects to, by the field that names each.
     private static IEnumerable<(string Field, Uri Url)> Destinations(ListenerInput input)
     {
-        if (MailProtocols.Find(input.Protocol) is { } protocol && protocol.Server(input.Settings.For(protocol)) is { } server)
+        if (MailProtocols.Find(input.Protocol) is { } protocol && protocol.Server(input.Settings.For(protocol)) is { } server && server.ToUri() is { } url)
         {
-            yield return (ProtocolSettingRules.Field(protocol, server.Key), server.ToUri());
+            yield return (ProtocolSettingRules.Field(protocol, server.Key), url);
         }
 
         if (Uri.TryCreate(input.WebhookUrl?.Trim(), UriKind.Absolute, out var webhook))

@@ -41,6 +41,8 @@ public sealed class ListenersApiContractTests(ListenerServerFixture server) : IC
         "{\"imap\": 5}", "{\"imap\": \"imap.example.test\"}", "{\"imap\": [1]}", "{\"imap\": {\"port\": [1]}}", "{\"imap\": {\"port\": {}}}",
         "{\"protocol\": \"IMAP\", \"imap\": {\"host\": \"imap.example.test\", \"port\": 99999999999999999999}}",
         "{\"protocol\": \"IMAP\", \"imap\": {\"host\": \"imap.example.test\", \"port\": \"x\", \"security\": \"Sometimes\"}}",
+        "{\"protocol\": \"IMAP\", \"imap\": {\"host\": \"bad host\"}}", "{\"protocol\": \"POP3\", \"pop3\": {\"host\": \"[::1]\", \"security\": \"None\"}}",
+        "{\"protocol\": \"POP3\", \"pop3\": {\"host\": \"[::1\"}}", "{\"protocol\": \"EWS\", \"ews\": {\"url\": \"https://[::1\"}}",
         "{\"version\": \"x\"}", "{\"version\": -1}", "{\"keepContentDays\": -1}", "{\"keepContentDays\": 1e99}",
         "{\"mailbox\": \"a\\u0000b@example.test\"}", "{\"webhookUrl\": \"javascript:alert(1)\", \"webhookSecret\": 5}",
         "{\"health\": null, \"status\": 5, \"id\": \"x\", \"unknown\": [1, 2]}",

@@ -59,8 +59,12 @@ public sealed class ProtocolValues
             return trimmed.TrimEnd('/') is var url && url.Length > 0 ? url : trimmed;
         }
 
-        return setting.Kind == SettingKind.Choice
-            ? setting.Choices.FirstOrDefault(c => string.Equals(c.Value, trimmed, StringComparison.OrdinalIgnoreCase))?.Value ?? trimmed
-            : trimmed;
+        // An IPv6 host is kept without the brackets a URL puts around it ([::1] is ::1).
+        return setting.Kind switch
+        {
+            SettingKind.Choice => setting.Choices.FirstOrDefault(c => string.Equals(c.Value, trimmed, StringComparison.OrdinalIgnoreCase))?.Value ?? trimmed,
+            SettingKind.Host when trimmed.StartsWith('[') && trimmed.EndsWith(']') => trimmed[1..^1],
+            _ => trimmed,
+        };
     }
 }

@@ -7,8 +7,9 @@ namespace Credo.Core.Listeners.Sources;
 /// <param name="Plain">Whether the connection is not encrypted (http, or IMAP without TLS): the outbound guard allows that only to loopback.</param>
 public sealed record ServerAddress(string Key, string Host, int Port, bool Plain)
 {
-    /// <summary>The address as a URL the outbound guard can check.</summary>
-    public Uri ToUri() => new($"{(Plain ? "http" : "https")}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}/");
+    /// <summary>The address as a URL the outbound guard can check, or null while the host is not one a URL can hold.</summary>
+    public Uri? ToUri() =>
+        Uri.TryCreate($"{(Plain ? "http" : "https")}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}/", UriKind.Absolute, out var url) ? url : null;
 
     /// <summary>The server a URL setting names, or null while it is not an absolute URL.</summary>
     public static ServerAddress? OfUrl(ProtocolValues values, string key)
