@@ -6,6 +6,7 @@ using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace Credo.Core.Tests.Listeners;
 
@@ -103,6 +104,24 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         moved.Protocol = GraphProtocol.Id;
         var reset = (await service.UpdateAsync(created.Id, kept.Version, moved, "alice", Ct)).Listener!;
         Assert.Null(reset.SyncState);
+    }
+
+    [Fact]
+    public async Task Settings_are_stored_as_readable_json_and_read_back_as_they_were()
+    {
+        var created = await CreateAsync();
+        var input = ListenerInput.From(created);
+        var url = "https://outlook.office365.com/EWS/Exchange.asmx?tenant=contoso&region=eu+west&name=Zürich";
+        input.Settings.Set(EwsProtocol.Id, "url", url);
+        await using var scope = _core!.Scope();
+        var db = _core.Get<CredoDbContext>(scope);
+        Assert.Equal(ListenerChangeStatus.Done, (await _core.Get<ListenerService>(scope).UpdateAsync(created.Id, created.Version, input, "alice", Ct)).Status);
+
+        // Escaped (\u0026, \u002B, \u00FC), two long URLs would not fit the column on PostgreSQL.
+        var stored = await db.Database.SqlQuery<string>($"SELECT \"ProtocolSettings\" AS \"Value\" FROM email_listeners").ToListAsync(Ct);
+        Assert.Contains(stored, json => json.Contains("tenant=contoso&region=eu+west&name=Zürich", StringComparison.Ordinal));
+        db.ChangeTracker.Clear();
+        Assert.Equal(url, (await db.EmailListeners.FindAsync([created.Id], Ct))!.Settings.For(new EwsProtocol())["url"]);
     }
 
     private static async Task SetSyncStateAsync(CredoDbContext db, Guid id)
