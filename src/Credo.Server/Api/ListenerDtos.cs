@@ -7,6 +7,7 @@ namespace Credo.Server.Api;
 /// <summary>
 /// A listener as the API shows it: settings (each protocol's in an object named after it, as <see cref="ListenerRequest"/>
 /// takes them, so that this can be sent back), run state and status; never the webhook secret or sync state.
+/// <c>lastError</c> is the server's own words where there are any; <c>health.error</c> says it in plain words.
 /// </summary>
 internal sealed record ListenerDto(
     Guid Id, string Name, bool Enabled, string Protocol, string Mailbox, string Folder,
@@ -22,7 +23,7 @@ internal sealed record ListenerDto(
     public static ListenerDto From(EmailListener l, DateTimeOffset now, DeliveryCounts? deliveries = null) => new(
         l.Id, l.Name, l.Enabled, l.Protocol, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly,
         l.FromContains, l.SubjectContains, l.OnlyWithAttachments, l.AfterProcessing, l.MoveToFolder, l.IncludeAttachments, l.WebhookUrl,
-        l.ProtectedWebhookSecret is not null, l.Version, l.KeepContentDays, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastError,
+        l.ProtectedWebhookSecret is not null, l.Version, l.KeepContentDays, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastErrorDetails ?? l.LastError,
         l.LastErrorHint, l.NextPollAt, ListenerHealthDto.Of(l, now, deliveries ?? DeliveryCounts.None))
     {
         ProtocolSettings = ProtocolSettingsJson.Write(l.Settings),

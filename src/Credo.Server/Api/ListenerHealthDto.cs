@@ -12,8 +12,9 @@ namespace Credo.Server.Api;
 /// <param name="LastMailAt">When a mail was last recorded.</param>
 /// <param name="FailingSince">When the current run of failed polls began.</param>
 /// <param name="NextRetryAt">When a failed poll is tried again.</param>
-/// <param name="Error">The last error made readable (the raw text is <c>lastError</c>).</param>
+/// <param name="Error">The last error in plain words.</param>
 /// <param name="Hint">What to do about it.</param>
+/// <param name="Details">The server's own words behind <paramref name="Error"/>, where it rephrases them.</param>
 /// <param name="DeliveryFailures">Failed webhook delivery attempts in a row.</param>
 /// <param name="DeliveryFailingSince">When the current run of failed delivery attempts began.</param>
 /// <param name="NextDeliveryRetryAt">When the earliest retrying delivery is attempted again.</param>
@@ -21,7 +22,7 @@ namespace Credo.Server.Api;
 /// <param name="Polling">What the poll running now does, once it has run a while ("Polling for 40 s: waiting 20 s because the server throttled; 120 mails recorded so far").</param>
 internal sealed record ListenerHealthDto(
     ListenerStatus Status, string Summary, DateTimeOffset? LastSuccessAt, DateTimeOffset? LastMailAt, DateTimeOffset? FailingSince,
-    DateTimeOffset? NextRetryAt, string? Error, string? Hint, int DeliveryFailures, DateTimeOffset? DeliveryFailingSince,
+    DateTimeOffset? NextRetryAt, string? Error, string? Hint, string? Details, int DeliveryFailures, DateTimeOffset? DeliveryFailingSince,
     DateTimeOffset? NextDeliveryRetryAt, DeliveryCounts Deliveries, string? Polling)
 {
     public static ListenerHealthDto Of(EmailListener listener, DateTimeOffset now, DeliveryCounts deliveries)
@@ -29,6 +30,6 @@ internal sealed record ListenerHealthDto(
         var health = ListenerHealth.Describe(listener, now);
         return new(
             health.Status, health.Summary, health.LastSuccessAt, health.LastMessageAt, health.FailingSince, health.NextRetryAt,
-            listener.LastError, listener.LastErrorHint, health.DeliveryFailures, health.DeliveryFailingSince, deliveries.NextRetryAt, deliveries, health.Polling);
+            listener.LastError, listener.LastErrorHint, listener.LastErrorDetails, health.DeliveryFailures, health.DeliveryFailingSince, deliveries.NextRetryAt, deliveries, health.Polling);
     }
 }

@@ -162,6 +162,15 @@ public sealed class ListenerStatusConsoleTests(ListenerServerFixture server, Bro
         await Assertions.Expect(lastError).ToContainTextAsync("Next retry");
         await lastError.GetByText("Server's own words").ClickAsync();
         await Assertions.Expect(lastError.Locator("pre")).ToContainTextAsync("2000003;reason=\"The token has expired.\"");
+
+        // The API says the same: plain words and hint in health, the server's own words as details and lastError.
+        using var http = await ApiAsync(UserRole.Viewer);
+        var shown = await GetJsonAsync(http, $"/api/v1/listeners/{expired.Id}");
+        var expiredHealth = shown.GetProperty("health");
+        Assert.Equal("Exchange refused the access token because it had expired.", expiredHealth.GetProperty("error").GetString());
+        Assert.Contains("clock", expiredHealth.GetProperty("hint").GetString(), StringComparison.Ordinal);
+        Assert.Contains("2000003;reason=\"The token has expired.\"", expiredHealth.GetProperty("details").GetString(), StringComparison.Ordinal);
+        Assert.Contains("2000003;reason=\"The token has expired.\"", shown.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         expiredMailbox.ClearFaults();
     }
 
