@@ -89,7 +89,8 @@ internal sealed class DovecotServer : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), key.ExportPkcs8PrivateKeyPem(), cancellationToken);
         }
 
-        var ports = new Ports(FreePort(), FreePort(), FreePort(), FreePort());
+        var free = FreePorts(4);
+        var ports = new Ports(free[0], free[1], free[2], free[3]);
         await File.WriteAllTextAsync(Path.Combine(folder, "oauth2.conf"), $"""
             introspection_mode = post
             introspection_url = {introspectionUrl.AbsoluteUri}
@@ -299,11 +300,26 @@ internal sealed class DovecotServer : IAsyncDisposable
         throw new TimeoutException("Dovecot did not listen within 10 s; see " + LogPath);
     }
 
-    private static int FreePort()
+    // Ports free now, all different: each is held until all are chosen, or the system may hand out one twice.
+    private static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Dispose();
+            }
+        }
     }
 
     private static X509Certificate2 CreateCertificate()

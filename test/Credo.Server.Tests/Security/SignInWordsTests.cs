@@ -42,7 +42,8 @@ public sealed class SignInWordsTests(SignInWordsTests.PatientServer server, Brow
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
             r => r.Url.EndsWith("/Account/Login", StringComparison.Ordinal) && r.Request.Method == "POST");
-        await page.WaitForLoadStateAsync();
+        // The answer's text is all that is read: its document, not its style sheet, has to be there.
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         var signedIn = (await page.Context.CookiesAsync()).Any(c => c.Name == "credo.session");
         var answer = new Answer(response.Status, await page.Locator("body").InnerTextAsync(), signedIn);
         await page.Context.CloseAsync();
