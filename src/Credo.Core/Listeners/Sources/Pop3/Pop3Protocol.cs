@@ -1,4 +1,3 @@
-using Credo.Pop3;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,24 +22,7 @@ public sealed class Pop3Protocol : IMailProtocol
     public MicrosoftResource Resource => MicrosoftResource.Exchange;
 
     /// <inheritdoc />
-    public IReadOnlyList<ProtocolSetting> Settings { get; } =
-    [
-        new("host", "Host", SettingKind.Host, "The POP3 server's host name, such as outlook.office365.com (no scheme, no port).")
-        {
-            Required = true, Placeholder = "outlook.office365.com", Locates = true,
-        },
-        new("port", "Port", SettingKind.Port, "995 for Tls, 110 for StartTls.") { Default = "995", Locates = true },
-        new("security", "Security", SettingKind.Choice, "How the connection is protected.")
-        {
-            Default = nameof(Pop3Security.Tls),
-            Choices = [new(nameof(Pop3Security.Tls), "Tls (implicit TLS, port 995)"), new(nameof(Pop3Security.StartTls), "StartTls (STLS, port 110)"), new(nameof(Pop3Security.None), "None (loopback hosts only)")],
-        },
-        new("userName", "User name", SettingKind.Text, "The user to log in as; empty means the mailbox.") { Placeholder = "the mailbox", Locates = true, Flag = "--pop3-user" },
-        new("sasl", "SASL mechanism", SettingKind.Choice, "How the token is sent: XOAUTH2 (Exchange Online) or OAUTHBEARER (RFC 7628).")
-        {
-            Default = nameof(Pop3Sasl.XOAuth2), Choices = [new(nameof(Pop3Sasl.XOAuth2), "XOAUTH2"), new(nameof(Pop3Sasl.OAuthBearer), "OAUTHBEARER")], Flag = "--sasl",
-        },
-    ];
+    public IReadOnlyList<ProtocolSetting> Settings { get; } = MailServerSettings.Describe(Id, 995, 110, "STLS", "Exchange Online");
 
     /// <inheritdoc />
     public bool HasFolders => false;
@@ -53,13 +35,7 @@ public sealed class Pop3Protocol : IMailProtocol
         ProtocolSettingRules.RefusePlain(this, values, allowPlain) is { } refusal ? [refusal] : [];
 
     /// <inheritdoc />
-    public ServerAddress? Server(ProtocolValues values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        return values["host"] is { } host && int.TryParse(values["port"], out var port)
-            ? new ServerAddress("host", host, port, string.Equals(values["security"], nameof(Pop3Security.None), StringComparison.OrdinalIgnoreCase))
-            : null;
-    }
+    public ServerAddress? Server(ProtocolValues values) => MailServerSettings.Server(values);
 
     /// <inheritdoc />
     public void Register(IServiceCollection services)
