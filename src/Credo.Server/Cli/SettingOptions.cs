@@ -14,12 +14,16 @@ internal sealed class SettingOptions
 
     private SettingOptions(Dictionary<string, Option<string?>> options) => _options = options;
 
-    /// <summary>One option per flag, its help naming every setting it sets.</summary>
+    /// <summary>One option per flag, its help naming every setting it sets (once, for protocols whose setting reads the same).</summary>
     public static SettingOptions Create() => new(Settings()
         .GroupBy(s => s.Flag, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => new Option<string?>(g.Key)
         {
-            Description = string.Join(" ", g.Select(s => $"{s.Protocol.Name} {s.Setting.Label}: {s.Setting.Help}" + (s.Setting.Default is null ? "" : $" Default {s.Setting.Default}."))),
+            Description = string.Join(" ", g
+                .GroupBy(s => $"{s.Setting.Label}: {s.Setting.Help}" + (s.Setting.Default is null ? "" : $" Default {s.Setting.Default}."), StringComparer.Ordinal)
+                .Select(same => same.Key.StartsWith(same.First().Protocol.Name + " ", StringComparison.Ordinal)
+                    ? same.Key
+                    : $"{string.Join(", ", same.Select(s => s.Protocol.Name))} {same.Key}")),
         }, StringComparer.Ordinal));
 
     /// <summary>The flag of a setting's field (<c>imap.host</c> → <c>--imap-host</c>), or null for another field.</summary>

@@ -19,7 +19,7 @@ public sealed class ImapProtocol : IMailProtocol
     public MicrosoftResource Resource => MicrosoftResource.Exchange;
 
     /// <inheritdoc />
-    public IReadOnlyList<ProtocolSetting> Settings { get; } = MailServerSettings.Describe(Id, 993, 143, "STARTTLS", "Exchange Online, Gmail");
+    public IReadOnlyList<ProtocolSetting> Settings { get; } = MailServerSettings.Describe(Id, 993, 143, "STARTTLS");
 
     /// <inheritdoc />
     public IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain) =>

@@ -22,7 +22,7 @@ public sealed class Pop3Protocol : IMailProtocol
     public MicrosoftResource Resource => MicrosoftResource.Exchange;
 
     /// <inheritdoc />
-    public IReadOnlyList<ProtocolSetting> Settings { get; } = MailServerSettings.Describe(Id, 995, 110, "STLS", "Exchange Online");
+    public IReadOnlyList<ProtocolSetting> Settings { get; } = MailServerSettings.Describe(Id, 995, 110, "STLS");
 
     /// <inheritdoc />
     public bool HasFolders => false;
