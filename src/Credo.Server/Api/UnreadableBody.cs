@@ -39,6 +39,7 @@ internal static class UnreadableBody
         {
             // Not the body: a route or query value that does not bind ("Failed to bind parameter ... from ...").
             return exception.StatusCode == StatusCodes.Status415UnsupportedMediaType ? ("body", "Send the body as JSON, with Content-Type: application/json.")
+                : exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? ("body", "The body is larger than this server takes; a listener's or credential's JSON is a few kilobytes.")
                 : exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? ("body", sendObject)
                 : ("request", exception.Message);
         }
