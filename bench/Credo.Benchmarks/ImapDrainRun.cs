@@ -8,6 +8,7 @@ using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
+using Credo.Imap;
 using Credo.Sandbox;
 using Credo.Tests;
 using MailKit;

@@ -15,6 +15,7 @@ public sealed class LogEventIdTests
         ("Credo.OAuth", 1100, 1199),
         ("Credo.Ews", 1200, 1299),
         ("Credo.Graph", 1300, 1399),
+        ("Credo.Imap", 1400, 1499),
         ("Credo.Pop3", 1500, 1599),
         ("Credo.Core", 2000, 2999),
         ("credo", 3000, 3999),

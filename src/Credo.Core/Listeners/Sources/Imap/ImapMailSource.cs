@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Credo.Core.Listeners.Sources.Imap.Internal;
+using Credo.Imap;
 using Credo.Net;
 using Credo.Net.Outbound;
 using MailKit;
@@ -13,35 +13,25 @@ namespace Credo.Core.Listeners.Sources.Imap;
 /// Mail over IMAP with MailKit: <c>UID SEARCH UID n+1:*</c> for what is new (the sync state is the folder's UIDVALIDITY
 /// and the highest UID listed), one <c>UID FETCH</c> of flags, date, size and structure and one of <c>BODY.PEEK[]</c> per
 /// batch (fetching never marks read), and <c>UID STORE</c>, <c>UID MOVE</c> or <c>UID EXPUNGE</c> for a whole batch.
-/// One authenticated connection per listener is kept between calls and polls, replaced when the token it logged in
-/// with expires or the settings change, dropped on any error and after <see cref="ImapOptions.PooledConnectionIdleTimeout"/>.
-/// With IDLE, a second connection per listener waits for new mail and asks the engine to poll at once.
+/// Each listener's calls run on its connection in the <see cref="ImapConnectionPool"/> (Credo.Imap). With IDLE, once a
+/// poll has caught up, an <see cref="ImapIdleWatcher"/> waits for new mail on a second connection and asks the engine
+/// to poll at once.
 /// </summary>
 internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposable
 {
-    private readonly ConcurrentDictionary<Guid, Pooled> _pool = new();
-    private readonly OutboundGuard _guard;
-    private readonly IOptionsMonitor<ImapOptions> _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<ImapMailSource> _logger;
+    private readonly ImapConnectionPool _connections;
     private readonly ImapIdleWatcher? _idle;
-    private readonly ITimer _sweeper;
+    private readonly IListenerWakeup? _wakeup;
     private int _disposed;
 
     public ImapMailSource(OutboundGuard guard, IOptionsMonitor<ImapOptions> options, TimeProvider time, ILogger<ImapMailSource> logger, IEnumerable<IListenerWakeup> wakeups)
     {
-        _guard = guard;
-        _options = options;
-        _time = time;
-        _logger = logger;
-        if (wakeups.FirstOrDefault() is { } wakeup)
+        _connections = new ImapConnectionPool(guard, options, time, logger);
+        _wakeup = wakeups.FirstOrDefault();
+        if (_wakeup is not null)
         {
-            _idle = new ImapIdleWatcher(
-                (mailbox, ct) => ImapSession.OpenAsync(ImapEndpoint.Of(mailbox), mailbox.Tokens, guard, options.CurrentValue, logger, ct), wakeup, options, time, logger);
+            _idle = new ImapIdleWatcher(_connections, options, time, logger);
         }
-
-        var sweep = TimeSpan.FromSeconds(Math.Clamp(options.CurrentValue.PooledConnectionIdleTimeout.TotalSeconds / 2, 1, 60));
-        _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, sweep, sweep);
     }
 
     public string Protocol => ImapProtocol.Id;
@@ -49,7 +39,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     public MailSourceCapabilities Capabilities { get; } = new(PageSize: 100, FetchBatchSize: 25, ApplyBatchSize: 100, MaxConcurrentRequests: 1);
 
     /// <summary>Connections open now (pooled and idling), for tests and diagnostics.</summary>
-    internal int OpenConnections => _pool.Values.Count(p => p.Session is not null) + (_idle?.Count ?? 0);
+    internal int OpenConnections => _connections.OpenConnections + (_idle?.Count ?? 0);
 
     public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken) =>
         UseAsync<MailChanges>("UID SEARCH", mailbox, async (session, ct) =>
@@ -76,7 +66,7 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
             var reached = page.Count > 0 ? page[^1] : last;
             if (uids.Count <= Capabilities.PageSize)
             {
-                _idle?.Watch(mailbox, validity, reached);
+                Watch(mailbox, validity, reached);
             }
 
             return new MailChanges(
@@ -158,12 +148,12 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
                         : null;
                     if (trash is not null && trash.FullName != folder.FullName)
                     {
-                        ImapActivities.Command("UID MOVE");
+                        ImapSession.NameCall("UID MOVE");
                         await folder.MoveToAsync(delete, trash, ct);
                     }
                     else
                     {
-                        ImapActivities.Command("UID EXPUNGE");
+                        ImapSession.NameCall("UID EXPUNGE");
                         await folder.StoreAsync(delete, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, ct);
                         await folder.ExpungeAsync(delete, ct);
                     }
@@ -177,23 +167,14 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     public async Task<Result<string, MailError>> TestAsync(MailboxTarget mailbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        var endpoint = ImapEndpoint.Of(mailbox);
-        ImapSession? session = null;
-        try
+        var endpoint = Endpoint(mailbox);
+        var result = await _connections.UseOnceAsync(endpoint, mailbox.Tokens, async (session, ct) =>
         {
-            session = await ImapSession.OpenAsync(endpoint, mailbox.Tokens, _guard, _options.CurrentValue, _logger, cancellationToken);
-            var folder = await session.FolderAsync(mailbox.Folder, cancellationToken);
-            await folder.StatusAsync(StatusItems.Count | StatusItems.Unread, cancellationToken);
+            var folder = await session.FolderAsync(mailbox.Folder, ct);
+            await folder.StatusAsync(StatusItems.Count | StatusItems.Unread, ct);
             return $"{endpoint.User} on {endpoint} › {mailbox.Folder}: {folder.Count} message(s), {folder.Unread} unseen.";
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && ImapErrors.Map(e, endpoint) is { } error)
-        {
-            return error;
-        }
-        finally
-        {
-            session?.Dispose();
-        }
+        }, cancellationToken);
+        return result.Succeeded ? result.Value : Map(result.Error);
     }
 
     // A container disposed synchronously (a command-line run) must still close the connections.
@@ -206,122 +187,53 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
             return;
         }
 
-        await _sweeper.DisposeAsync();
         if (_idle is not null)
         {
             await _idle.DisposeAsync();
         }
 
-        foreach (var pooled in _pool.Values)
-        {
-            await pooled.Lock.WaitAsync();
-            try
-            {
-                pooled.Close();
-            }
-            finally
-            {
-                pooled.Lock.Release();
-            }
-        }
+        await _connections.DisposeAsync();
     }
 
-    /// <summary>Runs <paramref name="work"/> as a span named after its IMAP <paramref name="command"/>.</summary>
+    private static ImapEndpoint Endpoint(MailboxTarget mailbox)
+    {
+        var imap = mailbox.Settings;
+        return new(imap.Text("host"), imap.Number("port"), imap.Choice<ImapSecurity>("security"), imap["userName"] ?? mailbox.Mailbox, imap.Choice<ImapSasl>("sasl"));
+    }
+
+    private static MailError Map(ImapError error) => new(
+        error.Kind switch
+        {
+            ImapErrorKind.Throttled => MailErrorKind.Throttled,
+            ImapErrorKind.Connection => MailErrorKind.Transient,
+            _ => MailErrorKind.Permanent,
+        },
+        error.Message,
+        error.Hint,
+        error.RetryAfter);
+
+    /// <summary>Runs <paramref name="work"/> on the listener's pooled session, as a span named after its IMAP <paramref name="command"/>.</summary>
     private async Task<Result<T, MailError>> UseAsync<T>(string command, MailboxTarget mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
     {
-        using var activity = ImapActivities.Start(command);
-        var result = await UsePooledAsync(mailbox, work, cancellationToken);
-        ImapActivities.Failed(activity, result.Error);
-        return result;
-    }
-
-    /// <summary>Runs <paramref name="work"/> on the listener's pooled session, opening one if needed; any failure closes it.</summary>
-    private async Task<Result<T, MailError>> UsePooledAsync<T>(MailboxTarget mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
-    {
         ArgumentNullException.ThrowIfNull(mailbox);
-        var endpoint = ImapEndpoint.Of(mailbox);
-        var pooled = _pool.GetOrAdd(mailbox.ListenerId, _ => new Pooled());
-        await pooled.Lock.WaitAsync(cancellationToken);
-        try
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                var reused = false;
-                try
-                {
-                    if (pooled.Session is { } existing && !await UsableAsync(existing, endpoint, mailbox, cancellationToken))
-                    {
-                        pooled.Close();
-                    }
-
-                    reused = pooled.Session is not null;
-                    pooled.Session ??= await ImapSession.OpenAsync(endpoint, mailbox.Tokens, _guard, _options.CurrentValue, _logger, cancellationToken);
-                    var result = await work(pooled.Session, cancellationToken);
-                    pooled.Session.LastUsed = _time.GetUtcNow();
-                    if (_disposed == 1)
-                    {
-                        pooled.Close();
-                    }
-
-                    return result;
-                }
-                catch (Exception e) when (ImapErrors.Map(e, endpoint) is { } error && !cancellationToken.IsCancellationRequested)
-                {
-                    pooled.Close();
-
-                    // A pooled connection the server has closed meanwhile fails at its first command: once more on a new one.
-                    if (reused && attempt == 0 && error.Kind == MailErrorKind.Transient)
-                    {
-                        continue;
-                    }
-
-                    return error;
-                }
-                catch
-                {
-                    pooled.Close();
-                    throw;
-                }
-            }
-        }
-        finally
-        {
-            pooled.Lock.Release();
-        }
+        var result = await _connections.UseAsync(mailbox.ListenerId, command, Endpoint(mailbox), mailbox.Tokens, work, cancellationToken);
+        return result.Succeeded ? result.Value : Map(result.Error);
     }
 
-    // A session serves while it is connected, logged in with the same settings, and its token is still the current one.
-    private async Task<bool> UsableAsync(ImapSession session, ImapEndpoint endpoint, MailboxTarget mailbox, CancellationToken cancellationToken)
+    /// <summary>Starts idling on the listener's folder, once a poll has caught up, when this node's engine can be woken.</summary>
+    private void Watch(MailboxTarget mailbox, uint validity, uint reached)
     {
-        if (!session.Client.IsConnected || !session.Client.IsAuthenticated || session.Endpoint != endpoint || session.Token.ExpiresAt <= _time.GetUtcNow())
+        if (_idle is null || _wakeup is null)
         {
-            return false;
+            return;
         }
 
-        var current = await mailbox.Tokens.GetTokenAsync(cancellationToken);
-        return current.Succeeded && current.Value.Value == session.Token.Value;
-    }
-
-    private async Task SweepAsync()
-    {
-        var cutoff = _time.GetUtcNow() - _options.CurrentValue.PooledConnectionIdleTimeout;
-        foreach (var pooled in _pool.Values)
+        var wakeup = _wakeup;
+        _idle.Watch(new ImapWatch(mailbox.ListenerId, mailbox.Name, Endpoint(mailbox), mailbox.Tokens, mailbox.Folder, mailbox.Version, validity, reached)
         {
-            if (pooled.Session is { } session && session.LastUsed < cutoff && await pooled.Lock.WaitAsync(0))
-            {
-                try
-                {
-                    if (pooled.Session is not null && pooled.Session.LastUsed < cutoff)
-                    {
-                        pooled.Close();
-                    }
-                }
-                finally
-                {
-                    pooled.Lock.Release();
-                }
-            }
-        }
+            NewMail = ct => wakeup.PollNowAsync(mailbox.ListenerId, mailbox.Version, ct),
+            StillWanted = ct => wakeup.StillWatchedAsync(mailbox.ListenerId, mailbox.Version, ct),
+        });
     }
 
     private static List<UniqueId> Uids(IReadOnlyList<string> itemIds, uint validity) =>
@@ -330,18 +242,4 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
 
     private static MailItem Item(string itemId, IMessageSummary summary, byte[] mime) => MailItems.FromMime(
         itemId, mime, summary.Flags?.HasFlag(MessageFlags.Seen) == true, summary.InternalDate, summary.Size, summary.Attachments?.Any() == true);
-
-    // One listener's pooled session and the lock that keeps its calls one at a time.
-    private sealed class Pooled
-    {
-        public SemaphoreSlim Lock { get; } = new(1, 1);
-
-        public ImapSession? Session { get; set; }
-
-        public void Close()
-        {
-            Session?.Dispose();
-            Session = null;
-        }
-    }
 }

@@ -5,6 +5,7 @@ using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
+using Credo.Imap;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

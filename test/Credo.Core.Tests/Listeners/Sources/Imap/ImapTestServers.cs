@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Imap;
+using Credo.Imap;
 using Credo.Sandbox;
 
 namespace Credo.Core.Tests.Listeners.Sources.Imap;

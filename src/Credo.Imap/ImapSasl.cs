@@ -1,4 +1,4 @@
-namespace Credo.Core.Listeners.Sources.Imap;
+namespace Credo.Imap;
 
 /// <summary>The SASL mechanism that carries the bearer token.</summary>
 public enum ImapSasl

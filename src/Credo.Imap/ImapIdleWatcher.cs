@@ -1,23 +1,18 @@
 using System.Collections.Concurrent;
+using Credo.Imap.Internal;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Credo.Core.Listeners.Sources.Imap.Internal;
+namespace Credo.Imap;
 
 /// <summary>
-/// One IDLE connection per listener, started after a poll on this node has caught up and kept beside the pooled one:
-/// when the server announces new mail, the engine is asked to poll now. It stops when the listener is disabled, changed
-/// or deleted, when another node holds it, when its token expires (the next poll starts a new one), when IDLE fails, and
-/// on shutdown; the poll interval stays the fallback throughout.
+/// One IDLE connection per key, kept beside the pooled one: when the server announces new mail, the watch's
+/// <see cref="ImapWatch.NewMail"/> is called. A watch stops when its owner answers that it is no longer wanted, when its
+/// token expires (the owner starts a new one), when IDLE fails, and on shutdown; the owner's polling stays the fallback.
 /// </summary>
-internal sealed class ImapIdleWatcher(
-    Func<MailboxTarget, CancellationToken, Task<ImapSession>> open,
-    IListenerWakeup wakeup,
-    IOptionsMonitor<ImapOptions> options,
-    TimeProvider time,
-    ILogger logger) : IAsyncDisposable
+public sealed class ImapIdleWatcher(ImapConnectionPool connections, IOptionsMonitor<ImapOptions> options, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, Watcher> _watches = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -25,30 +20,32 @@ internal sealed class ImapIdleWatcher(
     /// <summary>IDLE connections open now.</summary>
     public int Count => _watches.Values.Count(w => w.Connected);
 
-    /// <summary>Starts watching the listener unless a watch with the same settings runs already.</summary>
-    public void Watch(MailboxTarget mailbox, uint uidValidity, uint listedUpTo)
+    /// <summary>Starts <paramref name="watch"/> unless one with the same endpoint, folder and version runs already for its key.</summary>
+    public void Watch(ImapWatch watch)
     {
+        ArgumentNullException.ThrowIfNull(watch);
         if (_stopping.IsCancellationRequested)
         {
             return;
         }
 
-        var key = (ImapEndpoint.Of(mailbox), mailbox.Folder, mailbox.Version);
-        if (_watches.TryGetValue(mailbox.ListenerId, out var running) && running.Key == key && !running.Done.IsCancellationRequested)
+        var key = (watch.Endpoint, watch.Folder, watch.Version);
+        if (_watches.TryGetValue(watch.Key, out var running) && running.Key == key && !running.Done.IsCancellationRequested)
         {
             return;
         }
 
         running?.Done.Cancel();
-        var watch = new Watcher(key, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
-        _watches[mailbox.ListenerId] = watch;
-        // The watch outlives the poll that starts it: it must not run inside that poll's trace.
+        var watcher = new Watcher(key, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
+        _watches[watch.Key] = watcher;
+        // The watch outlives the call that starts it: it must not run inside that call's trace.
         using (ExecutionContext.SuppressFlow())
         {
-            watch.Task = Task.Run(() => RunAsync(mailbox, watch, uidValidity, listedUpTo));
+            watcher.Task = Task.Run(() => RunAsync(watch, watcher));
         }
     }
 
+    /// <summary>Stops every watch and waits for them to close.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
@@ -56,22 +53,23 @@ internal sealed class ImapIdleWatcher(
         _stopping.Dispose();
     }
 
-    private async Task RunAsync(MailboxTarget mailbox, Watcher watch, uint uidValidity, uint listedUpTo)
+    private async Task RunAsync(ImapWatch watch, Watcher watcher)
     {
-        var stop = watch.Done.Token;
+        var stop = watcher.Done.Token;
         var reason = "shutdown";
+        ImapSession? session = null;
         try
         {
-            using var session = await open(mailbox, stop);
+            session = await connections.OpenAsync(watch.Endpoint, watch.Tokens, stop);
             if (!session.Client.Capabilities.HasFlag(ImapCapabilities.Idle))
             {
                 reason = "the server does not offer IDLE";
                 return;
             }
 
-            var folder = await session.FolderAsync(mailbox.Folder, stop);
+            var folder = await session.FolderAsync(watch.Folder, stop);
             await folder.OpenAsync(FolderAccess.ReadOnly, stop);
-            watch.Connected = true;
+            watcher.Connected = true;
             var known = folder.Count;
             using var arrived = new SemaphoreSlim(0);
             CancellationTokenSource? idling = null;
@@ -86,8 +84,8 @@ internal sealed class ImapIdleWatcher(
                 known = folder.Count;
             };
 
-            // Mail that came between the poll's search and this SELECT would otherwise wait for the interval.
-            if (folder.UidValidity != uidValidity || folder.UidNext is { } next && next.Id > listedUpTo + 1)
+            // Mail that came between the last read and this SELECT would otherwise wait for the next poll.
+            if (folder.UidValidity != watch.UidValidity || folder.UidNext is { } next && next.Id > watch.ListedUpTo + 1)
             {
                 arrived.Release();
             }
@@ -101,8 +99,8 @@ internal sealed class ImapIdleWatcher(
                         await arrived.WaitAsync(stop);
                     }
 
-                    Log.IdleNewMail(logger, mailbox.Name);
-                    if (!await wakeup.PollNowAsync(mailbox.ListenerId, mailbox.Version, stop))
+                    Log.IdleNewMail(logger, watch.Name);
+                    if (!await watch.NewMail(stop))
                     {
                         reason = "the listener is disabled, changed, deleted or held by another node";
                         return;
@@ -126,7 +124,7 @@ internal sealed class ImapIdleWatcher(
                 }
 
                 idling = null;
-                if (arrived.CurrentCount == 0 && !await wakeup.StillWatchedAsync(mailbox.ListenerId, mailbox.Version, stop))
+                if (arrived.CurrentCount == 0 && !await watch.StillWanted(stop))
                 {
                     reason = "the listener is disabled, changed, deleted or held by another node";
                     return;
@@ -136,17 +134,18 @@ internal sealed class ImapIdleWatcher(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (ImapErrors.Map(e, ImapEndpoint.Of(mailbox)) is { } error)
+        catch (Exception e) when (ImapErrors.Map(e, watch.Endpoint) is { } error)
         {
             reason = "failed";
-            Log.IdleFailed(logger, mailbox.Name, error.Message);
+            Log.IdleFailed(logger, watch.Name, error.Message);
         }
         finally
         {
-            watch.Connected = false;
-            await watch.Done.CancelAsync();
-            _watches.TryRemove(new KeyValuePair<Guid, Watcher>(mailbox.ListenerId, watch));
-            Log.IdleStopped(logger, mailbox.Name, reason);
+            session?.Close();
+            watcher.Connected = false;
+            await watcher.Done.CancelAsync();
+            _watches.TryRemove(new KeyValuePair<Guid, Watcher>(watch.Key, watcher));
+            Log.IdleStopped(logger, watch.Name, reason);
         }
     }
 

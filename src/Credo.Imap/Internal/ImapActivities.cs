@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace Credo.Core.Listeners.Sources.Imap.Internal;
+namespace Credo.Imap.Internal;
 
 /// <summary>
-/// The <c>Credo.Imap</c> activity source: a span per mail-source call, named after the IMAP command that does the work
-/// (<c>UID SEARCH</c>, <c>UID FETCH</c>, <c>UID STORE</c>, <c>UID MOVE</c>, <c>UID EXPUNGE</c>); connecting, signing in
+/// The <c>Credo.Imap</c> activity source: a span per pooled call, named after the IMAP command that does the work
+/// (<c>UID SEARCH</c>, <c>UID FETCH</c>, <c>UID STORE</c>, <c>UID MOVE</c>, <c>UID EXPUNGE</c>); connecting, logging in
 /// (XOAUTH2) and selecting the folder, when needed, fall within it.
 /// </summary>
 internal static class ImapActivities
@@ -19,7 +19,7 @@ internal static class ImapActivities
         return activity;
     }
 
-    /// <summary>Names the current span after the command an after-processing action turned out to need.</summary>
+    /// <summary>Names the current span after the command the call turned out to need.</summary>
     public static void Command(string command)
     {
         if (Activity.Current is { } activity && activity.Source == Source)
@@ -30,7 +30,7 @@ internal static class ImapActivities
     }
 
     /// <summary>Marks the span failed with the kind of the error only.</summary>
-    public static void Failed(Activity? activity, MailError? error)
+    public static void Failed(Activity? activity, ImapError? error)
     {
         if (activity is not null && error is not null)
         {

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using Credo.Imap.Internal;
 using Credo.Net.Outbound;
 using Credo.OAuth;
 using MailKit;
@@ -7,13 +8,14 @@ using MailKit.Net.Imap;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 
-namespace Credo.Core.Listeners.Sources.Imap.Internal;
+namespace Credo.Imap;
 
 /// <summary>
-/// One authenticated IMAP connection of one listener: connected through the outbound guard, logged in with the
-/// credential's bearer token, with the folders it has resolved. Not thread-safe: its owner runs one call at a time.
+/// One authenticated IMAP connection: connected through the outbound guard, logged in with a bearer token, with the
+/// folders it has resolved. <see cref="ImapConnectionPool"/> and <see cref="ImapIdleWatcher"/> open, lend and close it;
+/// a call borrows it for its duration. Not thread-safe: its owner runs one call at a time.
 /// </summary>
-internal sealed class ImapSession : IDisposable
+public sealed class ImapSession
 {
     private readonly Dictionary<string, IMailFolder> _folders = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _logger;
@@ -26,25 +28,27 @@ internal sealed class ImapSession : IDisposable
         _logger = logger;
     }
 
+    /// <summary>The MailKit client, connected and authenticated.</summary>
     public ImapClient Client { get; }
 
+    /// <summary>Where and as whom the session is logged in.</summary>
     public ImapEndpoint Endpoint { get; }
 
     /// <summary>The token it logged in with; once it expires the session is replaced.</summary>
-    public AccessToken Token { get; private set; }
+    internal AccessToken Token { get; private set; }
 
-    /// <summary>The folder selected for the listener, if any.</summary>
-    public IMailFolder? Selected { get; private set; }
+    /// <summary>The folder selected, if any.</summary>
+    internal IMailFolder? Selected { get; private set; }
 
-    public DateTimeOffset LastUsed { get; set; }
+    internal DateTimeOffset LastUsed { get; set; }
 
     /// <summary>Connects, secures and logs in; every expected failure is a <see cref="ImapFailure"/>.</summary>
-    public static async Task<ImapSession> OpenAsync(ImapEndpoint endpoint, IAccessTokenSource tokens, OutboundGuard guard, ImapOptions options, ILogger logger, CancellationToken cancellationToken)
+    internal static async Task<ImapSession> OpenAsync(ImapEndpoint endpoint, IAccessTokenSource tokens, OutboundGuard guard, ImapOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         // AUTHENTICATE carries the token: only to a host among the credential's Resource Hosts.
-        if (tokens.RefuseDestination(new UriBuilder("imap", endpoint.Host.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Host}]" : endpoint.Host, endpoint.Port).Uri) is { } refused)
+        if (tokens.RefuseDestination(new UriBuilder("imap", endpoint.UrlHost, endpoint.Port).Uri) is { } refused)
         {
-            throw new ImapFailure(MailErrorKind.Permanent, refused.Message, refused.Hint);
+            throw new ImapFailure(ImapErrorKind.Permanent, refused.Message, refused.Hint);
         }
 
         var token = await TokenAsync(tokens, cancellationToken);
@@ -58,12 +62,12 @@ internal sealed class ImapSession : IDisposable
         }
         catch (OutboundRequestBlockedException e)
         {
-            throw new ImapFailure(MailErrorKind.Permanent, e.Message, "Use a host the outbound policy allows (Credo:Outbound), or Tls/StartTls for a host that is not loopback.");
+            throw new ImapFailure(ImapErrorKind.Permanent, e.Message, "Use a host the outbound policy allows (Credo:Outbound), or Tls/StartTls for a host that is not loopback.");
         }
         catch (SocketException e) when (ConnectionFailure.Of(e, endpoint.Host, endpoint.Port) is { } failure)
         {
             throw new ImapFailure(
-                failure.IsPassing ? MailErrorKind.Transient : MailErrorKind.Permanent,
+                failure.IsPassing ? ImapErrorKind.Connection : ImapErrorKind.Permanent,
                 failure.Message,
                 failure.Kind == ConnectionFailureKind.HostNotFound ? $"{failure.Hint} Exchange Online's IMAP host is outlook.office365.com." : failure.Hint);
         }
@@ -90,7 +94,7 @@ internal sealed class ImapSession : IDisposable
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new ImapFailure(MailErrorKind.Transient, $"Cannot connect to {endpoint}: no answer within {options.ConnectTimeout.TotalSeconds:0} s.", "Check the host and port, and that a firewall lets this machine reach the server.");
+                    throw new ImapFailure(ImapErrorKind.Connection, $"Cannot connect to {endpoint}: no answer within {options.ConnectTimeout.TotalSeconds:0} s.", "Check the host and port, and that a firewall lets this machine reach the server.");
                 }
             }
 
@@ -108,7 +112,7 @@ internal sealed class ImapSession : IDisposable
                 var stage = security == ImapSecurity.StartTls ? "STARTTLS" : "implicit TLS";
                 var subject = presented is null ? "no certificate" : $"certificate {presented}";
                 throw new ImapFailure(
-                    MailErrorKind.Permanent,
+                    ImapErrorKind.Permanent,
                     $"The TLS handshake ({stage}) with {endpoint} failed: {subject}{(policyErrors == SslPolicyErrors.None ? "" : $", {policyErrors}")}{(presented is null ? $" ({e.InnerException?.Message ?? e.Message})" : "")}.",
                     security == ImapSecurity.Tls
                         ? "Check that the port speaks implicit TLS (993; use StartTls for 143) and that the certificate is valid for the host and trusted by this machine."
@@ -116,7 +120,7 @@ internal sealed class ImapSession : IDisposable
             }
             catch (NotSupportedException) when (security == ImapSecurity.StartTls)
             {
-                throw new ImapFailure(MailErrorKind.Permanent, $"{endpoint} does not offer STARTTLS.", "Use Tls (port 993) if the server offers implicit TLS.");
+                throw new ImapFailure(ImapErrorKind.Permanent, $"{endpoint} does not offer STARTTLS.", "Use Tls (port 993) if the server offers implicit TLS.");
             }
 
             var session = new ImapSession(client, endpoint, token, logger);
@@ -131,8 +135,11 @@ internal sealed class ImapSession : IDisposable
         }
     }
 
+    /// <summary>Names the span of the current pooled call after the IMAP command it turned out to need, such as <c>UID EXPUNGE</c>.</summary>
+    public static void NameCall(string command) => ImapActivities.Command(command);
+
     /// <summary>
-    /// Opens (selects) the listener's folder read-write; when it is open already, <paramref name="refresh"/> asks the
+    /// Opens (selects) the folder at <paramref name="path"/> read-write; when it is open already, <paramref name="refresh"/> asks the
     /// server for news first.
     /// </summary>
     public async Task<IMailFolder> SelectAsync(string path, bool refresh, CancellationToken cancellationToken)
@@ -169,7 +176,7 @@ internal sealed class ImapSession : IDisposable
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length == 0)
         {
-            throw new ImapFailure(MailErrorKind.Permanent, "No folder is set.", "Enter a folder such as Inbox or Inbox/Invoices.");
+            throw new ImapFailure(ImapErrorKind.Permanent, "No folder is set.", "Enter a folder such as Inbox or Inbox/Invoices.");
         }
 
         IMailFolder? folder = null;
@@ -192,7 +199,7 @@ internal sealed class ImapSession : IDisposable
                 catch (FolderNotFoundException)
                 {
                     throw new ImapFailure(
-                        MailErrorKind.Permanent,
+                        ImapErrorKind.Permanent,
                         $"The folder {path} does not exist in the mailbox of {Endpoint.User} on {Endpoint.Host}.",
                         "Check the folder's name and levels: separate levels with /, as in Inbox/Invoices (Credo uses the server's own delimiter).");
                 }
@@ -203,7 +210,8 @@ internal sealed class ImapSession : IDisposable
         return folder;
     }
 
-    public void Dispose()
+    /// <summary>Logs out (bounded by 2 s) and closes the connection.</summary>
+    internal void Close()
     {
         if (Client.IsConnected)
         {
@@ -246,7 +254,7 @@ internal sealed class ImapSession : IDisposable
             }
             catch (AuthenticationException e) when (ImapErrors.IsThrottling(e.Message))
             {
-                throw new ImapFailure(MailErrorKind.Throttled, $"{Endpoint} refused the login for now: {ImapErrors.Clean(e.Message)}");
+                throw new ImapFailure(ImapErrorKind.Throttled, $"{Endpoint} refused the login for now: {ImapErrors.Clean(e.Message)}");
             }
             catch (AuthenticationException e)
             {
@@ -264,7 +272,7 @@ internal sealed class ImapSession : IDisposable
                 }
 
                 throw new ImapFailure(
-                    MailErrorKind.Permanent,
+                    ImapErrorKind.Permanent,
                     $"AUTHENTICATE failed: the IMAP server refused the token for {Endpoint.User} ({ImapErrors.Clean(e.Message)}).",
                     $"The IMAP server refused the token for {Endpoint.User}. In Exchange Online the app needs the IMAP.AccessAsApp permission and a mailbox permission (Add-MailboxPermission); the user name must be the mailbox.");
             }
@@ -285,7 +293,7 @@ internal sealed class ImapSession : IDisposable
 
         var failure = result.Error;
         throw new ImapFailure(
-            failure.Kind is Credo.OAuth.TokenFailureKind.OAuthError or Credo.OAuth.TokenFailureKind.Blocked or Credo.OAuth.TokenFailureKind.InvalidTokenResponse ? MailErrorKind.Permanent : MailErrorKind.Transient,
+            failure.Kind is TokenFailureKind.OAuthError or TokenFailureKind.Blocked or TokenFailureKind.InvalidTokenResponse ? ImapErrorKind.Permanent : ImapErrorKind.Connection,
             $"No access token: {failure.Message}",
             failure.Hint,
             failure.RetryAfter);

@@ -1,9 +1,9 @@
 using System.Net.Security;
 
-namespace Credo.Core.Listeners.Sources.Imap;
+namespace Credo.Imap;
 
-/// <summary>How the IMAP source keeps its connections; internal, with defaults that suit Exchange Online and Dovecot.</summary>
-internal sealed class ImapOptions
+/// <summary>How <see cref="ImapConnectionPool"/> and <see cref="ImapIdleWatcher"/> connect, wait and keep connections, with defaults that suit Exchange Online and Dovecot.</summary>
+public sealed class ImapOptions
 {
     /// <summary>A pooled connection unused for this long is logged out and closed. Default 5 min.</summary>
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
@@ -17,6 +17,6 @@ internal sealed class ImapOptions
     /// <summary>An IDLE command is ended and issued again after this long (RFC 2177 asks for less than 29 min), and the listener checked. Default 9 min.</summary>
     public TimeSpan IdleRestart { get; set; } = TimeSpan.FromMinutes(9);
 
-    /// <summary>Replaces the system's validation of the server certificate; null (the default) validates against the system's roots.</summary>
+    /// <summary>Replaces the system's validation of the server certificate (for tests); null (the default) validates against the system's roots.</summary>
     public RemoteCertificateValidationCallback? CertificateValidation { get; set; }
 }

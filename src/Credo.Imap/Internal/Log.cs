@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Credo.Imap.Internal;
+
+/// <summary>Log lines of the IMAP client (event ids 1400–1499): hosts, users, folders and readable errors; never a token or mail content.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1400, LogLevel.Debug, "IMAP {Host}:{Port}: logged in as {User} with {Mechanism}")]
+    public static partial void LoggedIn(ILogger logger, string host, int port, string user, string mechanism);
+
+    [LoggerMessage(1401, LogLevel.Information, "IMAP {Host}: the server refused the token for {User}; renewing the token and trying once more")]
+    public static partial void TokenRefused(ILogger logger, string host, string user);
+
+    [LoggerMessage(1402, LogLevel.Debug, "IMAP {Host}: closed a connection ({Reason})")]
+    public static partial void Closed(ILogger logger, string host, string reason);
+
+    [LoggerMessage(1403, LogLevel.Debug, "IMAP listener {Listener}: new mail announced while idling; polling now")]
+    public static partial void IdleNewMail(ILogger logger, string listener);
+
+    [LoggerMessage(1404, LogLevel.Debug, "IMAP listener {Listener}: stopped idling ({Reason})")]
+    public static partial void IdleStopped(ILogger logger, string listener, string reason);
+
+    [LoggerMessage(1405, LogLevel.Information, "IMAP listener {Listener}: idling failed, the poll interval stays in force: {Error}")]
+    public static partial void IdleFailed(ILogger logger, string listener, string error);
+}
