@@ -120,7 +120,7 @@ internal static class DrainRun
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = scopes, ResourceHosts = sandbox.BaseAddress.Host,
         }, "bench", CancellationToken.None);
-        return credential.Credential!.Id;
+        return credential.Value!.Id;
     }
 
     private static async Task<Drain> DrainAsync(ServiceProvider provider, SandboxServer sandbox, Guid credentialId, Case c, string tag)
@@ -156,7 +156,7 @@ internal static class DrainRun
                 Name = "Drain " + mailbox.Address, Mailbox = mailbox.Address, CredentialId = credentialId, AfterProcessing = c.AfterProcessing,
                 Protocol = c.Protocol, Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", sandbox.EwsEndpoint).Set(GraphProtocol.Id, "url", sandbox.GraphEndpoint),
             }, "bench", CancellationToken.None);
-            listenerId = change.Listener?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
+            listenerId = change.Value?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
         }
 
         var elapsed = TimeSpan.Zero;

@@ -62,7 +62,7 @@ internal static class ImapDrainRun
                 credentialId = (await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
                 {
                     Name = "Sandbox", ClientId = Client.ClientId, ClientSecret = Client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
-                }, "bench", CancellationToken.None)).Credential!.Id;
+                }, "bench", CancellationToken.None)).Value!.Id;
             }
 
             var engine = new List<(TimeSpan Elapsed, long Commands)>();
@@ -134,7 +134,7 @@ internal static class ImapDrainRun
                 Name = "Drain " + path, Protocol = ImapProtocol.Id, Mailbox = Mailbox, Folder = path, CredentialId = credentialId,
                 Settings = new ListenerSettings().Set(ImapProtocol.Id, "host", "127.0.0.1").Set(ImapProtocol.Id, "port", proxy.Port).Set(ImapProtocol.Id, "security", ImapSecurity.None),
             }, "bench", CancellationToken.None);
-            listenerId = change.Listener?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
+            listenerId = change.Value?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
         }
 
         proxy.Reset();

@@ -59,7 +59,7 @@ public class ListenerIngestBenchmarks
         {
             Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = _sandbox.BaseAddress.Host,
         }, "bench", CancellationToken.None);
-        _credentialId = credential.Credential!.Id;
+        _credentialId = credential.Value!.Id;
         var credentials = new ClientCredentials(_sandbox.TokenEndpoint, client.ClientId, new Credo.OAuth.Secret(client.ClientSecret), ScopeSet.Parse(SandboxClient.ExchangeOnlineScope));
         _mailbox = new EwsMailbox(_sandbox.EwsEndpoint, mailbox.Address, new CachedAccessTokenSource(_services.GetRequiredService<Credo.OAuth.ITokenCache>(), "raw", 1, credentials));
     }
@@ -99,7 +99,7 @@ public class ListenerIngestBenchmarks
             Name = "Ingest " + Guid.NewGuid().ToString("N")[..8], Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", _sandbox.EwsEndpoint), Mailbox = "ingest@sandbox.test",
             CredentialId = _credentialId, UnreadOnly = false, AfterProcessing = AfterProcessing.None,
         }, "bench", CancellationToken.None).GetAwaiter().GetResult();
-        _listenerId = change.Listener!.Id;
+        _listenerId = change.Value!.Id;
     }
 
     [GlobalCleanup]

@@ -217,7 +217,7 @@ internal static class ListenersRun
                 Name = "Sandbox", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
                 TokenEndpoint = new Uri(sandbox, SandboxServer.TokenPath).ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = sandbox.Host,
             }, "bench", CancellationToken.None);
-            credentialId = created.Credential!.Id;
+            credentialId = created.Value!.Id;
         }
 
         var ews = new Uri(sandbox, "/EWS/Exchange.asmx").ToString();
@@ -232,7 +232,7 @@ internal static class ListenersRun
                 {
                     Name = $"Idle {i:D5}", Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", ews), Mailbox = Mailbox(i), CredentialId = credentialId, PollIntervalSeconds = IntervalSeconds,
                 }, "bench", CancellationToken.None);
-                if (change.Listener is null)
+                if (change.Value is null)
                 {
                     throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
                 }

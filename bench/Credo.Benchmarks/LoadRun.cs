@@ -153,10 +153,10 @@ internal static partial class LoadRun
         }, "load", CancellationToken.None);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Ingest", Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", new Uri(sandbox, "/EWS/Exchange.asmx")), Mailbox = mailbox, CredentialId = created.Credential!.Id,
+            Name = "Ingest", Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", new Uri(sandbox, "/EWS/Exchange.asmx")), Mailbox = mailbox, CredentialId = created.Value!.Id,
             PollIntervalSeconds = ListenerRules.MinPollIntervalSeconds, UnreadOnly = false, AfterProcessing = AfterProcessing.None,
         }, "load", CancellationToken.None);
-        if (change.Listener is not { } listener)
+        if (change.Value is not { } listener)
         {
             throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
         }

@@ -141,9 +141,9 @@ internal static class RetentionRun
         }, "bench", CancellationToken.None);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = "Retention", Mailbox = "box@example.test", CredentialId = credential.Credential!.Id,
+            Name = "Retention", Mailbox = "box@example.test", CredentialId = credential.Value!.Id,
         }, "bench", CancellationToken.None);
-        return change.Listener?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
+        return change.Value?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
     }
 
     // As the engine records mail (the entity types, SaveChanges), in batches; recorded 31 days ago, past the default 30 of MimeDays.

@@ -54,7 +54,7 @@ public sealed class CredentialStore(
     }
 
     /// <summary>Adds a credential; the secret is required. <paramref name="validated"/> is kept as its last validation.</summary>
-    public async Task<CredentialChange> CreateAsync(CredentialInput input, string actor, CancellationToken cancellationToken, LastValidation? validated = null)
+    public async Task<Change<Credential>> CreateAsync(CredentialInput input, string actor, CancellationToken cancellationToken, LastValidation? validated = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: true);
@@ -63,7 +63,7 @@ public sealed class CredentialStore(
         await CheckDestinationAsync(input, errors, cancellationToken);
         if (errors.Count > 0)
         {
-            return CredentialChange.Invalid(errors);
+            return Change<Credential>.Invalid(errors);
         }
 
         var now = time.GetUtcNow();
@@ -84,16 +84,16 @@ public sealed class CredentialStore(
     /// Changes a credential read at <paramref name="expectedVersion"/>. An empty secret keeps the stored one, but only
     /// for the Token Endpoint and Client Identifier it was saved with: changing either needs the secret typed again
     /// (<see cref="CredentialRules.RetypeSecret"/>). If someone else saved in between, nothing is saved and the result is
-    /// <see cref="CredentialChangeStatus.Conflict"/>. A change clears the last validation, unless
+    /// <see cref="ChangeStatus.Conflict"/>. A change clears the last validation, unless
     /// <paramref name="validated"/> says the new values were just validated.
     /// </summary>
-    public async Task<CredentialChange> UpdateAsync(Guid id, long expectedVersion, CredentialInput input, string actor, CancellationToken cancellationToken, LastValidation? validated = null)
+    public async Task<Change<Credential>> UpdateAsync(Guid id, long expectedVersion, CredentialInput input, string actor, CancellationToken cancellationToken, LastValidation? validated = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var credential = await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (credential is null)
         {
-            return CredentialChange.NotFound(id);
+            return NotFound(id);
         }
 
         if (credential.Version != expectedVersion)
@@ -114,14 +114,14 @@ public sealed class CredentialStore(
         await CheckDestinationAsync(input, errors, cancellationToken);
         if (errors.Count > 0)
         {
-            return CredentialChange.Invalid(errors);
+            return Change<Credential>.Invalid(errors);
         }
 
         var uploaded = input.CertificateFile is { Length: > 0 } ? certificate : null;
         var changed = CredentialChanges.Fields(credential, input, secrets, uploaded?.Sha256Thumbprint);
         if (changed.Count == 0)
         {
-            return CredentialChange.Done(credential);
+            return Change<Credential>.Done(credential);
         }
 
         // Where the secret goes is what an auditor needs to see, so the endpoint is recorded, not only named.
@@ -155,7 +155,7 @@ public sealed class CredentialStore(
         Record(credential, validated);
         audit.Record(actor, "update", EntityType, id.ToString(), credential.Name, Truncate(details, AuditDetailsLength));
         var result = await SaveAsync(credential, input.Name, cancellationToken);
-        if (result.Status == CredentialChangeStatus.Done)
+        if (result.Status == ChangeStatus.Done)
         {
             tokenCache.Remove(id.ToString());
         }
@@ -164,30 +164,28 @@ public sealed class CredentialStore(
     }
 
     /// <summary>Deletes a credential.</summary>
-    public async Task<CredentialChange> DeleteAsync(Guid id, string actor, CancellationToken cancellationToken)
+    public async Task<Change<Credential>> DeleteAsync(Guid id, string actor, CancellationToken cancellationToken)
     {
         var credential = await db.Credentials.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (credential is null)
         {
-            return CredentialChange.NotFound(id);
+            return NotFound(id);
         }
 
         var users = await db.EmailListeners.AsNoTracking().Where(l => l.CredentialId == id).OrderBy(l => l.NormalizedName).Select(l => l.Name).ToListAsync(cancellationToken);
         if (users.Count > 0)
         {
-            return new CredentialChange
-            {
-                Status = CredentialChangeStatus.InUse,
-                Credential = credential,
-                Message = $"\"{credential.Name}\" is used by the Email Listener{(users.Count == 1 ? "" : "s")} {string.Join(", ", users.Select(u => $"\"{u}\""))}; choose another credential there, or delete {(users.Count == 1 ? "it" : "them")}, first.",
-            };
+            return Change<Credential>.Refused(
+                ChangeStatus.InUse,
+                credential,
+                $"\"{credential.Name}\" is used by the Email Listener{(users.Count == 1 ? "" : "s")} {string.Join(", ", users.Select(u => $"\"{u}\""))}; choose another credential there, or delete {(users.Count == 1 ? "it" : "them")}, first.");
         }
 
         db.Credentials.Remove(credential);
         audit.Record(actor, "delete", EntityType, id.ToString(), credential.Name);
         await db.SaveChangesAsync(cancellationToken);
         tokenCache.Remove(id.ToString());
-        return CredentialChange.Done(credential);
+        return Change<Credential>.Done(credential);
     }
 
     private static void RefuseRedirectedStoredSecret(Credential stored, CredentialInput input, Dictionary<string, string> errors)
@@ -255,18 +253,18 @@ public sealed class CredentialStore(
         }
     }
 
-    private async Task<CredentialChange> SaveAsync(Credential credential, string? name, CancellationToken cancellationToken)
+    private async Task<Change<Credential>> SaveAsync(Credential credential, string? name, CancellationToken cancellationToken)
     {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return CredentialChange.Done(credential);
+            return Change<Credential>.Done(credential);
         }
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
             var current = await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == credential.Id, cancellationToken);
-            return current is null ? CredentialChange.NotFound(credential.Id) : Conflict(current);
+            return current is null ? NotFound(credential.Id) : Conflict(current);
         }
         catch (DbUpdateException)
         {
@@ -277,19 +275,19 @@ public sealed class CredentialStore(
                 throw;
             }
 
-            return CredentialChange.Invalid(new Dictionary<string, string> { [CredentialFields.Name] = NameTaken(name) });
+            return Change<Credential>.Invalid(new Dictionary<string, string> { [CredentialFields.Name] = NameTaken(name) });
         }
     }
 
     private async Task<bool> NameTakenAsync(Credential credential, CancellationToken cancellationToken) =>
         await db.Credentials.AsNoTracking().AnyAsync(c => c.NormalizedName == credential.NormalizedName && c.Id != credential.Id, cancellationToken);
 
-    private static CredentialChange Conflict(Credential current) => new()
-    {
-        Status = CredentialChangeStatus.Conflict,
-        Credential = current,
-        Message = $"Someone else changed \"{current.Name}\" after you opened it, so your changes were not saved. Your values are still in the form: compare them with the current ones (reload in another tab), then save again.",
-    };
+    private static Change<Credential> Conflict(Credential current) => Change<Credential>.Refused(
+        ChangeStatus.Conflict,
+        current,
+        $"Someone else changed \"{current.Name}\" after you opened it, so your changes were not saved. Your values are still in the form: compare them with the current ones (reload in another tab), then save again.");
+
+    private static Change<Credential> NotFound(Guid id) => Change<Credential>.NotFound($"There is no credential {id}; it may have been deleted.");
 
     private static string NameTaken(string? name) =>
         $"A credential named \"{name?.Trim()}\" already exists (names are compared without regard to case); choose another name.";

@@ -40,13 +40,13 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         .ToLookup(l => l.CredentialId, l => l.Name);
 
     /// <summary>Adds a listener.</summary>
-    public async Task<ListenerChange> CreateAsync(ListenerInput input, string actor, CancellationToken cancellationToken)
+    public async Task<Change<EmailListener>> CreateAsync(ListenerInput input, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = await CheckAsync(input, null, cancellationToken);
         if (errors.Count > 0)
         {
-            return ListenerChange.Invalid(errors);
+            return Change<EmailListener>.Invalid(errors);
         }
 
         var now = time.GetUtcNow();
@@ -55,7 +55,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         db.EmailListeners.Add(listener);
         audit.Record(actor, "create", EntityType, listener.Id.ToString(), listener.Name, $"protocol {listener.Protocol}, mailbox {listener.Mailbox}");
         await db.SaveChangesAsync(cancellationToken);
-        return ListenerChange.Done(listener);
+        return Change<EmailListener>.Done(listener);
     }
 
     /// <summary>
@@ -63,24 +63,24 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
     /// nothing is saved). Its run state (sync state, counters) is kept unless the protocol, its settings, the mailbox or
     /// the folder changed.
     /// </summary>
-    public async Task<ListenerChange> UpdateAsync(Guid id, long expectedVersion, ListenerInput input, string actor, CancellationToken cancellationToken)
+    public async Task<Change<EmailListener>> UpdateAsync(Guid id, long expectedVersion, ListenerInput input, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var listener = await db.EmailListeners.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (listener is null)
         {
-            return ListenerChange.NotFound(id);
+            return NotFound(id);
         }
 
         if (listener.Version != expectedVersion)
         {
-            return ListenerChange.Conflict(listener);
+            return Conflict(listener);
         }
 
         var errors = await CheckAsync(input, listener, cancellationToken);
         if (errors.Count > 0)
         {
-            return ListenerChange.Invalid(errors);
+            return Change<EmailListener>.Invalid(errors);
         }
 
         var before = SourceOf(listener);
@@ -105,26 +105,26 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         {
             db.ChangeTracker.Clear();
             return await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, cancellationToken) is { } current
-                ? ListenerChange.Conflict(current)
-                : ListenerChange.NotFound(id);
+                ? Conflict(current)
+                : NotFound(id);
         }
 
-        return ListenerChange.Done(listener);
+        return Change<EmailListener>.Done(listener);
     }
 
     /// <summary>Deletes a listener and what it recorded.</summary>
-    public async Task<bool> DeleteAsync(Guid id, string actor, CancellationToken cancellationToken)
+    public async Task<Change<EmailListener>> DeleteAsync(Guid id, string actor, CancellationToken cancellationToken)
     {
         var listener = await db.EmailListeners.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (listener is null)
         {
-            return false;
+            return NotFound(id);
         }
 
         db.EmailListeners.Remove(listener);
         audit.Record(actor, "delete", EntityType, id.ToString(), listener.Name);
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return Change<EmailListener>.Done(listener);
     }
 
     /// <summary>Asks the engine to poll now; audited as <c>poll</c> by <paramref name="actor"/>.</summary>
@@ -141,6 +141,13 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
+
+    private static Change<EmailListener> NotFound(Guid id) => Change<EmailListener>.NotFound($"There is no listener {id}; it may have been deleted.");
+
+    private static Change<EmailListener> Conflict(EmailListener current) => Change<EmailListener>.Refused(
+        ChangeStatus.Conflict,
+        current,
+        $"\"{current.Name}\" was changed by someone else since you read it (now version {current.Version}); read it again and repeat your change.");
 
     private async Task<Dictionary<string, string>> CheckAsync(ListenerInput input, EmailListener? current, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -56,8 +57,8 @@ internal static class CredentialsApi
         }
 
         var change = await credentials.CreateAsync(request.ToInput(), http.User.Actor(), cancellationToken);
-        return change.Status == CredentialChangeStatus.Done
-            ? TypedResults.Created($"/api/v1/credentials/{change.Credential!.Id}", CredentialDto.From(change.Credential, time.GetUtcNow()))
+        return change.Status == ChangeStatus.Done
+            ? TypedResults.Created($"/api/v1/credentials/{change.Value!.Id}", CredentialDto.From(change.Value, time.GetUtcNow()))
             : Failure(change);
     }
 
@@ -76,13 +77,13 @@ internal static class CredentialsApi
         }
 
         var change = await credentials.UpdateAsync(id, version, request.ToInput(), http.User.Actor(), cancellationToken);
-        return change.Status == CredentialChangeStatus.Done ? TypedResults.Ok(CredentialDto.From(change.Credential!, time.GetUtcNow())) : Failure(change);
+        return change.Status == ChangeStatus.Done ? TypedResults.Ok(CredentialDto.From(change.Value!, time.GetUtcNow())) : Failure(change);
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, CredentialStore credentials, HttpContext http, CancellationToken cancellationToken)
     {
         var change = await credentials.DeleteAsync(id, http.User.Actor(), cancellationToken);
-        return change.Status == CredentialChangeStatus.Done ? TypedResults.NoContent() : Failure(change);
+        return change.Status == ChangeStatus.Done ? TypedResults.NoContent() : Failure(change);
     }
 
     private static async Task<IResult> ValidateUnsavedAsync(CredentialRequest request, CredentialValidator validator, HttpContext http, CancellationToken cancellationToken) =>
@@ -111,12 +112,12 @@ internal static class CredentialsApi
     private static IResult Report(CredentialValidation validation) =>
         validation.Errors.Count > 0 ? Invalid(validation.Errors) : TypedResults.Ok(ValidationReportDto.From(validation));
 
-    private static IResult Failure(CredentialChange change) => change.Status switch
+    private static IResult Failure(Change<Credential> change) => change.Status switch
     {
-        CredentialChangeStatus.Invalid => Invalid(change.Errors),
-        CredentialChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: change.Message),
-        CredentialChangeStatus.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else", detail: change.Message),
-        CredentialChangeStatus.InUse => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "In use", detail: change.Message),
+        ChangeStatus.Invalid => Invalid(change.Errors),
+        ChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: change.Message),
+        ChangeStatus.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else", detail: change.Message),
+        ChangeStatus.InUse => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "In use", detail: change.Message),
         _ => throw new InvalidOperationException($"Unexpected status {change.Status}."),
     };
 

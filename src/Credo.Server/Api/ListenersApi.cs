@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Credo.Core;
 using Credo.Core.Listeners;
 using Credo.Core.Messages;
 using Credo.Core.Retention;
@@ -41,8 +42,8 @@ internal static class ListenersApi
                 }
 
                 var change = await service.CreateAsync(input, http.User.Actor(), ct);
-                return change.Status == ListenerChangeStatus.Done
-                    ? Results.Created($"/api/v1/listeners/{change.Listener!.Id}", ListenerDto.From(change.Listener, time.GetUtcNow()))
+                return change.Status == ChangeStatus.Done
+                    ? Results.Created($"/api/v1/listeners/{change.Value!.Id}", ListenerDto.From(change.Value, time.GetUtcNow()))
                     : Failure(change);
             })
             .Produces<ListenerDto>(StatusCodes.Status201Created).ProducesValidationProblem()
@@ -64,7 +65,7 @@ internal static class ListenersApi
                 }
 
                 var change = await service.UpdateAsync(id, version, input, http.User.Actor(), ct);
-                return change.Status == ListenerChangeStatus.Done ? Results.Ok(ListenerDto.From(change.Listener!, time.GetUtcNow())) : Failure(change);
+                return change.Status == ChangeStatus.Done ? Results.Ok(ListenerDto.From(change.Value!, time.GetUtcNow())) : Failure(change);
             })
             .Produces<ListenerDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .Writes(write).WithSummary("Change a listener read at version; an omitted webhookSecret keeps the stored one.");
@@ -75,7 +76,7 @@ internal static class ListenersApi
             .Produces<ConnectionTestDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .Writes(write).WithSummary("Test connection with the saved settings: token, then mailbox and folder; audited.");
         listeners.MapDelete("/{id:guid}", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
-                await service.DeleteAsync(id, http.User.Actor(), ct) ? Results.NoContent() : (IResult)NotFound(id))
+                await service.DeleteAsync(id, http.User.Actor(), ct) is { Status: ChangeStatus.Done } ? Results.NoContent() : (IResult)NotFound(id))
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).Writes(write).WithSummary("Delete a listener and what it recorded.");
         listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.PollNowAsync(id, http.User.Actor(), ct) ? Results.Accepted() : (IResult)NotFound(id))
@@ -108,11 +109,11 @@ internal static class ListenersApi
     private static ListenerDto Read(EmailListener listener, DeliveryCounts? deliveries, TimeProvider time, ClaimsPrincipal user) =>
         ListenerDto.From(listener, time.GetUtcNow(), deliveries) with { WebhookUrl = WebhookUrlMask.For(user, listener.WebhookUrl) };
 
-    private static IResult Failure(ListenerChange change) => change.Status switch
+    private static IResult Failure(Change<EmailListener> change) => change.Status switch
     {
-        ListenerChangeStatus.Invalid => Invalid(change.Errors),
-        ListenerChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: change.Message),
-        ListenerChangeStatus.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else", detail: change.Message),
+        ChangeStatus.Invalid => Invalid(change.Errors),
+        ChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: change.Message),
+        ChangeStatus.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else", detail: change.Message),
         _ => throw new InvalidOperationException($"Unexpected status {change.Status}."),
     };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Text;
 using Credo.Net.Text;
@@ -213,14 +214,14 @@ internal static class CredentialsCommand
         return credential;
     }
 
-    private static async Task<int> ReportAsync(string command, CredentialChange change, string done)
+    private static async Task<int> ReportAsync(string command, Change<Credential> change, string done)
     {
         switch (change.Status)
         {
-            case CredentialChangeStatus.Done:
-                await Console.Out.WriteLineAsync($"{done} \"{DisplayText.Clean(change.Credential!.Name)}\" ({change.Credential.Id}, version {change.Credential.Version}).");
+            case ChangeStatus.Done:
+                await Console.Out.WriteLineAsync($"{done} \"{DisplayText.Clean(change.Value!.Name)}\" ({change.Value.Id}, version {change.Value.Version}).");
                 return ExitCodes.Success;
-            case CredentialChangeStatus.Invalid:
+            case ChangeStatus.Invalid:
                 return await CommandOutput.BadInputAsync(command, change.Errors.Select(e => $"{CredentialFields.Label(e.Key)}: {e.Value}"));
             default:
                 return await CommandOutput.BadInputAsync(command, [change.Message ?? change.Status.ToString()]);

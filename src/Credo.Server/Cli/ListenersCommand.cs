@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
@@ -208,12 +209,12 @@ internal static class ListenersCommand
             var change = create
                 ? await listeners.CreateAsync(input, DataCommand.Actor, ct)
                 : await listeners.UpdateAsync(current!.Id, current.Version, input, DataCommand.Actor, ct);
-            if (change.Status != ListenerChangeStatus.Done)
+            if (change.Status != ChangeStatus.Done)
             {
                 return await CommandOutput.BadInputAsync(verb, change.Message is { } message ? [message] : change.Errors.Select(p => $"{SettingOptions.FlagOf(p.Key) ?? Flag(p.Key)}: {p.Value}"));
             }
 
-            var listener = change.Listener!;
+            var listener = change.Value!;
             await Console.Out.WriteLineAsync($"{(create ? "Added" : "Updated")} listener \"{listener.Name}\" ({listener.Id}, {listener.Protocol}).");
             return ExitCodes.Success;
         }, ct));

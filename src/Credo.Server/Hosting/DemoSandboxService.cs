@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources.Ews;
@@ -145,7 +146,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         var change = await listeners.FindAsync(name, cancellationToken) is { } existing
             ? await listeners.UpdateAsync(existing.Id, existing.Version, Restarted(existing, input), Actor, cancellationToken)
             : await listeners.CreateAsync(input, Actor, cancellationToken);
-        if (change.Status != Credo.Core.Listeners.ListenerChangeStatus.Done)
+        if (change.Status != ChangeStatus.Done)
         {
             throw new InvalidOperationException($"The demo could not set up \"{name}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
@@ -194,7 +195,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         var change = await credentials.FindAsync(CertificateCredentialName, cancellationToken) is { } existing
             ? await credentials.UpdateAsync(existing.Id, existing.Version, input, Actor, cancellationToken)
             : await credentials.CreateAsync(input, Actor, cancellationToken);
-        if (change.Status != CredentialChangeStatus.Done)
+        if (change.Status != ChangeStatus.Done)
         {
             throw new InvalidOperationException($"The demo could not set up \"{CertificateCredentialName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
@@ -216,11 +217,11 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         var change = await credentials.FindAsync(name, cancellationToken) is { } existing
             ? await credentials.UpdateAsync(existing.Id, existing.Version, input, Actor, cancellationToken)
             : await credentials.CreateAsync(input, Actor, cancellationToken);
-        if (change.Status != CredentialChangeStatus.Done)
+        if (change.Status != ChangeStatus.Done)
         {
             throw new InvalidOperationException($"The demo could not set up \"{name}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
 
-        return change.Credential!.Id;
+        return change.Value!.Id;
     }
 }

@@ -50,8 +50,8 @@ public sealed class CertificateCredentialTests : IAsyncLifetime
     {
         var change = await CreateAsync(_rsa.Pem(), null);
 
-        Assert.Equal(CredentialChangeStatus.Done, change.Status);
-        var stored = change.Credential!;
+        Assert.Equal(ChangeStatus.Done, change.Status);
+        var stored = change.Value!;
         Assert.Equal(("CN=credo-store-test", _rsa.Sha256Thumbprint, SigningAlgorithm.PS256, ClientAuthenticationMethod.PrivateKeyJwt),
             (stored.CertificateSubject, stored.CertificateThumbprint, stored.SigningAlgorithm, stored.AuthenticationMethod));
         Assert.Equal(_rsa.Certificate.NotAfter.ToUniversalTime(), stored.CertificateNotAfter!.Value.UtcDateTime);
@@ -79,8 +79,8 @@ public sealed class CertificateCredentialTests : IAsyncLifetime
     {
         var change = await CreateAsync(_rsa.Pfx(Password), Password);
 
-        Assert.Equal(CredentialChangeStatus.Done, change.Status);
-        Assert.Equal(_rsa.Sha256Thumbprint, change.Credential!.CertificateThumbprint);
+        Assert.Equal(ChangeStatus.Done, change.Status);
+        Assert.Equal(_rsa.Sha256Thumbprint, change.Value!.CertificateThumbprint);
         SqliteConnection.ClearAllPools();
         var raw = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(DatabaseFile, TestContext.Current.CancellationToken));
         Assert.DoesNotContain(Password, raw, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class CertificateCredentialTests : IAsyncLifetime
     {
         var change = await CreateAsync(_rsa.Pfx(Password), "not-the-password");
 
-        Assert.Equal(CredentialChangeStatus.Invalid, change.Status);
+        Assert.Equal(ChangeStatus.Invalid, change.Status);
         Assert.Contains("password", change.Errors[CredentialFields.CertificatePassword], StringComparison.OrdinalIgnoreCase);
         await using var scope = Core.Scope();
         Assert.Empty(await Core.Get<CredentialStore>(scope).ListAsync(TestContext.Current.CancellationToken));
@@ -102,14 +102,14 @@ public sealed class CertificateCredentialTests : IAsyncLifetime
     {
         var change = await CreateAsync(_rsa.Pem(), null, SigningAlgorithm.ES256);
 
-        Assert.Equal(CredentialChangeStatus.Invalid, change.Status);
+        Assert.Equal(ChangeStatus.Invalid, change.Status);
         Assert.Contains("RSA", change.Errors[CredentialFields.SigningAlgorithm], StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Stored_key_is_not_used_with_another_Token_Endpoint_until_the_certificate_is_uploaded_again()
     {
-        var created = (await CreateAsync(_rsa.Pem(), null)).Credential!;
+        var created = (await CreateAsync(_rsa.Pem(), null)).Value!;
         var redirected = CredentialInputs.From(created);
         redirected.TokenEndpoint = Elsewhere.Url("token").ToString();
 
@@ -123,10 +123,10 @@ public sealed class CertificateCredentialTests : IAsyncLifetime
 
         redirected.CertificateFile = _rsa.Pem();
         var uploaded = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, created.Version, redirected, "alice", TestContext.Current.CancellationToken);
-        Assert.Equal(CredentialChangeStatus.Done, uploaded.Status);
+        Assert.Equal(ChangeStatus.Done, uploaded.Status);
     }
 
-    private async Task<CredentialChange> CreateAsync(byte[] file, string? password, SigningAlgorithm? algorithm = null)
+    private async Task<Change<Credential>> CreateAsync(byte[] file, string? password, SigningAlgorithm? algorithm = null)
     {
         await using var scope = Core.Scope();
         return await Core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput

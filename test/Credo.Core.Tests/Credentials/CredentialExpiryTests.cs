@@ -132,14 +132,14 @@ public sealed class CredentialExpiryTests : IAsyncLifetime
             Scopes = "https://graph.microsoft.com/.default",
             CertificateFile = certificate.Pem(),
         }, "tester", TestContext.Current.CancellationToken);
-        Assert.Equal(CredentialChangeStatus.Done, change.Status);
+        Assert.Equal(ChangeStatus.Done, change.Status);
 
         using var sut = new MetricCollector<int>(Core.Get<System.Diagnostics.Metrics.IMeterFactory>(scope), CredentialExpiryMonitor.MeterName, CredentialExpiryMonitor.GaugeName);
         await Core.Get<CredentialExpiryMonitor>(scope).CheckAsync(TestContext.Current.CancellationToken);
         sut.RecordObservableInstruments();
 
         Assert.Equal(10, Assert.Single(sut.GetMeasurementSnapshot()).Value);
-        var expiry = CredentialExpiry.Of(change.Credential!, _time.GetUtcNow());
+        var expiry = CredentialExpiry.Of(change.Value!, _time.GetUtcNow());
         Assert.Equal((true, true, "Expires in 10 days"), (expiry!.IsCertificate, expiry.Soon, expiry.Text));
     }
 
@@ -159,7 +159,7 @@ public sealed class CredentialExpiryTests : IAsyncLifetime
             AuthenticationMethod = ClientAuthenticationMethod.ClientSecretPost,
             SecretExpiresOn = expires,
         }, "tester", TestContext.Current.CancellationToken);
-        Assert.Equal(CredentialChangeStatus.Done, change.Status);
-        return change.Credential!;
+        Assert.Equal(ChangeStatus.Done, change.Status);
+        return change.Value!;
     }
 }

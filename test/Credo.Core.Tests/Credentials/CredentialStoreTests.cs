@@ -74,7 +74,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         await using var scope = Core.Scope();
         var result = await Core.Get<CredentialStore>(scope).CreateAsync(Input("  exchange ONLINE "), "tester", TestContext.Current.CancellationToken);
 
-        Assert.Equal(CredentialChangeStatus.Invalid, result.Status);
+        Assert.Equal(ChangeStatus.Invalid, result.Status);
         Assert.Contains("already exists", result.Errors[CredentialFields.Name], StringComparison.Ordinal);
     }
 
@@ -87,7 +87,7 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         await using var scope = Core.Scope();
         var result = await Core.Get<CredentialStore>(scope).UpdateAsync(second.Id, second.Version, Input("FIRST", secret: null), "tester", TestContext.Current.CancellationToken);
 
-        Assert.Equal(CredentialChangeStatus.Invalid, result.Status);
+        Assert.Equal(ChangeStatus.Invalid, result.Status);
         Assert.True(result.Errors.ContainsKey(CredentialFields.Name));
     }
 
@@ -103,8 +103,8 @@ public abstract class CredentialStoreTests : IAsyncLifetime
         await using (var scope = Core.Scope())
         {
             var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, change, "alice", TestContext.Current.CancellationToken);
-            Assert.Equal(CredentialChangeStatus.Done, result.Status);
-            Assert.Equal(2, result.Credential?.Version);
+            Assert.Equal(ChangeStatus.Done, result.Status);
+            Assert.Equal(2, result.Value?.Version);
         }
 
         await using (var scope = Core.Scope())
@@ -126,14 +126,14 @@ public abstract class CredentialStoreTests : IAsyncLifetime
 
         await using (var scope = Core.Scope())
         {
-            Assert.Equal(CredentialChangeStatus.Done, (await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, first, "alice", TestContext.Current.CancellationToken)).Status);
+            Assert.Equal(ChangeStatus.Done, (await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, first, "alice", TestContext.Current.CancellationToken)).Status);
         }
 
         await using (var scope = Core.Scope())
         {
             var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, second, "bob", TestContext.Current.CancellationToken);
-            Assert.Equal(CredentialChangeStatus.Conflict, result.Status);
-            Assert.Equal("Renamed by Alice", result.Credential?.Name);
+            Assert.Equal(ChangeStatus.Conflict, result.Status);
+            Assert.Equal("Renamed by Alice", result.Value?.Name);
             Assert.Contains("not saved", result.Message, StringComparison.Ordinal);
         }
     }
@@ -149,12 +149,12 @@ public abstract class CredentialStoreTests : IAsyncLifetime
             return await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, 1, Input($"Edit {i}", secret: null), $"admin{i}", TestContext.Current.CancellationToken);
         }));
 
-        Assert.Equal(1, results.Count(r => r.Status == CredentialChangeStatus.Done));
-        Assert.All(results.Where(r => r.Status != CredentialChangeStatus.Done), r => Assert.Equal(CredentialChangeStatus.Conflict, r.Status));
+        Assert.Equal(1, results.Count(r => r.Status == ChangeStatus.Done));
+        Assert.All(results.Where(r => r.Status != ChangeStatus.Done), r => Assert.Equal(ChangeStatus.Conflict, r.Status));
         await using var check = Core.Scope();
         var stored = await Core.Get<CredentialStore>(check).GetAsync(created.Id, TestContext.Current.CancellationToken);
         Assert.Equal(2, stored?.Version);
-        Assert.Equal(results.Single(r => r.Status == CredentialChangeStatus.Done).Credential?.Name, stored?.Name);
+        Assert.Equal(results.Single(r => r.Status == ChangeStatus.Done).Value?.Name, stored?.Name);
     }
 
     [Fact]
@@ -164,9 +164,9 @@ public abstract class CredentialStoreTests : IAsyncLifetime
 
         await using var scope = Core.Scope();
         var sut = Core.Get<CredentialStore>(scope);
-        Assert.Equal(CredentialChangeStatus.Done, (await sut.DeleteAsync(created.Id, "alice", TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(ChangeStatus.Done, (await sut.DeleteAsync(created.Id, "alice", TestContext.Current.CancellationToken)).Status);
         Assert.Null(await sut.GetAsync(created.Id, TestContext.Current.CancellationToken));
-        Assert.Equal(CredentialChangeStatus.NotFound, (await sut.DeleteAsync(created.Id, "alice", TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(ChangeStatus.NotFound, (await sut.DeleteAsync(created.Id, "alice", TestContext.Current.CancellationToken)).Status);
         var entry = (await Core.Get<AuditLog>(scope).ListAsync(1, TestContext.Current.CancellationToken)).Single();
         Assert.Equal(("delete", "Exchange Online"), (entry.Action, entry.EntityName));
     }
@@ -175,8 +175,8 @@ public abstract class CredentialStoreTests : IAsyncLifetime
     {
         await using var scope = Core.Scope();
         var result = await Core.Get<CredentialStore>(scope).CreateAsync(input, "tester", TestContext.Current.CancellationToken);
-        Assert.Equal(CredentialChangeStatus.Done, result.Status);
-        return result.Credential!;
+        Assert.Equal(ChangeStatus.Done, result.Status);
+        return result.Value!;
     }
 
     protected static CredentialInput Input(string name, string? secret = Secret) => new()

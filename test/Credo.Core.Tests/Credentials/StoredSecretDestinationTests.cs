@@ -109,7 +109,7 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
         await using (var scope = Core.Scope())
         {
             var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, created.Version, input, "mallory", TestContext.Current.CancellationToken);
-            Assert.Equal(CredentialChangeStatus.Invalid, result.Status);
+            Assert.Equal(ChangeStatus.Invalid, result.Status);
             Assert.Equal(CredentialRules.RetypeSecret, result.Errors[CredentialFields.ClientSecret]);
         }
 
@@ -131,7 +131,7 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
         await using (var scope = Core.Scope())
         {
             var result = await Core.Get<CredentialStore>(scope).UpdateAsync(created.Id, created.Version, Input(Secret, ElsewhereEndpoint), "alice", TestContext.Current.CancellationToken);
-            Assert.Equal(CredentialChangeStatus.Done, result.Status);
+            Assert.Equal(ChangeStatus.Done, result.Status);
         }
 
         await using (var scope = Core.Scope())
@@ -180,8 +180,8 @@ public sealed class StoredSecretDestinationTests : IAsyncLifetime
     {
         await using var scope = Core.Scope();
         var result = await Core.Get<CredentialStore>(scope).CreateAsync(Input(Secret, endpoint), "tester", TestContext.Current.CancellationToken);
-        Assert.Equal(CredentialChangeStatus.Done, result.Status);
-        return result.Credential!;
+        Assert.Equal(ChangeStatus.Done, result.Status);
+        return result.Value!;
     }
 
     private static CredentialInput Input(string? secret, string endpoint = SavedEndpoint) => new()

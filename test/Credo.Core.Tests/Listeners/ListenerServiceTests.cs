@@ -29,7 +29,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
             Name = "Exchange", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token",
             Scopes = "https://outlook.office365.com/.default https://graph.microsoft.com/.default",
         }, "tests", Ct);
-        _credentialId = credential.Credential!.Id;
+        _credentialId = credential.Value!.Id;
     }
 
     public async ValueTask DisposeAsync()
@@ -56,7 +56,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         await using var scope = _core!.Scope();
         var change = await _core.Get<ListenerService>(scope).UpdateAsync(created.Id, created.Version, input, "alice", Ct);
 
-        Assert.Equal(ListenerChangeStatus.Done, change.Status);
+        Assert.Equal(ChangeStatus.Done, change.Status);
         var entry = (await _core.Get<AuditLog>(scope).ListAsync(10, Ct)).First(e => e.Action == "update");
         Assert.Equal("alice", entry.Actor);
         // Where the listener connects is recorded old → new; a webhook URL without what receivers hide in it.
@@ -75,13 +75,13 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         var service = _core.Get<ListenerService>(scope);
         var first = ListenerInput.From(created);
         first.Folder = "Inbox/First";
-        Assert.Equal(ListenerChangeStatus.Done, (await service.UpdateAsync(created.Id, created.Version, first, "alice", Ct)).Status);
+        Assert.Equal(ChangeStatus.Done, (await service.UpdateAsync(created.Id, created.Version, first, "alice", Ct)).Status);
 
         var second = ListenerInput.From(created);
         second.Folder = "Inbox/Second";
         var conflict = await service.UpdateAsync(created.Id, created.Version, second, "bob", Ct);
 
-        Assert.Equal(ListenerChangeStatus.Conflict, conflict.Status);
+        Assert.Equal(ChangeStatus.Conflict, conflict.Status);
         Assert.Contains("changed by someone else", conflict.Message, StringComparison.Ordinal);
         Assert.Equal("Inbox/First", (await service.FindAsync(created.Id.ToString(), Ct))!.Folder);
     }
@@ -97,12 +97,12 @@ public sealed class ListenerServiceTests : IAsyncLifetime
 
         var renamed = ListenerInput.From(created);
         renamed.Name = "Renamed";
-        var kept = (await service.UpdateAsync(created.Id, created.Version, renamed, "alice", Ct)).Listener!;
+        var kept = (await service.UpdateAsync(created.Id, created.Version, renamed, "alice", Ct)).Value!;
         Assert.Equal("state-1", kept.SyncState);
 
         var moved = ListenerInput.From(kept);
         moved.Protocol = GraphProtocol.Id;
-        var reset = (await service.UpdateAsync(created.Id, kept.Version, moved, "alice", Ct)).Listener!;
+        var reset = (await service.UpdateAsync(created.Id, kept.Version, moved, "alice", Ct)).Value!;
         Assert.Null(reset.SyncState);
     }
 
@@ -115,7 +115,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         input.Settings.Set(EwsProtocol.Id, "url", url);
         await using var scope = _core!.Scope();
         var db = _core.Get<CredoDbContext>(scope);
-        Assert.Equal(ListenerChangeStatus.Done, (await _core.Get<ListenerService>(scope).UpdateAsync(created.Id, created.Version, input, "alice", Ct)).Status);
+        Assert.Equal(ChangeStatus.Done, (await _core.Get<ListenerService>(scope).UpdateAsync(created.Id, created.Version, input, "alice", Ct)).Status);
 
         // Escaped (\u0026, \u002B, \u00FC), two long URLs would not fit the column on PostgreSQL.
         var stored = await db.Database.SqlQuery<string>($"SELECT \"ProtocolSettings\" AS \"Value\" FROM email_listeners").ToListAsync(Ct);
@@ -140,6 +140,6 @@ public sealed class ListenerServiceTests : IAsyncLifetime
             Name = "Invoices " + Guid.NewGuid().ToString("N")[..6], Mailbox = "invoices@contoso.com", CredentialId = _credentialId,
             WebhookUrl = "https://hooks.example.com/in", WebhookSecret = "old-webhook-secret",
         }, "tests", Ct);
-        return change.Listener!;
+        return change.Value!;
     }
 }

@@ -47,7 +47,7 @@ public abstract class RetentionPurgeTests : IAsyncLifetime
         {
             Name = "Retention", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
         }, "tests", Ct);
-        _credentialId = credential.Credential!.Id;
+        _credentialId = credential.Value!.Id;
     }
 
     public virtual async ValueTask DisposeAsync()
@@ -302,8 +302,8 @@ public abstract class RetentionPurgeTests : IAsyncLifetime
         {
             Name = "Listener " + Guid.NewGuid().ToString("N")[..8], Mailbox = "box@example.test", CredentialId = _credentialId, KeepContentDays = keepContentDays,
         }, "tests", Ct);
-        Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
-        return change.Listener!;
+        Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
+        return change.Value!;
     }
 
     /// <summary>Records a mail now, as the engine does: the message and, with a status, its delivery in one transaction.</summary>

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Sandbox;
 using Credo.Server.Tests.Infrastructure;
@@ -42,8 +43,8 @@ public sealed class CertificateListenerFixture : CredoServerFixture
             ResourceHosts = ListenerServerFixture.TestResourceHosts,
             CertificateFile = Certificate.Pem(),
         }, "tests", TestContext.Current.CancellationToken);
-        Assert.True(change.Status == CredentialChangeStatus.Done, string.Join("; ", change.Errors.Values));
-        return change.Credential!.Id;
+        Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
+        return change.Value!.Id;
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Ews;
@@ -39,8 +40,8 @@ public sealed class CertificateListenerTests(CertificateListenerFixture server) 
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(input, "tests", TestContext.Current.CancellationToken);
-            Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
-            await ListenerServerFixture.EventuallyAsync(async () => await RecordedAsync(change.Listener!.Id) == 3, $"three mails are recorded over {protocol}");
+            Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
+            await ListenerServerFixture.EventuallyAsync(async () => await RecordedAsync(change.Value!.Id) == 3, $"three mails are recorded over {protocol}");
         }
 
         server.AssertLogsHoldNone(server.Certificate.KeyBase64[..40]);

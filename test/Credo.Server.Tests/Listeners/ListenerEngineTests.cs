@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Sandbox.Ews;
@@ -142,7 +143,7 @@ public sealed class ListenerEngineTests(ListenerServerFixture server) : IClassFi
         await using var scope = server.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<CredentialStore>().DeleteAsync(listener.CredentialId, "tests", TestContext.Current.CancellationToken);
 
-        Assert.Equal(CredentialChangeStatus.InUse, result.Status);
+        Assert.Equal(ChangeStatus.InUse, result.Status);
         Assert.Contains(listener.Name, result.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
@@ -51,8 +52,8 @@ public class ListenerServerFixture : CredoServerFixture
             Name = $"{name} {Guid.NewGuid().ToString("N")[..8]}", ClientId = client.ClientId, ClientSecret = client.ClientSecret,
             TokenEndpoint = (tokenEndpoint ?? TokenEndpoint).ToString(), Scopes = scope, ResourceHosts = resourceHosts,
         }, "tests", TestContext.Current.CancellationToken);
-        Assert.Equal(CredentialChangeStatus.Done, change.Status);
-        return change.Credential!;
+        Assert.Equal(ChangeStatus.Done, change.Status);
+        return change.Value!;
     }
 
     public async Task<EmailListener> ListenerAsync(string mailbox, Action<ListenerInput>? configure = null)
@@ -68,8 +69,8 @@ public class ListenerServerFixture : CredoServerFixture
         configure?.Invoke(input);
         await using var scope = Services.CreateAsyncScope();
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(input, "tests", TestContext.Current.CancellationToken);
-        Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
-        return change.Listener!;
+        Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
+        return change.Value!;
     }
 
     /// <summary>A listener over the sandbox's Microsoft Graph, with a credential for Graph's scope (of <paramref name="client"/>, default the sandbox's).</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
@@ -138,7 +139,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
 
         await using (var scope = server.Services.CreateAsyncScope())
         {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<ListenerService>().DeleteAsync(listener.Id, "tests", Ct));
+            Assert.Equal(ChangeStatus.Done, (await scope.ServiceProvider.GetRequiredService<ListenerService>().DeleteAsync(listener.Id, "tests", Ct)).Status);
         }
 
         await AssertSilentFromFiveSecondsOnAsync(mailbox);
@@ -201,7 +202,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
         var current = await listeners.FindAsync(listener.Id.ToString(), Ct);
         var input = ListenerInput.From(current!);
         change(input);
-        Assert.Equal(ListenerChangeStatus.Done, (await listeners.UpdateAsync(current!.Id, current.Version, input, "tests", Ct)).Status);
+        Assert.Equal(ChangeStatus.Done, (await listeners.UpdateAsync(current!.Id, current.Version, input, "tests", Ct)).Status);
     }
 
     // Waits until the API says Error, at most one interval and 15 s after the listener was added, and returns its health.

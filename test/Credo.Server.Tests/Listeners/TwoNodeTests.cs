@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
@@ -178,10 +179,10 @@ public sealed class TwoNodeTests : IAsyncLifetime
         }, "tests", TestContext.Current.CancellationToken);
         var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
         {
-            Name = name, Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", ewsUrl ?? _sandbox.EwsEndpoint.ToString()), Mailbox = mailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 5,
+            Name = name, Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", ewsUrl ?? _sandbox.EwsEndpoint.ToString()), Mailbox = mailbox, CredentialId = credential.Value!.Id, PollIntervalSeconds = 5,
         }, "tests", TestContext.Current.CancellationToken);
-        Assert.True(change.Status == ListenerChangeStatus.Done, string.Join("; ", change.Errors.Values));
-        return change.Listener!.Id;
+        Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
+        return change.Value!.Id;
     }
 
     private static Task<int> RecordedAsync(WebApplication node) => QueryAsync(node, db => db.ReceivedMessages.CountAsync());

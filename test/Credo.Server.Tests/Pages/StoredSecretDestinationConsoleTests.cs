@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.OAuth;
 using Credo.Sandbox;
@@ -78,8 +79,8 @@ public sealed class StoredSecretDestinationConsoleTests(CredoServerFixture serve
             Scopes = CredoServerFixture.Scope,
             AuthenticationMethod = ClientAuthenticationMethod.ClientSecretBasic,
         }, "tests", TestContext.Current.CancellationToken);
-        Assert.Equal(CredentialChangeStatus.Done, result.Status);
-        return result.Credential!;
+        Assert.Equal(ChangeStatus.Done, result.Status);
+        return result.Value!;
     }
 
     private async Task<(long Version, string TokenEndpoint)> StoredAsync(Guid id)

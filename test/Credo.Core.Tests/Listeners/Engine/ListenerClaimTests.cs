@@ -36,9 +36,9 @@ public sealed class ListenerClaimTests : IAsyncLifetime
         {
             var created = await _nodeA.Get<ListenerService>(scope).CreateAsync(new ListenerInput
             {
-                Name = $"Claimed {i}", Mailbox = $"box{i}@claims.test", CredentialId = credential.Credential!.Id,
+                Name = $"Claimed {i}", Mailbox = $"box{i}@claims.test", CredentialId = credential.Value!.Id,
             }, "tests", Ct);
-            Assert.Equal(ListenerChangeStatus.Done, created.Status);
+            Assert.Equal(ChangeStatus.Done, created.Status);
         }
     }
 

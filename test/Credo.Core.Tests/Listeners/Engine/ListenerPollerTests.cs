@@ -52,9 +52,9 @@ public sealed class ListenerPollerTests : IAsyncLifetime
         }, "tests", Ct);
         var listener = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
         {
-            Name = "Scripted", Mailbox = "box@scripted.test", CredentialId = credential.Credential!.Id, PollIntervalSeconds = 30,
+            Name = "Scripted", Mailbox = "box@scripted.test", CredentialId = credential.Value!.Id, PollIntervalSeconds = 30,
         }, "tests", Ct);
-        _listenerId = listener.Listener!.Id;
+        _listenerId = listener.Value!.Id;
     }
 
     public async ValueTask DisposeAsync()

@@ -51,11 +51,11 @@ public sealed class ImapIdleTests : IAsyncLifetime
             }, "tests", Ct);
             var listener = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
             {
-                Name = "IDLE", Protocol = ImapProtocol.Id, Mailbox = ImapTestServers.Mailbox, CredentialId = credential.Credential!.Id,
+                Name = "IDLE", Protocol = ImapProtocol.Id, Mailbox = ImapTestServers.Mailbox, CredentialId = credential.Value!.Id,
                 PollIntervalSeconds = 300,
                 Settings = ImapTestServers.Settings(Dovecot.PlainPort),
             }, "tests", Ct);
-            _listenerId = listener.Listener!.Id;
+            _listenerId = listener.Value!.Id;
         }
 
         await using (var scope = _core.Scope())
@@ -122,7 +122,7 @@ public sealed class ImapIdleTests : IAsyncLifetime
             var input = ListenerInput.From(listener);
             input.Enabled = false;
             var changed = await _core.Get<ListenerService>(scope).UpdateAsync(_listenerId, listener.Version, input, "tests", Ct);
-            Assert.Equal(ListenerChangeStatus.Done, changed.Status);
+            Assert.Equal(ChangeStatus.Done, changed.Status);
         }
 
         await WaitUntilAsync(async () => await Dovecot.ConnectionsAsync(Ct) == 1, "only the pooled connection left");

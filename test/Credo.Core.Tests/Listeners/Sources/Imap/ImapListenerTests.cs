@@ -363,7 +363,7 @@ public sealed class ImapListenerTests : IAsyncLifetime
             Name = "Dovecot", ClientId = ImapTestServers.ClientId, ClientSecret = ImapTestServers.ClientSecret,
             TokenEndpoint = _servers!.Sandbox.TokenEndpoint.AbsoluteUri, Scopes = ImapTestServers.Scope, ResourceHosts = "127.0.0.1",
         }, "tests", Ct);
-        _credentialId = credential.Credential!.Id;
+        _credentialId = credential.Value!.Id;
         var input = new ListenerInput
         {
             Name = "IMAP", Protocol = ImapProtocol.Id, Mailbox = ImapTestServers.Mailbox, CredentialId = _credentialId, PollIntervalSeconds = 30,
@@ -371,8 +371,8 @@ public sealed class ImapListenerTests : IAsyncLifetime
         };
         configure?.Invoke(input);
         var listener = await _core.Get<ListenerService>(scope).CreateAsync(input, "tests", Ct);
-        Assert.True(listener.Listener is not null, string.Join("; ", listener.Errors?.Select(e => $"{e.Key}: {e.Value}") ?? []));
-        return listener.Listener.Id;
+        Assert.True(listener.Value is not null, string.Join("; ", listener.Errors?.Select(e => $"{e.Key}: {e.Value}") ?? []));
+        return listener.Value.Id;
     }
 
     private async Task PollAsync(Guid listenerId)

@@ -163,7 +163,7 @@ public sealed class Pop3ListenerTests : IAsyncLifetime
             var listener = (await service.FindAsync(listenerId.ToString(), Ct))!;
             var input = ListenerInput.From(listener);
             input.AfterProcessing = AfterProcessing.Delete;
-            Assert.Equal(ListenerChangeStatus.Done, (await service.UpdateAsync(listenerId, listener.Version, input, "tests", Ct)).Status);
+            Assert.Equal(ChangeStatus.Done, (await service.UpdateAsync(listenerId, listener.Version, input, "tests", Ct)).Status);
         }
 
         await Dovecot.DeliverAsync(ImapTestServers.Mailbox, ImapListenerTests.Mail(3), cancellationToken: Ct);
@@ -237,13 +237,13 @@ public sealed class Pop3ListenerTests : IAsyncLifetime
         }, "tests", Ct);
         var input = new ListenerInput
         {
-            Name = "POP3", Protocol = Pop3Protocol.Id, Mailbox = ImapTestServers.Mailbox, CredentialId = credential.Credential!.Id, PollIntervalSeconds = 30,
+            Name = "POP3", Protocol = Pop3Protocol.Id, Mailbox = ImapTestServers.Mailbox, CredentialId = credential.Value!.Id, PollIntervalSeconds = 30,
             AfterProcessing = AfterProcessing.Delete, Settings = Settings(Dovecot.Pop3PlainPort),
         };
         configure?.Invoke(input);
         var listener = await _core.Get<ListenerService>(scope).CreateAsync(input, "tests", Ct);
-        Assert.True(listener.Listener is not null, string.Join("; ", listener.Errors?.Select(e => $"{e.Key}: {e.Value}") ?? []));
-        return listener.Listener.Id;
+        Assert.True(listener.Value is not null, string.Join("; ", listener.Errors?.Select(e => $"{e.Key}: {e.Value}") ?? []));
+        return listener.Value.Id;
     }
 
     private Task<CoreServices> StartCoreAsync()

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Security;
 using Credo.Server.Security;
@@ -34,7 +35,7 @@ internal sealed class AddModel(
         }
 
         var change = await Credentials.CreateAsync(input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
-        if (change.Status == CredentialChangeStatus.Done)
+        if (change.Status == ChangeStatus.Done)
         {
             return Redirect("/Administration/GlobalSettings/Credentials");
         }

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -30,12 +31,12 @@ public sealed class DeleteModel(CredentialStore credentials) : PageModel
         var change = await credentials.DeleteAsync(Id, User.Actor(), cancellationToken);
         switch (change.Status)
         {
-            case CredentialChangeStatus.Done:
+            case ChangeStatus.Done:
                 return Redirect("/Administration/GlobalSettings/Credentials");
-            case CredentialChangeStatus.NotFound:
+            case ChangeStatus.NotFound:
                 return NotFound();
             default:
-                Name = change.Credential?.Name ?? "";
+                Name = change.Value?.Name ?? "";
                 Message = change.Message;
                 return Page();
         }

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Security;
 using Credo.Server.Security;
@@ -40,15 +41,15 @@ internal sealed class EditModel(
         var change = await Credentials.UpdateAsync(Id, Form.Version, input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         switch (change.Status)
         {
-            case CredentialChangeStatus.Done:
+            case ChangeStatus.Done:
                 return Redirect("/Administration/GlobalSettings/Credentials");
-            case CredentialChangeStatus.NotFound:
+            case ChangeStatus.NotFound:
                 return NotFound();
             default:
                 ShowErrors(change.Errors);
                 Message = change.Message;
-                StoredName = change.Credential?.Name ?? Form.Name ?? "";
-                Stored = change.Credential ?? await Credentials.GetAsync(Id, cancellationToken);
+                StoredName = change.Value?.Name ?? Form.Name ?? "";
+                Stored = change.Value ?? await Credentials.GetAsync(Id, cancellationToken);
                 Form.Type = Stored?.Type ?? Form.Type;
                 ForgetPending();
                 return Page();

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Listeners;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -26,7 +27,7 @@ public sealed class DeleteModel(ListenerService listeners) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var name = (await listeners.FindAsync(Id.ToString(), cancellationToken))?.Name;
-        if (name is null || !await listeners.DeleteAsync(Id, User.Actor(), cancellationToken))
+        if (name is null || (await listeners.DeleteAsync(Id, User.Actor(), cancellationToken)).Status != ChangeStatus.Done)
         {
             return NotFound();
         }

@@ -1,3 +1,4 @@
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
@@ -37,13 +38,13 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialStor
         static string Capitalized(string word) => string.Concat(word[..1].ToUpperInvariant(), word[1..]);
     }
 
-    protected async Task<IActionResult> SaveAsync(Func<ListenerInput, Task<ListenerChange>> save, CancellationToken cancellationToken)
+    protected async Task<IActionResult> SaveAsync(Func<ListenerInput, Task<Change<EmailListener>>> save, CancellationToken cancellationToken)
     {
         var change = await save(Form);
-        if (change.Status == ListenerChangeStatus.Done)
+        if (change.Status == ChangeStatus.Done)
         {
-            Notice.Set(TempData, ExistingId is null ? $"Added “{change.Listener!.Name}”: its first poll is due now." : $"Saved “{change.Listener!.Name}”.");
-            return Redirect($"/Administration/Integrations/EmailListeners/{change.Listener!.Id}");
+            Notice.Set(TempData, ExistingId is null ? $"Added “{change.Value!.Name}”: its first poll is due now." : $"Saved “{change.Value!.Name}”.");
+            return Redirect($"/Administration/Integrations/EmailListeners/{change.Value!.Id}");
         }
 
         foreach (var (field, message) in change.Errors)

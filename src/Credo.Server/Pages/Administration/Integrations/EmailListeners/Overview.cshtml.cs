@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Messages;
@@ -82,7 +83,7 @@ public sealed class OverviewModel(ListenerService listeners, MessageService mess
         var input = ListenerInput.From(listener);
         input.Enabled = enabled;
         var change = await listeners.UpdateAsync(Id, listener.Version, input, User.Actor(), cancellationToken);
-        Notice.Set(TempData, change.Status == ListenerChangeStatus.Done
+        Notice.Set(TempData, change.Status == ChangeStatus.Done
             ? enabled ? $"Enabled “{listener.Name}”: it polls again." : $"Disabled “{listener.Name}”: it is not polled until enabled."
             : change.Message ?? string.Join(" ", change.Errors.Values));
         return Redirect($"/Administration/Integrations/EmailListeners/{Id}");
