@@ -7,12 +7,22 @@ using Credo.OAuth;
 namespace Credo.Server.Cli;
 
 /// <summary>
-/// How commands report problems: a clear line on standard error, or JSON on standard output for <c>--json</c>; and
-/// text tables. Text output passes what came from outside (names, subjects, senders, servers' messages) through
+/// How commands print: a result as JSON for <c>--json</c> or as text, problems as a clear line on standard error (or
+/// JSON on standard output for <c>--json</c>), and text tables. Text output passes what came from outside (names, subjects, senders, servers' messages) through
 /// <see cref="DisplayText.Clean"/>, so nothing in it can steer the terminal; JSON keeps it as it is, escaped.
 /// </summary>
 internal static class CommandOutput
 {
+    /// <summary>
+    /// Prints a command's result: <paramref name="value"/> as JSON (camelCase, enums by name) when <paramref name="json"/>,
+    /// else the text <paramref name="text"/> makes of it.
+    /// </summary>
+    public static Task WriteAsync<T>(bool json, T value, Func<T, string> text) =>
+        json ? WriteJsonAsync(value) : Console.Out.WriteAsync(text(value));
+
+    /// <summary>Prints <paramref name="value"/> as JSON: camelCase, indented, enums by name.</summary>
+    public static Task WriteJsonAsync<T>(T value) => Console.Out.WriteLineAsync(JsonSerializer.Serialize(value, CliJson.Output));
+
     public static async Task<int> BadInputAsync(string command, IEnumerable<string> messages)
     {
         foreach (var message in messages)

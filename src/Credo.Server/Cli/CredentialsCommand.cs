@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Text;
@@ -13,8 +12,6 @@ namespace Credo.Server.Cli;
 /// <summary><c>credo credentials list|show|add|update|delete|validate</c>: the console's credential operations.</summary>
 internal static class CredentialsCommand
 {
-    private static readonly JsonSerializerOptions Json = CliJson.Output;
-
     public static Command Create()
     {
         var command = new Command("credentials", "OAuth2 Client Credentials (secret or certificate): list, show, add, update, delete, validate.");
@@ -34,22 +31,12 @@ internal static class CredentialsCommand
         command.SetAction((parse, ct) => DataCommand.RunAsync(parse, "credentials list", async services =>
         {
             var all = await services.GetRequiredService<CredentialStore>().ListAsync(ct);
-            if (parse.GetValue(json))
-            {
-                var at = services.GetRequiredService<TimeProvider>().GetUtcNow();
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(c => CredentialDto.From(c, at)), Json));
-                return ExitCodes.Success;
-            }
-
-            var table = new StringBuilder();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            table.AppendLine($"{"NAME",-32} {"CLIENT IDENTIFIER",-38} {"METHOD",-11} {"EXPIRY",-22} {"LAST VALIDATION",-22} TOKEN ENDPOINT");
-            foreach (var c in all)
-            {
-                table.AppendLine($"{DisplayText.Clean(c.Name),-32} {DisplayText.Clean(c.ClientId),-38} {Method(c),-11} {Expiry(c, now),-22} {LastValidation(c),-22} {DisplayText.Clean(c.TokenEndpoint)}");
-            }
-
-            await Console.Out.WriteAsync(all.Count == 0 ? "No credentials.\n" : table.ToString());
+            await CommandOutput.WriteAsync(parse.GetValue(json), all.Select(c => CredentialDto.From(c, now)).ToList(), _ => all.Count == 0
+                ? "No credentials.\n"
+                : CommandOutput.Table(
+                    ["NAME", "CLIENT IDENTIFIER", "METHOD", "EXPIRY", "LAST VALIDATION", "TOKEN ENDPOINT"],
+                    all.Select(c => new[] { c.Name, c.ClientId, Method(c), Expiry(c, now), LastValidation(c), c.TokenEndpoint })));
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -75,9 +62,7 @@ internal static class CredentialsCommand
                    Signing Algorithm      {c.SigningAlgorithm}
                    """
                 : "Client Secret          (stored, write-only)";
-            await Console.Out.WriteLineAsync(parse.GetValue(json)
-                ? JsonSerializer.Serialize(CredentialDto.From(c, now), Json)
-                : $"""
+            await CommandOutput.WriteAsync(parse.GetValue(json), CredentialDto.From(c, now), _ => $"""
                    Name                   {DisplayText.Clean(c.Name)}
                    Id                     {c.Id}
                    Type                   {c.Type}
@@ -90,6 +75,7 @@ internal static class CredentialsCommand
                    Authentication Method  {c.AuthenticationMethod}
                    Version                {c.Version}
                    Last validation        {LastValidation(c)}{(c.LastValidationSummary is null ? "" : " — " + DisplayText.Clean(c.LastValidationSummary))}
+
                    """);
             return ExitCodes.Success;
         }, ct));
@@ -178,7 +164,7 @@ internal static class CredentialsCommand
 
             if (parse.GetValue(json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(ValidationReportDto.From(validation), Json));
+                await CommandOutput.WriteJsonAsync(ValidationReportDto.From(validation));
             }
             else if (validation.Succeeded)
             {

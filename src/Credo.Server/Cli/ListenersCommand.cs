@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
@@ -17,8 +16,6 @@ internal static class ListenersCommand
 {
     // How long 'listeners poll' waits for the server that holds the listener to poll it.
     private static readonly TimeSpan PollWait = TimeSpan.FromMinutes(2);
-
-    private static readonly JsonSerializerOptions Json = CliJson.Output;
 
     public static Command Create()
     {
@@ -41,19 +38,11 @@ internal static class ListenersCommand
         {
             var all = await services.GetRequiredService<ListenerService>().ListAsync(ct);
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(all.Select(l => ListenerDto.From(l, now)), Json));
-                return ExitCodes.Success;
-            }
-
-            var text = new StringBuilder($"{"NAME",-28} {"PROTOCOL",-8} {"MAILBOX",-32} {"FOLDER",-16} {"MAILS",6}  STATUS\n");
-            foreach (var l in all)
-            {
-                text.AppendLine($"{l.Name,-28} {l.Protocol,-8} {l.Mailbox,-32} {l.Folder,-16} {l.MessagesReceived,6}  {Status(l, now)}");
-            }
-
-            await Console.Out.WriteAsync(all.Count == 0 ? "No listeners.\n" : text.ToString());
+            await CommandOutput.WriteAsync(parse.GetValue(json), all.Select(l => ListenerDto.From(l, now)).ToList(), _ => all.Count == 0
+                ? "No listeners.\n"
+                : CommandOutput.Table(
+                    ["NAME", "PROTOCOL", "MAILBOX", "FOLDER", "MAILS", "STATUS"],
+                    all.Select(l => new[] { l.Name, l.Protocol, l.Mailbox, l.Folder, $"{l.MessagesReceived}", Status(l, now) })));
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -72,14 +61,8 @@ internal static class ListenersCommand
             }
 
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(ListenerDto.From(l, now), Json));
-                return ExitCodes.Success;
-            }
-
             var credential = l.CredentialId is { } credentialId ? await services.GetRequiredService<CredentialStore>().GetAsync(credentialId, ct) : null;
-            await Console.Out.WriteAsync(Text(l, credential?.Name, now));
+            await CommandOutput.WriteAsync(parse.GetValue(json), ListenerDto.From(l, now), _ => Text(l, credential?.Name, now));
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -299,11 +282,7 @@ internal static class ListenersCommand
 
             var steps = await services.GetRequiredService<ConnectionTest>().RunAsync(l.Id, DataCommand.Actor, ct) ?? [];
             var succeeded = steps.Count > 0 && steps.All(s => s.Succeeded);
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { succeeded, steps }, Json));
-            }
-            else
+            await CommandOutput.WriteAsync(parse.GetValue(json), new { succeeded, steps }, _ =>
             {
                 var text = new StringBuilder();
                 foreach (var step in steps)
@@ -315,8 +294,8 @@ internal static class ListenersCommand
                     }
                 }
 
-                await Console.Out.WriteAsync(text.ToString());
-            }
+                return text.ToString();
+            });
 
             return succeeded ? ExitCodes.Success : ExitCodes.RemoteRefused;
         }, ct));

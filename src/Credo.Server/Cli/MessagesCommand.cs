@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Credo.Core.Listeners;
 using Credo.Core.Messages;
 
@@ -23,9 +22,7 @@ internal static class MessagesCommand
             }
 
             var messages = await services.GetRequiredService<MessageService>().ListAsync(found.Id, Math.Clamp(parse.GetValue(take), 1, 100_000), ct);
-            if (parse.GetValue(json))
-            {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => new
+            await CommandOutput.WriteAsync(parse.GetValue(json), messages.Select(m => new
                 {
                     id = m.Id,
                     listener = found.Name,
@@ -39,16 +36,11 @@ internal static class MessagesCommand
                     size = m.Size,
                     contentExpired = m.ContentExpired,
                     contentExpiredAt = m.ContentExpiredAt,
-                }), CliJson.Output));
-            }
-            else
-            {
-                await Console.Out.WriteAsync(messages.Count == 0
-                    ? "No messages.\n"
-                    : CommandOutput.Table(
-                        ["RECORDED (UTC)", "FROM", "SUBJECT"],
-                        messages.Select(m => new[] { $"{m.RecordedAt:yyyy-MM-dd HH:mm:ss}", m.From ?? "", (m.Subject ?? "") + (m.ContentExpired ? " (content expired)" : "") })));
-            }
+                }).ToList(), _ => messages.Count == 0
+                ? "No messages.\n"
+                : CommandOutput.Table(
+                    ["RECORDED (UTC)", "FROM", "SUBJECT"],
+                    messages.Select(m => new[] { $"{m.RecordedAt:yyyy-MM-dd HH:mm:ss}", m.From ?? "", (m.Subject ?? "") + (m.ContentExpired ? " (content expired)" : "") })));
 
             return ExitCodes.Success;
         }, ct));
