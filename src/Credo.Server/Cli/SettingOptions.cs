@@ -20,7 +20,7 @@ internal sealed class SettingOptions
         .ToDictionary(g => g.Key, g => new Option<string?>(g.Key)
         {
             Description = string.Join(" ", g
-                .GroupBy(s => $"{s.Setting.Label}: {s.Setting.Help}" + (s.Setting.Default is null ? "" : $" Default {s.Setting.Default}."), StringComparer.Ordinal)
+                .GroupBy(s => $"{s.Setting.Label}: {s.Setting.Help}" + (s.Setting.Default is null || s.Setting.DefaultBy is not null ? "" : $" Default {s.Setting.Default}."), StringComparer.Ordinal)
                 .Select(same => same.Key.StartsWith(same.First().Protocol.Name + " ", StringComparison.Ordinal)
                     ? same.Key
                     : $"{string.Join(", ", same.Select(s => s.Protocol.Name))} {same.Key}")),

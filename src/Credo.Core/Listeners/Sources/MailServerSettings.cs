@@ -13,7 +13,12 @@ public static class MailServerSettings
         {
             Required = true, Placeholder = "outlook.office365.com", Locates = true,
         },
-        new("port", "Port", SettingKind.Port, $"{tlsPort} for Tls, {startTlsPort} for StartTls.") { Default = $"{tlsPort}", Locates = true },
+        new("port", "Port", SettingKind.Port, $"Empty means {tlsPort} for Tls, {startTlsPort} for StartTls and None.")
+        {
+            Default = $"{tlsPort}",
+            DefaultBy = ("security", new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["StartTls"] = $"{startTlsPort}", ["None"] = $"{startTlsPort}" }),
+            Locates = true,
+        },
         new("security", "Security", SettingKind.Choice, "How the connection is protected.")
         {
             Default = "Tls",

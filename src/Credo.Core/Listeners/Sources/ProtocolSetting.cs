@@ -10,8 +10,14 @@ namespace Credo.Core.Listeners.Sources;
 /// <param name="Help">One sentence under the field and in the CLI's help.</param>
 public sealed record ProtocolSetting(string Key, string Label, SettingKind Kind, string Help)
 {
-    /// <summary>The value when none is given.</summary>
+    /// <summary>The value when none is given (and <see cref="DefaultBy"/> gives none).</summary>
     public string? Default { get; init; }
+
+    /// <summary>
+    /// Defaults that follow another setting of the same protocol: the key of that setting, and this setting's default for
+    /// each of its values (a port that goes with the chosen security). A value it does not list takes <see cref="Default"/>.
+    /// </summary>
+    public (string Key, IReadOnlyDictionary<string, string> Defaults)? DefaultBy { get; init; }
 
     /// <summary>Whether a value (or a default) is needed.</summary>
     public bool Required { get; init; }

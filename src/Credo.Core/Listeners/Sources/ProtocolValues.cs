@@ -18,7 +18,7 @@ public sealed class ProtocolValues
     /// <summary>The protocol.</summary>
     public IMailProtocol Protocol { get; }
 
-    /// <summary>The value of <paramref name="key"/>, trimmed, or its default; null when neither is there.</summary>
+    /// <summary>The value of <paramref name="key"/>, trimmed, or its default (which may follow another setting); null when neither is there.</summary>
     public string? this[string key]
     {
         get
@@ -26,7 +26,12 @@ public sealed class ProtocolValues
             var setting = Protocol.Settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ArgumentException($"{Protocol.Name} has no setting \"{key}\".", nameof(key));
             var value = _values.FirstOrDefault(v => string.Equals(v.Key, setting.Key, StringComparison.OrdinalIgnoreCase)).Value?.Trim();
-            return string.IsNullOrEmpty(value) ? setting.Default : value;
+            if (!string.IsNullOrEmpty(value))
+            {
+                return value;
+            }
+
+            return setting.DefaultBy is { } by && this[by.Key] is { } other && by.Defaults.TryGetValue(other, out var dependent) ? dependent : setting.Default;
         }
     }
 
