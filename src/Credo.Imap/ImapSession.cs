@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Net.Sockets;
 using Credo.Imap.Internal;
 using Credo.Net.Outbound;
@@ -72,32 +71,19 @@ public sealed class ImapSession
                 failure.Kind == ConnectionFailureKind.HostNotFound ? $"{failure.Hint} Exchange Online's IMAP host is outlook.office365.com." : failure.Hint);
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var client = new ImapClient { Timeout = (int)options.CommandTimeout.TotalMilliseconds };
-        string? presented = null;
-        SslPolicyErrors policyErrors = SslPolicyErrors.None;
-        client.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
+        var presented = new PresentedCertificate();
+        client.ServerCertificateValidationCallback = presented.Validate(options.CertificateValidation);
+        var connected = await OutboundSocket.ConnectAsync(addresses, endpoint.UrlHost, endpoint.Port, options.ConnectTimeout, cancellationToken);
+        if (!connected.Succeeded)
         {
-            // The subject only: the certificate object is gone once the handshake has failed.
-            presented = certificate?.Subject;
-            policyErrors = errors;
-            return options.CertificateValidation?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
-        };
+            client.Dispose();
+            throw new ImapFailure(connected.Error.IsPassing ? ImapErrorKind.Connection : ImapErrorKind.Permanent, connected.Error.Message, connected.Error.Hint);
+        }
+
+        var socket = connected.Value;
         try
         {
-            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                connectTimeout.CancelAfter(options.ConnectTimeout);
-                try
-                {
-                    await socket.ConnectAsync(addresses, endpoint.Port, connectTimeout.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new ImapFailure(ImapErrorKind.Connection, $"Cannot connect to {endpoint}: no answer within {options.ConnectTimeout.TotalSeconds:0} s.", "Check the host and port, and that a firewall lets this machine reach the server.");
-                }
-            }
-
             try
             {
                 await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, security switch
@@ -110,10 +96,9 @@ public sealed class ImapSession
             catch (SslHandshakeException e)
             {
                 var stage = security == ImapSecurity.StartTls ? "STARTTLS" : "implicit TLS";
-                var subject = presented is null ? "no certificate" : $"certificate {presented}";
                 throw new ImapFailure(
                     ImapErrorKind.Permanent,
-                    $"The TLS handshake ({stage}) with {endpoint} failed: {subject}{(policyErrors == SslPolicyErrors.None ? "" : $", {policyErrors}")}{(presented is null ? $" ({e.InnerException?.Message ?? e.Message})" : "")}.",
+                    $"The TLS handshake ({stage}) with {endpoint} failed: {presented.Describe(e)}.",
                     security == ImapSecurity.Tls
                         ? "Check that the port speaks implicit TLS (993; use StartTls for 143) and that the certificate is valid for the host and trusted by this machine."
                         : "Check that the certificate is valid for the host and trusted by this machine.");

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using Credo.Net;
+using Credo.Net.Outbound;
 using Credo.OAuth;
 using MailKit.Net.Pop3;
 using MailKit.Security;
@@ -37,35 +37,18 @@ internal sealed class Pop3Connection : IDisposable
     {
         var replies = new ServerReplies();
         var client = new Pop3Client(replies) { Timeout = (int)options.CommandTimeout.TotalMilliseconds };
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-
-        // The subject only: the certificate object is gone once the handshake has failed.
-        string? presented = null;
-        var policyErrors = SslPolicyErrors.None;
-        client.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
+        var presented = new PresentedCertificate();
+        client.ServerCertificateValidationCallback = presented.Validate(options.CertificateValidation);
+        var connected = await OutboundSocket.ConnectAsync(addresses, endpoint.UrlHost, endpoint.Port, options.ConnectTimeout, cancellationToken);
+        if (!connected.Succeeded)
         {
-            presented = certificate?.Subject;
-            policyErrors = errors;
-            return options.CertificateValidation?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
-        };
+            client.Dispose();
+            return Pop3Errors.Connection(connected.Error);
+        }
 
+        var socket = connected.Value;
         try
         {
-            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                connectTimeout.CancelAfter(options.ConnectTimeout);
-                try
-                {
-                    await socket.ConnectAsync(addresses, endpoint.Port, connectTimeout.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    Close(client, socket);
-                    return new Pop3Error(Pop3ErrorKind.Connection, $"Cannot connect to {endpoint}: no answer within {options.ConnectTimeout.TotalSeconds:0} s.",
-                        "Check the host and port, and that a firewall lets this machine reach the server.");
-                }
-            }
-
             await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, endpoint.Security switch
             {
                 Pop3Security.Tls => SecureSocketOptions.SslOnConnect,
@@ -78,10 +61,9 @@ internal sealed class Pop3Connection : IDisposable
         {
             Close(client, socket);
             var stage = endpoint.Security == Pop3Security.StartTls ? "STLS" : "implicit TLS";
-            var subject = presented is null ? "no certificate" : $"certificate {presented}";
             return new Pop3Error(
                 Pop3ErrorKind.Connection,
-                $"The TLS handshake ({stage}) with {endpoint} failed: {subject}{(policyErrors == SslPolicyErrors.None ? "" : $", {policyErrors}")}{(presented is null ? $" ({Pop3Errors.Clean(e.InnerException?.Message ?? e.Message)})" : "")}.",
+                $"The TLS handshake ({stage}) with {endpoint} failed: {presented.Describe(e)}.",
                 endpoint.Security == Pop3Security.Tls
                     ? "Check that the port speaks implicit TLS (995; use StartTls for 110) and that the certificate is valid for the host and trusted by this machine."
                     : "Check that the certificate is valid for the host and trusted by this machine.");
