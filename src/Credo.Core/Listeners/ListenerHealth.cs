@@ -14,6 +14,9 @@ public static class ListenerHealth
     /// </summary>
     public const int DegradedAfterDeliveryFailures = 3;
 
+    /// <summary>A status as every surface names it: OK, Degraded, Error, Stalled, Disabled, Not polled yet.</summary>
+    public static string Label(ListenerStatus status) => status == ListenerStatus.NotPolledYet ? "Not polled yet" : status.ToString();
+
     /// <summary>
     /// The status of <paramref name="listener"/> at <paramref name="now"/>, most urgent first: Disabled, Stalled, Error, Degraded.
     /// Stalled wins over Error: a listener that has made no progress for three intervals needs attention whether or not its

@@ -41,8 +41,12 @@ internal static class ListenersCommand
             await CommandOutput.WriteAsync(parse.GetValue(json), all.Select(l => ListenerDto.From(l, now)).ToList(), _ => all.Count == 0
                 ? "No listeners.\n"
                 : CommandOutput.Table(
-                    ["NAME", "PROTOCOL", "MAILBOX", "FOLDER", "MAILS", "STATUS"],
-                    all.Select(l => new[] { l.Name, l.Protocol, l.Mailbox, l.Folder, $"{l.MessagesReceived}", Status(l, now) })));
+                    ["NAME", "PROTOCOL", "MAILBOX", "FOLDER", "MAILS", "STATUS", "DETAILS"],
+                    all.Select(l =>
+                    {
+                        var (status, details) = Status(l, now);
+                        return new[] { l.Name, l.Protocol, l.Mailbox, l.Folder, $"{l.MessagesReceived}", status, details };
+                    })));
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -242,7 +246,7 @@ internal static class ListenersCommand
             }
 
             var after = await listeners.FindAsync(l.Id.ToString(), ct);
-            await Console.Out.WriteLineAsync($"{after!.Name}: {Status(after, services.GetRequiredService<TimeProvider>().GetUtcNow())}; {after.MessagesReceived} mail(s) recorded in all.");
+            await Console.Out.WriteLineAsync($"{after!.Name}: {StatusLine(after, services.GetRequiredService<TimeProvider>().GetUtcNow())}; {after.MessagesReceived} mail(s) recorded in all.");
             return after.LastError is null ? ExitCodes.Success : ExitCodes.RemoteRefused;
         }, ct));
         return command;
@@ -320,7 +324,7 @@ internal static class ListenersCommand
         {
             ("Name", l.Name),
             ("Id", l.Id.ToString()),
-            ("Status", Status(l, now)),
+            ("Status", StatusLine(l, now)),
             ("Enabled", l.Enabled ? "yes" : "no"),
             ("Protocol", l.Protocol),
         };
@@ -350,7 +354,15 @@ internal static class ListenersCommand
     }
 
     // The status word first (a column that scripts can cut), then what explains it, as the console shows it.
-    internal static string Status(EmailListener l, DateTimeOffset now)
+    // "Error — The last poll failed (3 in a row). …"
+    private static string StatusLine(EmailListener l, DateTimeOffset now)
+    {
+        var (status, details) = Status(l, now);
+        return details.Length > 0 ? $"{status} — {details}" : status;
+    }
+
+    // The status as the console names it, and what explains it: when, why, what is running now.
+    private static (string Label, string Details) Status(EmailListener l, DateTimeOffset now)
     {
         var health = ListenerHealth.Describe(l, now);
         string Ago(DateTimeOffset? at) => at is { } value ? RelativeTime.From(value, now) : "never";
@@ -374,7 +386,7 @@ internal static class ListenersCommand
         }
 
         // The details carry the server's words: no control or direction character reaches the terminal.
-        return $"{health.Status.ToString().ToLowerInvariant(),-10} {DisplayText.Clean(details)}";
+        return (ListenerHealth.Label(health.Status), DisplayText.Clean(details));
     }
 
     // The flag that sets a field, for messages: FromContains → --from-contains.

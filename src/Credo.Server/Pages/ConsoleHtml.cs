@@ -37,11 +37,7 @@ public static class ConsoleHtml
     }
 
     /// <summary>The label of a listener status.</summary>
-    public static string Label(ListenerStatus status) => status switch
-    {
-        ListenerStatus.NotPolledYet => "Not polled yet",
-        _ => status.ToString(),
-    };
+    public static string Label(ListenerStatus status) => ListenerHealth.Label(status);
 
     /// <summary>The badge class of a listener status: red needs action, amber needs a look, green is fine.</summary>
     public static string BadgeClass(ListenerStatus status) => status switch

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Credo.Server.Tests.Cli;
 
-/// <summary><c>credo listeners list</c> and <c>show</c> tell OK, Degraded, Error and Stalled apart, as the console does.</summary>
+/// <summary><c>credo listeners list</c> and <c>show</c> tell OK, Degraded, Error, Stalled and Not polled yet apart, in the console's words.</summary>
 public sealed class ListenersStatusCommandTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>, IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("credo-cli-status-").FullName;
@@ -17,12 +17,12 @@ public sealed class ListenersStatusCommandTests(SandboxFixture sandbox) : IClass
     }
 
     [Fact]
-    public async Task The_status_column_tells_OK_Degraded_Error_and_Stalled_apart_with_what_explains_them()
+    public async Task The_status_column_tells_OK_Degraded_Error_Stalled_and_Not_polled_yet_apart_in_the_consoles_words_with_what_explains_them()
     {
         var credential = await RunAsync(["credentials", "add", "--name", "Sandbox", "--client-id", SandboxFixture.Client.ClientId, "--client-secret-stdin",
             "--token-endpoint", sandbox.TokenEndpoint.ToString(), "--scope", SandboxClient.ExchangeOnlineScope, "--resource-hosts", "127.0.0.1"], SandboxFixture.Client.ClientSecret);
         Assert.True(credential.ExitCode == 0, credential.Stderr);
-        foreach (var name in new[] { "Fine", "Degraded", "Failing", "Stalled" })
+        foreach (var name in new[] { "Fine", "Degraded", "Failing", "Stalled", "Fresh" })
         {
             var added = await RunAsync(["listeners", "add", "--name", name, "--credential", "Sandbox", "--mailbox", SandboxOptions.DemoMailbox, "--ews-url", sandbox.EwsEndpoint.ToString()]);
             Assert.True(added.ExitCode == 0, added.Stderr);
@@ -44,11 +44,17 @@ public sealed class ListenersStatusCommandTests(SandboxFixture sandbox) : IClass
         Assert.True(list.ExitCode == 0, list.Stderr);
         var lines = list.Stdout.Split('\n');
         string Line(string name) => Assert.Single(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        Assert.Matches(@"\sok\s+last successful poll \d+ s ago, last mail \d+ s ago$", Line("Fine"));
-        Assert.Matches(@"\sdegraded\s+Polls succeed, but the last 4 webhook delivery attempts failed\. Failing since 2 min ago\.$", Line("Degraded"));
-        Assert.Matches(@"\serror\s+The last poll failed \(3 in a row\)\. Failing since 1 min ago, next retry in \d min\. Exchange refused the access token because it had expired\.", Line("Failing"));
+        Assert.Matches(@"\sOK\s+last successful poll \d+ s ago, last mail \d+ s ago$", Line("Fine"));
+        Assert.Matches(@"\sDegraded\s+Polls succeed, but the last 4 webhook delivery attempts failed\. Failing since 2 min ago\.$", Line("Degraded"));
+        Assert.Matches(@"\sError\s+The last poll failed \(3 in a row\)\. Failing since 1 min ago, next retry in \d min\. Exchange refused the access token because it had expired\.", Line("Failing"));
         Assert.DoesNotContain("2000003", Line("Failing"), StringComparison.Ordinal);
-        Assert.Matches(@"\sstalled\s+No successful poll for 1 h \(stalled after 5 min\)\.$", Line("Stalled"));
+        Assert.Matches(@"\sStalled\s+No successful poll for 1 h \(stalled after 5 min\)\.$", Line("Stalled"));
+
+        Assert.Matches(@"\sNot polled yet\s+", Line("Fresh"));
+        Assert.Matches(@"^NAME\s+PROTOCOL\s+MAILBOX\s+FOLDER\s+MAILS\s+STATUS\s+DETAILS$", lines[0]);
+        var text = await RunAsync(["listeners", "show", "Failing"]);
+        Assert.Contains("Status", text.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"Error — The last poll failed \(3 in a row\)", text.Stdout);
 
         var shown = await RunAsync(["listeners", "show", "Degraded", "--json"]);
         using var json = JsonDocument.Parse(shown.Stdout);

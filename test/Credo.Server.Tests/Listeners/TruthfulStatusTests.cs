@@ -50,7 +50,7 @@ public abstract class TruthfulStatusTests<TFixture>(TFixture server) : IClassFix
         var (exit, stdout, stderr) = await CredoProcess.RunAsync(["--data", server.DataFolder, "listeners", "list"], environment: server.CliEnvironment);
         Assert.True(exit == 0, stderr);
         var line = Assert.Single(stdout.Split('\n'), l => l.StartsWith(listener.Name, StringComparison.Ordinal));
-        Assert.Contains("error", line, StringComparison.Ordinal);
+        Assert.Contains("  Error  ", line, StringComparison.Ordinal);
         Assert.Contains(cause, line, StringComparison.Ordinal);
 
         using var console = new ConsoleClient(server.BaseAddress);
