@@ -132,12 +132,13 @@ internal static class TokenFailures
         return text;
     }
 
-    private static string? HintFor(string error, ClientCredentials credentials)
+    internal static string? HintFor(string error, ClientCredentials credentials)
     {
         var entra = EntraHosts.Contains(credentials.TokenEndpoint.Host, StringComparer.OrdinalIgnoreCase);
-        if (entra && error != "invalid_client" && !credentials.Scopes.Tokens.All(s => s.EndsWith("/.default", StringComparison.Ordinal)))
+        if (entra && error != "invalid_client" && credentials.Scopes.Tokens.FirstOrDefault(s => !s.EndsWith("/.default", StringComparison.Ordinal)) is { } scope)
         {
-            return "Microsoft Entra's client credentials grant needs a scope of the form {resource}/.default; for EWS use https://outlook.office365.com/.default.";
+            return $"Microsoft Entra's client credentials grant needs a scope of the form {{resource}}/.default: did you mean {DefaultScopeFor(scope)} instead of {Sanitize(scope, 100)}? "
+                + "EWS, IMAP and POP3 take https://outlook.office365.com/.default; Microsoft Graph takes https://graph.microsoft.com/.default.";
         }
 
         if (entra && credentials.TokenEndpoint.AbsolutePath.Split('/') is [_, "common" or "organizations" or "consumers", ..])
@@ -157,5 +158,20 @@ internal static class TokenFailures
             "invalid_scope" => "Check the scopes: the server does not grant one of them to this client.",
             _ => null,
         };
+    }
+
+    // The .default scope a client credentials request means by a delegated or resource-less scope: the resource's own
+    // (https://graph.microsoft.com/Mail.Read → https://graph.microsoft.com/.default), or the one its permission name belongs to.
+    private static string DefaultScopeFor(string scope)
+    {
+        if (Uri.TryCreate(scope, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "api")
+        {
+            return uri.Scheme == "api" ? $"api://{uri.Host}/.default" : $"{uri.Scheme}://{uri.Authority}/.default";
+        }
+
+        return scope.StartsWith("IMAP.", StringComparison.OrdinalIgnoreCase) || scope.StartsWith("POP.", StringComparison.OrdinalIgnoreCase)
+            || scope.StartsWith("EWS.", StringComparison.OrdinalIgnoreCase) || scope.Equals("full_access_as_app", StringComparison.OrdinalIgnoreCase)
+            ? "https://outlook.office365.com/.default"
+            : "https://graph.microsoft.com/.default";
     }
 }
