@@ -225,6 +225,14 @@ public sealed class ListenerStatusConsoleTests(ListenerServerFixture server, Bro
         await page.GotoAsync($"/Administration/Integrations/EmailListeners/{listener.Id}/Delete");
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Deleted “{listener.Name}”");
+
+        var credential = await server.AddCredentialAsync("Notice " + Guid.NewGuid().ToString("N")[..6]);
+        await page.GotoAsync($"/Administration/GlobalSettings/Credentials/{credential.Id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Saved “{credential.Name}”.");
+        await page.GotoAsync($"/Administration/GlobalSettings/Credentials/{credential.Id}/Delete");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Deleted “{credential.Name}”.");
     }
 
     [Fact]

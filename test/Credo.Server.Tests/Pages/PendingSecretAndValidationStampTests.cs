@@ -28,6 +28,7 @@ public sealed class PendingSecretAndValidationStampTests(CredoServerFixture serv
         Assert.Equal(302, response.Status);
         Assert.DoesNotContain(Client.ClientSecret, await response.TextAsync(), StringComparison.Ordinal);
         await page.GotoAsync(CredentialsPath);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Added “{name}”; not validated yet: Validate sends a real token request.");
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToContainTextAsync("Not validated");
         AssertLogsClean();
     }

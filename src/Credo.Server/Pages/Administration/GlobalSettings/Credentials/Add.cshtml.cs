@@ -37,6 +37,13 @@ internal sealed class AddModel(
         var change = await Credentials.CreateAsync(input, User.Actor(), cancellationToken, await ValidatedAsync(input, cancellationToken));
         if (change.Status == ChangeStatus.Done)
         {
+            var credential = change.Value!;
+            Notice.Set(TempData, credential.LastValidationSucceeded switch
+            {
+                true => $"Added “{credential.Name}”, validated.",
+                false => $"Added “{credential.Name}”; its validation failed: see Last validation.",
+                null => $"Added “{credential.Name}”; not validated yet: Validate sends a real token request.",
+            });
             return Redirect("/Administration/GlobalSettings/Credentials");
         }
 

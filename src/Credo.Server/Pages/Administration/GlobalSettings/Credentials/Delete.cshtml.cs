@@ -32,6 +32,7 @@ public sealed class DeleteModel(CredentialStore credentials) : PageModel
         switch (change.Status)
         {
             case ChangeStatus.Done:
+                Notice.Set(TempData, $"Deleted “{change.Value!.Name}”.");
                 return Redirect("/Administration/GlobalSettings/Credentials");
             case ChangeStatus.NotFound:
                 return NotFound();

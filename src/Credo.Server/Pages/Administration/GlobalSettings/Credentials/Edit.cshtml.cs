@@ -42,6 +42,7 @@ internal sealed class EditModel(
         switch (change.Status)
         {
             case ChangeStatus.Done:
+                Notice.Set(TempData, $"Saved “{change.Value!.Name}”.");
                 return Redirect("/Administration/GlobalSettings/Credentials");
             case ChangeStatus.NotFound:
                 return NotFound();
