@@ -199,6 +199,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         {
             throw new InvalidOperationException($"The demo could not set up \"{CertificateCredentialName}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
+
+        await ValidateAsync(services.ServiceProvider, change.Value!, cancellationToken);
     }
 
     private async Task<Guid> SeedCredentialAsync(string name, SandboxClient client, string scope, CancellationToken cancellationToken)
@@ -222,6 +224,13 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
             throw new InvalidOperationException($"The demo could not set up \"{name}\": {change.Message ?? string.Join(" ", change.Errors.Values)}");
         }
 
+        await ValidateAsync(services.ServiceProvider, change.Value!, cancellationToken);
         return change.Value!.Id;
     }
+
+    // The demo's credentials are real ones against the sandbox: validated once as they are saved (the outcome is kept
+    // as their last validation, whatever it is), so that the console does not show "Not validated" beside listeners
+    // that use them and work.
+    private static async Task ValidateAsync(IServiceProvider services, Credential credential, CancellationToken cancellationToken) =>
+        await services.GetRequiredService<CredentialValidator>().ValidateAsync(CredentialInputs.From(credential), credential.Id, Actor, cancellationToken);
 }

@@ -116,6 +116,16 @@ public sealed class ServeCommandTests : IDisposable
         Assert.True(exit == 0, stderr);
         Assert.Contains("\"access_token\"", stdout, StringComparison.Ordinal);
 
+        // The demo's credentials were validated as they were seeded, so the console does not show "Not validated".
+        var (_, credentials, _) = await CredoProcess.RunAsync(["credentials", "list", "--json", "--data", _data]);
+        var validated = System.Text.Json.JsonDocument.Parse(credentials).RootElement.EnumerateArray()
+            .ToDictionary(
+                c => c.GetProperty("name").GetString()!,
+                c => c.GetProperty("lastValidation") is { ValueKind: System.Text.Json.JsonValueKind.Object } last && last.GetProperty("succeeded").GetBoolean());
+        Assert.Equal(
+            new Dictionary<string, bool> { ["Demo credential"] = true, ["Demo Graph credential"] = true, ["Demo certificate credential"] = true },
+            validated);
+
         // The demo credential points at the sandbox and validates.
         var (validateExit, report, validateErrors) = await CredoProcess.RunAsync(["credentials", "validate", "Demo credential", "--data", _data]);
         Assert.True(validateExit == 0, validateErrors);
