@@ -112,7 +112,7 @@ internal static class CredoServer
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapCredoMetrics(builder.Configuration);
-        app.MapGet("/", () => Results.Redirect("/Administration/GlobalSettings/Credentials")).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/Administration/Integrations/EmailListeners")).ExcludeFromDescription();
         app.MapRazorPages();
         app.MapCredentialsApi();
         app.MapListenersApi();

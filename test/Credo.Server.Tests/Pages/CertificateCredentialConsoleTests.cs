@@ -21,6 +21,7 @@ public sealed class CertificateCredentialConsoleTests(CertificateServerFixture s
         var page = await SignedInAsync();
         var html = new List<string>();
 
+        await page.GotoAsync(CredentialsPath);
         await page.GetByText("+ Add Credentials", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "OAuth2 Client Credentials (Certificate)" }).ClickAsync();
         Assert.EndsWith("/Add?type=OAuth2ClientCertificate", page.Url, StringComparison.Ordinal);
@@ -110,7 +111,7 @@ public sealed class CertificateCredentialConsoleTests(CertificateServerFixture s
         await page.GetByLabel("User name").FillAsync("admin");
         await page.GetByLabel("Password").FillAsync(CredoServerFixture.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Email Listeners" })).ToBeVisibleAsync();
         return page;
     }
 

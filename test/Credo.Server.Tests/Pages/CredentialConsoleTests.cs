@@ -118,7 +118,8 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
         await page.GetByRole(AriaRole.Link, new() { Name = "Delete…" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Uri(server.BaseAddress, CredentialsPath).ToString());
-        await Expect(page.GetByText(name + " renamed")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Deleted “{name} renamed”.");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name + " renamed" })).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -240,7 +241,7 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
     {
         var page = await browser.NewPageAsync(server.BaseAddress);
         await SignInAsync(page, userName, password);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Email Listeners" })).ToBeVisibleAsync();
         return page;
     }
 

@@ -34,6 +34,7 @@ public sealed class ResourceHostsConsoleTests(ListenerServerFixture server, Brow
         var listed = await server.AddCredentialAsync("Listed hosts", "mail.contoso.com *.contoso.net");
         var derived = await server.AddCredentialAsync("Derived hosts", resourceHosts: null);
         var page = await browser.SignedInPageAsync(server.BaseAddress);
+        await page.GotoAsync("/Administration/GlobalSettings/Credentials");
 
         var listedRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = listed.Name });
         await Assertions.Expect(listedRow).ToContainTextAsync("mail.contoso.com, *.contoso.net");

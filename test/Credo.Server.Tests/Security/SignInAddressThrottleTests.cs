@@ -35,6 +35,6 @@ public sealed class SignInAddressThrottleTests(ThrottledServerFixture server) : 
         using var owner = new ConsoleClient(server.BaseAddress, IPAddress.Parse("127.0.0.2"));
         using var signedIn = await owner.SignInAsync(userName, "target-password-1");
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal(ConsoleClient.CredentialsPath, signedIn.Headers.Location!.OriginalString);
+        Assert.Equal("/Administration/Integrations/EmailListeners", signedIn.Headers.Location!.OriginalString);
     }
 }

@@ -20,7 +20,7 @@ public sealed class SignOutTests(CredoServerFixture server, Browser browser) : I
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync("copied-password-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Email Listeners" })).ToBeVisibleAsync();
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "credo.session");
         using var copy = new ConsoleClient(server.BaseAddress);
         copy.Cookies.Add(server.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value));

@@ -55,7 +55,7 @@ internal sealed class LoginModel(UserService users, SignInThrottle throttle) : P
 
         throttle.Succeeded(throttleKey);
         await HttpContext.SignInAsync(CredoPolicies.CookieScheme, SecurityStampValidator.PrincipalFor(result.User!, result.Session!));
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/Administration/GlobalSettings/Credentials");
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/Administration/Integrations/EmailListeners");
     }
 
     private static int Minutes(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
