@@ -26,6 +26,7 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.GetByLabel("EWS URL").FillAsync(server.Sandbox.EwsEndpoint.ToString());
         await page.GetByLabel("Mailbox").FillAsync(address);
         var credentialName = await page.Locator("#Form_CredentialId option").Nth(1).TextContentAsync();
+        Assert.Matches(@" — https://\S+/\.default", credentialName); // the choice shows each credential's scopes
         await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Label = credentialName! });
         await page.GetByLabel("Poll interval (seconds)").FillAsync("5");
         await page.GetByLabel("Webhook URL").FillAsync(receiver.Url.ToString());
