@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -24,6 +25,18 @@ internal static class CredoOpenApi
             options.ShouldInclude = description =>
                 (description.GroupName is null || description.GroupName == options.DocumentName)
                 && description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true;
+            // The API reads and writes enums by name (JsonStringEnumConverter): say so, instead of a schema of any type.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+                if (type.IsEnum)
+                {
+                    schema.Type = type == context.JsonTypeInfo.Type ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                    schema.Enum = [.. Enum.GetNames(type).Select(name => (JsonNode)JsonValue.Create(name))];
+                }
+
+                return Task.CompletedTask;
+            });
             options.AddDocumentTransformer((document, _, _) =>
             {
                 // The generator fills "servers" from the request's Host header; clients resolve against where they fetched it.

@@ -51,14 +51,28 @@ internal static class UnreadableBody
             return ("body", $"The body is not valid JSON at line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}: {json.Message.Split(" Path:")[0].Split(" LineNumber:")[0]}");
         }
 
-        var type = json.Message[conversion.Length..].Split(". Path:")[0];
+        // The converter that failed names either the value's type or, for a record bound through its constructor, the
+        // record whose field it is: the field's own type then comes from the record.
+        var named = CredoType(json.Message[conversion.Length..].Split(". Path:")[0]);
+        var type = named?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase))?.PropertyType ?? named;
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
         var expected =
-            type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number" :
-            type.Contains("Boolean", StringComparison.Ordinal) ? "true or false" :
-            type.Contains("Guid", StringComparison.Ordinal) ? "an id such as 0f8fad5b-d9cb-469f-a165-70867728950e" :
-            type.Contains("AfterProcessing", StringComparison.Ordinal) ? "one of MarkRead, Move, Delete, None" :
-            type.Contains("String", StringComparison.Ordinal) ? "text" :
+            type is { IsEnum: true } ? $"one of {string.Join(", ", Enum.GetNames(type))}" :
+            type == typeof(int) || type == typeof(long) ? "a whole number" :
+            type == typeof(bool) ? "true or false" :
+            type == typeof(Guid) ? "an id such as 0f8fad5b-d9cb-469f-a165-70867728950e" :
+            type == typeof(string) && field is "scopes" or "resourceHosts" ? "text (several as one string, separated by spaces)" :
+            type == typeof(string) ? "text" :
             "an object";
         return (field, field == "body" ? sendObject : $"Send {expected} for {field}.");
+    }
+
+    // A type the JSON reader named (System.Nullable`1[Credo.OAuth.ClientAuthenticationMethod], Credo.Server.Api.CredentialRequest, System.Int32).
+    private static Type? CredoType(string name)
+    {
+        name = name.StartsWith("System.Nullable`1[", StringComparison.Ordinal) ? name["System.Nullable`1[".Length..].TrimEnd(']') : name;
+        return name.StartsWith("System.", StringComparison.Ordinal) ? Type.GetType(name)
+            : name.StartsWith("Credo.", StringComparison.Ordinal) ? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(name)).FirstOrDefault(t => t is not null)
+            : null;
     }
 }

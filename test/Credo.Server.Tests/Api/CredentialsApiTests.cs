@@ -120,6 +120,21 @@ public sealed class CredentialsApiTests(CredoServerFixture server) : IClassFixtu
         Assert.Contains("double quote", errors.GetProperty("scopes")[0].GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"name":"Typed","authenticationMethod":"Body"}""", "authenticationMethod", "Send one of ClientSecretBasic, ClientSecretPost, PrivateKeyJwt for authenticationMethod.")]
+    [InlineData("""{"name":"Typed","scopes":["https://graph.microsoft.com/.default"]}""", "scopes", "Send text (several as one string, separated by spaces) for scopes.")]
+    [InlineData("""{"name":"Typed","signingAlgorithm":"RS999"}""", "signingAlgorithm", "Send one of PS256, RS256, ES256 for signingAlgorithm.")]
+    public async Task A_value_of_the_wrong_type_is_refused_naming_the_field_and_what_to_send(string body, string field, string message)
+    {
+        using var http = Client(await server.CreateApiKeyAsync(UserRole.Administrator));
+
+        using var response = await http.PostAsync(Url("credentials"), new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ReadAsync(response, [])).GetProperty("errors");
+        Assert.Equal(message, Assert.Single(errors.GetProperty(field).EnumerateArray()).GetString());
+    }
+
     [Fact]
     public async Task Viewer_key_reads_but_cannot_write()
     {

@@ -38,6 +38,19 @@ public sealed class OpenApiDocumentTests(CredoServerFixture server) : IClassFixt
         Assert.DoesNotContain("AnonymousType", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Enums_are_strings_with_their_names_as_the_API_reads_and_writes_them()
+    {
+        using var document = await DocumentAsync();
+
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        var method = schemas.GetProperty("ClientAuthenticationMethod");
+        Assert.Contains("string", method.GetProperty("type").ToString(), StringComparison.Ordinal);
+        Assert.Equal(["ClientSecretBasic", "ClientSecretPost", "PrivateKeyJwt"], method.GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Where(e => e is not null));
+        var after = schemas.GetProperty("AfterProcessing");
+        Assert.Equal(["MarkRead", "Move", "Delete", "None"], after.GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Where(e => e is not null));
+    }
+
     [Theory]
     [InlineData("/api/v1/listeners", "get", "200 401")]
     [InlineData("/api/v1/listeners", "post", "201 400 401 403")]
