@@ -11,4 +11,6 @@ internal sealed class SandboxClientRegistry
 
     public SandboxClient? Find(string? clientId) =>
         clientId is not null && _clients.TryGetValue(clientId, out var client) ? client : null;
+
+    public IReadOnlyList<SandboxClient> All => [.. _clients.Values.OrderBy(c => c.ClientId, StringComparer.Ordinal)];
 }

@@ -38,8 +38,11 @@ internal static class StartBanner
             text.AppendLine()
                 .AppendLine($"  Demo: a sample mail arrives every 20 s in \"{DemoSandboxService.ListenerName}\" and \"{DemoSandboxService.GraphListenerName}\";")
                 .AppendLine("  open Email Listeners in the console and watch it come in.")
-                .AppendLine(Line("Sandbox", sandbox.BaseAddress.ToString()))
+                .AppendLine(Line("Sandbox", $"{sandbox.BaseAddress} (a page of its endpoints, clients and mailboxes)"))
                 .AppendLine(Line(TokenEndpointLabel, sandbox.TokenEndpoint.ToString()))
+                .AppendLine(Line("EWS URL", sandbox.EwsEndpoint.ToString()))
+                .AppendLine(Line("Graph URL", sandbox.GraphEndpoint.ToString()))
+                .AppendLine(Line("Mailboxes", $"{SandboxOptions.DemoMailbox} (EWS), {DemoSandboxService.GraphMailbox} (Graph)"))
                 .AppendLine($"  Get a token from it ('credo' is '{FromCheckout}' in a checkout):")
                 .AppendLine($"  echo '{client.ClientSecret}' | credo token --token-endpoint {sandbox.TokenEndpoint} --client-id {client.ClientId} --client-secret-stdin --scope \"{SandboxClient.ExchangeOnlineScope}\"");
         }

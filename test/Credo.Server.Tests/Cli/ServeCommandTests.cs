@@ -109,6 +109,22 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains($"--token-endpoint {tokenEndpoint} ", pipe[1], StringComparison.Ordinal);
         Assert.Contains("a sample mail arrives every 20 s", credo.Stdout, StringComparison.Ordinal);
 
+        // The banner names the sandbox's EWS and Graph URLs and its mailboxes, and the sandbox's address is a page that lists them.
+        var sandboxLine = await credo.WaitForLineAsync("Sandbox ");
+        var sandboxAddress = new Uri(sandboxLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
+        Assert.Contains($"EWS URL         {new Uri(sandboxAddress, "EWS/Exchange.asmx")}", credo.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Mailboxes       demo@sandbox.test (EWS), demo-graph@sandbox.test (Graph)", credo.Stdout, StringComparison.Ordinal);
+        using (var http = new HttpClient())
+        {
+            using var home = await http.GetAsync(sandboxAddress, TestContext.Current.CancellationToken);
+            var page = await home.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Equal((HttpStatusCode.OK, "text/html"), (home.StatusCode, home.Content.Headers.ContentType?.MediaType));
+            Assert.Contains(tokenEndpoint, page, StringComparison.Ordinal);
+            Assert.Contains("sandbox-client", page, StringComparison.Ordinal);
+            Assert.Contains("demo-graph@sandbox.test", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("sandbox-secret", page, StringComparison.Ordinal);
+        }
+
         var (exit, stdout, stderr) = await CredoProcess.RunAsync(
             ["token", "--token-endpoint", tokenEndpoint, "--client-id", "sandbox-client", "--client-secret-stdin", "--scope", "https://outlook.office365.com/.default"],
             stdin: "sandbox-secret");
