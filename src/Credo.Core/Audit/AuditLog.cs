@@ -20,6 +20,51 @@ public sealed class AuditLog(CredoDbContext db, TimeProvider time)
         });
 
     /// <summary>The newest entries first.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ListAsync(int take, CancellationToken cancellationToken) =>
-        await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
+    public Task<IReadOnlyList<AuditEntry>> ListAsync(int take, CancellationToken cancellationToken) => ListAsync(new AuditQuery { Take = take }, cancellationToken);
+
+    /// <summary>
+    /// The newest entries that match <paramref name="query"/> first, at most <see cref="AuditQuery.Take"/>, older than
+    /// <see cref="AuditQuery.Before"/> when it is set: the next page starts before the last entry of this one.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var entries = db.AuditEntries.AsNoTracking();
+        if (query.Before is { } before)
+        {
+            entries = entries.Where(a => a.Id < before);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Actor))
+        {
+            entries = entries.Where(a => a.Actor == query.Actor);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            entries = entries.Where(a => a.Action == query.Action);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.EntityType))
+        {
+            entries = entries.Where(a => a.EntityType == query.EntityType);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            // LIKE on lower case: case-insensitive alike on SQLite and PostgreSQL; the text's own % and _ match themselves.
+            var pattern = "%" + query.Text.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            entries = entries.Where(a => EF.Functions.Like(a.EntityName.ToLower(), pattern, "\\")
+                || (a.Details != null && EF.Functions.Like(a.Details.ToLower(), pattern, "\\")));
+        }
+
+        return await entries.OrderByDescending(a => a.Id).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The values each filter of the log can take, as they occur in it: who, what was done, to what kind of item.</summary>
+    public async Task<(IReadOnlyList<string> Actors, IReadOnlyList<string> Actions, IReadOnlyList<string> EntityTypes)> ChoicesAsync(CancellationToken cancellationToken) => (
+        await db.AuditEntries.AsNoTracking().Select(a => a.Actor).Distinct().OrderBy(a => a).Take(200).ToListAsync(cancellationToken),
+        await db.AuditEntries.AsNoTracking().Select(a => a.Action).Distinct().OrderBy(a => a).ToListAsync(cancellationToken),
+        await db.AuditEntries.AsNoTracking().Select(a => a.EntityType).Distinct().OrderBy(a => a).ToListAsync(cancellationToken));
 }
