@@ -16,6 +16,7 @@ public sealed class ImapIdleWatcher(ImapConnectionPool connections, IOptionsMoni
 {
     private readonly ConcurrentDictionary<Guid, Watcher> _watches = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     /// <summary>IDLE connections open now.</summary>
     public int Count => _watches.Values.Count(w => w.Connected);
@@ -48,6 +49,11 @@ public sealed class ImapIdleWatcher(ImapConnectionPool connections, IOptionsMoni
     /// <summary>Stops every watch and waits for them to close.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await Task.WhenAll(_watches.Values.Select(w => w.Task ?? Task.CompletedTask));
         _stopping.Dispose();

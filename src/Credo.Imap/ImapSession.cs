@@ -278,7 +278,9 @@ public sealed class ImapSession
 
         var failure = result.Error;
         throw new ImapFailure(
-            failure.Kind is TokenFailureKind.OAuthError or TokenFailureKind.Blocked or TokenFailureKind.InvalidTokenResponse ? ImapErrorKind.Permanent : ImapErrorKind.Connection,
+            failure.RetryAfter is not null ? ImapErrorKind.Throttled
+            : failure.Kind is TokenFailureKind.OAuthError or TokenFailureKind.Blocked or TokenFailureKind.InvalidTokenResponse ? ImapErrorKind.Permanent
+            : ImapErrorKind.Connection,
             $"No access token: {failure.Message}",
             failure.Hint,
             failure.RetryAfter);

@@ -52,11 +52,13 @@ public sealed class AuditLog(CredoDbContext db, TimeProvider time)
 
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
-            // LIKE on lower case: case-insensitive alike on SQLite and PostgreSQL; the text's own % and _ match themselves.
-            var pattern = "%" + query.Text.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+            // Regardless of case: PostgreSQL's ILIKE, SQLite's LIKE (which folds ASCII letters only; others match as typed).
+            // The text's own % and _ match themselves.
+            var pattern = "%" + query.Text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal)
                 .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            entries = entries.Where(a => EF.Functions.Like(a.EntityName.ToLower(), pattern, "\\")
-                || (a.Details != null && EF.Functions.Like(a.Details.ToLower(), pattern, "\\")));
+            entries = db.Database.IsNpgsql()
+                ? entries.Where(a => EF.Functions.ILike(a.EntityName, pattern, "\\") || (a.Details != null && EF.Functions.ILike(a.Details, pattern, "\\")))
+                : entries.Where(a => EF.Functions.Like(a.EntityName, pattern, "\\") || (a.Details != null && EF.Functions.Like(a.Details, pattern, "\\")));
         }
 
         return await entries.OrderByDescending(a => a.Id).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(cancellationToken);
@@ -64,7 +66,7 @@ public sealed class AuditLog(CredoDbContext db, TimeProvider time)
 
     /// <summary>The values each filter of the log can take, as they occur in it: who, what was done, to what kind of item.</summary>
     public async Task<(IReadOnlyList<string> Actors, IReadOnlyList<string> Actions, IReadOnlyList<string> EntityTypes)> ChoicesAsync(CancellationToken cancellationToken) => (
-        await db.AuditEntries.AsNoTracking().Select(a => a.Actor).Distinct().OrderBy(a => a).Take(200).ToListAsync(cancellationToken),
+        await db.AuditEntries.AsNoTracking().Select(a => a.Actor).Distinct().OrderBy(a => a).ToListAsync(cancellationToken),
         await db.AuditEntries.AsNoTracking().Select(a => a.Action).Distinct().OrderBy(a => a).ToListAsync(cancellationToken),
         await db.AuditEntries.AsNoTracking().Select(a => a.EntityType).Distinct().OrderBy(a => a).ToListAsync(cancellationToken));
 }

@@ -137,6 +137,11 @@ internal static class TokenFailures
         var entra = EntraHosts.Contains(credentials.TokenEndpoint.Host, StringComparer.OrdinalIgnoreCase);
         if (entra && error != "invalid_client" && credentials.Scopes.Tokens.FirstOrDefault(s => !s.EndsWith("/.default", StringComparison.Ordinal)) is { } scope)
         {
+            if (credentials.Scopes.Tokens.Any(s => s.EndsWith("/.default", StringComparison.Ordinal)))
+            {
+                return $"Microsoft Entra's client credentials grant takes one scope of the form {{resource}}/.default and nothing beside it: remove {Sanitize(scope, 100)}.";
+            }
+
             return $"Microsoft Entra's client credentials grant needs a scope of the form {{resource}}/.default: did you mean {DefaultScopeFor(scope)} instead of {Sanitize(scope, 100)}? "
                 + "EWS, IMAP and POP3 take https://outlook.office365.com/.default; Microsoft Graph takes https://graph.microsoft.com/.default.";
         }

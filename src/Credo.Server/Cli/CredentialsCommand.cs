@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Credo.Core;
 using Credo.Core.Credentials;
 using Credo.Core.Text;

@@ -353,8 +353,7 @@ internal static class ListenersCommand
         return string.Concat(lines.Select(line => $"{line.Label.PadRight(width)}{line.Value}\n"));
     }
 
-    // The status word first (a column that scripts can cut), then what explains it, as the console shows it.
-    // "Error — The last poll failed (3 in a row). …"
+    // The status as the console names it, then what explains it: "Error — The last poll failed (3 in a row). …"
     private static string StatusLine(EmailListener l, DateTimeOffset now)
     {
         var (status, details) = Status(l, now);

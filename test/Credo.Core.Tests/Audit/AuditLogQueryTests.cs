@@ -24,7 +24,7 @@ public abstract class AuditLogQueryTests : IAsyncLifetime
         audit.Record("alice", "update", "credential", "1", "Exchange Online", "fields: Scopes, Token Endpoint");
         audit.Record("bob", "create", "listener", "2", "Invoices_100%", null);
         audit.Record("bob", "poll", "listener", "2", "Invoices_100%", null);
-        audit.Record("cli", "delete", "credential", "3", "Old one", null);
+        audit.Record("cli", "delete", "credential", "3", "Old one", "owner Émile");
         await _core.Get<CredoDbContext>(scope).SaveChangesAsync(Ct);
     }
 
@@ -49,6 +49,7 @@ public abstract class AuditLogQueryTests : IAsyncLifetime
         Assert.Equal(["poll", "create"], await ActionsAsync(new AuditQuery { Text = "_100%" }));
         Assert.Empty(await ActionsAsync(new AuditQuery { Text = "1_0%" }));
         Assert.Empty(await ActionsAsync(new AuditQuery { Actor = "mallory" }));
+        Assert.Equal(["delete"], await ActionsAsync(new AuditQuery { Text = "Émile" }));
     }
 
     [Fact]

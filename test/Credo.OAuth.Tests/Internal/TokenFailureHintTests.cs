@@ -24,6 +24,14 @@ public sealed class TokenFailureHintTests
     }
 
     [Fact]
+    public void A_scope_beside_a_default_scope_is_to_be_removed_rather_than_replaced()
+    {
+        var hint = TokenFailures.HintFor("invalid_scope", Credentials(Entra, "https://outlook.office365.com/.default openid"));
+
+        Assert.Equal("Microsoft Entra's client credentials grant takes one scope of the form {resource}/.default and nothing beside it: remove openid.", hint);
+    }
+
+    [Fact]
     public void Default_scopes_and_other_authorization_servers_get_no_such_hint()
     {
         Assert.Equal(

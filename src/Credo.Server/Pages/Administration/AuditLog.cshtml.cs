@@ -37,6 +37,9 @@ public sealed class AuditLogModel(AuditLog audit, TimeProvider time) : PageModel
     /// <summary>The link to the next (older) page, or null on the last page.</summary>
     public string? OlderLink { get; private set; }
 
+    /// <summary>The link to the newest page with the same filters.</summary>
+    public string NewestLink => Link(before: null);
+
     public bool Filtered => !string.IsNullOrWhiteSpace(Who) || !string.IsNullOrWhiteSpace(Action) || !string.IsNullOrWhiteSpace(Item) || !string.IsNullOrWhiteSpace(Text);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -45,15 +48,17 @@ public sealed class AuditLogModel(AuditLog audit, TimeProvider time) : PageModel
         Take = Math.Clamp(Take, 1, 500);
         Choices = await audit.ChoicesAsync(cancellationToken);
         Entries = await audit.ListAsync(new AuditQuery { Actor = Who, Action = Action, EntityType = Item, Text = Text, Before = Before, Take = Take }, cancellationToken);
-        if (Entries.Count == Take)
-        {
-            var query = new Dictionary<string, string?> { ["who"] = Who, ["action"] = Action, ["item"] = Item, ["text"] = Text, ["before"] = $"{Entries[^1].Id}" };
-            if (Take != PageSize)
-            {
-                query["take"] = $"{Take}";
-            }
+        OlderLink = Entries.Count == Take ? Link(before: Entries[^1].Id) : null;
+    }
 
-            OlderLink = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/Administration/AuditLog", query.Where(q => !string.IsNullOrWhiteSpace(q.Value)));
-        }
+    // This page's filters (and size), starting before an entry or at the newest.
+    private string Link(long? before)
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["who"] = Who, ["action"] = Action, ["item"] = Item, ["text"] = Text, ["before"] = before?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["take"] = Take == PageSize ? null : $"{Take}",
+        };
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/Administration/AuditLog", query.Where(q => !string.IsNullOrWhiteSpace(q.Value)));
     }
 }
