@@ -25,9 +25,10 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.Locator("#Form_Name").FillAsync(name);
         await page.GetByLabel("EWS URL").FillAsync(server.Sandbox.EwsEndpoint.ToString());
         await page.GetByLabel("Mailbox").FillAsync(address);
-        var credentialName = await page.Locator("#Form_CredentialId option").Nth(1).TextContentAsync();
-        Assert.Matches(@" — https://\S+/\.default", credentialName); // the choice shows each credential's scopes
-        await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Label = credentialName! });
+        var credentialChoice = await page.Locator("#Form_CredentialId option").Nth(1).TextContentAsync();
+        Assert.Matches(@" — https://\S+/\.default$", credentialChoice); // the choice shows each credential's scopes
+        await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Label = credentialChoice! });
+        var credentialName = credentialChoice!.Split(" — ")[0];
         await page.GetByLabel("Poll interval (seconds)").FillAsync("5");
         await page.GetByLabel("Webhook URL").FillAsync(receiver.Url.ToString());
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).CountAsync());
@@ -66,9 +67,9 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(receiver.Requests == before + 1), "the resent delivery arrives");
 
         await page.GotoAsync("/Administration/GlobalSettings/Credentials");
-        var credentialRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = credentialName! });
+        var credentialRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = credentialName });
         await Assertions.Expect(credentialRow).ToContainTextAsync(name);
-        await credentialRow.GetByRole(AriaRole.Link, new() { Name = credentialName! }).ClickAsync();
+        await credentialRow.GetByRole(AriaRole.Link, new() { Name = credentialName }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Delete…" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(name);
