@@ -36,9 +36,6 @@ public static class ConsoleHtml
         return clean.Length == 0 ? new HtmlString(HtmlEncoder.Default.Encode(none)) : new HtmlString($"<bdi>{HtmlEncoder.Default.Encode(clean)}</bdi>");
     }
 
-    /// <summary>The label of a listener status.</summary>
-    public static string Label(ListenerStatus status) => ListenerHealth.Label(status);
-
     /// <summary>The badge class of a listener status: red needs action, amber needs a look, green is fine.</summary>
     public static string BadgeClass(ListenerStatus status) => status switch
     {

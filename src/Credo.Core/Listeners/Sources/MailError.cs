@@ -26,4 +26,11 @@ public sealed record MailError(MailErrorKind Kind, string Message, string? Hint 
 {
     /// <summary>Whether trying the same request again later may succeed.</summary>
     public bool IsRetryable => Kind is MailErrorKind.Throttled or MailErrorKind.Transient;
+
+    /// <summary>
+    /// The error of a mail client's failure (IMAP, POP3): <see cref="MailErrorKind.Throttled"/> when the server asked to
+    /// wait, <see cref="MailErrorKind.Transient"/> when it may pass, else <see cref="MailErrorKind.Permanent"/>.
+    /// </summary>
+    internal static MailError OfClient(bool throttled, bool passing, string message, string? hint, TimeSpan? retryAfter) =>
+        new(throttled ? MailErrorKind.Throttled : passing ? MailErrorKind.Transient : MailErrorKind.Permanent, message, hint, retryAfter);
 }

@@ -201,16 +201,8 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         return new(imap.Text("host"), imap.Number("port"), imap.Choice<ImapSecurity>("security"), imap["userName"] ?? mailbox.Mailbox, imap.Choice<ImapSasl>("sasl"));
     }
 
-    private static MailError Map(ImapError error) => new(
-        error.Kind switch
-        {
-            ImapErrorKind.Throttled => MailErrorKind.Throttled,
-            ImapErrorKind.Connection => MailErrorKind.Transient,
-            _ => MailErrorKind.Permanent,
-        },
-        error.Message,
-        error.Hint,
-        error.RetryAfter);
+    private static MailError Map(ImapError error) =>
+        MailError.OfClient(error.Kind == ImapErrorKind.Throttled, error.Kind == ImapErrorKind.Connection, error.Message, error.Hint, error.RetryAfter);
 
     /// <summary>Runs <paramref name="work"/> on the listener's pooled session, as a span named after its IMAP <paramref name="command"/>.</summary>
     private async Task<Result<T, MailError>> UseAsync<T>(string command, MailboxTarget mailbox, Func<ImapSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)

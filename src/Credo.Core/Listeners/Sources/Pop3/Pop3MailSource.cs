@@ -146,16 +146,8 @@ internal sealed partial class Pop3MailSource(OutboundGuard guard, IOptionsMonito
         return new(pop3.Text("host"), pop3.Number("port"), pop3.Choice<Pop3Security>("security"), pop3["userName"] ?? mailbox.Mailbox, pop3.Choice<Pop3Sasl>("sasl"));
     }
 
-    private static MailError Map(Pop3Error error) => new(
-        error.Kind switch
-        {
-            Pop3ErrorKind.Throttled => MailErrorKind.Throttled,
-            Pop3ErrorKind.Connection => MailErrorKind.Transient,
-            _ => MailErrorKind.Permanent,
-        },
-        error.Message,
-        error.Hint,
-        error.RetryAfter);
+    private static MailError Map(Pop3Error error) =>
+        MailError.OfClient(error.Kind == Pop3ErrorKind.Throttled, error.Kind == Pop3ErrorKind.Connection, error.Message, error.Hint, error.RetryAfter);
 
     /// <summary>Runs <paramref name="work"/> on the poll's session, signing in and listing first if there is none; a failure ends the session without <c>QUIT</c>.</summary>
     private async Task<Result<T, MailError>> UseAsync<T>(MailboxTarget mailbox, Func<PollSession, CancellationToken, Task<Result<T, MailError>>> work, CancellationToken cancellationToken)
