@@ -130,6 +130,7 @@ public sealed class ImapIdleWatcher(ImapConnectionPool connections, IOptionsMoni
                 }
 
                 idling = null;
+                stop.ThrowIfCancellationRequested();
                 if (arrived.CurrentCount == 0 && !await watch.StillWanted(stop))
                 {
                     reason = "the listener is disabled, changed, deleted or held by another node";
@@ -137,8 +138,9 @@ public sealed class ImapIdleWatcher(ImapConnectionPool connections, IOptionsMoni
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException)
         {
+            // Stopped: on shutdown the services a last check needs may already be gone.
         }
         catch (Exception e) when (ImapErrors.Map(e, watch.Endpoint) is { } error)
         {
