@@ -36,7 +36,13 @@ public sealed class Change<T>
     /// <summary>A sentence for conflicts, refusals and not found.</summary>
     public string? Message { get; init; }
 
-    internal static Change<T> Done(T value) => new() { Status = ChangeStatus.Done, Value = value };
+    /// <summary>
+    /// A secret Credo generated in this change (a webhook signing secret left empty), to be shown to the user this once:
+    /// only its protected form is stored.
+    /// </summary>
+    public string? GeneratedSecret { get; init; }
+
+    internal static Change<T> Done(T value, string? generatedSecret = null) => new() { Status = ChangeStatus.Done, Value = value, GeneratedSecret = generatedSecret };
 
     internal static Change<T> Invalid(Dictionary<string, string> errors) => new() { Status = ChangeStatus.Invalid, Errors = errors };
 

@@ -1,4 +1,5 @@
 using Credo.Core.Listeners.Sources;
+using Credo.Core.Webhooks;
 
 namespace Credo.Core.Listeners;
 
@@ -69,8 +70,20 @@ public sealed class EmailListener
     /// </summary>
     public int? KeepContentDays { get; set; }
 
+    /// <summary>The shape of the webhook body: Standard (default) or CloudEvents.</summary>
+    public WebhookFormat WebhookFormat { get; set; }
+
     /// <summary>The webhook signing secret, Data Protection-protected.</summary>
     public string? ProtectedWebhookSecret { get; set; }
+
+    /// <summary>
+    /// The signing secret before the last change, Data Protection-protected: deliveries carry its signature beside the new
+    /// one for <c>Credo:Webhooks:SecretOverlap</c> after <see cref="WebhookSecretChangedAt"/>, so receivers switch without losing one.
+    /// </summary>
+    public string? ProtectedPreviousWebhookSecret { get; set; }
+
+    /// <summary>When the signing secret was last changed; null if it never was.</summary>
+    public DateTimeOffset? WebhookSecretChangedAt { get; set; }
 
     /// <summary>Bumped by every change of settings.</summary>
     public long Version { get; set; }

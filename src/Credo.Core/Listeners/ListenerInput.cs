@@ -1,4 +1,5 @@
 using Credo.Core.Listeners.Sources;
+using Credo.Core.Webhooks;
 
 namespace Credo.Core.Listeners;
 
@@ -59,8 +60,11 @@ public sealed class ListenerInput
     /// <summary>Days the mail content (MIME) is kept: empty for the server's default (<c>Credo:Retention:MimeDays</c>), 0 for ever.</summary>
     public int? KeepContentDays { get; set; }
 
-    /// <summary>Webhook signing secret (write-only).</summary>
+    /// <summary>Webhook signing secret (write-only): <c>whsec_</c> + base64; empty generates one when there is none yet.</summary>
     public string? WebhookSecret { get; set; }
+
+    /// <summary>The shape of the webhook body.</summary>
+    public WebhookFormat WebhookFormat { get; set; }
 
     /// <summary>On update: the version of the listener these values were based on.</summary>
     public long? Version { get; set; }
@@ -76,7 +80,7 @@ public sealed class ListenerInput
             CredentialId = listener.CredentialId, PollIntervalSeconds = listener.PollIntervalSeconds, UnreadOnly = listener.UnreadOnly,
             FromContains = listener.FromContains, SubjectContains = listener.SubjectContains, OnlyWithAttachments = listener.OnlyWithAttachments,
             AfterProcessing = listener.AfterProcessing, MoveToFolder = listener.MoveToFolder, IncludeAttachments = listener.IncludeAttachments,
-            WebhookUrl = listener.WebhookUrl, KeepContentDays = listener.KeepContentDays, Version = listener.Version,
+            WebhookUrl = listener.WebhookUrl, WebhookFormat = listener.WebhookFormat, KeepContentDays = listener.KeepContentDays, Version = listener.Version,
         };
     }
 

@@ -1,6 +1,7 @@
 using Credo.Core.Credentials;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Text;
+using Credo.Core.Webhooks;
 using Credo.Net.Outbound;
 using Credo.Net.Text;
 
@@ -31,7 +32,7 @@ public static class ListenerRules
     public const int MaxRetentionDays = 36500;
 
     /// <summary>Checks <paramref name="input"/>; the result maps field names to messages.</summary>
-    public static Dictionary<string, string> Check(ListenerInput input, bool allowHttp, bool secretStored)
+    public static Dictionary<string, string> Check(ListenerInput input, bool allowHttp)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -119,9 +120,16 @@ public static class ListenerRules
             {
                 errors[nameof(input.WebhookUrl)] = webhook;
             }
-            else if (string.IsNullOrEmpty(input.WebhookSecret) && !secretStored)
+
+            // An empty secret keeps the stored one, or has Credo generate one (see ListenerService).
+            if (!string.IsNullOrEmpty(input.WebhookSecret) && WebhookSignature.Problem(input.WebhookSecret) is { } secret)
             {
-                errors[nameof(input.WebhookSecret)] = "Enter a signing secret for the webhook; the receiver uses it to check the Credo-Signature header.";
+                errors[nameof(input.WebhookSecret)] = secret;
+            }
+
+            if (!Enum.IsDefined(input.WebhookFormat))
+            {
+                errors[nameof(input.WebhookFormat)] = "The webhook format is Standard or CloudEvents.";
             }
         }
 

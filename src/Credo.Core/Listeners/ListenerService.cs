@@ -52,10 +52,12 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         var now = time.GetUtcNow();
         var listener = new EmailListener { Id = Guid.NewGuid(), Version = 1, CreatedAt = now, NextPollAt = now };
         Apply(listener, input);
+        var generated = ApplyWebhookSecret(listener, input.WebhookSecret);
         db.EmailListeners.Add(listener);
-        audit.Record(actor, "create", EntityType, listener.Id.ToString(), listener.Name, $"protocol {listener.Protocol}, mailbox {listener.Mailbox}");
+        audit.Record(actor, "create", EntityType, listener.Id.ToString(), listener.Name,
+            $"protocol {listener.Protocol}, mailbox {listener.Mailbox}" + (generated is null ? "" : "; webhook signing secret generated"));
         await db.SaveChangesAsync(cancellationToken);
-        return Change<EmailListener>.Done(listener);
+        return Change<EmailListener>.Done(listener, generated);
     }
 
     /// <summary>
@@ -87,6 +89,12 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         var changed = ChangedFields(listener, input);
         var destinations = ChangedDestinations(listener, input);
         Apply(listener, input);
+        var generated = ApplyWebhookSecret(listener, input.WebhookSecret);
+        if (generated is not null)
+        {
+            changed.Add("Webhook signing secret (generated)");
+        }
+
         if (before != SourceOf(listener))
         {
             listener.SyncState = null;
@@ -109,7 +117,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
                 : NotFound(id);
         }
 
-        return Change<EmailListener>.Done(listener);
+        return Change<EmailListener>.Done(listener, generated);
     }
 
     /// <summary>Deletes a listener and what it recorded.</summary>
@@ -151,7 +159,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
 
     private async Task<Dictionary<string, string>> CheckAsync(ListenerInput input, EmailListener? current, CancellationToken cancellationToken)
     {
-        var errors = ListenerRules.Check(input, outbound.CurrentValue.AllowHttp, current?.ProtectedWebhookSecret is not null);
+        var errors = ListenerRules.Check(input, outbound.CurrentValue.AllowHttp);
         if (!errors.ContainsKey(nameof(input.Name)))
         {
             var normalized = input.Name!.Trim().ToUpperInvariant();
@@ -223,7 +231,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         }
 
         var after = new EmailListener();
-        Apply(after, input, protector: null);
+        Apply(after, input);
         foreach (var protocol in MailProtocols.All)
         {
             var server = protocol.Settings.First(s => s.Locates);
@@ -249,7 +257,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
     private static List<string> ChangedFields(EmailListener listener, ListenerInput input)
     {
         var after = new EmailListener();
-        Apply(after, input, protector: null);
+        Apply(after, input);
         var changed = new List<string>();
         void Compare(string label, object? before, object? now)
         {
@@ -281,6 +289,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         Compare("After processing", (listener.AfterProcessing, listener.MoveToFolder), (after.AfterProcessing, after.MoveToFolder));
         Compare("Attachments", listener.IncludeAttachments, after.IncludeAttachments);
         Compare("Webhook URL", listener.WebhookUrl, after.WebhookUrl);
+        Compare("Webhook format", listener.WebhookFormat, after.WebhookFormat);
         Compare("Keep mail content", listener.KeepContentDays, after.KeepContentDays);
         if (!string.IsNullOrEmpty(input.WebhookSecret))
         {
@@ -290,9 +299,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         return changed;
     }
 
-    private void Apply(EmailListener listener, ListenerInput input) => Apply(listener, input, protector);
-
-    private static void Apply(EmailListener listener, ListenerInput input, SecretProtector? protector)
+    private static void Apply(EmailListener listener, ListenerInput input)
     {
         listener.Name = input.Name!.Trim();
         listener.NormalizedName = listener.Name.ToUpperInvariant();
@@ -312,13 +319,33 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         listener.IncludeAttachments = input.IncludeAttachments;
         listener.KeepContentDays = input.KeepContentDays;
         listener.WebhookUrl = string.IsNullOrWhiteSpace(input.WebhookUrl) ? null : input.WebhookUrl.Trim();
+        listener.WebhookFormat = input.WebhookFormat;
+    }
+
+    // Stores a typed signing secret, or generates one for a webhook that has none; returns the generated one, to be shown
+    // once. The secret it replaces still signs for Credo:Webhooks:SecretOverlap, so receivers can switch without losing one.
+    private string? ApplyWebhookSecret(EmailListener listener, string? typed)
+    {
         if (listener.WebhookUrl is null)
         {
-            listener.ProtectedWebhookSecret = null;
+            (listener.ProtectedWebhookSecret, listener.ProtectedPreviousWebhookSecret, listener.WebhookSecretChangedAt) = (null, null, null);
+            return null;
         }
-        else if (!string.IsNullOrEmpty(input.WebhookSecret) && protector is not null)
+
+        var generated = string.IsNullOrEmpty(typed) && listener.ProtectedWebhookSecret is null ? WebhookSignature.NewSecret() : null;
+        var secret = generated ?? (string.IsNullOrEmpty(typed) ? null : typed);
+        if (secret is null || (listener.ProtectedWebhookSecret is { } stored && protector.UnprotectWebhookSecret(stored) == secret))
         {
-            listener.ProtectedWebhookSecret = protector.ProtectWebhookSecret(input.WebhookSecret);
+            return null;
         }
+
+        if (listener.ProtectedWebhookSecret is not null)
+        {
+            listener.ProtectedPreviousWebhookSecret = listener.ProtectedWebhookSecret;
+            listener.WebhookSecretChangedAt = time.GetUtcNow();
+        }
+
+        listener.ProtectedWebhookSecret = protector.ProtectWebhookSecret(secret);
+        return generated;
     }
 }

@@ -3,7 +3,7 @@ namespace Credo.Core.Messages;
 /// <summary>A mail a listener recorded. (<see cref="ListenerId"/>, <see cref="DedupeKey"/>) is unique: nothing is recorded twice.</summary>
 public sealed class ReceivedMessage
 {
-    /// <summary>Identifier; also the webhook's <c>Credo-Delivery-Id</c>.</summary>
+    /// <summary>Identifier; also the webhook's <c>webhook-id</c>.</summary>
     public Guid Id { get; set; }
 
     /// <summary>The listener.</summary>

@@ -47,7 +47,7 @@ public sealed class DeliveryService(CredoDbContext db, AuditLog audit, TimeProvi
         });
     }
 
-    /// <summary>Sends a delivery again, whatever its status (the receiver dedupes by Credo-Delivery-Id).</summary>
+    /// <summary>Sends a delivery again, whatever its status (the receiver dedupes by webhook-id).</summary>
     public async Task<bool> ResendAsync(Guid deliveryId, string actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

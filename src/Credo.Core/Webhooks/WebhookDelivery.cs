@@ -6,7 +6,7 @@ public sealed class WebhookDelivery
     /// <summary>Identifier of this delivery row.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>The received message; its id is the stable <c>Credo-Delivery-Id</c>.</summary>
+    /// <summary>The received message; its id is the stable <c>webhook-id</c>.</summary>
     public Guid MessageId { get; set; }
 
     /// <summary>The listener.</summary>

@@ -14,7 +14,8 @@ using Microsoft.Extensions.Options;
 namespace Credo.Core.Webhooks;
 
 /// <summary>
-/// Sends the webhook outbox: <c>POST</c> JSON with <c>Credo-Delivery-Id</c> and <c>Credo-Signature</c>. 2xx is delivered,
+/// Sends the webhook outbox: <c>POST</c> JSON (or a CloudEvent around it) signed as Standard Webhooks says, with
+/// <c>webhook-id</c> (the same on every attempt), <c>webhook-timestamp</c> and <c>webhook-signature</c>. 2xx is delivered,
 /// 410 stops, anything else is retried with capped exponential back-off for <see cref="ListenerOptions.DeliveryRetention"/>.
 /// A delivery is claimed before it is sent, so two nodes never send it at once. Of the receiver's answer body only the first
 /// kilobyte is read, for the snippet the console shows. Every attempt also counts toward the listener's run of delivery
@@ -25,6 +26,7 @@ internal sealed partial class WebhookDispatcher(
     IHttpClientFactory httpClients,
     ListenerMetrics metrics,
     IOptionsMonitor<ListenerOptions> options,
+    IOptionsMonitor<WebhookOptions> webhookOptions,
     TimeProvider time,
     ILogger<WebhookDispatcher> logger) : TickingService(options, time, logger)
 {
@@ -98,12 +100,16 @@ internal sealed partial class WebhookDispatcher(
             {
                 using var timeout = new CancellationTokenSource(settings.WebhookTimeout, Time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+                var (body, mediaType) = WebhookPayload.Shape(delivery, listener.WebhookFormat);
                 using var request = new HttpRequestMessage(HttpMethod.Post, listener.WebhookUrl)
                 {
-                    Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
+                    Content = new StringContent(body, Encoding.UTF8, mediaType),
                 };
-                request.Headers.Add("Credo-Delivery-Id", delivery.MessageId.ToString());
-                request.Headers.Add("Credo-Signature", WebhookPayload.Signature(protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret), Time.GetUtcNow().ToUnixTimeSeconds(), delivery.Payload));
+                var webhookId = delivery.MessageId.ToString();
+                var timestamp = Time.GetUtcNow().ToUnixTimeSeconds();
+                request.Headers.Add("webhook-id", webhookId);
+                request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                request.Headers.Add("webhook-signature", WebhookSignature.Sign(webhookId, timestamp, body, SigningSecrets(listener, protector)));
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
                 // Only the status decides the outcome; of the body a kilobyte at most is read for the console, and
                 // disposing the rest unread closes the connection rather than buffer whatever the receiver sends (it could
@@ -161,6 +167,16 @@ internal sealed partial class WebhookDispatcher(
         }
 
         LogDelivered(Logger, delivery.Id, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
+    }
+
+    // The listener's secret and, for the overlap after a change, the one before it, so receivers can switch without losing one.
+    private IEnumerable<string> SigningSecrets(EmailListener listener, SecretProtector protector)
+    {
+        yield return protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret!);
+        if (listener.ProtectedPreviousWebhookSecret is { } previous && Time.GetUtcNow() - listener.WebhookSecretChangedAt < webhookOptions.CurrentValue.SecretOverlap)
+        {
+            yield return protector.UnprotectWebhookSecret(previous);
+        }
     }
 
     private static async Task<string?> ReadAnswerAsync(HttpResponseMessage response, CancellationToken readToken, CancellationToken stoppingToken)

@@ -1,13 +1,14 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
 using Credo.Core.Listeners;
 using Credo.Core.Messages;
 using MimeKit;
 
 namespace Credo.Core.Webhooks;
 
-/// <summary>The JSON of a webhook delivery and its signature (documented in the README).</summary>
+/// <summary>The JSON of a webhook delivery, and the body it is sent as (documented in the README).</summary>
 public static class WebhookPayload
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -53,13 +54,39 @@ public static class WebhookPayload
         }, Json);
     }
 
-    /// <summary><c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, t + "." + body)&gt;</c>.</summary>
-    public static string Signature(string secret, long unixSeconds, string body)
+    /// <summary>What the CloudEvents format names a delivery's event.</summary>
+    public const string CloudEventType = "credo.mail.received";
+
+    /// <summary>
+    /// The body and media type <paramref name="delivery"/> is sent with in <paramref name="format"/>: the stored JSON, or a
+    /// CloudEvents 1.0 structured event around it (<c>id</c> the <c>webhook-id</c>, <c>source</c> <c>/listeners/{id}</c>,
+    /// <c>subject</c> the Internet-Message-Id, <c>time</c> when the mail was recorded). The same on every attempt.
+    /// </summary>
+    public static (string Body, string MediaType) Shape(WebhookDelivery delivery, WebhookFormat format)
     {
-        ArgumentNullException.ThrowIfNull(secret);
-        var t = unixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(t + "." + body));
-        return $"t={t},v1={Convert.ToHexStringLower(mac)}";
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (format != WebhookFormat.CloudEvents)
+        {
+            return (delivery.Payload, "application/json");
+        }
+
+        using var payload = JsonDocument.Parse(delivery.Payload);
+        var message = payload.RootElement.GetProperty("message");
+        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0)
+        {
+            Id = delivery.MessageId.ToString(),
+            Source = new Uri($"/listeners/{delivery.ListenerId}", UriKind.Relative),
+            Type = CloudEventType,
+            Time = delivery.CreatedAt,
+            Subject = Text(message, "internetMessageId") ?? Text(message, "itemId"),
+            DataContentType = "application/json",
+            Data = payload.RootElement.Clone(),
+        };
+        var body = new JsonEventFormatter().EncodeStructuredModeMessage(cloudEvent, out _);
+        return (Encoding.UTF8.GetString(body.Span), "application/cloudevents+json");
+
+        static string? Text(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
     private static string[] Split(string? list) => string.IsNullOrEmpty(list) ? [] : list.Split(", ", StringSplitOptions.RemoveEmptyEntries);

@@ -6,13 +6,14 @@ namespace Credo.Server.Api;
 
 /// <summary>
 /// A listener as the API shows it: settings (each protocol's in an object named after it, as <see cref="ListenerRequest"/>
-/// takes them, so that this can be sent back), run state and status; never the webhook secret or sync state.
+/// takes them, so that this can be sent back), run state and status; never the sync state, and the webhook secret only
+/// once: in the answer to the change in which Credo generated it.
 /// <c>lastError</c> is the server's own words where there are any; <c>health.error</c> says it in plain words.
 /// </summary>
 internal sealed record ListenerDto(
     Guid Id, string Name, bool Enabled, string Protocol, string Mailbox, string Folder,
     Guid CredentialId, int PollIntervalSeconds, bool UnreadOnly, string? FromContains, string? SubjectContains, bool OnlyWithAttachments,
-    AfterProcessing AfterProcessing, string? MoveToFolder, bool IncludeAttachments, string? WebhookUrl, bool HasWebhookSecret, long Version,
+    AfterProcessing AfterProcessing, string? MoveToFolder, bool IncludeAttachments, string? WebhookUrl, WebhookFormat WebhookFormat, bool HasWebhookSecret, long Version,
     int? KeepContentDays, ListenerStatus Status, long MessagesReceived, DateTimeOffset? LastPollAt, DateTimeOffset? LastSuccessAt, string? LastError, string? LastErrorHint,
     DateTimeOffset? NextPollAt, ListenerHealthDto Health)
 {
@@ -20,10 +21,14 @@ internal sealed record ListenerDto(
     [System.Text.Json.Serialization.JsonExtensionData]
     public Dictionary<string, System.Text.Json.JsonElement> ProtocolSettings { get; init; } = [];
 
+    /// <summary>The signing secret Credo generated in this change (none was typed): shown this once, never again.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? WebhookSecret { get; init; }
+
     public static ListenerDto From(EmailListener l, DateTimeOffset now, DeliveryCounts? deliveries = null) => new(
         l.Id, l.Name, l.Enabled, l.Protocol, l.Mailbox, l.Folder, l.CredentialId, l.PollIntervalSeconds, l.UnreadOnly,
         l.FromContains, l.SubjectContains, l.OnlyWithAttachments, l.AfterProcessing, l.MoveToFolder, l.IncludeAttachments, l.WebhookUrl,
-        l.ProtectedWebhookSecret is not null, l.Version, l.KeepContentDays, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastErrorDetails ?? l.LastError,
+        l.WebhookFormat, l.ProtectedWebhookSecret is not null, l.Version, l.KeepContentDays, ListenerHealth.Of(l, now), l.MessagesReceived, l.LastPollAt, l.LastSuccessAt, l.LastErrorDetails ?? l.LastError,
         l.LastErrorHint, l.NextPollAt, ListenerHealthDto.Of(l, now, deliveries ?? DeliveryCounts.None))
     {
         ProtocolSettings = ProtocolSettingsJson.Write(l.Settings),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources;
+using Credo.Core.Webhooks;
 
 namespace Credo.Server.Api;
 
@@ -46,6 +47,9 @@ internal sealed class ListenerRequest
 
     public string? WebhookSecret { get; init; }
 
+    /// <summary>Standard (default) or CloudEvents.</summary>
+    public WebhookFormat? WebhookFormat { get; init; }
+
     public int? KeepContentDays { get; init; }
 
     public long? Version { get; init; }
@@ -77,6 +81,7 @@ internal sealed class ListenerRequest
             IncludeAttachments = IncludeAttachments ?? defaults.IncludeAttachments,
             WebhookUrl = WebhookUrl,
             WebhookSecret = WebhookSecret,
+            WebhookFormat = WebhookFormat ?? defaults.WebhookFormat,
             KeepContentDays = KeepContentDays,
             Version = Version,
         };

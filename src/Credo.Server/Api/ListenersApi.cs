@@ -43,11 +43,11 @@ internal static class ListenersApi
 
                 var change = await service.CreateAsync(input, http.User.Actor(), ct);
                 return change.Status == ChangeStatus.Done
-                    ? Results.Created($"/api/v1/listeners/{change.Value!.Id}", ListenerDto.From(change.Value, time.GetUtcNow()))
+                    ? Results.Created($"/api/v1/listeners/{change.Value!.Id}", ListenerDto.From(change.Value, time.GetUtcNow()) with { WebhookSecret = change.GeneratedSecret })
                     : Failure(change);
             })
             .Produces<ListenerDto>(StatusCodes.Status201Created).ProducesValidationProblem()
-            .Writes(write).WithSummary("Add a listener; protocol is EWS (default), Graph, IMAP, ... with its settings in an object of the protocol's name in lower case (ews, graph, imap, ...); webhookSecret is write-only.");
+            .Writes(write).WithSummary("Add a listener; protocol is EWS (default), Graph, IMAP, ... with its settings in an object of the protocol's name in lower case (ews, graph, imap, ...); webhookSecret (whsec_ + base64) is write-only: left out with a webhookUrl, Credo generates one and answers it this once.");
         listeners.MapPut("/{id:guid}", async (Guid id, ListenerRequest request, ListenerService service, TimeProvider time, HttpContext http, CancellationToken ct) =>
             {
                 var unreadable = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -65,10 +65,12 @@ internal static class ListenersApi
                 }
 
                 var change = await service.UpdateAsync(id, version, input, http.User.Actor(), ct);
-                return change.Status == ChangeStatus.Done ? Results.Ok(ListenerDto.From(change.Value!, time.GetUtcNow())) : Failure(change);
+                return change.Status == ChangeStatus.Done
+                    ? Results.Ok(ListenerDto.From(change.Value!, time.GetUtcNow()) with { WebhookSecret = change.GeneratedSecret })
+                    : Failure(change);
             })
             .Produces<ListenerDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .Writes(write).WithSummary("Change a listener read at version; an omitted webhookSecret keeps the stored one.");
+            .Writes(write).WithSummary("Change a listener read at version; an omitted webhookSecret keeps the stored one, and a changed one leaves the old one signing beside it for Credo:Webhooks:SecretOverlap.");
         listeners.MapPost("/{id:guid}/test", async (Guid id, ConnectionTest test, HttpContext http, CancellationToken ct) =>
                 await test.RunAsync(id, http.User.Actor(), ct) is { } steps
                     ? Results.Ok(new ConnectionTestDto(steps.All(s => s.Succeeded), steps))

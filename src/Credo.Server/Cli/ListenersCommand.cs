@@ -6,6 +6,7 @@ using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Text;
+using Credo.Core.Webhooks;
 using Credo.Net.Text;
 using Credo.Server.Api;
 
@@ -86,15 +87,19 @@ internal static class ListenersCommand
         var after = new Option<string?>("--after") { Description = "mark-read (default), move:FOLDER, delete or none." };
         var enabled = new Option<bool?>("--enabled") { Description = "Whether it runs (default true)." };
         var webhookUrl = new Option<string?>("--webhook-url") { Description = "Webhook URL." };
-        var webhookSecret = new Option<string?>("--webhook-secret") { Description = "Webhook signing secret; prefer --webhook-secret-stdin." };
+        var webhookSecret = new Option<string?>("--webhook-secret")
+        {
+            Description = "Webhook signing secret, whsec_ + base64 (prefer --webhook-secret-stdin); without one, a new webhook gets a generated secret, printed once.",
+        };
         var webhookSecretStdin = new Option<bool>("--webhook-secret-stdin") { Description = "Read the webhook signing secret from standard input." };
+        var webhookFormat = new Option<string?>("--webhook-format") { Description = "standard (default) or cloudevents." };
         var keepContentDays = new Option<string?>("--keep-content-days")
         {
             Description = "Days the mail content (MIME) is kept: N, 0 for ever, or default for the server's Credo:Retention:MimeDays (the default).",
         };
         var command = new Command(create ? "add" : "update", create ? "Add an Email Listener." : "Change a listener; only the flags given change.")
         {
-            newName, credential, mailbox, protocol, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin, keepContentDays,
+            newName, credential, mailbox, protocol, folder, interval, unreadOnly, after, enabled, webhookUrl, webhookSecret, webhookSecretStdin, webhookFormat, keepContentDays,
         };
         settings.AddTo(command);
         if (!create)
@@ -134,6 +139,18 @@ internal static class ListenersCommand
             input.Enabled = parse.GetValue(enabled) ?? input.Enabled;
             input.WebhookUrl = parse.GetValue(webhookUrl) ?? input.WebhookUrl;
             input.WebhookSecret = parse.GetValue(webhookSecretStdin) ? await SecretInput.ReadAsync("Webhook secret: ", ct) : parse.GetValue(webhookSecret);
+            if (parse.GetValue(webhookFormat) is { } format)
+            {
+                if (Enum.TryParse<WebhookFormat>(format, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+                {
+                    input.WebhookFormat = parsed;
+                }
+                else
+                {
+                    errors.Add($"--webhook-format \"{format}\" is not one of standard, cloudevents.");
+                }
+            }
+
             if (parse.GetValue(credential) is { } credentialName)
             {
                 var found = await services.GetRequiredService<CredentialStore>().FindAsync(credentialName, ct);
@@ -203,6 +220,11 @@ internal static class ListenersCommand
 
             var listener = change.Value!;
             await Console.Out.WriteLineAsync($"{(create ? "Added" : "Updated")} listener \"{listener.Name}\" ({listener.Id}, {listener.Protocol}).");
+            if (change.GeneratedSecret is { } generated)
+            {
+                await Console.Out.WriteLineAsync($"Webhook signing secret (shown only this once; give it to the receiver): {generated}");
+            }
+
             return ExitCodes.Success;
         }, ct));
         return command;
@@ -343,7 +365,7 @@ internal static class ListenersCommand
             ("Poll interval", $"{l.PollIntervalSeconds} s"),
             ("Unread only", l.UnreadOnly ? "yes" : "no"),
             ("After processing", l.AfterProcessing == AfterProcessing.Move ? $"move to {l.MoveToFolder}" : l.AfterProcessing.ToString()),
-            ("Webhook", l.WebhookUrl ?? "none"),
+            ("Webhook", l.WebhookUrl is null ? "none" : $"{l.WebhookUrl} ({l.WebhookFormat})"),
             ("Mails recorded", l.MessagesReceived.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("Last poll", l.LastPollAt is { } poll ? $"{poll:yyyy-MM-dd HH:mm:ss} UTC" : "never"),
             ("Last success", l.LastSuccessAt is { } success ? $"{success:yyyy-MM-dd HH:mm:ss} UTC" : "never"),

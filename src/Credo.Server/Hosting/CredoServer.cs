@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using Credo.Server.Api;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authentication;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -59,6 +59,7 @@ internal static class CredoServer
         services.AddCredoListeners();
         services.AddCredoExpiryWatch();
         services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
+        services.AddOptions<Credo.Core.Webhooks.WebhookOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Webhooks.WebhookOptions.SectionName));
         services.AddCredoRetention();
         services.AddOptions<Credo.Core.Retention.RetentionOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Retention.RetentionOptions.SectionName));
         services.AddOptions<Credo.Ews.EwsOptions>().Bind(builder.Configuration.GetSection(Credo.Ews.EwsOptions.SectionName));

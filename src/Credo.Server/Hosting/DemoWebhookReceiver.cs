@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Credo.Core.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -7,7 +6,8 @@ namespace Credo.Server.Hosting;
 
 /// <summary>
 /// For <c>serve --demo</c>: a webhook receiver on a free loopback port, so that the demo listeners' deliveries show on
-/// the first run. It checks <c>Credo-Signature</c> as the README tells receivers to, and answers with a sentence that the
+/// the first run. It checks the Standard Webhooks signature as the README tells receivers to (and the timestamp within
+/// five minutes, against replays), and answers with a sentence that the
 /// deliveries page shows as the receiver's answer.
 /// </summary>
 internal sealed class DemoWebhookReceiver : IAsyncDisposable
@@ -31,7 +31,7 @@ internal sealed class DemoWebhookReceiver : IAsyncDisposable
 
     public static async Task<DemoWebhookReceiver> StartAsync(TimeProvider time, CancellationToken cancellationToken)
     {
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        var secret = WebhookSignature.NewSecret();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http1));
@@ -40,9 +40,11 @@ internal sealed class DemoWebhookReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             var body = await reader.ReadToEndAsync(ct);
-            return Verify(request.Headers["Credo-Signature"].ToString(), body, secret, time)
+            var headers = request.Headers;
+            return WebhookSignature.Verify(secret, headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), body,
+                    headers["webhook-signature"].ToString(), time.GetUtcNow(), TimeSpan.FromMinutes(5))
                 ? Results.Text("Demo receiver: signature valid, mail accepted.")
-                : Results.Text("Demo receiver: the Credo-Signature does not match the body.", statusCode: StatusCodes.Status401Unauthorized);
+                : Results.Text("Demo receiver: the webhook-signature does not match the body, or the timestamp is over 5 minutes off.", statusCode: StatusCodes.Status401Unauthorized);
         });
         await app.StartAsync(cancellationToken);
         var address = app.Urls.First();
@@ -50,18 +52,4 @@ internal sealed class DemoWebhookReceiver : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    // t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>, within five minutes of now against replays.
-    private static bool Verify(string header, string body, string secret, TimeProvider time)
-    {
-        var t = header.Split(',').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "t")?[1];
-        if (!long.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            || Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds) > 300)
-        {
-            return false;
-        }
-
-        var expected = WebhookPayload.Signature(secret, seconds, body);
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(header));
-    }
 }

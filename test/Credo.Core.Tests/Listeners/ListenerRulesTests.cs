@@ -2,6 +2,7 @@ using Credo.Core.Listeners;
 using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Listeners.Sources.Imap;
+using Credo.Core.Webhooks;
 
 namespace Credo.Core.Tests.Listeners;
 
@@ -11,7 +12,7 @@ public sealed class ListenerRulesTests
     [Fact]
     public void Valid_input_has_no_errors()
     {
-        Assert.Empty(ListenerRules.Check(Valid(), allowHttp: false, secretStored: false));
+        Assert.Empty(ListenerRules.Check(Valid(), allowHttp: false));
     }
 
     [Theory]
@@ -26,7 +27,7 @@ public sealed class ListenerRulesTests
         var input = Valid();
         typeof(ListenerInput).GetProperty(field)!.SetValue(input, value);
 
-        var errors = ListenerRules.Check(input, allowHttp: false, secretStored: false);
+        var errors = ListenerRules.Check(input, allowHttp: false);
 
         Assert.Equal([field], errors.Keys);
     }
@@ -41,9 +42,9 @@ public sealed class ListenerRulesTests
         input.Folder = "Inbox/" + new string('x', ListenerRules.MaxPathLength);
         input.Settings.Set(EwsProtocol.Id, "url", "https://outlook.office365.com/EWS/Exchange.asmx?" + new string('q', ListenerRules.MaxUrlLength));
         input.WebhookUrl = "https://hooks.example.com/" + new string('w', ListenerRules.MaxUrlLength);
-        input.WebhookSecret = "s";
+        input.WebhookSecret = WebhookSignature.NewSecret();
 
-        var errors = ListenerRules.Check(input, allowHttp: false, secretStored: false);
+        var errors = ListenerRules.Check(input, allowHttp: false);
 
         Assert.Equal([nameof(input.Folder), nameof(input.FromContains), nameof(input.Mailbox), nameof(input.WebhookUrl), "ews.url"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("at most 256", errors[nameof(input.FromContains)], StringComparison.Ordinal);
@@ -55,18 +56,18 @@ public sealed class ListenerRulesTests
         var input = Valid();
         input.Settings.Set(GraphProtocol.Id, "url", "not a url");
         input.Settings.Set(ImapProtocol.Id, "host", null);
-        Assert.Empty(ListenerRules.Check(input, allowHttp: false, secretStored: false));
+        Assert.Empty(ListenerRules.Check(input, allowHttp: false));
 
         input.Protocol = ImapProtocol.Id;
         input.Settings.Set(ImapProtocol.Id, "host", "imap.example.test");
         input.Settings.Set(ImapProtocol.Id, "security", "none");
-        Assert.Equal(["imap.security"], ListenerRules.Check(input, allowHttp: false, secretStored: false).Keys);
+        Assert.Equal(["imap.security"], ListenerRules.Check(input, allowHttp: false).Keys);
 
         input.Settings.Set(ImapProtocol.Id, "host", "127.0.0.1");
-        Assert.Empty(ListenerRules.Check(input, allowHttp: false, secretStored: false));
+        Assert.Empty(ListenerRules.Check(input, allowHttp: false));
 
         input.Protocol = GraphProtocol.Id;
-        Assert.Equal(["graph.url"], ListenerRules.Check(input, allowHttp: false, secretStored: false).Keys);
+        Assert.Equal(["graph.url"], ListenerRules.Check(input, allowHttp: false).Keys);
     }
 
     private static ListenerInput Valid() => new()

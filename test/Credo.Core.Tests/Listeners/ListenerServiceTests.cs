@@ -5,6 +5,7 @@ using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Listeners.Sources.Graph;
 using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
+using Credo.Core.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,7 +50,8 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         var created = await CreateAsync();
         var input = ListenerInput.From(created);
         input.WebhookUrl = "https://attacker.example.com/in?token=4711";
-        input.WebhookSecret = "new-webhook-secret-4711";
+        var secret = WebhookSignature.NewSecret();
+        input.WebhookSecret = secret;
         input.Folder = "Inbox/Invoices";
         input.Settings.Set(EwsProtocol.Id, "url", "https://outlook.office365.com:443/ews/exchange.asmx");
 
@@ -65,6 +67,63 @@ public sealed class ListenerServiceTests : IAsyncLifetime
             + "https://outlook.office365.com:443/ews/exchange.asmx; Webhook URL: https://hooks.example.com/in → https://attacker.example.com/in",
             entry.Details);
         Assert.DoesNotContain("4711", entry.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret[WebhookSignature.SecretPrefix.Length..], entry.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_webhook_without_a_secret_gets_a_generated_one_given_back_once_and_stored_protected()
+    {
+        await using var scope = _core!.Scope();
+        var listeners = _core.Get<ListenerService>(scope);
+        var change = await listeners.CreateAsync(new ListenerInput
+        {
+            Name = "Generated " + Guid.NewGuid().ToString("N")[..6], Mailbox = "invoices@contoso.com", CredentialId = _credentialId,
+            WebhookUrl = "https://hooks.example.com/in",
+        }, "tests", Ct);
+
+        Assert.Equal(ChangeStatus.Done, change.Status);
+        var secret = change.GeneratedSecret;
+        Assert.NotNull(secret);
+        Assert.Null(WebhookSignature.Problem(secret));
+        var stored = change.Value!.ProtectedWebhookSecret!;
+        Assert.DoesNotContain(secret[WebhookSignature.SecretPrefix.Length..], stored, StringComparison.Ordinal);
+        Assert.Equal(secret, _core.Get<Credo.Core.Security.SecretProtector>(scope).UnprotectWebhookSecret(stored));
+
+        // Saving again without a secret keeps it: nothing is generated twice.
+        var again = await listeners.UpdateAsync(change.Value.Id, change.Value.Version, ListenerInput.From(change.Value), "tests", Ct);
+        Assert.Null(again.GeneratedSecret);
+        Assert.Null(again.Value!.ProtectedPreviousWebhookSecret);
+    }
+
+    [Fact]
+    public async Task A_changed_secret_keeps_the_one_before_for_the_overlap_and_the_same_secret_again_changes_nothing()
+    {
+        var created = await CreateAsync();
+        await using var scope = _core!.Scope();
+        var listeners = _core.Get<ListenerService>(scope);
+        var protector = _core.Get<Credo.Core.Security.SecretProtector>(scope);
+        var before = protector.UnprotectWebhookSecret(created.ProtectedWebhookSecret!);
+        var input = ListenerInput.From(created);
+        var secret = WebhookSignature.NewSecret();
+        input.WebhookSecret = secret;
+
+        var changed = (await listeners.UpdateAsync(created.Id, created.Version, input, "tests", Ct)).Value!;
+
+        Assert.Equal(secret, protector.UnprotectWebhookSecret(changed.ProtectedWebhookSecret!));
+        Assert.Equal(before, protector.UnprotectWebhookSecret(changed.ProtectedPreviousWebhookSecret!));
+        Assert.NotNull(changed.WebhookSecretChangedAt);
+
+        input = ListenerInput.From(changed);
+        input.WebhookSecret = secret;
+        var same = (await listeners.UpdateAsync(changed.Id, changed.Version, input, "tests", Ct)).Value!;
+        Assert.Equal(before, protector.UnprotectWebhookSecret(same.ProtectedPreviousWebhookSecret!));
+        Assert.Equal(changed.WebhookSecretChangedAt, same.WebhookSecretChangedAt);
+
+        // Without a webhook there is nothing to sign: both secrets go.
+        input = ListenerInput.From(same);
+        input.WebhookUrl = null;
+        var removed = (await listeners.UpdateAsync(same.Id, same.Version, input, "tests", Ct)).Value!;
+        Assert.Equal((null, null, null), (removed.ProtectedWebhookSecret, removed.ProtectedPreviousWebhookSecret, removed.WebhookSecretChangedAt));
     }
 
     [Fact]
@@ -138,7 +197,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         var change = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
         {
             Name = "Invoices " + Guid.NewGuid().ToString("N")[..6], Mailbox = "invoices@contoso.com", CredentialId = _credentialId,
-            WebhookUrl = "https://hooks.example.com/in", WebhookSecret = "old-webhook-secret",
+            WebhookUrl = "https://hooks.example.com/in", WebhookSecret = WebhookSignature.NewSecret(),
         }, "tests", Ct);
         return change.Value!;
     }

@@ -52,7 +52,7 @@ public sealed class RetentionOptionsTests
     {
         var input = new ListenerInput { Name = "L", Mailbox = "a@b.test", CredentialId = Guid.NewGuid(), KeepContentDays = days };
 
-        var errors = ListenerRules.Check(input, allowHttp: false, secretStored: false);
+        var errors = ListenerRules.Check(input, allowHttp: false);
 
         Assert.Equal(refused, errors.ContainsKey(nameof(ListenerInput.KeepContentDays)));
     }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Credo.Core.Users;
+using Credo.Core.Webhooks;
 using Credo.Sandbox;
 using Credo.Server.Tests.Infrastructure;
 using Credo.Server.Tests.Listeners;
@@ -63,7 +64,7 @@ public sealed class ListenersApiContractTests(ListenerServerFixture server) : IC
         body["mailbox"] = "reader@example.test";
         body["credentialId"] = credentialId;
         body["webhookUrl"] = "https://hooks.example.test/in?token=1";
-        body["webhookSecret"] = "contract-webhook-secret";
+        body["webhookSecret"] = WebhookSignature.NewSecret();
         body["enabled"] = false;
         using var created = await PostAsync(http, "/api/v1/listeners", body.ToJsonString());
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -81,12 +82,13 @@ public sealed class ListenersApiContractTests(ListenerServerFixture server) : IC
             var copy = shown.DeepClone().AsObject();
             copy["name"] = $"{shown["name"]} {source} copy";
 
-            // The one thing show cannot give: the webhook secret is write-only, and a new listener needs its own.
+            // The one thing show cannot give: the webhook secret is write-only, and the copy gets its own, generated and
+            // answered this once.
             Assert.False(copy.ContainsKey("webhookSecret"));
-            copy["webhookSecret"] = "copy-webhook-secret";
             using var posted = await PostAsync(http, "/api/v1/listeners", copy.ToJsonString());
             Assert.True(posted.StatusCode == HttpStatusCode.Created, $"{source}: {(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync(Ct)}");
             var copied = JsonNode.Parse(await posted.Content.ReadAsStringAsync(Ct))!;
+            Assert.StartsWith(WebhookSignature.SecretPrefix, copied["webhookSecret"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.Equal(protocol, copied["protocol"]!.GetValue<string>());
             Assert.Equal(shown[protocol.ToLowerInvariant()]!.ToJsonString(), copied[protocol.ToLowerInvariant()]!.ToJsonString());
         }

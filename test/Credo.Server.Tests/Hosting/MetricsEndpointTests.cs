@@ -25,7 +25,7 @@ public sealed class MetricsEndpointTests(TelemetryServerFixture server) : IClass
 
         // Every second request is throttled, so some requests wait and are retried.
         mailbox.SetFaultRate(SandboxFaultRate.ServerBusy(2));
-        await using var receiver = await WebhookReceiver.StartAsync("metrics-hook-secret");
+        await using var receiver = await WebhookReceiver.StartAsync();
         var listener = await server.ListenerAsync(address, l =>
         {
             l.WebhookUrl = receiver.Url.ToString();

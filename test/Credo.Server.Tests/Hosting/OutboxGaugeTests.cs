@@ -14,7 +14,7 @@ public sealed class OutboxGaugeTests(TelemetryServerFixture server) : IClassFixt
         var address = $"o{Guid.NewGuid():N}"[..16] + "@sandbox.test";
         var mailbox = server.Sandbox.Mailboxes.Create(address);
         mailbox.Deliver(server.Sandbox.Mailboxes.Generate(address), mailbox.WellKnown("inbox").Id);
-        await using var receiver = await WebhookReceiver.StartAsync("outbox-hook-secret");
+        await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Status = _ => 503;
         var listener = await server.ListenerAsync(address, l =>
         {

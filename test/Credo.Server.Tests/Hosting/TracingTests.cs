@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Credo.Core.Webhooks;
 using Credo.Sandbox;
 using Credo.Server.Tests.Infrastructure;
 using Credo.Server.Tests.Listeners;
@@ -10,7 +11,7 @@ namespace Credo.Server.Tests.Hosting;
 [Collection(TelemetryRunsAlone.Name)]
 public sealed partial class TracingTests(TelemetryServerFixture server) : IClassFixture<TelemetryServerFixture>
 {
-    private const string WebhookSecret = "tracing-hook-secret";
+    private static readonly string WebhookSecret = WebhookSignature.NewSecret();
 
     [Fact]
     public async Task A_poll_is_a_span_with_the_token_each_ews_request_recording_and_after_processing_below_it()

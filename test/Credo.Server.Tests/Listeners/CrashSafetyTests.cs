@@ -22,7 +22,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 }, cancellationToken: TestContext.Current.CancellationToken);
-        _receiver = await WebhookReceiver.StartAsync("kill-test-secret");
+        _receiver = await WebhookReceiver.StartAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -17,7 +17,7 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         }
 
         var credential = await server.AddCredentialAsync("Console");
-        await using var receiver = await WebhookReceiver.StartAsync("console-hook-secret");
+        await using var receiver = await WebhookReceiver.StartAsync();
         var page = await SignedInPageAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Email Listeners" }).First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "+ Add Email Listener" }).ClickAsync();
@@ -126,6 +126,54 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await Assertions.Expect(page.Locator("#Form_Imap_Host")).ToHaveValueAsync("imap.example.test");
         await Assertions.Expect(page.Locator("#Form_Imap_Security")).ToHaveValueAsync("StartTls");
         await Assertions.Expect(page.Locator("#Form_Imap_Port")).ToHaveValueAsync("143");
+    }
+
+    [Fact]
+    public async Task A_webhook_without_a_secret_gets_one_shown_once_and_deliveries_verify_with_it()
+    {
+        var address = $"s{Guid.NewGuid():N}"[..14] + "@sandbox.test";
+        var mailbox = server.Sandbox.Mailboxes.Create(address);
+        mailbox.Deliver(server.Sandbox.Mailboxes.Generate(address), mailbox.WellKnown("inbox").Id);
+        var credential = await server.AddCredentialAsync("Secret");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var page = await SignedInPageAsync();
+        await page.GotoAsync("/Administration/Integrations/EmailListeners/Add");
+        var name = "Signed " + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#Form_Name").FillAsync(name);
+        await page.GetByLabel("EWS URL").FillAsync(server.Sandbox.EwsEndpoint.ToString());
+        await page.GetByLabel("Mailbox").FillAsync(address);
+        await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Value = credential.Id.ToString() });
+        await page.GetByLabel("Poll interval (seconds)").FillAsync("5");
+        await page.GetByLabel("Webhook URL").FillAsync(receiver.Url.ToString());
+        await page.GetByLabel("Webhook format").SelectOptionAsync("CloudEvents");
+
+        // A pasted secret that is not a Standard Webhooks one is refused beside its field, and nothing typed is lost.
+        await page.GetByLabel("Webhook signing secret").FillAsync("my-shared-secret");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Form_WebhookSecret-error")).ToContainTextAsync("does not begin with whsec_");
+        await Assertions.Expect(page.GetByLabel("Webhook format")).ToHaveValueAsync("CloudEvents");
+        await Assertions.Expect(page.GetByLabel("Webhook URL")).ToHaveValueAsync(receiver.Url.ToString());
+
+        await page.GetByLabel("Webhook signing secret").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Added “{name}”");
+        var secret = (await page.Locator("#new-webhook-secret").TextContentAsync())!;
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("dd").Filter(new() { HasText = receiver.Url.ToString() })).ToContainTextAsync("(CloudEvents)");
+
+        // Shown once: the next view of the page no longer has it.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#new-webhook-secret")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(secret[6..], await page.ContentAsync(), StringComparison.Ordinal);
+
+        // The receiver learns the secret only now (an attempt before was refused and is retried): every attempt was signed with it.
+        receiver.OtherSecrets.Add(secret);
+        await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(receiver.Deliveries.Count == 1), "the mail is delivered, signed with the secret shown");
+        Assert.All(receiver.Received, r =>
+        {
+            Assert.True(Credo.Core.Webhooks.WebhookSignature.Verify(secret, r.Id, r.Timestamp, r.Body, r.Signature, TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(5)));
+            Assert.StartsWith("application/cloudevents+json", r.ContentType, StringComparison.Ordinal);
+        });
     }
 
     private async Task<IPage> SignedInPageAsync()

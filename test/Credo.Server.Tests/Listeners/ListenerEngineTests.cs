@@ -23,7 +23,7 @@ public sealed class ListenerEngineTests(ListenerServerFixture server) : IClassFi
             mailbox.Deliver(server.Sandbox.Mailboxes.Generate(address, attachmentBytes: attachment, withoutMessageId: i % 50 == 11), inbox.Id);
         }
 
-        await using var receiver = await WebhookReceiver.StartAsync("hook-secret-1");
+        await using var receiver = await WebhookReceiver.StartAsync();
         var listener = await server.ListenerAsync(address, l =>
         {
             l.WebhookUrl = receiver.Url.ToString();

@@ -30,7 +30,7 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
             mailbox.Deliver(server.Sandbox.Mailboxes.Generate(address, attachmentBytes: 100), mailbox.WellKnown("inbox").Id);
         }
 
-        await using var receiver = await WebhookReceiver.StartAsync("api-webhook-secret-42");
+        await using var receiver = await WebhookReceiver.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.CreateApiKeyAsync(UserRole.Administrator));
         var credentialId = await server.CredentialAsync();

@@ -24,7 +24,7 @@ public sealed class OutsideTextTests(ListenerServerFixture server, Browser brows
     public async Task Escapes_bells_NULs_and_direction_overrides_in_a_mail_never_reach_the_terminal_raw_and_the_console_isolates_them()
     {
         var address = $"o{Guid.NewGuid():N}"[..14] + "@sandbox.test";
-        await using var receiver = await WebhookReceiver.StartAsync("outside-text-hook-secret");
+        await using var receiver = await WebhookReceiver.StartAsync();
         using var control = new HttpClient { BaseAddress = server.Sandbox.BaseAddress };
         (await control.PostAsJsonAsync("/sandbox/mailboxes", new { address }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         using var mail = new ByteArrayContent(Mail(address));

@@ -49,7 +49,7 @@ public sealed class WebhookAnswerTests(ListenerServerFixture server) : IClassFix
         var listener = await server.ListenerAsync(address, l =>
         {
             l.WebhookUrl = receiver.Url("hooks/huge").ToString();
-            l.WebhookSecret = "hook-secret-huge";
+            l.WebhookSecret = WebhookSignature.NewSecret();
         });
 
         await ListenerServerFixture.EventuallyAsync(

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Credo.Core.Users;
+using Credo.Core.Webhooks;
 using Credo.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -64,7 +65,7 @@ public sealed class WebhookUrlMaskingTests(ListenerServerFixture server, Browser
         return await server.ListenerAsync(address, input =>
         {
             input.WebhookUrl = WebhookUrl;
-            input.WebhookSecret = "mask-webhook-secret";
+            input.WebhookSecret = WebhookSignature.NewSecret();
         });
     }
 

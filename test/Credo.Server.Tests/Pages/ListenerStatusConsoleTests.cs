@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Credo.Core.ApiKeys;
 using Credo.Core.Users;
+using Credo.Core.Webhooks;
 using Credo.Sandbox.Ews;
 using Credo.Server.Tests.Infrastructure;
 using Credo.Server.Tests.Listeners;
@@ -32,7 +33,7 @@ public sealed class ListenerStatusConsoleTests(ListenerServerFixture server, Bro
         var listener = await server.ListenerAsync(address, l =>
         {
             l.WebhookUrl = receiver.Url("hooks/down").ToString();
-            l.WebhookSecret = "degraded-hook-secret";
+            l.WebhookSecret = WebhookSignature.NewSecret();
         });
 
         using var http = await ApiAsync(UserRole.Viewer);
@@ -88,7 +89,7 @@ public sealed class ListenerStatusConsoleTests(ListenerServerFixture server, Bro
         }
 
         var ok = await server.ListenerAsync(okAddress);
-        var degraded = await server.ListenerAsync(degradedAddress, l => (l.WebhookUrl, l.WebhookSecret) = (receiver.Url("down").ToString(), "s3cret-degraded"));
+        var degraded = await server.ListenerAsync(degradedAddress, l => (l.WebhookUrl, l.WebhookSecret) = (receiver.Url("down").ToString(), WebhookSignature.NewSecret()));
         var error = await server.ListenerAsync("nobody-here@sandbox.test");
         var stalled = await server.ListenerAsync("nobody-either@sandbox.test");
         // Stalled: no successful poll since it was added, an hour ago.

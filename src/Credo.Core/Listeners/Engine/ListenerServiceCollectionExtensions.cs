@@ -25,6 +25,9 @@ public static class ListenerServiceCollectionExtensions
             .Validate(o => o.MaxPagesPerPoll >= 1, "Credo:Listeners:MaxPagesPerPoll must be at least 1.")
             .Validate(o => o.MaxPollDuration > TimeSpan.Zero, "Credo:Listeners:MaxPollDuration must be positive.")
             .ValidateOnStart();
+        services.AddOptions<WebhookOptions>()
+            .Validate(o => o.SecretOverlap >= TimeSpan.Zero, "Credo:Webhooks:SecretOverlap must be zero (no overlap) or more.")
+            .ValidateOnStart();
         services.TryAddSingleton<ListenerGauges>();
         services.TryAddSingleton<ListenerMetrics>();
         services.TryAddSingleton<CredentialTokenSources>();

@@ -1,5 +1,6 @@
 using Credo.Core.Credentials;
 using Credo.Core.Listeners;
+using Credo.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -28,6 +29,7 @@ internal sealed class EmailListenerConfiguration : IEntityTypeConfiguration<Emai
         builder.Property(l => l.AfterProcessing).HasConversion<string>().HasMaxLength(16);
         builder.Property(l => l.MoveToFolder).HasMaxLength(1024);
         builder.Property(l => l.WebhookUrl).HasMaxLength(2048);
+        builder.Property(l => l.WebhookFormat).HasConversion<string>().HasMaxLength(16);
         builder.Property(l => l.Version).IsConcurrencyToken();
         builder.Property(l => l.LastError).HasMaxLength(2000);
         builder.Property(l => l.LastErrorHint).HasMaxLength(1000);

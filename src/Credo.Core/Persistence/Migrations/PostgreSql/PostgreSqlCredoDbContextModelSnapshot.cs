@@ -325,6 +325,9 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<long?>("PollStartedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ProtectedPreviousWebhookSecret")
+                        .HasColumnType("text");
+
                     b.Property<string>("ProtectedWebhookSecret")
                         .HasColumnType("text");
 
@@ -351,6 +354,14 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("WebhookFormat")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("WebhookSecretChangedAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("WebhookUrl")

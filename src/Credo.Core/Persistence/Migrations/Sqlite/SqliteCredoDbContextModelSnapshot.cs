@@ -318,6 +318,9 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<long?>("PollStartedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ProtectedPreviousWebhookSecret")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedWebhookSecret")
                         .HasColumnType("TEXT");
 
@@ -344,6 +347,14 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WebhookFormat")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WebhookSecretChangedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("WebhookUrl")

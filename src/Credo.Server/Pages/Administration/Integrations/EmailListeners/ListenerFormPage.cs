@@ -44,6 +44,11 @@ public abstract class ListenerFormPage(ListenerService listeners, CredentialStor
         if (change.Status == ChangeStatus.Done)
         {
             Notice.Set(TempData, ExistingId is null ? $"Added “{change.Value!.Name}”: its first poll is due now." : $"Saved “{change.Value!.Name}”.");
+            if (change.GeneratedSecret is { } secret)
+            {
+                TempData[OverviewModel.NewWebhookSecretKey] = secret;
+            }
+
             return Redirect($"/Administration/Integrations/EmailListeners/{change.Value!.Id}");
         }
 

@@ -15,6 +15,9 @@ public sealed class OverviewModel(ListenerService listeners, MessageService mess
 {
     private const string ReportKey = "ConnectionReport";
 
+    /// <summary>Where the add and edit pages leave a signing secret Credo generated, for this page to show once.</summary>
+    public const string NewWebhookSecretKey = "NewWebhookSecret";
+
     [FromRoute]
     public Guid Id { get; set; }
 
@@ -34,6 +37,9 @@ public sealed class OverviewModel(ListenerService listeners, MessageService mess
 
     public IReadOnlyList<ConnectionStep>? ConnectionReport { get; private set; }
 
+    /// <summary>The signing secret Credo just generated, shown once: it travels here in TempData, which is read once.</summary>
+    public string? NewWebhookSecret { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (await listeners.FindAsync(Id.ToString(), cancellationToken) is not { } listener)
@@ -48,6 +54,7 @@ public sealed class OverviewModel(ListenerService listeners, MessageService mess
         RecentMessages = await messages.ListAsync(Id, 5, cancellationToken);
         RecentDeliveries = await deliveries.ListAsync(Id, 5, cancellationToken);
         ConnectionReport = TempData[ReportKey] is string json ? JsonSerializer.Deserialize<List<ConnectionStep>>(json) : null;
+        NewWebhookSecret = TempData[NewWebhookSecretKey] as string;
         return Page();
     }
 
