@@ -37,6 +37,9 @@ public abstract class CredoDbContext(DbContextOptions options) : DbContext(optio
     /// <summary>Webhook deliveries (the outbox).</summary>
     public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
 
+    /// <summary>Each attempt of each webhook delivery.</summary>
+    public DbSet<Webhooks.DeliveryAttempt> DeliveryAttempts => Set<Webhooks.DeliveryAttempt>();
+
     /// <summary>The Data Protection key ring, when it is kept in the database (several nodes).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

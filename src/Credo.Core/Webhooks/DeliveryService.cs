@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Credo.Core.Webhooks;
 
-/// <summary>Reads listeners' webhook deliveries and sends one again (audited).</summary>
+/// <summary>Reads listeners' webhook deliveries and their attempts, and sends one, or all failed of a listener, again (audited).</summary>
 public sealed class DeliveryService(CredoDbContext db, AuditLog audit, TimeProvider time)
 {
-    /// <summary>The newest webhook deliveries of a listener (without payloads).</summary>
-    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(Guid listenerId, int take, CancellationToken cancellationToken) =>
-        await db.WebhookDeliveries.AsNoTracking().Where(d => d.ListenerId == listenerId)
+    /// <summary>The newest webhook deliveries of a listener (without payloads), of one <paramref name="status"/> or all.</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(Guid listenerId, DeliveryStatus? status, int take, CancellationToken cancellationToken) =>
+        await db.WebhookDeliveries.AsNoTracking().Where(d => d.ListenerId == listenerId && (status == null || d.Status == status))
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(take)
             .Select(d => new WebhookDelivery
             {
@@ -19,6 +19,18 @@ public sealed class DeliveryService(CredoDbContext db, AuditLog audit, TimeProvi
                 LastAnswer = d.LastAnswer, LastAttemptAt = d.LastAttemptAt, ResentAt = d.ResentAt,
             })
             .ToListAsync(cancellationToken);
+
+    /// <summary>The newest webhook deliveries of a listener (without payloads).</summary>
+    public Task<IReadOnlyList<WebhookDelivery>> ListAsync(Guid listenerId, int take, CancellationToken cancellationToken) =>
+        ListAsync(listenerId, status: null, take, cancellationToken);
+
+    /// <summary>One delivery with its payload, or null.</summary>
+    public async Task<WebhookDelivery?> FindAsync(Guid deliveryId, CancellationToken cancellationToken) =>
+        await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
+
+    /// <summary>The attempts of a delivery, oldest first.</summary>
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(Guid deliveryId, CancellationToken cancellationToken) =>
+        await db.DeliveryAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Id).ToListAsync(cancellationToken);
 
     /// <summary>The webhook deliveries of <paramref name="listenerIds"/> (of every listener when null) by state.</summary>
     public async Task<IReadOnlyDictionary<Guid, DeliveryCounts>> CountsAsync(IReadOnlyCollection<Guid>? listenerIds, CancellationToken cancellationToken)
@@ -45,6 +57,29 @@ public sealed class DeliveryService(CredoDbContext db, AuditLog audit, TimeProvi
                 Count(DeliveryStatus.Failed),
                 retrying.Count == 0 ? null : retrying.Min(g => g.Next));
         });
+    }
+
+    /// <summary>
+    /// Sends every Failed delivery of a listener again (the receiver dedupes by webhook-id); audited once, with the count.
+    /// Returns how many were queued.
+    /// </summary>
+    public async Task<int> ResendFailedAsync(Guid listenerId, string actor, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var updated = await db.WebhookDeliveries.Where(d => d.ListenerId == listenerId && d.Status == DeliveryStatus.Failed).ExecuteUpdateAsync(u => u
+            .SetProperty(d => d.Status, DeliveryStatus.Pending)
+            .SetProperty(d => d.NextAttemptAt, now)
+            .SetProperty(d => d.ResentAt, now)
+            .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), cancellationToken);
+        if (updated > 0)
+        {
+            audit.Record(actor, "resend-failed", "listener", listenerId.ToString(),
+                await db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.Name).SingleOrDefaultAsync(cancellationToken) ?? listenerId.ToString(),
+                $"{updated} failed deliveries queued again");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return updated;
     }
 
     /// <summary>Sends a delivery again, whatever its status (the receiver dedupes by webhook-id).</summary>

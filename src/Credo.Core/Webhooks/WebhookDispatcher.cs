@@ -17,6 +17,7 @@ namespace Credo.Core.Webhooks;
 /// Sends the webhook outbox: <c>POST</c> JSON (or a CloudEvent around it) signed as Standard Webhooks says, with
 /// <c>webhook-id</c> (the same on every attempt), <c>webhook-timestamp</c> and <c>webhook-signature</c>. 2xx is delivered,
 /// 410 stops, anything else is retried with capped exponential back-off for <see cref="ListenerOptions.DeliveryRetention"/>.
+/// Each attempt is kept (<see cref="DeliveryAttempt"/>) in the transaction that records its outcome.
 /// A delivery is claimed before it is sent, so two nodes never send it at once. Of the receiver's answer body only the first
 /// kilobyte is read, for the snippet the console shows. Every attempt also counts toward the listener's run of delivery
 /// failures, which <see cref="ListenerHealth"/> reads.
@@ -88,6 +89,8 @@ internal sealed partial class WebhookDispatcher(
         var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == delivery.ListenerId, stoppingToken);
         var settings = Settings;
         int? status = null;
+        var started = Time.GetTimestamp();
+        var sentAt = Time.GetUtcNow();
         string? error = null;
         string? answer = null;
         if (listener?.WebhookUrl is null || listener.ProtectedWebhookSecret is null)
@@ -138,7 +141,9 @@ internal sealed partial class WebhookDispatcher(
         };
         var attempts = delivery.Attempts + 1;
         var next = now + Backoff.Delay(attempts, RetryInitial, RetryMax, retryAfter: null);
-        await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
+        var duration = (int)Math.Min(int.MaxValue, Time.GetElapsedTime(started).TotalMilliseconds);
+        await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
+        var updated = await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
             .SetProperty(d => d.Status, outcome)
             .SetProperty(d => d.Attempts, attempts)
             .SetProperty(d => d.LastStatusCode, status)
@@ -148,6 +153,15 @@ internal sealed partial class WebhookDispatcher(
             .SetProperty(d => d.NextAttemptAt, next)
             .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
             .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), stoppingToken);
+        if (updated == 1)
+        {
+            // Not for a delivery deleted meanwhile (with its listener, or by retention).
+            db.DeliveryAttempts.Add(new DeliveryAttempt { DeliveryId = id, At = sentAt, StatusCode = status, Error = error, Answer = answer, DurationMs = duration });
+            await db.SaveChangesAsync(stoppingToken);
+            db.ChangeTracker.Clear();
+        }
+
+        await transaction.CommitAsync(stoppingToken);
         await RecordListenerHealthAsync(db, delivery.ListenerId, outcome == DeliveryStatus.Delivered, now, stoppingToken);
         var result = ListenerMetrics.DeliveryResult(outcome);
         metrics.Delivery(result);

@@ -59,5 +59,25 @@ internal sealed record DeliveryDto(
             d.State, d.LastAttemptAt, d.LastAnswer, d.ResentAt);
 }
 
+/// <summary>
+/// A delivery with what it is sent as (<paramref name="ContentType"/> and <paramref name="Body"/>, as the listener's format
+/// shapes it now; each attempt adds the <c>webhook-timestamp</c> and <c>webhook-signature</c> of its moment) and its attempts.
+/// </summary>
+internal sealed record DeliveryDetailDto(DeliveryDto Delivery, string WebhookId, string ContentType, string Body, IReadOnlyList<DeliveryAttemptDto> Attempts)
+{
+    public static DeliveryDetailDto From(WebhookDelivery d, WebhookFormat format, IReadOnlyList<DeliveryAttempt> attempts)
+    {
+        var (body, mediaType) = WebhookPayload.Shape(d, format);
+        return new(DeliveryDto.From(d), d.MessageId.ToString(), mediaType, body,
+            [.. attempts.Select(a => new DeliveryAttemptDto(a.At, a.StatusCode, a.Error, a.Answer, a.DurationMs))]);
+    }
+}
+
+/// <summary>One attempt: when, the receiver's status (null when it did not answer), why not, the start of its answer, how long it took.</summary>
+internal sealed record DeliveryAttemptDto(DateTimeOffset At, int? StatusCode, string? Error, string? Answer, int DurationMs);
+
+/// <summary>How many failed deliveries were queued again.</summary>
+internal sealed record ResendFailedDto(int Queued);
+
 /// <summary>The outcome of Test connection, step by step.</summary>
 internal sealed record ConnectionTestDto(bool Succeeded, IReadOnlyList<ConnectionStep> Steps);

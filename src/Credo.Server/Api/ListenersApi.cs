@@ -86,9 +86,15 @@ internal static class ListenersApi
         listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, MessageService messages, CancellationToken ct) =>
                 TypedResults.Ok((await messages.ListAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
             .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it).");
-        listeners.MapGet("/{id:guid}/deliveries", async (Guid id, DeliveryService deliveries, CancellationToken ct) =>
-                TypedResults.Ok((await deliveries.ListAsync(id, 200, ct)).Select(DeliveryDto.From).ToArray()))
-            .WithSummary("Webhook deliveries, newest first.");
+        listeners.MapGet("/{id:guid}/deliveries", async (Guid id, DeliveryStatus? state, int? take, DeliveryService deliveries, CancellationToken ct) =>
+                TypedResults.Ok((await deliveries.ListAsync(id, state, Math.Clamp(take ?? 200, 1, 1000), ct)).Select(DeliveryDto.From).ToArray()))
+            .WithSummary("Webhook deliveries, newest first; state=Pending|Delivered|Stopped|Failed keeps one state.");
+        listeners.MapPost("/{id:guid}/deliveries/resend-failed", async (Guid id, ListenerService service, DeliveryService deliveries, HttpContext http, CancellationToken ct) =>
+                await service.FindAsync(id.ToString(), ct) is null
+                    ? (IResult)NotFound(id)
+                    : Results.Accepted(value: new ResendFailedDto(await deliveries.ResendFailedAsync(id, http.User.Actor(), ct))))
+            .Produces<ResendFailedDto>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .Writes(write).WithSummary("Send every Failed delivery of the listener again; audited. Answers how many were queued.");
         api.MapGet("/messages/{id:guid}/eml", async (Guid id, MessageService messages, ListenerService service, IOptionsMonitor<RetentionOptions> retention, CancellationToken ct) =>
                 await messages.FindAsync(id, ct) is not { } m ? Results.NotFound()
                 : m.ContentExpired && await service.FindAsync(m.ListenerId.ToString(), ct) is { } listener
@@ -96,6 +102,12 @@ internal static class ListenersApi
                     : Results.File(m.Mime, "message/rfc822", Credo.Core.Text.DownloadName.For(m.Subject, ".eml", id.ToString())))
             .Produces(StatusCodes.Status200OK, contentType: "message/rfc822").Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)
             .WithTags("Messages").WithSummary("A received message as .eml; 410 Gone once retention removed its content (Credo:Retention:MimeDays).");
+        api.MapGet("/deliveries/{id:guid}", async (Guid id, DeliveryService deliveries, ListenerService service, CancellationToken ct) =>
+                await deliveries.FindAsync(id, ct) is not { } d
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no delivery {id}.")
+                    : Results.Ok(DeliveryDetailDto.From(d, (await service.FindAsync(d.ListenerId.ToString(), ct))?.WebhookFormat ?? WebhookFormat.Standard, await deliveries.AttemptsAsync(id, ct))))
+            .Produces<DeliveryDetailDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithTags("Deliveries").WithSummary("A delivery with its attempts (time, status, answer excerpt, duration) and the body and content type it is sent with.");
         api.MapPost("/deliveries/{id:guid}/resend", async (Guid id, DeliveryService deliveries, HttpContext http, CancellationToken ct) =>
                 await deliveries.ResendAsync(id, http.User.Actor(), ct)
                     ? Results.Accepted()

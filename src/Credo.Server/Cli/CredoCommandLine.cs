@@ -14,6 +14,7 @@ internal static class CredoCommandLine
             CredentialsCommand.Create(),
             ListenersCommand.Create(),
             MessagesCommand.Create(),
+            DeliveriesCommand.Create(),
             UsersCommand.Create(),
             MigrateCommand.Create(),
             SandboxCommand.Create(),

@@ -11,7 +11,8 @@ namespace Credo.Core.Tests.Persistence;
 
 /// <summary>
 /// A database of the release before protocol modules, with a listener of every protocol in the columns of that release,
-/// upgraded to today's schema: every setting arrives in the listener's protocol settings, and nothing is lost.
+/// upgraded to today's schema: every setting arrives in the listener's protocol settings, and nothing is lost; webhooks
+/// keep the Standard format, and an attempted delivery gets its last attempt as its history.
 /// </summary>
 public abstract class ProtocolSettingsMigrationTests : IAsyncLifetime
 {
@@ -58,6 +59,7 @@ public abstract class ProtocolSettingsMigrationTests : IAsyncLifetime
                 ["ProtectedClientSecret"] = "x", ["TokenEndpoint"] = "https://login.example.test/token", ["Scopes"] = "https://outlook.office365.com/.default",
                 ["AuthenticationMethod"] = "ClientSecretBasic", ["Version"] = 1L, ["CreatedAt"] = 0L, ["UpdatedAt"] = 0L,
             });
+            var listenerIds = new List<Guid>();
             foreach (var (name, protocol, columns) in new (string, string, Dictionary<string, object?>)[]
             {
                 ("Old EWS", "EWS", new() { ["EwsUrl"] = "https://mail.contoso.com/EWS/Exchange.asmx", ["ImapPort"] = 993, ["ImapSecurity"] = "Tls", ["ImapSasl"] = "XOAuth2" }),
@@ -85,7 +87,20 @@ public abstract class ProtocolSettingsMigrationTests : IAsyncLifetime
                 columns["Version"] = 3L;
                 columns["CreatedAt"] = 0L;
                 await InsertAsync(db, "email_listeners", columns);
+                listenerIds.Add((Guid)columns["Id"]!);
             }
+
+            var message = Guid.NewGuid();
+            await InsertAsync(db, "received_messages", new()
+            {
+                ["Id"] = message, ["ListenerId"] = listenerIds[0], ["ItemId"] = "item-1", ["DedupeKey"] = "item:item-1", ["Mime"] = "MIME"u8.ToArray(),
+                ["Attachments"] = "[]", ["RecordedAt"] = 0L, ["Size"] = 4L,
+            });
+            await InsertAsync(db, "webhook_deliveries", new()
+            {
+                ["Id"] = Guid.NewGuid(), ["MessageId"] = message, ["ListenerId"] = listenerIds[0], ["Payload"] = "{}", ["Status"] = "Pending", ["Attempts"] = 3,
+                ["CreatedAt"] = 0L, ["NextAttemptAt"] = 0L, ["LastAttemptAt"] = 42L, ["LastStatusCode"] = 503, ["LastAnswer"] = "Down for maintenance",
+            });
 
             await _core.Get<CredoDatabase>(scope).MigrateAsync(Ct);
         }
@@ -104,6 +119,10 @@ public abstract class ProtocolSettingsMigrationTests : IAsyncLifetime
         var imap = listeners["Old IMAP"].Settings.For(Protocol("IMAP"));
         Assert.Equal(("imap.contoso.com", 143, "StartTls", "reader@contoso.com", "OAuthBearer"),
             (imap["host"], imap.Number("port"), imap["security"], imap["userName"], imap["sasl"]));
+
+        Assert.All(listeners.Values, l => Assert.Equal(Credo.Core.Webhooks.WebhookFormat.Standard, l.WebhookFormat));
+        var attempt = Assert.Single(await _core.Get<CredoDbContext>(read).DeliveryAttempts.AsNoTracking().ToListAsync(Ct));
+        Assert.Equal((503, "Down for maintenance", 42L), (attempt.StatusCode, attempt.Answer, attempt.At.UtcTicks));
 
         // The rest of each listener is untouched.
         Assert.All(listeners.Values, l =>

@@ -57,8 +57,21 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
         using var list = await http.GetAsync("/api/v1/listeners", Ct);
         var messageList = JsonDocument.Parse(await Read(messages, bodies)).RootElement;
         Assert.Equal(5, messageList.GetArrayLength());
-        Assert.Equal(5, JsonDocument.Parse(await Read(deliveries, bodies)).RootElement.GetArrayLength());
+        var deliveryList = JsonDocument.Parse(await Read(deliveries, bodies)).RootElement;
+        Assert.Equal(5, deliveryList.GetArrayLength());
         await Read(list, bodies);
+
+        // One delivery: its attempts and the body it is sent with; the state filter; nothing failed to resend.
+        using var detail = await http.GetAsync($"/api/v1/deliveries/{deliveryList[0].GetProperty("id").GetString()}", Ct);
+        var delivery = JsonDocument.Parse(await Read(detail, bodies)).RootElement;
+        Assert.Equal(200, delivery.GetProperty("attempts")[0].GetProperty("statusCode").GetInt32());
+        Assert.Equal("application/json", delivery.GetProperty("contentType").GetString());
+        Assert.Equal(delivery.GetProperty("webhookId").GetString(), JsonDocument.Parse(delivery.GetProperty("body").GetString()!).RootElement.GetProperty("deliveryId").GetString());
+        using var failed = await http.GetAsync($"/api/v1/listeners/{id}/deliveries?state=Failed", Ct);
+        Assert.Equal(0, JsonDocument.Parse(await Read(failed, bodies)).RootElement.GetArrayLength());
+        using var resend = await http.PostAsync($"/api/v1/listeners/{id}/deliveries/resend-failed", content: null, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
+        Assert.Equal(0, JsonDocument.Parse(await Read(resend, bodies)).RootElement.GetProperty("queued").GetInt32());
         using var eml = await http.GetAsync($"/api/v1/messages/{messageList[0].GetProperty("id").GetString()}/eml", Ct);
         Assert.Equal("message/rfc822", eml.Content.Headers.ContentType?.MediaType);
 
