@@ -21,6 +21,11 @@ if (args is ["drain", .. var drainArgs])
     return await DrainRun.RunAsync(drainArgs);
 }
 
+if (args is ["history", .. var historyArgs])
+{
+    return await HistoryRun.RunAsync(historyArgs);
+}
+
 if (args is ["retention", .. var retentionArgs])
 {
     return await RetentionRun.RunAsync(retentionArgs);

@@ -53,12 +53,10 @@ public sealed class AuditLog(CredoDbContext db, TimeProvider time)
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             // Regardless of case: PostgreSQL's ILIKE, SQLite's LIKE (which folds ASCII letters only; others match as typed).
-            // The text's own % and _ match themselves.
-            var pattern = "%" + query.Text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal)
-                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = LikePattern.Containing(query.Text);
             entries = db.Database.IsNpgsql()
-                ? entries.Where(a => EF.Functions.ILike(a.EntityName, pattern, "\\") || (a.Details != null && EF.Functions.ILike(a.Details, pattern, "\\")))
-                : entries.Where(a => EF.Functions.Like(a.EntityName, pattern, "\\") || (a.Details != null && EF.Functions.Like(a.Details, pattern, "\\")));
+                ? entries.Where(a => EF.Functions.ILike(a.EntityName, pattern, LikePattern.Escape) || (a.Details != null && EF.Functions.ILike(a.Details, pattern, LikePattern.Escape)))
+                : entries.Where(a => EF.Functions.Like(a.EntityName, pattern, LikePattern.Escape) || (a.Details != null && EF.Functions.Like(a.Details, pattern, LikePattern.Escape)));
         }
 
         return await entries.OrderByDescending(a => a.Id).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(cancellationToken);

@@ -83,9 +83,37 @@ internal static class ListenersApi
         listeners.MapPost("/{id:guid}/poll", async (Guid id, ListenerService service, HttpContext http, CancellationToken ct) =>
                 await service.PollNowAsync(id, http.User.Actor(), ct) ? Results.Accepted() : (IResult)NotFound(id))
             .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).Writes(write).WithSummary("Poll now; audited.");
-        listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, MessageService messages, CancellationToken ct) =>
-                TypedResults.Ok((await messages.ListAsync(id, Math.Clamp(take ?? 100, 1, 1000), ct)).Select(MessageDto.Of).ToArray()))
-            .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it).");
+        listeners.MapGet("/{id:guid}/messages", async (Guid id, int? take, string? search, Guid? before, DateTimeOffset? recordedFrom, DateTimeOffset? recordedBefore,
+                MessageService messages, HttpContext http, CancellationToken ct) =>
+            {
+                if (http.Request.Query.ContainsKey("offset") || http.Request.Query.ContainsKey("skip"))
+                {
+                    return TypedResults.ValidationProblem(
+                        new Dictionary<string, string[]> { ["offset"] = ["Pages are read with a cursor: send before=<the Link header's next cursor>, not an offset."] },
+                        title: "The request is not valid.");
+                }
+
+                var page = await messages.PageAsync(id, new MessageQuery
+                {
+                    Search = search, Before = before, RecordedFrom = recordedFrom, RecordedBefore = recordedBefore, Take = Math.Clamp(take ?? 100, 1, MessageService.MaxPage),
+                }, ct);
+                if (page.CursorGone)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Cursor gone",
+                        detail: $"The message {before} that the page starts after has been removed (retention); read again from the newest (without before).");
+                }
+
+                if (page.Next is { } next)
+                {
+                    var query = QueryString.Create(http.Request.Query.Where(q => q.Key != "before").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))))
+                        .Add("before", next.ToString());
+                    http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{query}>; rel=\"next\"";
+                }
+
+                return Results.Ok(page.Messages.Select(MessageDto.Of).ToArray());
+            })
+            .Produces<MessageDto[]>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it), a page at a time: the Link header (rel=\"next\") names the next page (before=<cursor>); search matches subject or sender; recordedFrom/recordedBefore bound the time recorded.");
         listeners.MapGet("/{id:guid}/deliveries", async (Guid id, DeliveryStatus? state, int? take, DeliveryService deliveries, CancellationToken ct) =>
                 TypedResults.Ok((await deliveries.ListAsync(id, state, Math.Clamp(take ?? 200, 1, 1000), ct)).Select(DeliveryDto.From).ToArray()))
             .WithSummary("Webhook deliveries, newest first; state=Pending|Delivered|Stopped|Failed keeps one state.");

@@ -72,6 +72,19 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
         using var resend = await http.PostAsync($"/api/v1/listeners/{id}/deliveries/resend-failed", content: null, Ct);
         Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
         Assert.Equal(0, JsonDocument.Parse(await Read(resend, bodies)).RootElement.GetProperty("queued").GetInt32());
+        // A page at a time: the Link header names the next page, and an offset is refused rather than ignored.
+        using var firstPage = await http.GetAsync($"/api/v1/listeners/{id}/messages?take=3", Ct);
+        var next = firstPage.Headers.GetValues("Link").Single();
+        Assert.Matches($"^</api/v1/listeners/{id}/messages\\?take=3&before=[0-9a-f-]{{36}}>; rel=\"next\"$", next);
+        using var secondPage = await http.GetAsync(next[1..next.IndexOf('>', StringComparison.Ordinal)], Ct);
+        Assert.False(secondPage.Headers.Contains("Link"));
+        var paged = JsonDocument.Parse(await Read(firstPage, bodies)).RootElement.EnumerateArray()
+            .Concat(JsonDocument.Parse(await Read(secondPage, bodies)).RootElement.EnumerateArray()).Select(m => m.GetProperty("id").GetString()).ToList();
+        Assert.Equal(messageList.EnumerateArray().Select(m => m.GetProperty("id").GetString()), paged);
+        using var offset = await http.GetAsync($"/api/v1/listeners/{id}/messages?offset=3", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, offset.StatusCode);
+        Assert.Contains("before=", await Read(offset, bodies), StringComparison.Ordinal);
+
         using var eml = await http.GetAsync($"/api/v1/messages/{messageList[0].GetProperty("id").GetString()}/eml", Ct);
         Assert.Equal("message/rfc822", eml.Content.Headers.ContentType?.MediaType);
 

@@ -69,7 +69,7 @@ public sealed class OutsideTextTests(ListenerServerFixture server, Browser brows
         var page = await browser.SignedInPageAsync(server.BaseAddress);
         await page.GotoAsync($"/Administration/Integrations/EmailListeners/{graph.Id}/Messages");
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "gpj.exe" });
-        await Assertions.Expect(row.Locator("summary > bdi")).ToHaveTextAsync("Invoice [2J[31m42 paid gpj.exe");
+        await Assertions.Expect(row.Locator("a[aria-expanded] > bdi")).ToHaveTextAsync("Invoice [2J[31m42 paid gpj.exe");
         await Assertions.Expect(row.Locator("td bdi").First).ToContainTextAsync("Boss]0;pwned evil");
         var messagesHtml = await page.ContentAsync();
 

@@ -72,7 +72,7 @@ public sealed class ListenerStatusConsoleTests(ListenerServerFixture server, Bro
         await Assertions.Expect(delivery.Locator("td").First.Locator("time").First).ToHaveAttributeAsync("datetime", created!);
         await Assertions.Expect(delivery).ToContainTextAsync("resent");
         await delivery.GetByRole(AriaRole.Link, new() { Name = "Undeliverable 1" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Messages#m-"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Messages\\?at=[0-9a-f-]{36}&open=[0-9a-f-]{36}#m-"));
         await Assertions.Expect(page.GetByText("Undeliverable 1")).ToBeVisibleAsync();
     }
 

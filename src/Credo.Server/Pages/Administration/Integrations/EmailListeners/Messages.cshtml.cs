@@ -11,6 +11,9 @@ namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 
 public sealed class MessagesModel(ListenerService listeners, MessageService messages, IOptionsMonitor<RetentionOptions> retention, TimeProvider time) : PageModel
 {
+    /// <summary>How many messages a page shows.</summary>
+    public const int PageSize = 100;
+
     public DateTimeOffset Now { get; } = time.GetUtcNow();
 
     [FromRoute]
@@ -20,6 +23,38 @@ public sealed class MessagesModel(ListenerService listeners, MessageService mess
 
     public IReadOnlyList<ReceivedMessage> Messages { get; private set; } = [];
 
+    /// <summary>Subject or sender contains (<c>?q=</c>).</summary>
+    [FromQuery(Name = "q")]
+    public string? Search { get; set; }
+
+    /// <summary>Recorded on or after this day (UTC).</summary>
+    [FromQuery]
+    public DateOnly? From { get; set; }
+
+    /// <summary>Recorded on or before this day (UTC).</summary>
+    [FromQuery]
+    public DateOnly? To { get; set; }
+
+    /// <summary>The cursor: the page starts after this message.</summary>
+    [FromQuery]
+    public Guid? Before { get; set; }
+
+    /// <summary>A page that starts at this message (the link from its delivery).</summary>
+    [FromQuery]
+    public Guid? At { get; set; }
+
+    /// <summary>The message shown opened; while one is open the page does not reload itself.</summary>
+    [FromQuery]
+    public Guid? Open { get; set; }
+
+    /// <summary>The cursor of the next, older page.</summary>
+    public Guid? Next { get; private set; }
+
+    /// <summary>The page's cursor named a mail that retention has removed meanwhile.</summary>
+    public bool CursorGone { get; private set; }
+
+    public bool Filtered => !string.IsNullOrWhiteSpace(Search) || From is not null || To is not null;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (await listeners.FindAsync(Id.ToString(), cancellationToken) is not { } listener)
@@ -28,8 +63,43 @@ public sealed class MessagesModel(ListenerService listeners, MessageService mess
         }
 
         Listener = listener;
-        Messages = await messages.ListAsync(Id, 200, cancellationToken);
+        var page = await messages.PageAsync(Id, new MessageQuery
+        {
+            Search = Search,
+            RecordedFrom = From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+            RecordedBefore = To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+            Before = Before,
+            At = At,
+            Take = PageSize,
+        }, cancellationToken);
+        (Messages, Next, CursorGone) = (page.Messages, page.Next, page.CursorGone);
         return Page();
+    }
+
+    /// <summary>This page with another message opened (or none): the same search and the same page.</summary>
+    public string Link(Guid? open) => Link(Before, At, open);
+
+    /// <summary>The page after <paramref name="before"/> (null: the newest), with the same search.</summary>
+    public string PageLink(Guid? before) => Link(before, at: null, open: null);
+
+    private string Link(Guid? before, Guid? at, Guid? open)
+    {
+        var query = new List<string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query.Add($"{key}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        Add("q", Search?.Trim());
+        Add("from", From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Add("to", To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Add("before", before?.ToString());
+        Add("at", at?.ToString());
+        Add("open", open?.ToString());
+        return $"/Administration/Integrations/EmailListeners/{Id}/Messages" + (query.Count == 0 ? "" : "?" + string.Join('&', query)) + (open is { } id ? $"#m-{id}" : "");
     }
 
     /// <summary>Why a message has no .eml any more.</summary>
