@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Credo.Core.Credentials;
-using Credo.Core.Listeners;
 using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Microsoft.AspNetCore.DataProtection;
@@ -87,7 +85,7 @@ internal static class HistoryRun
             await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
         }
 
-        var listener = await ListenerAsync(provider);
+        var listener = await BenchListener.CreateAsync(provider, "History", enabled: false);
         var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var watch = Stopwatch.StartNew();
         for (var done = 0; done < mails; done += SeedBatch)
@@ -166,20 +164,6 @@ internal static class HistoryRun
         var ordered = scope.ServiceProvider.GetRequiredService<CredoDbContext>().ReceivedMessages.AsNoTracking()
             .Where(m => m.ListenerId == listener).OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.DedupeKey).Select(m => m.Id);
         return (await ordered.Skip(mails - 101).FirstAsync(), await ordered.Skip(mails / 2).FirstAsync());
-    }
-
-    private static async Task<Guid> ListenerAsync(ServiceProvider provider)
-    {
-        await using var scope = provider.CreateAsyncScope();
-        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-        {
-            Name = "History", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
-        }, "bench", CancellationToken.None);
-        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
-        {
-            Name = "History", Mailbox = "box@example.test", CredentialId = credential.Value!.Id, Enabled = false,
-        }, "bench", CancellationToken.None);
-        return change.Value?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
     }
 
     private static async Task AdminAsync(string server, string sql)

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Credo.Core.Credentials;
-using Credo.Core.Listeners;
 using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Retention;
@@ -48,7 +46,7 @@ internal static class RetentionRun
                 await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
             }
 
-            var listenerId = await ListenerAsync(provider);
+            var listenerId = await BenchListener.CreateAsync(provider, "Retention", enabled: true);
             await SeedAsync(provider, provider.GetRequiredService<TimeProvider>(), listenerId, mails, kb * 1024);
             await CheckpointAsync(file);
             var seeded = Bytes(file);
@@ -130,20 +128,6 @@ internal static class RetentionRun
             o.DeliveredWebhookDays = retention.DeliveredWebhookDays;
         });
         return services.BuildServiceProvider();
-    }
-
-    private static async Task<Guid> ListenerAsync(ServiceProvider provider)
-    {
-        await using var scope = provider.CreateAsyncScope();
-        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-        {
-            Name = "Retention", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
-        }, "bench", CancellationToken.None);
-        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
-        {
-            Name = "Retention", Mailbox = "box@example.test", CredentialId = credential.Value!.Id,
-        }, "bench", CancellationToken.None);
-        return change.Value?.Id ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
     }
 
     // As the engine records mail (the entity types, SaveChanges), in batches; recorded 31 days ago, past the default 30 of MimeDays.
