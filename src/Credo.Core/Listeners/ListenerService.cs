@@ -52,7 +52,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         var now = time.GetUtcNow();
         var listener = new EmailListener { Id = Guid.NewGuid(), Version = 1, CreatedAt = now, NextPollAt = now };
         Apply(listener, input);
-        var generated = ApplyWebhookSecret(listener, input.WebhookSecret);
+        var (generated, _) = ApplyWebhookSecret(listener, input.WebhookSecret);
         db.EmailListeners.Add(listener);
         audit.Record(actor, "create", EntityType, listener.Id.ToString(), listener.Name,
             $"protocol {listener.Protocol}, mailbox {listener.Mailbox}" + (generated is null ? "" : "; webhook signing secret generated"));
@@ -89,10 +89,10 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         var changed = ChangedFields(listener, input);
         var destinations = ChangedDestinations(listener, input);
         Apply(listener, input);
-        var generated = ApplyWebhookSecret(listener, input.WebhookSecret);
-        if (generated is not null)
+        var (generated, secretChange) = ApplyWebhookSecret(listener, input.WebhookSecret);
+        if (secretChange is not null)
         {
-            changed.Add("Webhook signing secret (generated)");
+            changed.Add(secretChange);
         }
 
         if (before != SourceOf(listener))
@@ -253,7 +253,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
             url is null ? null : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}" : url;
     }
 
-    // Labels of the fields an update changes, for the audit log; the webhook secret only as "changed".
+    // Labels of the fields an update changes, for the audit log (the webhook secret: see ApplyWebhookSecret).
     private static List<string> ChangedFields(EmailListener listener, ListenerInput input)
     {
         var after = new EmailListener();
@@ -291,11 +291,6 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         Compare("Webhook URL", listener.WebhookUrl, after.WebhookUrl);
         Compare("Webhook format", listener.WebhookFormat, after.WebhookFormat);
         Compare("Keep mail content", listener.KeepContentDays, after.KeepContentDays);
-        if (!string.IsNullOrEmpty(input.WebhookSecret))
-        {
-            changed.Add("Webhook signing secret");
-        }
-
         return changed;
     }
 
@@ -323,29 +318,29 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
     }
 
     // Stores a typed signing secret, or generates one for a webhook that has none; returns the generated one, to be shown
-    // once. The secret it replaces still signs for Credo:Webhooks:SecretOverlap, so receivers can switch without losing one.
-    private string? ApplyWebhookSecret(EmailListener listener, string? typed)
+    // once, and what changed, for the audit log. The secret it replaces still signs for Credo:Webhooks:SecretOverlap, so
+    // receivers can switch without losing a delivery; one that can no longer be read (a lost key) is not kept.
+    private (string? Generated, string? Changed) ApplyWebhookSecret(EmailListener listener, string? typed)
     {
         if (listener.WebhookUrl is null)
         {
+            var had = listener.ProtectedWebhookSecret is not null;
             (listener.ProtectedWebhookSecret, listener.ProtectedPreviousWebhookSecret, listener.WebhookSecretChangedAt) = (null, null, null);
-            return null;
+            return (null, had ? "Webhook signing secret (removed with the webhook)" : null);
         }
 
         var generated = string.IsNullOrEmpty(typed) && listener.ProtectedWebhookSecret is null ? WebhookSignature.NewSecret() : null;
         var secret = generated ?? (string.IsNullOrEmpty(typed) ? null : typed);
-        if (secret is null || (listener.ProtectedWebhookSecret is { } stored && protector.UnprotectWebhookSecret(stored) == secret))
+        var stored = listener.ProtectedWebhookSecret is { } protectedSecret ? protector.TryUnprotectWebhookSecret(protectedSecret) : null;
+        if (secret is null || secret == stored)
         {
-            return null;
+            return (null, null);
         }
 
-        if (listener.ProtectedWebhookSecret is not null)
-        {
-            listener.ProtectedPreviousWebhookSecret = listener.ProtectedWebhookSecret;
-            listener.WebhookSecretChangedAt = time.GetUtcNow();
-        }
-
+        (listener.ProtectedPreviousWebhookSecret, listener.WebhookSecretChangedAt) = stored is null
+            ? ((string?)null, (DateTimeOffset?)null)
+            : (listener.ProtectedWebhookSecret, time.GetUtcNow());
         listener.ProtectedWebhookSecret = protector.ProtectWebhookSecret(secret);
-        return generated;
+        return (generated, generated is null ? "Webhook signing secret" : "Webhook signing secret (generated)");
     }
 }

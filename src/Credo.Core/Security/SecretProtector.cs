@@ -84,8 +84,18 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
     /// <summary>Protects a webhook signing secret for storage.</summary>
     public string ProtectWebhookSecret(string secret) => _webhookSecrets.Protect(secret);
 
-    /// <summary>Unprotects a stored webhook signing secret.</summary>
-    public string UnprotectWebhookSecret(string protectedSecret) => _webhookSecrets.Unprotect(protectedSecret);
+    /// <summary>A stored webhook signing secret, or <see langword="null"/> when it cannot be unprotected (the key ring lost its key).</summary>
+    public string? TryUnprotectWebhookSecret(string protectedSecret)
+    {
+        try
+        {
+            return _webhookSecrets.Unprotect(protectedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Protects a client secret for storage.</summary>
     public string ProtectClientSecret(string secret) => _clientSecrets.Protect(secret);

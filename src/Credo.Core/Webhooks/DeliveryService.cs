@@ -30,7 +30,12 @@ public sealed class DeliveryService(CredoDbContext db, AuditLog audit, TimeProvi
 
     /// <summary>The attempts of a delivery, oldest first.</summary>
     public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(Guid deliveryId, CancellationToken cancellationToken) =>
-        await db.DeliveryAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        (await AttemptsAsync([deliveryId], cancellationToken))[deliveryId].ToList();
+
+    /// <summary>The attempts of each of <paramref name="deliveryIds"/>, oldest first, in one query.</summary>
+    public async Task<ILookup<Guid, DeliveryAttempt>> AttemptsAsync(IReadOnlyCollection<Guid> deliveryIds, CancellationToken cancellationToken) =>
+        (await db.DeliveryAttempts.AsNoTracking().Where(a => deliveryIds.Contains(a.DeliveryId)).OrderBy(a => a.Id).ToListAsync(cancellationToken))
+            .ToLookup(a => a.DeliveryId);
 
     /// <summary>The webhook deliveries of <paramref name="listenerIds"/> (of every listener when null) by state.</summary>
     public async Task<IReadOnlyDictionary<Guid, DeliveryCounts>> CountsAsync(IReadOnlyCollection<Guid>? listenerIds, CancellationToken cancellationToken)

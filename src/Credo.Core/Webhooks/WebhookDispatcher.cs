@@ -93,9 +93,14 @@ internal sealed partial class WebhookDispatcher(
         var sentAt = Time.GetUtcNow();
         string? error = null;
         string? answer = null;
+        var secrets = listener is null ? [] : SigningSecrets(listener, protector);
         if (listener?.WebhookUrl is null || listener.ProtectedWebhookSecret is null)
         {
             error = "The listener has no webhook any more.";
+        }
+        else if (secrets.Count == 0)
+        {
+            error = "The listener's signing secret cannot be read (its Data Protection key is gone): enter a new one on the listener.";
         }
         else
         {
@@ -112,7 +117,7 @@ internal sealed partial class WebhookDispatcher(
                 var timestamp = Time.GetUtcNow().ToUnixTimeSeconds();
                 request.Headers.Add("webhook-id", webhookId);
                 request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                request.Headers.Add("webhook-signature", WebhookSignature.Sign(webhookId, timestamp, body, SigningSecrets(listener, protector)));
+                request.Headers.Add("webhook-signature", WebhookSignature.Sign(webhookId, timestamp, body, secrets));
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
                 // Only the status decides the outcome; of the body a kilobyte at most is read for the console, and
                 // disposing the rest unread closes the connection rather than buffer whatever the receiver sends (it could
@@ -142,7 +147,8 @@ internal sealed partial class WebhookDispatcher(
         var attempts = delivery.Attempts + 1;
         var next = now + Backoff.Delay(attempts, RetryInitial, RetryMax, retryAfter: null);
         var duration = (int)Math.Min(int.MaxValue, Time.GetElapsedTime(started).TotalMilliseconds);
-        await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
+        // The request was sent: its outcome is written even while the service stops.
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var updated = await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
             .SetProperty(d => d.Status, outcome)
             .SetProperty(d => d.Attempts, attempts)
@@ -152,16 +158,16 @@ internal sealed partial class WebhookDispatcher(
             .SetProperty(d => d.LastAttemptAt, now)
             .SetProperty(d => d.NextAttemptAt, next)
             .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
-            .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), stoppingToken);
+            .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
         if (updated == 1)
         {
             // Not for a delivery deleted meanwhile (with its listener, or by retention).
             db.DeliveryAttempts.Add(new DeliveryAttempt { DeliveryId = id, At = sentAt, StatusCode = status, Error = error, Answer = answer, DurationMs = duration });
-            await db.SaveChangesAsync(stoppingToken);
+            await db.SaveChangesAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
         }
 
-        await transaction.CommitAsync(stoppingToken);
+        await transaction.CommitAsync(CancellationToken.None);
         await RecordListenerHealthAsync(db, delivery.ListenerId, outcome == DeliveryStatus.Delivered, now, stoppingToken);
         var result = ListenerMetrics.DeliveryResult(outcome);
         metrics.Delivery(result);
@@ -183,14 +189,23 @@ internal sealed partial class WebhookDispatcher(
         LogDelivered(Logger, delivery.Id, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
     }
 
-    // The listener's secret and, for the overlap after a change, the one before it, so receivers can switch without losing one.
-    private IEnumerable<string> SigningSecrets(EmailListener listener, SecretProtector protector)
+    // The listener's secret and, for the overlap after a change, the one before it, so receivers can switch without losing
+    // one; none when the current one cannot be read (then nothing is sent, rather than signed with the old secret alone).
+    private List<string> SigningSecrets(EmailListener listener, SecretProtector protector)
     {
-        yield return protector.UnprotectWebhookSecret(listener.ProtectedWebhookSecret!);
-        if (listener.ProtectedPreviousWebhookSecret is { } previous && Time.GetUtcNow() - listener.WebhookSecretChangedAt < webhookOptions.CurrentValue.SecretOverlap)
+        if (listener.ProtectedWebhookSecret is null || protector.TryUnprotectWebhookSecret(listener.ProtectedWebhookSecret) is not { } current)
         {
-            yield return protector.UnprotectWebhookSecret(previous);
+            return [];
         }
+
+        var secrets = new List<string> { current };
+        if (listener.ProtectedPreviousWebhookSecret is { } previous && Time.GetUtcNow() - listener.WebhookSecretChangedAt < webhookOptions.CurrentValue.SecretOverlap
+            && protector.TryUnprotectWebhookSecret(previous) is { } before)
+        {
+            secrets.Add(before);
+        }
+
+        return secrets;
     }
 
     private static async Task<string?> ReadAnswerAsync(HttpResponseMessage response, CancellationToken readToken, CancellationToken stoppingToken)

@@ -12,6 +12,7 @@ namespace Credo.Core.Webhooks;
 public static class WebhookPayload
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The body for <paramref name="message"/>; attachment contents are included when allowed and the mail is within the size limit.</summary>
     public static string Build(EmailListener listener, ReceivedMessage message, MimeMessage mime, bool includeAttachmentContent)
@@ -87,6 +88,45 @@ public static class WebhookPayload
 
         static string? Text(JsonElement element, string name) =>
             element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    /// <summary>
+    /// <paramref name="body"/> indented for reading, with each attachment's <c>contentBase64</c> replaced by its length: a
+    /// delivery's page shows what was sent without megabytes of attachment content.
+    /// </summary>
+    public static string Readable(string body)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(body);
+        Elide(node);
+        return node?.ToJsonString(Indented) ?? "null";
+
+        static void Elide(System.Text.Json.Nodes.JsonNode? node)
+        {
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonObject obj:
+                    foreach (var (name, value) in obj.ToList())
+                    {
+                        if (name == "contentBase64" && value is System.Text.Json.Nodes.JsonValue text && text.TryGetValue<string>(out var content))
+                        {
+                            obj[name] = $"({content.Length:N0} characters of base64, not shown)";
+                        }
+                        else
+                        {
+                            Elide(value);
+                        }
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray array:
+                    foreach (var item in array)
+                    {
+                        Elide(item);
+                    }
+
+                    break;
+            }
+        }
     }
 
     private static string[] Split(string? list) => string.IsNullOrEmpty(list) ? [] : list.Split(", ", StringSplitOptions.RemoveEmptyEntries);

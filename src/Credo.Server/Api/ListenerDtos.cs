@@ -61,14 +61,15 @@ internal sealed record DeliveryDto(
 
 /// <summary>
 /// A delivery with what it is sent as (<paramref name="ContentType"/> and <paramref name="Body"/>, as the listener's format
-/// shapes it now; each attempt adds the <c>webhook-timestamp</c> and <c>webhook-signature</c> of its moment) and its attempts.
+/// shapes it now, indented and with attachment contents left out; each attempt adds the <c>webhook-timestamp</c> and
+/// <c>webhook-signature</c> of its moment) and its attempts.
 /// </summary>
 internal sealed record DeliveryDetailDto(DeliveryDto Delivery, string WebhookId, string ContentType, string Body, IReadOnlyList<DeliveryAttemptDto> Attempts)
 {
     public static DeliveryDetailDto From(WebhookDelivery d, WebhookFormat format, IReadOnlyList<DeliveryAttempt> attempts)
     {
         var (body, mediaType) = WebhookPayload.Shape(d, format);
-        return new(DeliveryDto.From(d), d.MessageId.ToString(), mediaType, body,
+        return new(DeliveryDto.From(d), d.MessageId.ToString(), mediaType, WebhookPayload.Readable(body),
             [.. attempts.Select(a => new DeliveryAttemptDto(a.At, a.StatusCode, a.Error, a.Answer, a.DurationMs))]);
     }
 }

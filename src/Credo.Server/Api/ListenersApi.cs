@@ -100,12 +100,12 @@ internal static class ListenersApi
                 if (page.CursorGone)
                 {
                     return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Cursor gone",
-                        detail: $"The message {before} that the page starts after has been removed (retention); read again from the newest (without before).");
+                        detail: $"The message {before} that the page starts after is not among this listener's mail (retention may have removed it); read again from the newest (without before).");
                 }
 
                 if (page.Next is { } next)
                 {
-                    var query = QueryString.Create(http.Request.Query.Where(q => q.Key != "before").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))))
+                    var query = QueryString.Create(http.Request.Query.Where(q => !string.Equals(q.Key, "before", StringComparison.OrdinalIgnoreCase)).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))))
                         .Add("before", next.ToString());
                     http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{query}>; rel=\"next\"";
                 }

@@ -41,11 +41,7 @@ internal static class DeliveriesCommand
 
             var service = services.GetRequiredService<DeliveryService>();
             var deliveries = await service.ListAsync(found.Id, status, Math.Clamp(parse.GetValue(take), 1, 10_000), ct);
-            var attempts = new Dictionary<Guid, IReadOnlyList<DeliveryAttempt>>();
-            foreach (var d in deliveries)
-            {
-                attempts[d.Id] = await service.AttemptsAsync(d.Id, ct);
-            }
+            var attempts = await service.AttemptsAsync([.. deliveries.Select(d => d.Id)], ct);
 
             await CommandOutput.WriteAsync(parse.GetValue(json), deliveries.Select(d => new
                 {
@@ -64,7 +60,7 @@ internal static class DeliveriesCommand
                     deliveries.Select(d => new[]
                     {
                         d.Id.ToString(), $"{d.CreatedAt:yyyy-MM-dd HH:mm:ss}", d.State, d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        attempts[d.Id] is [.., var last] ? Describe(last) : "",
+                        attempts[d.Id].LastOrDefault() is { } last ? Describe(last) : "",
                     })));
             return ExitCodes.Success;
         }, ct));
@@ -118,7 +114,7 @@ internal static class DeliveriesCommand
             return true;
         }
 
-        if (Enum.TryParse<DeliveryStatus>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(text, out _))
+        if (text.All(char.IsLetter) && Enum.TryParse<DeliveryStatus>(text, ignoreCase: true, out var parsed))
         {
             status = parsed;
             return true;

@@ -141,7 +141,7 @@ internal static class ListenersCommand
             input.WebhookSecret = parse.GetValue(webhookSecretStdin) ? await SecretInput.ReadAsync("Webhook secret: ", ct) : parse.GetValue(webhookSecret);
             if (parse.GetValue(webhookFormat) is { } format)
             {
-                if (Enum.TryParse<WebhookFormat>(format, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+                if (format.All(char.IsLetter) && Enum.TryParse<WebhookFormat>(format, ignoreCase: true, out var parsed))
                 {
                     input.WebhookFormat = parsed;
                 }

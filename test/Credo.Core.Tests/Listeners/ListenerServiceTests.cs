@@ -87,7 +87,7 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         Assert.Null(WebhookSignature.Problem(secret));
         var stored = change.Value!.ProtectedWebhookSecret!;
         Assert.DoesNotContain(secret[WebhookSignature.SecretPrefix.Length..], stored, StringComparison.Ordinal);
-        Assert.Equal(secret, _core.Get<Credo.Core.Security.SecretProtector>(scope).UnprotectWebhookSecret(stored));
+        Assert.Equal(secret, _core.Get<Credo.Core.Security.SecretProtector>(scope).TryUnprotectWebhookSecret(stored));
 
         // Saving again without a secret keeps it: nothing is generated twice.
         var again = await listeners.UpdateAsync(change.Value.Id, change.Value.Version, ListenerInput.From(change.Value), "tests", Ct);
@@ -102,21 +102,21 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         await using var scope = _core!.Scope();
         var listeners = _core.Get<ListenerService>(scope);
         var protector = _core.Get<Credo.Core.Security.SecretProtector>(scope);
-        var before = protector.UnprotectWebhookSecret(created.ProtectedWebhookSecret!);
+        var before = protector.TryUnprotectWebhookSecret(created.ProtectedWebhookSecret!);
         var input = ListenerInput.From(created);
         var secret = WebhookSignature.NewSecret();
         input.WebhookSecret = secret;
 
         var changed = (await listeners.UpdateAsync(created.Id, created.Version, input, "tests", Ct)).Value!;
 
-        Assert.Equal(secret, protector.UnprotectWebhookSecret(changed.ProtectedWebhookSecret!));
-        Assert.Equal(before, protector.UnprotectWebhookSecret(changed.ProtectedPreviousWebhookSecret!));
+        Assert.Equal(secret, protector.TryUnprotectWebhookSecret(changed.ProtectedWebhookSecret!));
+        Assert.Equal(before, protector.TryUnprotectWebhookSecret(changed.ProtectedPreviousWebhookSecret!));
         Assert.NotNull(changed.WebhookSecretChangedAt);
 
         input = ListenerInput.From(changed);
         input.WebhookSecret = secret;
         var same = (await listeners.UpdateAsync(changed.Id, changed.Version, input, "tests", Ct)).Value!;
-        Assert.Equal(before, protector.UnprotectWebhookSecret(same.ProtectedPreviousWebhookSecret!));
+        Assert.Equal(before, protector.TryUnprotectWebhookSecret(same.ProtectedPreviousWebhookSecret!));
         Assert.Equal(changed.WebhookSecretChangedAt, same.WebhookSecretChangedAt);
 
         // Without a webhook there is nothing to sign: both secrets go.
@@ -124,6 +124,29 @@ public sealed class ListenerServiceTests : IAsyncLifetime
         input.WebhookUrl = null;
         var removed = (await listeners.UpdateAsync(same.Id, same.Version, input, "tests", Ct)).Value!;
         Assert.Equal((null, null, null), (removed.ProtectedWebhookSecret, removed.ProtectedPreviousWebhookSecret, removed.WebhookSecretChangedAt));
+    }
+
+    [Fact]
+    public async Task A_secret_whose_key_is_lost_is_replaced_by_a_new_one_and_not_kept_as_the_one_before()
+    {
+        var created = await CreateAsync();
+        await using (var scope = _core!.Scope())
+        {
+            var db = _core.Get<CredoDbContext>(scope);
+            await db.EmailListeners.Where(l => l.Id == created.Id).ExecuteUpdateAsync(u => u.SetProperty(l => l.ProtectedWebhookSecret, "CfDJ8-unreadable"), Ct);
+        }
+
+        await using var update = _core.Scope();
+        var listeners = _core.Get<ListenerService>(update);
+        var current = (await listeners.FindAsync(created.Id.ToString(), Ct))!;
+        var input = ListenerInput.From(current);
+        input.WebhookSecret = WebhookSignature.NewSecret();
+
+        var change = await listeners.UpdateAsync(current.Id, current.Version, input, "tests", Ct);
+
+        Assert.Equal(ChangeStatus.Done, change.Status);
+        Assert.Equal(input.WebhookSecret, _core.Get<Credo.Core.Security.SecretProtector>(update).TryUnprotectWebhookSecret(change.Value!.ProtectedWebhookSecret!));
+        Assert.Null(change.Value.ProtectedPreviousWebhookSecret);
     }
 
     [Fact]

@@ -68,9 +68,10 @@ public abstract class MessagePagingTests : IAsyncLifetime
         Guid? before = null;
         do
         {
-            var page = await PageAsync(new MessageQuery { Before = before, Take = 40 });
+            // 7 a page: most pages end between mails recorded at the same instant.
+            var page = await PageAsync(new MessageQuery { Before = before, Take = 7 });
             Assert.False(page.CursorGone);
-            Assert.InRange(page.Messages.Count, 1, 40);
+            Assert.InRange(page.Messages.Count, 1, 7);
             seen.AddRange(page.Messages);
             before = page.Next;
         }

@@ -88,4 +88,17 @@ public sealed class WebhookSignatureTests
         var expected = System.Security.Cryptography.HMACSHA256.HashData("legacy-secret"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes($"{SpecId}.{SpecTimestamp}.{SpecBody}"));
         Assert.Equal("v1," + Convert.ToBase64String(expected), signature);
     }
+
+    [Fact]
+    public void A_readable_body_leaves_attachment_contents_out_wherever_they_are()
+    {
+        var body = """{"data":{"message":{"subject":"Invoice","attachments":[{"name":"a.pdf","contentBase64":"JVBERi0xLjQK"},{"name":"b.txt","contentBase64":null}]}}}""";
+
+        var readable = WebhookPayload.Readable(body);
+
+        Assert.DoesNotContain("JVBERi0xLjQK", readable, StringComparison.Ordinal);
+        Assert.Contains("\"contentBase64\": \"(12 characters of base64, not shown)\"", readable, StringComparison.Ordinal);
+        Assert.Contains("\"contentBase64\": null", readable, StringComparison.Ordinal);
+        Assert.Contains("\n  \"data\"", readable, StringComparison.Ordinal); // indented
+    }
 }

@@ -5,17 +5,18 @@ using System.Xml.Schema;
 namespace Credo.Ews.Tests.Infrastructure;
 
 /// <summary>
-/// Microsoft's EWS schema from <c>../shared/ews-schema</c> (beside the repository). Every SOAP body element and
-/// header element of the traffic is validated against its global element declaration.
+/// Microsoft's EWS schema (<c>messages.xsd</c>, <c>types.xsd</c>), from the folder <c>CREDO_TEST_EWS_SCHEMA</c> names
+/// (README, "Test it"). Every SOAP body element and header element of the traffic is validated against its global
+/// element declaration.
 /// </summary>
 public static class EwsSchema
 {
     private static readonly Lazy<XmlSchemaSet?> Set = new(Load);
 
-    /// <summary>The folder, found by walking up from the test binaries to the repository root.</summary>
+    /// <summary>The folder <c>CREDO_TEST_EWS_SCHEMA</c> names, when it holds the schema.</summary>
     public static string? Folder =>
-        Repository.Root is { } root && Path.GetFullPath(Path.Combine(root, "..", "shared", "ews-schema")) is var folder && File.Exists(Path.Combine(folder, "messages.xsd"))
-            ? folder
+        Environment.GetEnvironmentVariable("CREDO_TEST_EWS_SCHEMA") is { Length: > 0 } folder && File.Exists(Path.Combine(folder, "messages.xsd"))
+            ? Path.GetFullPath(folder)
             : null;
 
     /// <summary>Whether the schema is here; in CI it must be.</summary>
@@ -58,7 +59,7 @@ public static class EwsSchema
             return;
         }
 
-        var reason = "The EWS schema (../shared/ews-schema beside the repository) is missing, so schema checks were skipped.";
+        var reason = "The EWS schema is missing: set CREDO_TEST_EWS_SCHEMA to a folder with Microsoft's messages.xsd and types.xsd (.ci/run does).";
         MissingPrerequisite.Stop(reason);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Credo.Core.Listeners;
 using Credo.Core.Webhooks;
 using Microsoft.AspNetCore.Mvc;
@@ -9,8 +8,6 @@ namespace Credo.Server.Pages.Administration.Integrations.EmailListeners;
 /// <summary>One webhook delivery: each attempt (time, status, answer, duration), the headers and the body it is sent with.</summary>
 public sealed class DeliveryModel(ListenerService listeners, DeliveryService deliveries, TimeProvider time) : PageModel
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     [FromRoute]
     public Guid Id { get; set; }
 
@@ -28,7 +25,7 @@ public sealed class DeliveryModel(ListenerService listeners, DeliveryService del
     /// <summary>The content type the body is sent with, as the listener's format says now.</summary>
     public string ContentType { get; private set; } = "";
 
-    /// <summary>The body as sent, indented for reading.</summary>
+    /// <summary>The body as sent, indented for reading, attachment contents left out.</summary>
     public string Body { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -43,8 +40,8 @@ public sealed class DeliveryModel(ListenerService listeners, DeliveryService del
         Attempts = await deliveries.AttemptsAsync(DeliveryId, cancellationToken);
         var (body, mediaType) = WebhookPayload.Shape(delivery, listener.WebhookFormat);
         ContentType = mediaType;
-        using var json = JsonDocument.Parse(body);
-        Body = JsonSerializer.Serialize(json.RootElement, Indented);
+        Body = WebhookPayload.Readable(body);
+        Response.Headers.CacheControl = "no-store"; // mail content
         return Page();
     }
 }

@@ -67,7 +67,7 @@ public sealed class MessagesModel(ListenerService listeners, MessageService mess
         {
             Search = Search,
             RecordedFrom = From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
-            RecordedBefore = To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+            RecordedBefore = To is { } to && to < DateOnly.MaxValue ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
             Before = Before,
             At = At,
             Take = PageSize,

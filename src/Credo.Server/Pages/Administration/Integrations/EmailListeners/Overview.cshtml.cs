@@ -55,6 +55,11 @@ public sealed class OverviewModel(ListenerService listeners, MessageService mess
         RecentDeliveries = await deliveries.ListAsync(Id, 5, cancellationToken);
         ConnectionReport = TempData[ReportKey] is string json ? JsonSerializer.Deserialize<List<ConnectionStep>>(json) : null;
         NewWebhookSecret = TempData[NewWebhookSecretKey] as string;
+        if (NewWebhookSecret is not null)
+        {
+            Response.Headers.CacheControl = "no-store"; // Back must not show the secret again
+        }
+
         return Page();
     }
 
