@@ -159,6 +159,17 @@ public sealed class ServeCommandTests : IDisposable
             }
 
             Assert.True(recorded >= 10, $"{listener} recorded {recorded} mail(s).");
+
+            // The demo's receiver checks each Standard Webhooks signature: delivered means it verified.
+            var delivered = 0;
+            for (var i = 0; i < 300 && delivered == 0; i++)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+                var (_, deliveries, _) = await CredoProcess.RunAsync(["deliveries", "list", "--listener", listener, "--state", "delivered", "--json", "--data", _data]);
+                delivered = deliveries.TrimStart().StartsWith('[') ? System.Text.Json.JsonDocument.Parse(deliveries).RootElement.GetArrayLength() : 0;
+            }
+
+            Assert.True(delivered > 0, $"{listener}: no delivery was accepted by the demo's receiver.");
         }
     }
 
