@@ -115,7 +115,11 @@ internal static class ListenersApi
             .Produces<MessageDto[]>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("Received messages, newest first (without MIME; GET /api/v1/messages/{id}/eml has it), a page at a time: the Link header (rel=\"next\") names the next page (before=<cursor>); search matches subject or sender; recordedFrom/recordedBefore bound the time recorded.");
         listeners.MapGet("/{id:guid}/deliveries", async (Guid id, DeliveryStatus? state, int? take, DeliveryService deliveries, CancellationToken ct) =>
-                TypedResults.Ok((await deliveries.ListAsync(id, state, Math.Clamp(take ?? 200, 1, 1000), ct)).Select(DeliveryDto.From).ToArray()))
+                state is { } only && !Enum.IsDefined(only)
+                    ? TypedResults.ValidationProblem(
+                        new Dictionary<string, string[]> { ["state"] = [$"Send one of {string.Join(", ", Enum.GetNames<DeliveryStatus>())}."] }, title: "The request is not valid.")
+                    : (IResult)TypedResults.Ok((await deliveries.ListAsync(id, state, Math.Clamp(take ?? 200, 1, 1000), ct)).Select(DeliveryDto.From).ToArray()))
+            .Produces<DeliveryDto[]>().ProducesValidationProblem()
             .WithSummary("Webhook deliveries, newest first; state=Pending|Delivered|Stopped|Failed keeps one state.");
         listeners.MapPost("/{id:guid}/deliveries/resend-failed", async (Guid id, ListenerService service, DeliveryService deliveries, HttpContext http, CancellationToken ct) =>
                 await service.FindAsync(id.ToString(), ct) is null

@@ -59,7 +59,7 @@ public sealed class OpenApiDocumentTests(CredoServerFixture server) : IClassFixt
     [InlineData("/api/v1/listeners/{id}", "delete", "204 401 403 404")]
     [InlineData("/api/v1/listeners/{id}/poll", "post", "202 401 403 404")]
     [InlineData("/api/v1/listeners/{id}/messages", "get", "200 400 401 410")]
-    [InlineData("/api/v1/listeners/{id}/deliveries", "get", "200 401")]
+    [InlineData("/api/v1/listeners/{id}/deliveries", "get", "200 400 401")]
     [InlineData("/api/v1/listeners/{id}/deliveries/resend-failed", "post", "202 401 403 404")]
     [InlineData("/api/v1/deliveries/{id}", "get", "200 401 404")]
     [InlineData("/api/v1/deliveries/{id}/resend", "post", "202 401 403 404")]

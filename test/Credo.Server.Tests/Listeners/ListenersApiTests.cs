@@ -69,6 +69,9 @@ public sealed class ListenersApiTests(ListenerServerFixture server) : IClassFixt
         Assert.Equal(delivery.GetProperty("webhookId").GetString(), JsonDocument.Parse(delivery.GetProperty("body").GetString()!).RootElement.GetProperty("deliveryId").GetString());
         using var failed = await http.GetAsync($"/api/v1/listeners/{id}/deliveries?state=Failed", Ct);
         Assert.Equal(0, JsonDocument.Parse(await Read(failed, bodies)).RootElement.GetArrayLength());
+        using var badState = await http.GetAsync($"/api/v1/listeners/{id}/deliveries?state=7", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+        Assert.Contains("Send one of Pending, Delivered, Stopped, Failed", await Read(badState, bodies), StringComparison.Ordinal);
         using var resend = await http.PostAsync($"/api/v1/listeners/{id}/deliveries/resend-failed", content: null, Ct);
         Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
         Assert.Equal(0, JsonDocument.Parse(await Read(resend, bodies)).RootElement.GetProperty("queued").GetInt32());

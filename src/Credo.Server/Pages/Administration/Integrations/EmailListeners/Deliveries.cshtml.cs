@@ -40,6 +40,7 @@ public sealed class DeliveriesModel(ListenerService listeners, DeliveryService d
         }
 
         Listener = listener;
+        State = State is { } state && Enum.IsDefined(state) ? state : null; // ?state=7 shows all
         Deliveries = await deliveries.ListAsync(Id, State, 200, cancellationToken);
         Counts = (await deliveries.CountsAsync([Id], cancellationToken)).GetValueOrDefault(Id, DeliveryCounts.None);
         _subjects = await messages.SubjectsAsync([.. Deliveries.Select(d => d.MessageId)], cancellationToken);
