@@ -331,8 +331,13 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
 
         var generated = string.IsNullOrEmpty(typed) && listener.ProtectedWebhookSecret is null ? WebhookSignature.NewSecret() : null;
         var secret = generated ?? (string.IsNullOrEmpty(typed) ? null : typed);
+        if (secret is null)
+        {
+            return (null, null);
+        }
+
         var stored = listener.ProtectedWebhookSecret is { } protectedSecret ? protector.TryUnprotectWebhookSecret(protectedSecret) : null;
-        if (secret is null || secret == stored)
+        if (secret == stored)
         {
             return (null, null);
         }

@@ -1,23 +1,22 @@
 using Credo.Core.Audit;
 using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Credo.Core.Tests.Audit;
 
 /// <summary>The audit log read back a page at a time and filtered, on a real database of each provider.</summary>
-public abstract class AuditLogQueryTests : IAsyncLifetime
+public abstract class AuditLogQueryTests(Func<Task<TestDatabase>> database) : IAsyncLifetime
 {
     private readonly string _keys = Directory.CreateTempSubdirectory("credo-keys-").FullName;
+    private TestDatabase? _database;
     private CoreServices? _core;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
-
     public async ValueTask InitializeAsync()
     {
-        _core = await CoreServices.StartAsync(await CreateDatabaseAsync(), _keys);
+        _database = await database();
+        _core = await CoreServices.StartAsync(_database.Options, _keys);
         await using var scope = _core.Scope();
         var audit = _core.Get<AuditLog>(scope);
         audit.Record("alice", "create", "credential", "1", "Exchange Online", "scopes");
@@ -28,11 +27,16 @@ public abstract class AuditLogQueryTests : IAsyncLifetime
         await _core.Get<CredoDbContext>(scope).SaveChangesAsync(Ct);
     }
 
-    public virtual async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_core is not null)
         {
             await _core.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
         }
 
         Directory.Delete(_keys, recursive: true);
@@ -84,38 +88,7 @@ public abstract class AuditLogQueryTests : IAsyncLifetime
 }
 
 /// <summary>On a SQLite file.</summary>
-public sealed class SqliteAuditLogQueryTests : AuditLogQueryTests
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("credo-audit-").FullName;
-
-    protected override Task<DatabaseOptions> CreateDatabaseAsync() =>
-        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" });
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-}
+public sealed class SqliteAuditLogQueryTests() : AuditLogQueryTests(TestDatabase.SqliteAsync);
 
 /// <summary>On a PostgreSQL database.</summary>
-public sealed class PostgreSqlAuditLogQueryTests : AuditLogQueryTests
-{
-    private PostgreSqlServer.TemporaryDatabase? _database;
-
-    protected override async Task<DatabaseOptions> CreateDatabaseAsync()
-    {
-        _database = await PostgreSqlServer.CreateDatabaseAsync();
-        return new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = _database.ConnectionString };
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class PostgreSqlAuditLogQueryTests() : AuditLogQueryTests(TestDatabase.PostgreSqlAsync);

@@ -10,20 +10,20 @@ namespace Credo.Core.Tests.Messages;
 /// A listener's received messages a page at a time, on each database: cursor pages that neither skip nor repeat a mail
 /// (also among mails recorded at the same instant), search by subject or sender, a date range, and a cursor whose mail is gone.
 /// </summary>
-public abstract class MessagePagingTests : IAsyncLifetime
+public abstract class MessagePagingTests(Func<Task<TestDatabase>> database) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly string _keys = Directory.CreateTempSubdirectory("credo-paging-").FullName;
+    private TestDatabase? _database;
     private CoreServices? _core;
     private Guid _listener;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
-
     public async ValueTask InitializeAsync()
     {
-        _core = await CoreServices.StartAsync(await CreateDatabaseAsync(), _keys);
+        _database = await database();
+        _core = await CoreServices.StartAsync(_database.Options, _keys);
         await using var scope = _core.Scope();
         var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
@@ -51,11 +51,16 @@ public abstract class MessagePagingTests : IAsyncLifetime
         await db.SaveChangesAsync(Ct);
     }
 
-    public virtual async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_core is not null)
         {
             await _core.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
         }
 
         Directory.Delete(_keys, recursive: true);
@@ -140,38 +145,7 @@ public abstract class MessagePagingTests : IAsyncLifetime
 }
 
 /// <summary>On SQLite.</summary>
-public sealed class SqliteMessagePagingTests : MessagePagingTests
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("credo-paging-db-").FullName;
-
-    protected override Task<DatabaseOptions> CreateDatabaseAsync() =>
-        Task.FromResult(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" });
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-}
+public sealed class SqliteMessagePagingTests() : MessagePagingTests(TestDatabase.SqliteAsync);
 
 /// <summary>On PostgreSQL.</summary>
-public sealed class PostgreSqlMessagePagingTests : MessagePagingTests
-{
-    private PostgreSqlServer.TemporaryDatabase? _database;
-
-    protected override async Task<DatabaseOptions> CreateDatabaseAsync()
-    {
-        _database = await PostgreSqlServer.CreateDatabaseAsync();
-        return new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = _database.ConnectionString };
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class PostgreSqlMessagePagingTests() : MessagePagingTests(TestDatabase.PostgreSqlAsync);

@@ -84,22 +84,17 @@ public sealed class MessagesModel(ListenerService listeners, MessageService mess
 
     private string Link(Guid? before, Guid? at, Guid? open)
     {
-        var query = new List<string>();
-        void Add(string key, string? value)
+        var query = new Dictionary<string, string?>
         {
-            if (!string.IsNullOrEmpty(value))
-            {
-                query.Add($"{key}={Uri.EscapeDataString(value)}");
-            }
-        }
-
-        Add("q", Search?.Trim());
-        Add("from", From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        Add("to", To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        Add("before", before?.ToString());
-        Add("at", at?.ToString());
-        Add("open", open?.ToString());
-        return $"/Administration/Integrations/EmailListeners/{Id}/Messages" + (query.Count == 0 ? "" : "?" + string.Join('&', query)) + (open is { } id ? $"#m-{id}" : "");
+            ["q"] = Search?.Trim(),
+            ["from"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["to"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["before"] = before?.ToString(),
+            ["at"] = at?.ToString(),
+            ["open"] = open?.ToString(),
+        };
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(
+            $"/Administration/Integrations/EmailListeners/{Id}/Messages", query.Where(q => !string.IsNullOrEmpty(q.Value))) + (open is { } id ? $"#m-{id}" : "");
     }
 
     /// <summary>Why a message has no .eml any more.</summary>
