@@ -12,7 +12,7 @@ namespace Credo.Benchmarks;
 /// <summary>
 /// <c>history</c>: reading a listener's received messages as the console, API and CLI do (<see cref="MessageService.PageAsync"/>)
 /// when it has recorded <c>mails</c> of them: the first page, the last page (reached by its cursor), the page at a mail in the
-/// middle, a search for a rare and for a common word, and a day's range. On SQLite (a temporary file) and, when
+/// middle, a search for a rare and for a common word, by sender and with no match, and a day's range. On SQLite (a temporary file) and, when
 /// <c>CREDO_TEST_POSTGRES</c> names a server, on PostgreSQL (a temporary database), side by side in one run. Each figure is
 /// the median of 7 reads after one warm-up read. Usage:
 /// <c>dotnet run -c Release --project bench/Credo.Benchmarks -- history [mails=1000000]</c>.
@@ -130,6 +130,7 @@ internal static class HistoryRun
             ("search, rare word (\"invoice\")", new MessageQuery { Search = "invoice" }),
             ("search, common word (\"order\"), first page", new MessageQuery { Search = "order" }),
             ("search by sender (\"sender4711@\")", new MessageQuery { Search = "sender4711@" }),
+            ("search, no match (\"receipt\")", new MessageQuery { Search = "receipt" }),
             ("one day (recorded from/before)", new MessageQuery { RecordedFrom = day, RecordedBefore = day.AddDays(1) }),
         };
         var results = new List<(string, string, double, int)>();

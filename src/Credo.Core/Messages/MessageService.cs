@@ -16,26 +16,59 @@ public sealed class MessageService(CredoDbContext db)
     /// <summary>
     /// A page of a listener's received messages (without their MIME), newest first, that match <paramref name="query"/>;
     /// <see cref="MessagePage.Next"/> is the cursor of the page after it. Pages are keyset pages on (recorded, dedupe key),
-    /// read through the (listener, recorded) index, so the millionth mail is as quick to reach as the first.
+    /// read through the (listener, recorded) index, so the millionth mail is as quick to reach as the first. A search reads
+    /// the newest mail first and turns to the search index (<see cref="MessageSearch"/>) only when that does not fill the
+    /// page: a common word is fastest in recorded order, a rare one through the index.
     /// </summary>
     public async Task<MessagePage> PageAsync(Guid listenerId, MessageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var messages = db.ReceivedMessages.AsNoTracking().Where(m => m.ListenerId == listenerId);
-        if ((query.Before ?? query.At) is { } cursor)
+        var cursor = default(Cursor);
+        if ((query.Before ?? query.At) is { } id)
         {
-            var last = await db.ReceivedMessages.AsNoTracking().Where(m => m.Id == cursor && m.ListenerId == listenerId)
-                .Select(m => new { m.RecordedAt, m.DedupeKey }).SingleOrDefaultAsync(cancellationToken);
-            if (last is null)
+            var inclusive = query.Before is null;
+            cursor = await db.ReceivedMessages.AsNoTracking().Where(m => m.Id == id && m.ListenerId == listenerId)
+                .Select(m => new Cursor(m.RecordedAt, m.DedupeKey, inclusive)).SingleOrDefaultAsync(cancellationToken);
+            if (cursor is null)
             {
                 return new MessagePage([], null, CursorGone: true);
             }
+        }
 
+        var take = Math.Clamp(query.Take, 1, MaxPage);
+        var search = query.Search?.Trim();
+        if (string.IsNullOrEmpty(search))
+        {
+            return await ReadAsync(InRange(db.ReceivedMessages, listenerId, query, cursor), take, cancellationToken);
+        }
+
+        var containing = MessageSearch.Containing(db, InRange(db.ReceivedMessages, listenerId, query, cursor), search);
+        if (!MessageSearch.CanUseIndex(search))
+        {
+            return await ReadAsync(containing, take, cancellationToken);
+        }
+
+        var newest = Newest(InRange(db.ReceivedMessages, listenerId, query, cursor)).Take(MessageSearch.ScanFirst);
+        var page = await ReadAsync(MessageSearch.Containing(db, newest, search), take, cancellationToken);
+        if (page.Next is not null || !await Newest(InRange(db.ReceivedMessages, listenerId, query, cursor)).Skip(MessageSearch.ScanFirst).AnyAsync(cancellationToken))
+        {
+            return page;
+        }
+
+        return await ReadAsync(InRange(MessageSearch.Indexed(db, search), listenerId, query, cursor), take, cancellationToken);
+    }
+
+    /// <summary>A listener's mail after <paramref name="cursor"/> and within the query's dates.</summary>
+    private static IQueryable<ReceivedMessage> InRange(IQueryable<ReceivedMessage> messages, Guid listenerId, MessageQuery query, Cursor? cursor)
+    {
+        messages = messages.AsNoTracking().Where(m => m.ListenerId == listenerId);
+        if (cursor is not null)
+        {
             // The first condition alone lets the database start its index range at the cursor; the second settles ties.
-            messages = messages.Where(m => m.RecordedAt <= last.RecordedAt);
-            messages = query.Before is not null
-                ? messages.Where(m => m.RecordedAt < last.RecordedAt || (m.RecordedAt == last.RecordedAt && string.Compare(m.DedupeKey, last.DedupeKey) < 0))
-                : messages.Where(m => m.RecordedAt < last.RecordedAt || (m.RecordedAt == last.RecordedAt && string.Compare(m.DedupeKey, last.DedupeKey) <= 0));
+            messages = messages.Where(m => m.RecordedAt <= cursor.RecordedAt);
+            messages = cursor.Inclusive
+                ? messages.Where(m => m.RecordedAt < cursor.RecordedAt || (m.RecordedAt == cursor.RecordedAt && string.Compare(m.DedupeKey, cursor.DedupeKey) <= 0))
+                : messages.Where(m => m.RecordedAt < cursor.RecordedAt || (m.RecordedAt == cursor.RecordedAt && string.Compare(m.DedupeKey, cursor.DedupeKey) < 0));
         }
 
         if (query.RecordedFrom is { } from)
@@ -48,18 +81,15 @@ public sealed class MessageService(CredoDbContext db)
             messages = messages.Where(m => m.RecordedAt < until);
         }
 
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            // Subject or sender, regardless of case.
-            var pattern = LikePattern.Containing(query.Search);
-            messages = db.Database.IsNpgsql()
-                ? messages.Where(m => EF.Functions.ILike(m.Subject!, pattern, LikePattern.Escape) || EF.Functions.ILike(m.From!, pattern, LikePattern.Escape))
-                : messages.Where(m => EF.Functions.Like(m.Subject, pattern, LikePattern.Escape) || EF.Functions.Like(m.From, pattern, LikePattern.Escape));
-        }
+        return messages;
+    }
 
-        var take = Math.Clamp(query.Take, 1, MaxPage);
-        var page = await messages
-            .OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.DedupeKey).Take(take + 1)
+    private static IOrderedQueryable<ReceivedMessage> Newest(IQueryable<ReceivedMessage> messages) =>
+        messages.OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.DedupeKey);
+
+    private static async Task<MessagePage> ReadAsync(IQueryable<ReceivedMessage> messages, int take, CancellationToken cancellationToken)
+    {
+        var page = await Newest(messages).Take(take + 1)
             .Select(m => new ReceivedMessage
             {
                 Id = m.Id, ListenerId = m.ListenerId, DedupeKey = m.DedupeKey, ItemId = m.ItemId, InternetMessageId = m.InternetMessageId,
@@ -69,6 +99,9 @@ public sealed class MessageService(CredoDbContext db)
             .ToListAsync(cancellationToken);
         return page.Count > take ? new MessagePage(page[..take], page[take - 1].Id, CursorGone: false) : new MessagePage(page, null, CursorGone: false);
     }
+
+    /// <summary>Where a page starts: after (or, for a link to one mail, at) this mail.</summary>
+    private sealed record Cursor(DateTimeOffset RecordedAt, string DedupeKey, bool Inclusive);
 
     /// <summary>One received message with its MIME.</summary>
     public Task<ReceivedMessage?> FindAsync(Guid id, CancellationToken cancellationToken) =>

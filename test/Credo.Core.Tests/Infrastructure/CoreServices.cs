@@ -1,3 +1,5 @@
+using Credo.Core.Credentials;
+using Credo.Core.Listeners;
 using Credo.Core.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,22 @@ public sealed class CoreServices : IAsyncDisposable
 
     public T Get<T>(AsyncServiceScope scope)
         where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
+
+    /// <summary>A disabled EWS listener with a credential of its own, for tests that record mail into it by hand.</summary>
+    public async Task<Guid> AddListenerAsync(string name)
+    {
+        await using var scope = Scope();
+        var credential = await Get<CredentialStore>(scope).CreateAsync(new CredentialInput
+        {
+            Name = name, ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token",
+            Scopes = "https://outlook.office365.com/.default",
+        }, "tests", TestContext.Current.CancellationToken);
+        var listener = await Get<ListenerService>(scope).CreateAsync(new ListenerInput
+        {
+            Name = name, Mailbox = "box@contoso.com", CredentialId = credential.Value!.Id, Enabled = false,
+        }, "tests", TestContext.Current.CancellationToken);
+        return listener.Value!.Id;
+    }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }

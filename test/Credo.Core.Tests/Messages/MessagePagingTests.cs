@@ -1,5 +1,3 @@
-using Credo.Core.Credentials;
-using Credo.Core.Listeners;
 using Credo.Core.Messages;
 using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
@@ -24,17 +22,8 @@ public abstract class MessagePagingTests(Func<Task<TestDatabase>> database) : IA
     {
         _database = await database();
         _core = await CoreServices.StartAsync(_database.Options, _keys);
+        _listener = await _core.AddListenerAsync("Paged");
         await using var scope = _core.Scope();
-        var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
-        {
-            Name = "Exchange", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token",
-            Scopes = "https://outlook.office365.com/.default",
-        }, "tests", Ct);
-        var listener = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
-        {
-            Name = "Paged", Mailbox = "box@contoso.com", CredentialId = credential.Value!.Id, Enabled = false,
-        }, "tests", Ct);
-        _listener = listener.Value!.Id;
 
         // 250 mails, recorded five at a time at the same instant (as one page of a poll is), one an hour.
         var db = _core.Get<CredoDbContext>(scope);
