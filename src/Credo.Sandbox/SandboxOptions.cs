@@ -26,6 +26,12 @@ public sealed class SandboxOptions
     /// </summary>
     public SandboxFaultRate? FaultRate { get; set; }
 
+    /// <summary>
+    /// How long the sandbox waits for a notification endpoint to answer a Graph validation request (when a subscription
+    /// is created) or a change notification; default 10 seconds, Graph's limit for the validation request.
+    /// </summary>
+    public TimeSpan NotificationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Lifetime of issued access tokens; default one hour, as Microsoft Entra issues them.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Credo.Sandbox.Ews;
 using Credo.Sandbox.Graph;
+using Credo.Sandbox.Graph.Subscriptions;
 using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +24,7 @@ namespace Credo.Sandbox;
 /// The sandbox on Kestrel: an OpenIddict authorization server with the client credentials grant, client
 /// authentication by secret (Basic or in the body) or by a client assertion signed with a certificate's key, signed (not encrypted) JWT access tokens whose audience is the resource
 /// of a <c>{resource}/.default</c> scope and whose roles are the client's for that resource, and token introspection;
-/// and over in-memory mailboxes, an EWS endpoint and a Microsoft Graph endpoint.
+/// and over in-memory mailboxes, an EWS endpoint and a Microsoft Graph endpoint with change notifications.
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
@@ -38,6 +39,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Path of the introspection endpoint.</summary>
     public const string IntrospectionPath = "/connect/introspect";
+
+    /// <summary>The tenant id of the sandbox, as Microsoft Graph's change notifications carry it in <c>tenantId</c>.</summary>
+    public const string TenantId = "5a9d1c2e-0000-4000-8000-c0ffee5a4db0";
 
     private readonly WebApplication _app;
 
@@ -65,6 +69,12 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The mailboxes behind the EWS and Graph endpoints.</summary>
     public SandboxMailboxes Mailboxes => _app.Services.GetRequiredService<SandboxMailboxes>();
 
+    /// <summary>
+    /// The Microsoft Graph subscriptions (<c>/v1.0/subscriptions</c>): read them with the notifications they sent, send
+    /// lifecycle events, expire one now.
+    /// </summary>
+    public SandboxSubscriptions Subscriptions => _app.Services.GetRequiredService<SandboxSubscriptions>();
+
     /// <summary>The services of the sandbox host.</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -75,6 +85,7 @@ public sealed class SandboxServer : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NotificationTimeout, TimeSpan.Zero, nameof(options));
 
         // An empty builder: the sandbox reads no appsettings or environment of the process that hosts it.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(SandboxServer).Assembly.GetName().Name });
@@ -90,6 +101,13 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Services.AddSingleton<GraphDispatcher>();
         builder.Services.AddSingleton<GraphBatch>();
         builder.Services.AddSingleton<SandboxGraphEndpoint>();
+        builder.Services.AddSingleton<NotificationQueue>();
+        builder.Services.AddSingleton(sp => new SandboxSubscriptions(
+            sp.GetRequiredService<SandboxMailboxes>(), sp.GetRequiredService<NotificationQueue>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<GraphSubscriptionOperations>();
+        builder.Services.AddSingleton<NotificationEndpointValidator>();
+        builder.Services.AddHostedService<ChangeNotificationSender>();
+        builder.Services.AddHttpClient(ChangeNotificationSender.HttpClientName, http => http.Timeout = options.NotificationTimeout);
         builder.Services.AddSingleton<SandboxServerAccessor>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
@@ -122,11 +140,15 @@ public sealed class SandboxServer : IAsyncDisposable
             });
 
         var app = builder.Build();
+
+        // Made before any mailbox changes, so that no delivery happens unobserved.
+        app.Services.GetRequiredService<SandboxSubscriptions>();
         app.UseAuthentication();
         app.MapPost(TokenPath, IssueToken);
         app.MapPost(SandboxEwsEndpoint.Path, (HttpContext context, SandboxEwsEndpoint ews) => ews.HandleAsync(context));
         app.Map(SandboxGraphEndpoint.Path + "/{**path}", (HttpContext context, SandboxGraphEndpoint graph) => graph.HandleAsync(context));
         app.MapSandboxControlApi();
+        app.MapSubscriptionControlApi();
         app.MapGet("/", SandboxHomePage.Render);
         await app.StartAsync(cancellationToken);
 

@@ -61,6 +61,17 @@ internal sealed class RequestMeter
         }
     }
 
+    /// <summary>Counts a request as received, without giving it a number in the rate.</summary>
+    public void CountOutsideFaults(string operation, string protocol)
+    {
+        lock (_gate)
+        {
+            _total++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_byOperation, operation, out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_byProtocol, protocol, out _)++;
+        }
+    }
+
     /// <summary>Counts a request as received and faulted, without giving it a number in the rate.</summary>
     public void CountRefused(string operation, string protocol)
     {

@@ -15,13 +15,16 @@ public sealed class SandboxMailbox
     private readonly Dictionary<string, SandboxItem> _itemsByImmutableId = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly RequestMeter _requests = new();
+    private readonly MailboxChangeFeed _changes;
     private long _sequence;
     private int _graphInFlight;
 
-    internal SandboxMailbox(string address, TimeProvider time)
+    internal SandboxMailbox(string address, TimeProvider time, MailboxChangeFeed changes)
     {
         Address = address;
+        UserId = UserIdOf(address);
         _time = time;
+        _changes = changes;
         var root = AddFolder("Top of Information Store", null, "msgfolderroot");
         foreach (var (name, distinguished) in new[] { ("Inbox", "inbox"), ("Deleted Items", "deleteditems"), ("Sent Items", "sentitems"), ("Drafts", "drafts"), ("Junk Email", "junkemail"), ("Archive", "archive") })
         {
@@ -31,6 +34,12 @@ public sealed class SandboxMailbox
 
     /// <summary>The SMTP address.</summary>
     public string Address { get; }
+
+    /// <summary>
+    /// The user's object id, as Microsoft Graph names a user in the <c>resource</c> of a change notification: a GUID
+    /// derived from the address, so it is the same in every run. Graph requests may name the mailbox by it.
+    /// </summary>
+    public string UserId { get; }
 
     internal Lock Gate { get; } = new();
 
@@ -77,6 +86,12 @@ public sealed class SandboxMailbox
         return Faults.Take(operation, hasSyncState)
             ?? (steady is not null && FaultQueue.AppliesTo(steady, operation, hasSyncState) ? steady : null);
     }
+
+    /// <summary>
+    /// Counts a request that takes no turn in the fault rate and no injected fault, such as a Graph subscription request
+    /// (Graph serves <c>/subscriptions</c> outside the mailbox's throttling).
+    /// </summary>
+    internal void CountOutsideFaults(string operation, string protocol) => _requests.CountOutsideFaults(operation, protocol);
 
     /// <summary>Counts a request that was refused before its turn in the fault rate, such as one over a concurrency limit.</summary>
     internal void CountRefused(string operation, string protocol) => _requests.CountRefused(operation, protocol);
@@ -228,8 +243,20 @@ public sealed class SandboxMailbox
         _itemsByImmutableId.Remove(item.ImmutableId);
     }
 
-    private void Log(string folderId, SandboxChangeKind kind, SandboxItem item) =>
+    private void Log(string folderId, SandboxChangeKind kind, SandboxItem item)
+    {
         _folders[folderId].Changes.Add(new SandboxChange(++_sequence, kind, item.Id, item.IsRead));
+        _changes.Publish(this, folderId, kind, item);
+    }
+
+    private static string UserIdOf(string address)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(address.ToUpperInvariant()));
+        // A version 8 (custom) GUID: it looks like Entra's object ids and says it was made here.
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+    }
 
     private SandboxFolder AddFolder(string name, string? parentId, string? distinguished)
     {

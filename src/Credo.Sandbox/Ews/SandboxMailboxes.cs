@@ -12,6 +12,9 @@ public sealed class SandboxMailboxes(TimeProvider time)
 
     internal SyncStateCodec SyncStates { get; } = new();
 
+    /// <summary>Where every mailbox reports the changes it logs.</summary>
+    internal MailboxChangeFeed Changes { get; } = new();
+
     /// <summary>
     /// The fault rate a mailbox starts with when <see cref="Create"/> makes it, or <see langword="null"/>; mailboxes
     /// that exist already keep theirs.
@@ -30,13 +33,19 @@ public sealed class SandboxMailboxes(TimeProvider time)
     /// <summary>Creates (or returns) the mailbox <paramref name="address"/>.</summary>
     public SandboxMailbox Create(string address) => _mailboxes.GetOrAdd(address.Trim(), a =>
     {
-        var mailbox = new SandboxMailbox(a, time);
+        var mailbox = new SandboxMailbox(a, time, Changes);
         mailbox.SetFaultRate(DefaultFaultRate);
         return mailbox;
     });
 
     /// <summary>The mailbox, or <see langword="null"/>.</summary>
     public SandboxMailbox? Find(string address) => _mailboxes.GetValueOrDefault(address.Trim());
+
+    /// <summary>The mailbox with the SMTP address or the user id (<see cref="SandboxMailbox.UserId"/>), as Graph paths name a user.</summary>
+    internal SandboxMailbox? FindUser(string addressOrId) =>
+        Find(addressOrId) ?? (Guid.TryParse(addressOrId, out var id)
+            ? _mailboxes.Values.FirstOrDefault(m => string.Equals(m.UserId, id.ToString(), StringComparison.Ordinal))
+            : null);
 
     /// <summary>All mailboxes.</summary>
     public IReadOnlyList<SandboxMailbox> All => [.. _mailboxes.Values];

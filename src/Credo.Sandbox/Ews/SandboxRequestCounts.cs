@@ -12,7 +12,11 @@ namespace Credo.Sandbox.Ews;
 /// </param>
 /// <param name="ByOperation">
 /// Requests by operation: EWS operation names, such as <c>SyncFolderItems</c> or <c>GetItem</c>, and Graph requests
-/// named <c>graph:</c> and what they do, such as <c>graph:delta</c>, <c>graph:getMime</c> or <c>graph:move</c>.
+/// named <c>graph:</c> and what they do, such as <c>graph:delta</c>, <c>graph:getMime</c> or <c>graph:move</c>. Graph
+/// subscription requests count on the mailbox their resource names (<c>graph:createSubscription</c>,
+/// <c>graph:getSubscription</c>, <c>graph:renewSubscription</c>, <c>graph:reauthorizeSubscription</c>,
+/// <c>graph:deleteSubscription</c>) but take no turn in the fault rate and no injected fault; the change notifications
+/// the sandbox sends are not requests and do not count.
 /// </param>
 public sealed record SandboxRequestCounts(int Total, int Faulted, IReadOnlyDictionary<string, int> ByOperation)
 {

@@ -31,6 +31,9 @@ internal sealed class GraphAnswer
 
     public static GraphAnswer WithContent(int status, byte[] content, string contentType) => new(status, null, content, contentType);
 
+    /// <summary>An answer without a body, such as <c>204 No Content</c>.</summary>
+    public static GraphAnswer WithoutBody(int status) => new(status, null, null, null);
+
     public GraphAnswer WithHeader(string name, string value)
     {
         Headers.Add(new(name, value));

@@ -1,13 +1,15 @@
 using Credo.Sandbox.Ews;
+using Credo.Sandbox.Graph.Subscriptions;
 
 namespace Credo.Sandbox.Graph;
 
 /// <summary>
 /// Answers one Graph request for a mailbox, from HTTP or from a <c>$batch</c>: finds the route, checks the app
 /// permission, takes one of the mailbox's four places (Exchange Online's <c>MailboxConcurrency</c>), counts the request
-/// and applies an injected fault, then runs the operation under the mailbox's lock.
+/// and applies an injected fault, then runs the operation under the mailbox's lock. Requests for <c>/subscriptions</c>
+/// go to <see cref="GraphSubscriptionOperations"/>, which Graph serves outside the mailbox's limits.
 /// </summary>
-internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, TimeProvider time)
+internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, GraphSubscriptionOperations subscriptions, TimeProvider time)
 {
     /// <summary>Graph requests one mailbox answers at once; one more is refused with 429.</summary>
     public const int MailboxConcurrency = 4;
@@ -16,6 +18,11 @@ internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, TimeProvider t
 
     public async Task<GraphAnswer> RunAsync(GraphRequest request, GraphAccess access, CancellationToken cancellationToken)
     {
+        if (request.Segments.Count > 0 && Is(request.Segments[0], "subscriptions"))
+        {
+            return await subscriptions.RunAsync(request, access, cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         if (request.Segments.Count == 2 && Is(request.Segments[0], "users"))
         {
@@ -37,7 +44,7 @@ internal sealed class GraphDispatcher(SandboxMailboxes mailboxes, TimeProvider t
         }
 
         var user = request.Segments[1];
-        if (mailboxes.Find(user) is not { } mailbox)
+        if (mailboxes.FindUser(user) is not { } mailbox)
         {
             return GraphErrors.InvalidUser(user, request, now);
         }

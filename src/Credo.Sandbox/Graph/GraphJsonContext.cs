@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Credo.Sandbox.Graph.Subscriptions;
 
 namespace Credo.Sandbox.Graph;
 
@@ -7,4 +8,5 @@ namespace Credo.Sandbox.Graph;
 [JsonSerializable(typeof(GraphPatchRequest))]
 [JsonSerializable(typeof(GraphMoveRequest))]
 [JsonSerializable(typeof(GraphBatchRequest))]
+[JsonSerializable(typeof(SubscriptionRequest))]
 internal sealed partial class GraphJsonContext : JsonSerializerContext;

@@ -8,7 +8,7 @@ namespace Credo.Sandbox.Graph;
 
 /// <summary>
 /// <c>/v1.0</c>: the Microsoft Graph mail requests Credo uses (folders, <c>messages/delta</c>, a message, its
-/// <c>$value</c>, <c>PATCH</c>, <c>move</c>, JSON <c>$batch</c>) over the same mailboxes as EWS, answered as Graph
+/// <c>$value</c>, <c>PATCH</c>, <c>move</c>, JSON <c>$batch</c>, <c>subscriptions</c>) over the same mailboxes as EWS, answered as Graph
 /// answers app-only requests: the bearer token is checked (signature, issuer, audience
 /// <c>https://graph.microsoft.com</c>, expiry), then its app roles (<c>Mail.ReadWrite</c>, or <c>Mail.Read</c> for
 /// reads), then the request.
@@ -66,7 +66,8 @@ internal sealed class SandboxGraphEndpoint(GraphDispatcher dispatcher, GraphBatc
             return (default, GraphErrors.Unauthorized("Access token validation failure. Invalid audience.", request, now));
         }
 
-        return (GraphAccess.FromRoles(result.Principal.FindAll("roles").Select(c => c.Value)), null);
+        var applicationId = result.Principal.FindFirst("appid")?.Value ?? result.Principal.GetClaim(OpenIddictConstants.Claims.Subject) ?? "";
+        return (GraphAccess.FromToken(result.Principal.FindAll("roles").Select(c => c.Value), applicationId), null);
     }
 
     private static async Task<GraphRequest?> ReadAsync(HttpContext context)

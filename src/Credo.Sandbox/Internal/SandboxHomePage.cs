@@ -22,7 +22,7 @@ internal static class SandboxHomePage
         foreach (var (label, url) in new[]
         {
             ("Token endpoint", sandbox.TokenEndpoint), ("EWS URL", sandbox.EwsEndpoint), ("Graph URL", sandbox.GraphEndpoint),
-            ("Control API", new Uri(sandbox.BaseAddress, "sandbox/mailboxes")),
+            ("Control API", new Uri(sandbox.BaseAddress, "sandbox/mailboxes")), ("Graph subscriptions", new Uri(sandbox.BaseAddress, "sandbox/subscriptions")),
         })
         {
             html.Append("<dt>").Append(label).Append("</dt><dd><code>").Append(WebUtility.HtmlEncode(url.ToString())).Append("</code></dd>");

@@ -7,13 +7,20 @@ namespace Credo.Sandbox.Tests.Infrastructure;
 
 /// <summary>
 /// The sandbox on a free loopback port, with clients for Graph (the default one, one with only <c>Mail.Read</c>, one
-/// without Graph scope), and the official Graph SDK pointed at it. Each test makes its own mailbox.
+/// without a mail permission, one without Graph scope), and the official Graph SDK pointed at it. Each test makes its
+/// own mailbox.
 /// </summary>
 public sealed class GraphSandboxFixture : IAsyncLifetime
 {
     public static readonly SandboxClient ReadOnlyClient = new()
     {
         ClientId = "graph-read-only", ClientSecret = "read-only-secret", Scopes = [SandboxClient.GraphScope], GraphRoles = ["Mail.Read"],
+    };
+
+    /// <summary>A Graph client granted no mail permission.</summary>
+    public static readonly SandboxClient NoMailClient = new()
+    {
+        ClientId = "graph-no-mail", ClientSecret = "no-mail-secret", Scopes = [SandboxClient.GraphScope], GraphRoles = ["Calendars.Read"],
     };
 
     public static readonly SandboxClient EwsOnlyClient = new() { ClientId = "ews-only", ClientSecret = "ews-only-secret" };
@@ -30,6 +37,7 @@ public sealed class GraphSandboxFixture : IAsyncLifetime
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 };
         options.Clients.Add(ReadOnlyClient);
         options.Clients.Add(EwsOnlyClient);
+        options.Clients.Add(NoMailClient);
         _server = await SandboxServer.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
     }
 
