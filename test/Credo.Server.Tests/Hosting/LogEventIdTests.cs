@@ -19,6 +19,7 @@ public sealed class LogEventIdTests
         ("Credo.Pop3", 1500, 1599),
         ("Credo.Core", 2000, 2999),
         ("credo", 3000, 3999),
+        ("Credo.Sandbox", 4000, 4099),
     ];
 
     [Fact]
