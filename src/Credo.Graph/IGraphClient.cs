@@ -31,4 +31,19 @@ public interface IGraphClient
 
     /// <summary>Moves up to <see cref="GraphLimits.MaxRequestsPerBatch"/> messages to a folder id or well-known name in one request; one result per message, in order.</summary>
     Task<Result<IReadOnlyList<Result<bool, GraphError>>, GraphError>> MoveAsync(GraphMailbox mailbox, IReadOnlyList<string> messageIds, string destinationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Subscribes to the new messages of a folder (<c>POST /subscriptions</c>). Graph first sends a validation request to both
+    /// URLs and creates nothing unless each answers it.
+    /// </summary>
+    Task<Result<GraphSubscription, GraphError>> SubscribeAsync(GraphMailbox mailbox, GraphSubscriptionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Moves a subscription's end to <paramref name="expiresAt"/> (<c>PATCH expirationDateTime</c>); a subscription that is gone answers HTTP 404.</summary>
+    Task<Result<GraphSubscription, GraphError>> RenewSubscriptionAsync(GraphMailbox mailbox, string subscriptionId, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Answers a <c>reauthorizationRequired</c> lifecycle event (<c>POST /subscriptions/{id}/reauthorize</c>).</summary>
+    Task<Result<bool, GraphError>> ReauthorizeSubscriptionAsync(GraphMailbox mailbox, string subscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a subscription; one that is gone already counts as deleted.</summary>
+    Task<Result<bool, GraphError>> DeleteSubscriptionAsync(GraphMailbox mailbox, string subscriptionId, CancellationToken cancellationToken);
 }

@@ -132,6 +132,43 @@ internal sealed class GraphClient(
             JsonSerializer.SerializeToElement(new WireMove { DestinationId = destinationId }, GraphJson.Default.WireMove), cancellationToken);
     }
 
+    public async Task<Result<GraphSubscription, GraphError>> SubscribeAsync(GraphMailbox mailbox, GraphSubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = new WireSubscription
+        {
+            ChangeType = "created",
+            Resource = $"users/{mailbox.User}/mailFolders('{request.FolderId}')/messages",
+            NotificationUrl = request.NotificationUrl.AbsoluteUri,
+            LifecycleNotificationUrl = request.LifecycleNotificationUrl.AbsoluteUri,
+            ClientState = request.ClientState,
+            ExpirationDateTime = request.ExpiresAt.ToUniversalTime(),
+            LatestSupportedTlsVersion = "v1_2",
+        };
+        return Subscription(await SendAsync(mailbox, "subscribe", HttpMethod.Post, new Uri(Base(mailbox) + "/subscriptions"),
+            new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Default.WireSubscription)) { Headers = { ContentType = Json } },
+            ImmutableIds, 1, ReadSubscriptionAsync, cancellationToken), "subscribe");
+    }
+
+    public async Task<Result<GraphSubscription, GraphError>> RenewSubscriptionAsync(GraphMailbox mailbox, string subscriptionId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var body = new WireSubscription { ExpirationDateTime = expiresAt.ToUniversalTime() };
+        return Subscription(await SendAsync(mailbox, "renew subscription", HttpMethod.Patch, SubscriptionUrl(mailbox, subscriptionId),
+            new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Default.WireSubscription)) { Headers = { ContentType = Json } },
+            ImmutableIds, 1, ReadSubscriptionAsync, cancellationToken), "renew subscription");
+    }
+
+    public Task<Result<bool, GraphError>> ReauthorizeSubscriptionAsync(GraphMailbox mailbox, string subscriptionId, CancellationToken cancellationToken) =>
+        SendAsync(mailbox, "reauthorize subscription", HttpMethod.Post, new Uri(SubscriptionUrl(mailbox, subscriptionId) + "/reauthorize"), null, ImmutableIds, 1,
+            (_, _, _) => Task.FromResult<Result<bool, GraphError>>(true), cancellationToken);
+
+    public async Task<Result<bool, GraphError>> DeleteSubscriptionAsync(GraphMailbox mailbox, string subscriptionId, CancellationToken cancellationToken)
+    {
+        var deleted = await SendAsync(mailbox, "delete subscription", HttpMethod.Delete, SubscriptionUrl(mailbox, subscriptionId), null, ImmutableIds, 1,
+            (_, _, _) => Task.FromResult<Result<bool, GraphError>>(true), cancellationToken);
+        return deleted.Error is { HttpStatus: 404 } ? true : deleted;
+    }
+
     public void Dispose()
     {
         foreach (var gate in _gates.Values)
@@ -357,6 +394,16 @@ internal sealed class GraphClient(
 
     private static GraphAddress? Address(WireRecipient? recipient) =>
         recipient?.EmailAddress is { } address ? new GraphAddress(address.Name, address.Address) : null;
+
+    private static Uri SubscriptionUrl(GraphMailbox mailbox, string subscriptionId) => new($"{Base(mailbox)}/subscriptions/{Escape(subscriptionId)}");
+
+    private static async Task<Result<WireSubscription, GraphError>> ReadSubscriptionAsync(HttpResponseMessage response, long limit, CancellationToken cancellationToken) =>
+        Deserialize(await ReadAsync(response.Content, limit, cancellationToken), GraphJson.Default.WireSubscription);
+
+    private static Result<GraphSubscription, GraphError> Subscription(Result<WireSubscription, GraphError> answer, string operation) =>
+        !answer.Succeeded ? answer.Error
+        : answer.Value is { Id: { Length: > 0 } id, ExpirationDateTime: { } expires } ? new GraphSubscription(id, expires)
+        : new GraphError(GraphErrorKind.InvalidResponse, $"The answer to Microsoft Graph {operation} names no subscription id or expiry.");
 
     private static string Base(GraphMailbox mailbox) => mailbox.GraphUrl.AbsoluteUri.TrimEnd('/');
 

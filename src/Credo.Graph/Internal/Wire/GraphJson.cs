@@ -12,4 +12,5 @@ namespace Credo.Graph.Internal.Wire;
 [JsonSerializable(typeof(WireMove))]
 [JsonSerializable(typeof(WireBatch))]
 [JsonSerializable(typeof(WireBatchAnswer))]
+[JsonSerializable(typeof(WireSubscription))]
 internal sealed partial class GraphJson : JsonSerializerContext;
