@@ -54,6 +54,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<Credo.Core.Users.UserService>();
         services.TryAddScoped<ApiKeyService>();
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
+        services.TryAddSingleton<Credo.Core.Listeners.PushEndings>();
         services.TryAddScoped<Credo.Core.Messages.MessageService>();
         services.TryAddScoped<Credo.Core.Webhooks.DeliveryService>();
         services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();

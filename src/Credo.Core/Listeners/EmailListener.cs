@@ -141,4 +141,22 @@ public sealed class EmailListener
 
     /// <summary>When the lease ends unless renewed.</summary>
     public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    /// <summary>
+    /// The id of the push subscription (Microsoft Graph change notifications) that tells of new mail in the listener's
+    /// folder; none while the listener only polls.
+    /// </summary>
+    public string? PushSubscriptionId { get; set; }
+
+    /// <summary>The subscription's client state, protected by Data Protection: the secret every notification must carry.</summary>
+    public string? ProtectedPushClientState { get; set; }
+
+    /// <summary>When the push subscription ends unless renewed.</summary>
+    public DateTimeOffset? PushExpiresAt { get; set; }
+
+    /// <summary>The server asked for the subscription to be reauthorized; the next poll does so.</summary>
+    public bool PushReauthorize { get; set; }
+
+    /// <summary>Why the listener could not subscribe to push (it polls meanwhile); none when push works or is off.</summary>
+    public string? PushError { get; set; }
 }

@@ -36,7 +36,7 @@ public static class ListenerHealth
         }
 
         return listener.LastError is not null ? ListenerStatus.Error
-            : listener.DeliveryFailures >= DegradedAfterDeliveryFailures ? ListenerStatus.Degraded
+            : listener.DeliveryFailures >= DegradedAfterDeliveryFailures || (listener.PushError is not null && listener.LastSuccessAt is not null) ? ListenerStatus.Degraded
             : listener.LastSuccessAt is not null ? ListenerStatus.OK
             : ListenerStatus.NotPolledYet;
     }
@@ -88,7 +88,8 @@ public static class ListenerHealth
             : $"No successful poll since it was added {RelativeTime.Span(now - listener.CreatedAt)} ago.")
             + (listener.LastError is { } error ? $" Last error: {error}" : ""),
         ListenerStatus.Error => $"The last poll failed ({listener.ConsecutiveFailures} in a row).",
-        ListenerStatus.Degraded => $"Polls succeed, but the last {listener.DeliveryFailures} webhook delivery attempts failed.",
+        ListenerStatus.Degraded when listener.DeliveryFailures >= DegradedAfterDeliveryFailures => $"Polls succeed, but the last {listener.DeliveryFailures} webhook delivery attempts failed.",
+        ListenerStatus.Degraded => $"Polls succeed, but change notifications cannot be set up, so new mail waits for the next poll: {listener.PushError}",
         _ => "Polls succeed" + (listener.WebhookUrl is null ? "." : " and webhooks are delivered."),
     };
 }

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Credo.Core.Listeners;
 
 /// <summary>Adds, changes and deletes listeners, audited like credentials; what they recorded is read with <see cref="MessageService"/> and <see cref="DeliveryService"/>.</summary>
-public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretProtector protector, IOptionsMonitor<OutboundOptions> outbound, OutboundGuard guard, TimeProvider time)
+public sealed class ListenerService(
+    CredoDbContext db, AuditLog audit, SecretProtector protector, IOptionsMonitor<OutboundOptions> outbound, OutboundGuard guard, PushEndings pushEndings, TimeProvider time)
 {
     private const string EntityType = "listener";
 
@@ -86,6 +87,7 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         }
 
         var before = SourceOf(listener);
+        var pushed = listener.PushSubscriptionId is null ? null : PushEndings.Snapshot(listener);
         var changed = ChangedFields(listener, input);
         var destinations = ChangedDestinations(listener, input);
         Apply(listener, input);
@@ -98,6 +100,20 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         if (before != SourceOf(listener))
         {
             listener.SyncState = null;
+        }
+
+        // A subscription goes with what it was made for: a listener switched off, or reading elsewhere or as another app,
+        // has its subscription ended (and, once enabled, the next poll makes a new one).
+        if (pushed is not null && (!listener.Enabled || before != SourceOf(listener) || pushed.CredentialId != listener.CredentialId))
+        {
+            listener.PushSubscriptionId = null;
+            listener.ProtectedPushClientState = null;
+            listener.PushExpiresAt = null;
+            listener.PushReauthorize = false;
+        }
+        else
+        {
+            pushed = null;
         }
 
         db.Entry(listener).Property(l => l.Version).OriginalValue = expectedVersion;
@@ -117,6 +133,11 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
                 : NotFound(id);
         }
 
+        if (pushed is not null)
+        {
+            pushEndings.Add(pushed);
+        }
+
         return Change<EmailListener>.Done(listener, generated);
     }
 
@@ -132,6 +153,11 @@ public sealed class ListenerService(CredoDbContext db, AuditLog audit, SecretPro
         db.EmailListeners.Remove(listener);
         audit.Record(actor, "delete", EntityType, id.ToString(), listener.Name);
         await db.SaveChangesAsync(cancellationToken);
+        if (listener.PushSubscriptionId is not null)
+        {
+            pushEndings.Add(PushEndings.Snapshot(listener));
+        }
+
         return Change<EmailListener>.Done(listener);
     }
 

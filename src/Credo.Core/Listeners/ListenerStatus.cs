@@ -18,6 +18,9 @@ public enum ListenerStatus
     /// <summary>Added recently and not polled yet.</summary>
     NotPolledYet,
 
-    /// <summary>Polls succeed, but the last <see cref="ListenerHealth.DegradedAfterDeliveryFailures"/> webhook delivery attempts failed.</summary>
+    /// <summary>
+    /// Polls succeed, but the last <see cref="ListenerHealth.DegradedAfterDeliveryFailures"/> webhook delivery attempts
+    /// failed, or its push subscription cannot be made (<see cref="EmailListener.PushError"/>).
+    /// </summary>
     Degraded,
 }

@@ -17,6 +17,7 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
     private readonly IDataProtector _webhookSecrets = provider.CreateProtector("Credo.Listeners.WebhookSecret.v1");
     private readonly IDataProtector _certificates = provider.CreateProtector("Credo.Credentials.Certificate.v1");
     private readonly IDataProtector _pendingCertificates = provider.CreateProtector("Credo.Console.PendingCertificate.v1");
+    private readonly IDataProtector _pushClientStates = provider.CreateProtector("Credo.Listeners.PushClientState.v1");
 
     /// <summary>Protects a client certificate with its private key (as exported, PEM bytes) for storage.</summary>
     public string ProtectCertificate(ReadOnlySpan<byte> certificate) => Convert.ToBase64String(_certificates.Protect(certificate.ToArray()));
@@ -78,6 +79,22 @@ public sealed class SecretProtector(IDataProtectionProvider provider, TimeProvid
         finally
         {
             CryptographicOperations.ZeroMemory(payload);
+        }
+    }
+
+    /// <summary>Protects a push subscription's client state for storage.</summary>
+    public string ProtectPushClientState(string clientState) => _pushClientStates.Protect(clientState);
+
+    /// <summary>A stored push client state, or <see langword="null"/> when it cannot be unprotected (the key ring lost its key).</summary>
+    public string? TryUnprotectPushClientState(string protectedClientState)
+    {
+        try
+        {
+            return _pushClientStates.Unprotect(protectedClientState);
+        }
+        catch (CryptographicException)
+        {
+            return null;
         }
     }
 

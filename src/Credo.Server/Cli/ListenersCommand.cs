@@ -390,7 +390,7 @@ internal static class ListenersCommand
         var details = health.Status switch
         {
             ListenerStatus.OK => $"last successful poll {Ago(health.LastSuccessAt)}, last mail {Ago(health.LastMessageAt)}",
-            ListenerStatus.Degraded => $"{health.Summary} Failing since {Ago(health.DeliveryFailingSince)}.",
+            ListenerStatus.Degraded when health.DeliveryFailingSince is { } since => $"{health.Summary} Failing since {Ago(since)}.",
             ListenerStatus.Stalled or ListenerStatus.Error => health.Summary
                 + (health.FailingSince is { } since ? $" Failing since {Ago(since)}" : "")
                 + (health.NextRetryAt is { } next ? $", next retry {Ago(next)}." : health.FailingSince is null ? "" : "."),

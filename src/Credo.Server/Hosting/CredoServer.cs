@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Credo.Server.Api;
+using Credo.Server.Hooks;
 using Credo.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -33,7 +34,7 @@ internal static class CredoServer
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         var urls = Urls(settings, builder.Configuration);
-        if (ListenAddresses.Problem(urls) is { } problem)
+        if ((ListenAddresses.Problem(urls) ?? PublicAddress.Configure(builder.Services, builder.Configuration, settings.Demo)) is { } problem)
         {
             cannotListen = problem;
             return null;
@@ -57,6 +58,7 @@ internal static class CredoServer
         services.AddCredo(builder.Configuration, data);
         services.AddHostedService<DatabaseInitializer>();
         services.AddCredoListeners();
+        services.AddGraphHooks();
         services.AddCredoExpiryWatch();
         services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
         services.AddOptions<Credo.Core.Webhooks.WebhookOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Webhooks.WebhookOptions.SectionName));
@@ -85,6 +87,11 @@ internal static class CredoServer
         var app = builder.Build();
         _ = app.Services.GetRequiredService<DataFolderLock>();
         app.Lifetime.ApplicationStarted.Register(() => started.Value = true);
+        if (settings.Demo)
+        {
+            PublicAddress.UseOwnAddressWhenStarted(app);
+        }
+
         if (keysInFolder)
         {
             Log.DataFolderWithKeys(app.Logger, data.Path, data.KeysFolder);
@@ -117,6 +124,7 @@ internal static class CredoServer
         app.MapRazorPages();
         app.MapCredentialsApi();
         app.MapListenersApi();
+        app.MapGraphHooks();
         app.MapGet("/Administration/Integrations/EmailListeners/{id:guid}/Messages/{messageId:guid}/eml", DownloadEmlAsync)
             .RequireAuthorization(CredoPolicies.Viewer).NoStore().ExcludeFromDescription();
 

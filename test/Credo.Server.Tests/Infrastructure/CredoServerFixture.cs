@@ -36,6 +36,9 @@ public class CredoServerFixture : IAsyncLifetime
 
     public SandboxServer Sandbox => _sandbox!;
 
+    /// <summary>Where the server listens; a free port by default.</summary>
+    protected virtual string Urls => "http://127.0.0.1:0";
+
     /// <summary>More configuration arguments for the server, as on its command line.</summary>
     protected virtual string[] ExtraArguments => [];
 
@@ -57,7 +60,7 @@ public class CredoServerFixture : IAsyncLifetime
         _sandbox = await SandboxServer.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
 
         _app = CredoServer.Build(
-            new ServeSettings(false, _data, "http://127.0.0.1:0", [$"--CREDO_ADMIN_PASSWORD={AdminPassword}", "--Logging:LogLevel:Default=Debug", .. ExtraArguments]),
+            new ServeSettings(false, _data, Urls, [$"--CREDO_ADMIN_PASSWORD={AdminPassword}", "--Logging:LogLevel:Default=Debug", .. ExtraArguments]),
             builder =>
             {
                 builder.Logging.AddFakeLogging();

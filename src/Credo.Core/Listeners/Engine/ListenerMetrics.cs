@@ -18,6 +18,8 @@ internal sealed class ListenerMetrics
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _throttleWaits;
     private readonly Counter<double> _throttleSeconds;
+    private readonly Counter<long> _pushNotifications;
+    private readonly Counter<long> _pushSubscriptions;
 
     public ListenerMetrics(IMeterFactory meterFactory, ListenerGauges gauges)
     {
@@ -35,10 +37,20 @@ internal sealed class ListenerMetrics
         _deliveries = meter.CreateCounter<long>("credo.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by result.");
         _throttleWaits = meter.CreateCounter<long>("credo.listener.retry.waits", "{wait}", "Mail-source requests that waited after throttling or a fault and were retried, by protocol.");
         _throttleSeconds = meter.CreateCounter<double>("credo.listener.retry.wait_time", "s", "Time spent waiting before retrying mail-source requests, by protocol.");
+        _pushNotifications = meter.CreateCounter<long>(
+            "credo.push.notifications", "{notification}", "Push notifications received (Graph change notifications and lifecycle events), by kind; rejected ones name no known subscription or a wrong client state.");
+        _pushSubscriptions = meter.CreateCounter<long>(
+            "credo.push.subscription.changes", "{change}", "Push subscriptions created, renewed, reauthorized, ended or failed, by action.");
         meter.CreateObservableGauge("credo.listeners", gauges.Listeners, "{listener}", "Listeners by status (OK, Error, Stalled, Disabled, ...).");
         meter.CreateObservableGauge("credo.webhook.outbox.pending", gauges.PendingDeliveries, "{delivery}", "Webhook deliveries waiting to be sent or retried.");
         meter.CreateObservableGauge("credo.webhook.outbox.oldest_pending.age", gauges.OldestPendingAge, "s", "Age of the oldest pending webhook delivery (0 when none is pending).");
     }
+
+    /// <summary>Counts a push notification by kind (<c>created</c>, <c>missed</c>, <c>reauthorizationRequired</c>, <c>subscriptionRemoved</c>, <c>rejected</c>).</summary>
+    public void PushNotification(string kind) => _pushNotifications.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>Counts a change of a push subscription by action (<c>created</c>, <c>renewed</c>, <c>reauthorized</c>, <c>ended</c>, <c>failed</c>).</summary>
+    public void PushSubscriptionChanged(string action) => _pushSubscriptions.Add(1, new KeyValuePair<string, object?>("action", action));
 
     /// <summary>The result tag of a poll: <c>success</c>, or the kind of the error that ended it.</summary>
     public static string PollResult(MailError? error) => error?.Kind switch

@@ -31,6 +31,7 @@ internal sealed class ListenerPoller(
     CredentialTokenSources tokenSources,
     MailSources sources,
     ListenerLease lease,
+    PushKeeper push,
     IOptionsMonitor<ListenerOptions> options,
     TimeProvider time,
     ILogger<ListenerPoller> logger)
@@ -97,8 +98,11 @@ internal sealed class ListenerPoller(
         var node = settings.NodeName;
         if (error is null)
         {
-            // A poll that yielded (its page or time bound) goes on at once, after the listeners waiting for their turn.
+            // A poll that yielded (its page or time bound) goes on at once, after the listeners waiting for their turn; one
+            // woken while it ran (a push notification, IDLE, Poll now) polls again at once, since what woke it may have come
+            // after this poll read the mailbox.
             var next = outcome.Yielded ? now : now.AddSeconds(listener.PollIntervalSeconds);
+            var pollStarted = progress.StartedAt;
             await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
                 .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
                 .SetProperty(l => l.LastPollAt, now)
@@ -110,7 +114,7 @@ internal sealed class ListenerPoller(
                 .SetProperty(l => l.FailingSince, (DateTimeOffset?)null)
                 .SetProperty(l => l.PollStartedAt, (DateTimeOffset?)null)
                 .SetProperty(l => l.PollActivity, (string?)null)
-                .SetProperty(l => l.NextPollAt, next), cancellationToken);
+                .SetProperty(l => l.NextPollAt, l => l.NextPollAt > pollStarted ? l.NextPollAt : next), cancellationToken);
             return;
         }
 
@@ -219,6 +223,8 @@ internal sealed class ListenerPoller(
                 poll.State = page.SyncState;
                 if (page.Complete)
                 {
+                    poll.Progress.Doing("keeping the push subscription");
+                    await push.KeepAsync(source, mailbox, listener, cancellationToken);
                     return new(null);
                 }
 

@@ -25,6 +25,9 @@ public static class ListenerServiceCollectionExtensions
             .Validate(o => o.MaxPagesPerPoll >= 1, "Credo:Listeners:MaxPagesPerPoll must be at least 1.")
             .Validate(o => o.MaxPollDuration > TimeSpan.Zero, "Credo:Listeners:MaxPollDuration must be positive.")
             .ValidateOnStart();
+        services.AddOptions<PushOptions>()
+            .Validate(o => PushOptions.Problem(o.PublicUrl) is null, "Credo:PublicUrl must be an https address (http only for a loopback host), without query or fragment.")
+            .ValidateOnStart();
         services.AddOptions<WebhookOptions>()
             .Validate(o => o.SecretOverlap >= TimeSpan.Zero, "Credo:Webhooks:SecretOverlap must be zero (no overlap) or more.")
             .ValidateOnStart();
@@ -32,6 +35,10 @@ public static class ListenerServiceCollectionExtensions
         services.TryAddSingleton<ListenerMetrics>();
         services.TryAddSingleton<CredentialTokenSources>();
         services.TryAddScoped<ListenerPoller>();
+        services.TryAddScoped<PushKeeper>();
+        services.TryAddScoped(sp => new Credo.Core.Listeners.PushNotifications(
+            sp.GetRequiredService<Credo.Core.Persistence.CredoDbContext>(), sp.GetRequiredService<Credo.Core.Security.SecretProtector>(),
+            sp.GetRequiredService<ListenerMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Credo.Core.Listeners.PushNotifications>>()));
         services.TryAddScoped<ListenerLease>();
         services.TryAddScoped(sp => new OneOffPoll(sp.GetRequiredService<ListenerLease>(), sp.GetRequiredService<ListenerPoller>()));
         if (runInBackground)
@@ -40,6 +47,7 @@ public static class ListenerServiceCollectionExtensions
             services.TryAddSingleton<IListenerWakeup, ListenerWakeup>();
             services.AddHostedService<ListenerEngine>();
             services.AddHostedService<WebhookDispatcher>();
+            services.AddHostedService<PushEndingService>();
         }
 
         return services;

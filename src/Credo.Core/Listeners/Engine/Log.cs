@@ -25,4 +25,19 @@ internal static partial class Log
 
     [LoggerMessage(2405, LogLevel.Error, "Listener {Listener} poll crashed")]
     public static partial void PollCrashed(ILogger logger, string listener, Exception exception);
+
+    [LoggerMessage(2410, LogLevel.Information, "Listener {Listener}: push subscription {SubscriptionId} {Action}, until {ExpiresAt:u}")]
+    public static partial void PushKept(ILogger logger, string listener, string subscriptionId, string action, DateTimeOffset expiresAt);
+
+    [LoggerMessage(2411, LogLevel.Warning, "Listener {Listener}: no push subscription ({Error}); it polls meanwhile")]
+    public static partial void PushFailed(ILogger logger, string listener, string error);
+
+    [LoggerMessage(2412, LogLevel.Information, "Listener {Listener}: push subscription {SubscriptionId} ended")]
+    public static partial void PushEnded(ILogger logger, string listener, string subscriptionId);
+
+    [LoggerMessage(2413, LogLevel.Warning, "Listener {Listener}: push subscription {SubscriptionId} could not be ended ({Error}); the server ends it at its expiry, and its notifications are ignored")]
+    public static partial void PushEndFailed(ILogger logger, string listener, string subscriptionId, string error);
+
+    [LoggerMessage(2414, LogLevel.Warning, "A push notification for subscription {SubscriptionId} was ignored: {Reason}")]
+    public static partial void PushRejected(ILogger logger, string subscriptionId, string reason);
 }

@@ -37,5 +37,9 @@ internal sealed class EmailListenerConfiguration : IEntityTypeConfiguration<Emai
         builder.Property(l => l.LeaseOwner).HasMaxLength(200);
         builder.Property(l => l.PollActivity).HasMaxLength(500);
         builder.HasIndex(l => l.NextPollAt);
+        builder.Property(l => l.PushSubscriptionId).HasMaxLength(200);
+        builder.HasIndex(l => l.PushSubscriptionId);
+        builder.Property(l => l.ProtectedPushClientState).HasMaxLength(1000);
+        builder.Property(l => l.PushError).HasMaxLength(1000);
     }
 }

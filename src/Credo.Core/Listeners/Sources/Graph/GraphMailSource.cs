@@ -9,10 +9,16 @@ namespace Credo.Core.Listeners.Sources.Graph;
 /// <summary>
 /// Mail over Microsoft Graph: the folder's message delta (<c>changeType=created</c>, the recorded properties selected)
 /// in pages of 100 for what is new, one <c>$value</c> per mail for its MIME (up to four in flight, Exchange Online's
-/// limit per mailbox), and the after-processing action for up to 20 messages in one JSON batch.
+/// limit per mailbox), and the after-processing action for up to 20 messages in one JSON batch. With push, a subscription
+/// to the folder's new messages (<see cref="SubscriptionLife"/>, renewed when a quarter of it is left) makes Graph post a
+/// change notification to Credo's <c>/hooks/graph</c> when mail arrives.
 /// </summary>
-internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphOptions> options) : IMailSource
+internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphOptions> options, IOptionsMonitor<PushOptions> push, TimeProvider time)
+    : IMailSource, IPushSource
 {
+    /// <summary>How long a subscription is asked for: under both limits Graph has documented for mail (4,230 and 10,080 minutes).</summary>
+    public static readonly TimeSpan SubscriptionLife = TimeSpan.FromMinutes(4200);
+
     private readonly ConcurrentDictionary<string, string> _folders = new(StringComparer.OrdinalIgnoreCase);
 
     // The messages of an after-processing batch already done, for when the engine tries the batch again after Graph
@@ -150,6 +156,71 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         return folder.Succeeded
             ? $"{box.User} › {mailbox.Folder}: {folder.Value.TotalItemCount} item(s), {folder.Value.UnreadItemCount} unread."
             : Map(folder.Error);
+    }
+
+    public bool Pushes(MailboxTarget mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return push.CurrentValue.PublicUrl is not null && !string.Equals(mailbox.Settings[GraphProtocol.PushKey], "false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public async Task<Result<PushSubscription, MailError>> KeepAsync(MailboxTarget mailbox, PushSubscription? current, CancellationToken cancellationToken)
+    {
+        var box = Mailbox(mailbox);
+        var now = time.GetUtcNow();
+        if (current is not null)
+        {
+            if (current.ReauthorizationRequired)
+            {
+                var reauthorized = await graph.ReauthorizeSubscriptionAsync(box, current.Id, cancellationToken);
+                if (reauthorized.Succeeded)
+                {
+                    return current with { ReauthorizationRequired = false };
+                }
+
+                if (reauthorized.Error.HttpStatus != 404)
+                {
+                    return Map(reauthorized.Error);
+                }
+            }
+            else if (current.ExpiresAt - now > SubscriptionLife / 4)
+            {
+                return current;
+            }
+            else
+            {
+                var renewed = await graph.RenewSubscriptionAsync(box, current.Id, now + SubscriptionLife, cancellationToken);
+                if (renewed.Succeeded)
+                {
+                    return current with { ExpiresAt = renewed.Value.ExpiresAt };
+                }
+
+                if (renewed.Error.HttpStatus != 404)
+                {
+                    return Map(renewed.Error);
+                }
+            }
+
+            // Graph no longer knows it (it expired or was removed): a new one.
+        }
+
+        var folder = await FolderAsync(box, mailbox.Folder, cancellationToken);
+        if (!folder.Succeeded)
+        {
+            return folder.Error;
+        }
+
+        var settings = push.CurrentValue;
+        var clientState = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var created = await graph.SubscribeAsync(
+            box, new GraphSubscriptionRequest(folder.Value, settings.NotificationUrl!, settings.LifecycleUrl!, clientState, now + SubscriptionLife), cancellationToken);
+        return created.Succeeded ? new PushSubscription(created.Value.Id, clientState, created.Value.ExpiresAt) : Map(created.Error);
+    }
+
+    public async Task<Result<bool, MailError>> EndAsync(MailboxTarget mailbox, string subscriptionId, CancellationToken cancellationToken)
+    {
+        var deleted = await graph.DeleteSubscriptionAsync(Mailbox(mailbox), subscriptionId, cancellationToken);
+        return deleted.Succeeded ? true : Map(deleted.Error);
     }
 
     private async Task<Result<string, MailError>> FolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)

@@ -28,7 +28,14 @@ public sealed class GraphProtocol : IMailProtocol
         {
             Default = DefaultUrl, Required = true, Locates = true,
         },
+        new(PushKey, "Push", SettingKind.Choice, "Graph tells Credo of new mail within seconds (needs Credo:PublicUrl); the poll interval is then only a safety net.")
+        {
+            Default = "true", Choices = [new("true", "On: change notifications, polls as a safety net"), new("false", "Off: polls only")], Flag = "--push",
+        },
     ];
+
+    /// <summary>The key of the push setting.</summary>
+    public const string PushKey = "push";
 
     /// <inheritdoc />
     public ServerAddress? Server(ProtocolValues values) => ServerAddress.OfUrl(values, "url");
@@ -37,6 +44,7 @@ public sealed class GraphProtocol : IMailProtocol
     public void Register(IServiceCollection services)
     {
         services.AddCredoGraph();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>());
+        services.TryAddSingleton<GraphMailSource>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>(sp => sp.GetRequiredService<GraphMailSource>()));
     }
 }

@@ -328,6 +328,10 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<string>("ProtectedPreviousWebhookSecret")
                         .HasColumnType("text");
 
+                    b.Property<string>("ProtectedPushClientState")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("ProtectedWebhookSecret")
                         .HasColumnType("text");
 
@@ -335,6 +339,20 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("PushError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("PushExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("PushReauthorize")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("PushSubscriptionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Settings")
                         .IsRequired()
@@ -376,6 +394,8 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
+
+                    b.HasIndex("PushSubscriptionId");
 
                     b.ToTable("email_listeners", (string)null);
                 });

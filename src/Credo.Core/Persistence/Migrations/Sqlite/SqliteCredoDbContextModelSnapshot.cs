@@ -321,12 +321,30 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("ProtectedPreviousWebhookSecret")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedPushClientState")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedWebhookSecret")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PushError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PushExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PushReauthorize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PushSubscriptionId")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Settings")
@@ -369,6 +387,8 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
+
+                    b.HasIndex("PushSubscriptionId");
 
                     b.ToTable("email_listeners", (string)null);
                 });

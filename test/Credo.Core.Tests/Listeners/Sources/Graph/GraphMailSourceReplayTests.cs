@@ -39,7 +39,8 @@ public sealed class GraphMailSourceReplayTests : IDisposable
         services.AddCredoGraph();
         services.AddHttpClient(GraphClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => _replay);
         _services = services.BuildServiceProvider();
-        _sut = new GraphMailSource(_services.GetRequiredService<IGraphClient>(), _services.GetRequiredService<IOptionsMonitor<GraphOptions>>());
+        _sut = new GraphMailSource(
+            _services.GetRequiredService<IGraphClient>(), _services.GetRequiredService<IOptionsMonitor<GraphOptions>>(), _services.GetRequiredService<IOptionsMonitor<PushOptions>>(), TimeProvider.System);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

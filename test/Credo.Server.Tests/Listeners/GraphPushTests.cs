@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Credo.Core.Listeners;
+using Credo.Core.Listeners.Sources.Graph;
+using Credo.Core.Security;
+using Credo.Sandbox.Ews;
+using Credo.Sandbox.Graph.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Credo.Server.Tests.Listeners;
+
+/// <summary>
+/// Graph listeners with push, against the sandbox's Microsoft Graph, which validates <c>/hooks/graph</c> and posts change
+/// notifications and lifecycle events to it: new mail recorded within seconds although the poll interval is 15 minutes,
+/// lifecycle events answered with the right call and no mail lost or doubled, a wrong client state ignored, the
+/// subscription ended when the listener is switched off, and an idle pushed listener that sends no request.
+/// </summary>
+public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<PushServerFixture>
+{
+    private const int FifteenMinutes = 900;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task New_mail_is_recorded_within_seconds_although_the_poll_interval_is_fifteen_minutes()
+    {
+        var (mailbox, listener, _) = await PushedListenerAsync();
+        var latencies = new List<double>();
+        for (var i = 1; i <= 20; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            Deliver(mailbox, 1);
+            await ListenerServerFixture.EventuallyAsync(async () => await server.RecordedAsync(listener.Id) == i + 1, $"mail {i} is recorded");
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"Graph push, 20 mails one at a time, poll interval {FifteenMinutes} s: mail -> recorded p50 {latencies[10]:N0} ms, max {latencies[^1]:N0} ms");
+
+        // Without push the first of them would wait up to fifteen minutes; each took seconds.
+        Assert.All(latencies, ms => Assert.InRange(ms, 0, 60_000));
+        Assert.Equal(21, (await Keys(listener.Id)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_idle_pushed_listener_sends_no_request_between_its_safety_net_polls()
+    {
+        var (mailbox, listener, _) = await PushedListenerAsync();
+        mailbox.ResetRequests();
+
+        await Task.Delay(TimeSpan.FromSeconds(5), Ct);
+
+        var requests = mailbox.Requests;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Idle pushed Graph listener, 5 s: {requests.Total} requests to its mailbox");
+        Assert.Equal(0, requests.Total);
+        Assert.Equal(1, await server.RecordedAsync(listener.Id));
+    }
+
+    [Fact]
+    public async Task A_notification_with_another_client_state_wakes_nothing()
+    {
+        var (mailbox, listener, subscription) = await PushedListenerAsync();
+        var due = await NextPollAsync(listener.Id);
+        mailbox.ResetRequests();
+
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var forged = await http.PostAsync("/hooks/graph", Notification(subscription, "a-guessed-client-state-of-44-characters-xxxxx"), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, forged.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.Equal(due, await NextPollAsync(listener.Id));
+        Assert.Equal(0, mailbox.Requests.Total);
+
+        // The same with the subscription's own client state makes it poll at once.
+        var clientState = await server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listener.Id).Select(l => l.ProtectedPushClientState).SingleAsync(Ct));
+        var real = server.Services.GetRequiredService<SecretProtector>().TryUnprotectPushClientState(clientState!)!;
+        using var genuine = await http.PostAsync("/hooks/graph", Notification(subscription, real), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, genuine.StatusCode);
+        await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(mailbox.Requests.ByOperation.GetValueOrDefault("graph:delta") > 0), "the genuine notification makes it poll");
+    }
+
+    [Fact]
+    public async Task Lifecycle_events_each_lead_to_their_call_and_no_mail_is_lost_or_doubled()
+    {
+        var (mailbox, listener, subscription) = await PushedListenerAsync();
+
+        // missed: a delta poll, which would find mail whose notifications were lost.
+        mailbox.ResetRequests();
+        Assert.True(server.Sandbox.Subscriptions.SendLifecycleEvent(subscription, SandboxLifecycleEvent.Missed));
+        await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(mailbox.Requests.ByOperation.GetValueOrDefault("graph:delta") >= 1), "a missed event makes it poll");
+
+        // reauthorizationRequired: Credo reauthorizes the subscription.
+        Assert.True(server.Sandbox.Subscriptions.SendLifecycleEvent(subscription, SandboxLifecycleEvent.ReauthorizationRequired));
+        await ListenerServerFixture.EventuallyAsync(
+            () => Task.FromResult(mailbox.Requests.ByOperation.GetValueOrDefault("graph:reauthorizeSubscription") == 1
+                && server.Sandbox.Subscriptions.Find(subscription) is { ReauthorizationRequired: false }),
+            "the subscription is reauthorized");
+
+        // subscriptionRemoved: a new subscription, through which the next mails are notified.
+        mailbox.ResetRequests();
+        Assert.True(server.Sandbox.Subscriptions.SendLifecycleEvent(subscription, SandboxLifecycleEvent.SubscriptionRemoved));
+        string? replacement = null;
+        await ListenerServerFixture.EventuallyAsync(
+            async () => (replacement = await SubscriptionAsync(listener.Id)) is { } id && id != subscription && server.Sandbox.Subscriptions.Find(id) is not null,
+            "a new subscription replaces the removed one");
+        Assert.True(mailbox.Requests.ByOperation.GetValueOrDefault("graph:delta") >= 1);
+        Deliver(mailbox, 2);
+        await ListenerServerFixture.EventuallyAsync(async () => await server.RecordedAsync(listener.Id) == 3, "mail after the new subscription is recorded");
+
+        Assert.Equal(3, (await Keys(listener.Id)).Distinct().Count());
+        Assert.Equal(1, server.Sandbox.Subscriptions.All.Count(s => s.Mailbox == mailbox.Address || s.Resource.Contains(mailbox.Address, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    [Fact]
+    public async Task Switching_the_listener_off_ends_its_subscription()
+    {
+        var (_, listener, subscription) = await PushedListenerAsync();
+
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var listeners = scope.ServiceProvider.GetRequiredService<ListenerService>();
+            var current = (await listeners.FindAsync(listener.Id.ToString(), Ct))!;
+            var input = ListenerInput.From(current);
+            input.Enabled = false;
+            Assert.Equal(Core.ChangeStatus.Done, (await listeners.UpdateAsync(current.Id, current.Version, input, "tests", Ct)).Status);
+        }
+
+        await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(server.Sandbox.Subscriptions.Find(subscription) is null), "the subscription is deleted at Graph");
+        Assert.Null(await server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listener.Id).Select(l => l.PushSubscriptionId).SingleAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task The_hooks_answer_Graphs_validation_and_refuse_what_is_not_a_notification()
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var validation = await http.PostAsync("/hooks/graph/lifecycle?validationToken=Validation%3A%20Testing%20client%20application", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, validation.StatusCode);
+        Assert.Equal("text/plain", validation.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Validation: Testing client application", await validation.Content.ReadAsStringAsync(Ct));
+
+        using var notJson = await http.PostAsync("/hooks/graph", new StringContent("<xml/>", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+
+        using var tooLarge = await http.PostAsync("/hooks/graph", new ByteArrayContent(new byte[2 * 1024 * 1024]), Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+    }
+
+    // A Graph listener with push and a 15-minute interval, its first poll done (one mail recorded) and subscribed.
+    private async Task<(SandboxMailbox Mailbox, EmailListener Listener, string SubscriptionId)> PushedListenerAsync()
+    {
+        var mailbox = server.Sandbox.Mailboxes.Create($"push-{Guid.NewGuid():N}@sandbox.test");
+        Deliver(mailbox, 1);
+        var listener = await server.GraphListenerAsync(mailbox.Address, i => i.PollIntervalSeconds = FifteenMinutes);
+        await ListenerServerFixture.EventuallyAsync(
+            async () => await server.RecordedAsync(listener.Id) == 1 && await SubscriptionAsync(listener.Id) is not null, "the first poll records the mail and subscribes");
+        var subscription = (await SubscriptionAsync(listener.Id))!;
+        var atGraph = server.Sandbox.Subscriptions.Find(subscription);
+        Assert.NotNull(atGraph);
+        Assert.Equal("created", atGraph.ChangeType);
+        Assert.Equal(new Uri(server.BaseAddress, "/hooks/graph"), atGraph.NotificationUrl);
+        Assert.Equal(new Uri(server.BaseAddress, "/hooks/graph/lifecycle"), atGraph.LifecycleNotificationUrl);
+        var now = TimeProvider.System.GetUtcNow();
+        Assert.InRange(atGraph.ExpirationDateTime, now + GraphMailSource.SubscriptionLife - TimeSpan.FromMinutes(5), now + GraphMailSource.SubscriptionLife);
+        return (mailbox, listener, subscription);
+    }
+
+    private Task<string?> SubscriptionAsync(Guid listenerId) =>
+        server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.PushSubscriptionId).SingleAsync(Ct));
+
+    private Task<DateTimeOffset?> NextPollAsync(Guid listenerId) =>
+        server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.NextPollAt).SingleAsync(Ct));
+
+    private Task<List<string>> Keys(Guid listenerId) =>
+        server.QueryAsync(db => db.ReceivedMessages.Where(m => m.ListenerId == listenerId).Select(m => m.DedupeKey).ToListAsync(Ct));
+
+    private void Deliver(SandboxMailbox mailbox, int mails)
+    {
+        for (var i = 0; i < mails; i++)
+        {
+            mailbox.Deliver(server.Sandbox.Mailboxes.Generate(mailbox.Address), mailbox.WellKnown("inbox").Id);
+        }
+    }
+
+    private static StringContent Notification(string subscriptionId, string clientState) => new(
+        $$"""{"value":[{"subscriptionId":"{{subscriptionId}}","clientState":"{{clientState}}","changeType":"created","resource":"Users/x/Messages/y","tenantId":"t"}]}""",
+        Encoding.UTF8,
+        "application/json");
+}
