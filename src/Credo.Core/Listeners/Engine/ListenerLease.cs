@@ -24,8 +24,10 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
     /// candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>: a row another node is claiming at the same moment is
     /// skipped, and a row it has just claimed is checked again under its lock, so two nodes never take the same listener.
     /// (A plain <c>UPDATE … WHERE id IN (SELECT … LIMIT n)</c> re-checks only <c>id IN</c> after waiting for a row lock,
-    /// not the lease condition inside the subquery, and so overwrote a lease another node had just taken.) SQLite runs one
-    /// writer at a time, so there the statement is atomic as it stands.
+    /// not the lease condition inside the subquery, and so overwrote a lease another node had just taken. And PostgreSQL may
+    /// run a <c>LIMIT … SKIP LOCKED</c> subquery of an <c>IN</c> more than once in one statement, each run skipping other
+    /// rows, so that one claim took 18 listeners where 10 were asked for: the candidates are a materialized CTE, chosen
+    /// once.) SQLite runs one writer at a time, so there the statement is atomic as it stands.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> ClaimDueAsync(IReadOnlyCollection<Guid> running, int free, CancellationToken cancellationToken)
     {
@@ -37,8 +39,7 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
             Guid[] skip = [.. running];
             long nowTicks = now.UtcTicks, claimTicks = claim.UtcTicks;
             return await db.Database.SqlQuery<Guid>($"""
-                UPDATE email_listeners SET "LeaseOwner" = {node}, "LeaseExpiresAt" = {claimTicks}
-                WHERE "Id" IN (
+                WITH due AS MATERIALIZED (
                     SELECT "Id" FROM email_listeners
                     WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks})
                       AND ("LeaseOwner" = {node} OR "LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {nowTicks})
@@ -46,7 +47,9 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
                     ORDER BY "NextPollAt" NULLS FIRST
                     LIMIT {free}
                     FOR UPDATE SKIP LOCKED)
-                RETURNING "Id" AS "Value"
+                UPDATE email_listeners SET "LeaseOwner" = {node}, "LeaseExpiresAt" = {claimTicks}
+                FROM due WHERE email_listeners."Id" = due."Id"
+                RETURNING email_listeners."Id" AS "Value"
                 """).ToListAsync(cancellationToken);
         }
 
