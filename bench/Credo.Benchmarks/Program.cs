@@ -26,6 +26,11 @@ if (args is ["history", .. var historyArgs])
     return await HistoryRun.RunAsync(historyArgs);
 }
 
+if (args is ["push", .. var pushArgs])
+{
+    return await PushRun.RunAsync(pushArgs);
+}
+
 if (args is ["retention", .. var retentionArgs])
 {
     return await RetentionRun.RunAsync(retentionArgs);

@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Credo.Core.Listeners;
 
 namespace Credo.Server.Hooks;
 
 /// <summary>
 /// Notifications received and answered, waiting to be acted on: Graph wants its answer within 3 seconds, so the hook only
-/// queues, and <see cref="GraphNotificationWorker"/> checks and acts. Bounded: a flood is refused (503), never held in memory.
+/// queues, and <see cref="GraphNotificationWorker"/> checks and acts. A notification only makes its listener due, so one
+/// waiting per subscription, event and client state is enough: more of the same are dropped (a burst of mail costs one
+/// check, and a forged client state cannot crowd out the genuine one). Bounded: past <see cref="Capacity"/> a post is
+/// refused (503), never held in memory.
 /// </summary>
 internal sealed class GraphNotificationQueue
 {
@@ -15,19 +18,31 @@ internal sealed class GraphNotificationQueue
     private readonly Channel<GraphNotification> _pending = Channel.CreateBounded<GraphNotification>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    private readonly ConcurrentDictionary<GraphNotification, byte> _waiting = new();
+
+    /// <summary>Notifications waiting, at most one per subscription, event and client state.</summary>
     public ChannelReader<GraphNotification> Pending => _pending.Reader;
 
-    /// <summary>Queues all of <paramref name="notifications"/>, or false when the queue is full.</summary>
+    /// <summary>Queues <paramref name="notifications"/> (but none the same as one waiting), or false when the queue is full.</summary>
     public bool TryAdd(IReadOnlyList<GraphNotification> notifications)
     {
         foreach (var notification in notifications)
         {
+            if (!_waiting.TryAdd(notification, 0))
+            {
+                continue;
+            }
+
             if (!_pending.Writer.TryWrite(notification))
             {
+                _waiting.TryRemove(notification, out _);
                 return false;
             }
         }
 
         return true;
     }
+
+    /// <summary>Called as <paramref name="notification"/> is taken to be acted on: the next one of its kind is queued again.</summary>
+    public void Taken(GraphNotification notification) => _waiting.TryRemove(notification, out _);
 }

@@ -11,6 +11,7 @@ internal sealed class GraphNotificationWorker(GraphNotificationQueue queue, ISer
         {
             await foreach (var notification in queue.Pending.ReadAllAsync(stoppingToken))
             {
+                queue.Taken(notification);
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();

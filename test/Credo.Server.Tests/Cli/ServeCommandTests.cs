@@ -171,6 +171,33 @@ public sealed class ServeCommandTests : IDisposable
 
             Assert.True(delivered > 0, $"{listener}: no delivery was accepted by the demo's receiver.");
         }
+
+        // The demo's Graph twin pushes: the demo is its own Credo:PublicUrl, so the sandbox's Graph posts to its /hooks/graph.
+        string? push = null;
+        for (var i = 0; i < 300 && push != "Active"; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            var (_, shown, _) = await CredoProcess.RunAsync(["listeners", "show", "Demo Graph listener", "--json", "--data", _data]);
+            push = shown.TrimStart().StartsWith('{') && System.Text.Json.JsonDocument.Parse(shown).RootElement.GetProperty("health").GetProperty("push") is
+                { ValueKind: System.Text.Json.JsonValueKind.Object } state
+                ? state.GetProperty("state").GetString()
+                : null;
+        }
+
+        Assert.Equal("Active", push);
+    }
+
+    [Fact]
+    public async Task A_public_address_Graph_cannot_post_to_stops_serve_with_what_to_give()
+    {
+        var data = Path.Combine(_data, "never-created");
+
+        var (exit, stdout, stderr) = await CredoProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--data", data, "--Credo:PublicUrl=http://credo.example.com"]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("Credo:PublicUrl is http://credo.example.com: Microsoft Graph posts change notifications only to https", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), "Nothing is created before the settings are known to be right.");
     }
 
     private static int FreePort()

@@ -132,6 +132,24 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
     }
 
     [Fact]
+    public async Task The_API_shows_the_push_setting_and_the_subscriptions_state_and_expiry()
+    {
+        var (_, listener, subscription) = await PushedListenerAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await server.CreateApiKeyAsync(Core.Users.UserRole.Viewer));
+
+        using var answer = await http.GetAsync($"/api/v1/listeners/{listener.Id}", Ct);
+        using var json = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct));
+
+        Assert.True(json.RootElement.GetProperty("graph").GetProperty("push").GetBoolean());
+        var push = json.RootElement.GetProperty("health").GetProperty("push");
+        Assert.Equal("Active", push.GetProperty("state").GetString());
+        Assert.Equal(subscription, push.GetProperty("subscriptionId").GetString());
+        Assert.Equal(server.Sandbox.Subscriptions.Find(subscription)!.ExpirationDateTime, push.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Equal("OK", json.RootElement.GetProperty("health").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task The_hooks_answer_Graphs_validation_and_refuse_what_is_not_a_notification()
     {
         using var http = new HttpClient { BaseAddress = server.BaseAddress };

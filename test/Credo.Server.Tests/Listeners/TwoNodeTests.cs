@@ -14,7 +14,10 @@ using Npgsql;
 
 namespace Credo.Server.Tests.Listeners;
 
-/// <summary>Two Credo nodes on one PostgreSQL database: one node at a time polls a listener, and the other takes over from a dead owner.</summary>
+/// <summary>
+/// Two Credo nodes on one PostgreSQL database: one node at a time polls a listener, the other takes over from a dead owner,
+/// and a Graph change notification received by either node makes the node that holds the listener poll it.
+/// </summary>
 public sealed class TwoNodeTests : IAsyncLifetime
 {
     private readonly List<string> _folders = [];
@@ -146,6 +149,35 @@ public sealed class TwoNodeTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_change_notification_received_by_the_other_node_makes_the_holder_poll()
+    {
+        var mailbox = _sandbox!.Mailboxes.Create("pushed@sandbox.test");
+        await using var nodeA = await StartNodeAsync("node-a", push: true);
+        await using var nodeB = await StartNodeAsync("node-b", push: true);
+        var listenerId = await SetUpGraphListenerAsync(nodeA, mailbox.Address);
+        await ListenerServerFixture.EventuallyAsync(
+            async () => await QueryAsync(nodeA, db => db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.PushSubscriptionId).SingleAsync()) is not null,
+            "the holder subscribes");
+        var holder = await OwnerAsync(nodeA, listenerId);
+        var (other, holderNode) = holder == "node-a" ? (nodeB, nodeA) : (nodeA, nodeB);
+        var (subscription, stored) = await QueryAsync(nodeA, db => db.EmailListeners.Where(l => l.Id == listenerId)
+            .Select(l => new ValueTuple<string, string>(l.PushSubscriptionId!, l.ProtectedPushClientState!)).SingleAsync());
+        var clientState = other.Services.GetRequiredService<Credo.Core.Security.SecretProtector>().TryUnprotectPushClientState(stored)!;
+        mailbox.ResetRequests();
+
+        using var http = new HttpClient { BaseAddress = new Uri(other.Urls.First()) };
+        using var posted = await http.PostAsync(
+            "/hooks/graph",
+            new StringContent($$"""{"value":[{"subscriptionId":"{{subscription}}","clientState":"{{clientState}}","changeType":"created"}]}""", System.Text.Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, posted.StatusCode);
+        await ListenerServerFixture.EventuallyAsync(
+            () => Task.FromResult(mailbox.Requests.ByOperation.GetValueOrDefault("graph:delta") >= 1), "the holder polls after the other node's notification");
+        Assert.Equal(holder, await OwnerAsync(holderNode, listenerId));
+    }
+
     private static async Task<System.Text.Json.JsonElement> HealthAsync(WebApplication node, string key, Guid listenerId)
     {
         using var http = new HttpClient { BaseAddress = new Uri(node.Urls.First()) };
@@ -154,15 +186,18 @@ public sealed class TwoNodeTests : IAsyncLifetime
         return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("health").Clone();
     }
 
-    private async Task<WebApplication> StartNodeAsync(string name)
+    // With push, the node listens at a port chosen first, which is its Credo:PublicUrl.
+    private async Task<WebApplication> StartNodeAsync(string name, bool push = false)
     {
         var data = Directory.CreateTempSubdirectory("credo-node-").FullName;
         _folders.Add(data);
         var connection = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
-        var app = CredoServer.Build(new ServeSettings(false, data, "http://127.0.0.1:0",
+        var url = push ? $"http://127.0.0.1:{FreePort()}" : "http://127.0.0.1:0";
+        var app = CredoServer.Build(new ServeSettings(false, data, url,
         [
             "--Credo:Database:Provider=PostgreSql", $"--ConnectionStrings:Credo={connection}", $"--Credo:Listeners:NodeName={name}",
             "--Credo:Listeners:LeaseDuration=00:00:05", "--Credo:Listeners:Tick=00:00:00.100", "--CREDO_ADMIN_PASSWORD=two-node-password",
+            .. push ? [$"--Credo:PublicUrl={url}"] : Array.Empty<string>(),
         ]));
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
@@ -183,6 +218,32 @@ public sealed class TwoNodeTests : IAsyncLifetime
         }, "tests", TestContext.Current.CancellationToken);
         Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
         return change.Value!.Id;
+    }
+
+    private async Task<Guid> SetUpGraphListenerAsync(WebApplication node, string mailbox)
+    {
+        await using var scope = node.Services.CreateAsyncScope();
+        var client = SandboxClient.Default();
+        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
+        {
+            Name = "Sandbox Graph", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
+            Scopes = SandboxClient.GraphScope, ResourceHosts = "127.0.0.1",
+        }, "tests", TestContext.Current.CancellationToken);
+        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
+        {
+            Name = "Pushed", Protocol = Credo.Core.Listeners.Sources.Graph.GraphProtocol.Id,
+            Settings = new ListenerSettings().Set(Credo.Core.Listeners.Sources.Graph.GraphProtocol.Id, "url", _sandbox.GraphEndpoint.ToString()),
+            Mailbox = mailbox, CredentialId = credential.Value!.Id, PollIntervalSeconds = 900,
+        }, "tests", TestContext.Current.CancellationToken);
+        Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
+        return change.Value!.Id;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static Task<int> RecordedAsync(WebApplication node) => QueryAsync(node, db => db.ReceivedMessages.CountAsync());
