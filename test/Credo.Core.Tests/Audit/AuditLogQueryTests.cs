@@ -7,16 +7,13 @@ namespace Credo.Core.Tests.Audit;
 /// <summary>The audit log read back a page at a time and filtered, on a real database of each provider.</summary>
 public abstract class AuditLogQueryTests(Func<Task<TestDatabase>> database) : IAsyncLifetime
 {
-    private readonly string _keys = Directory.CreateTempSubdirectory("credo-keys-").FullName;
-    private TestDatabase? _database;
     private CoreServices? _core;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        _database = await database();
-        _core = await CoreServices.StartAsync(_database.Options, _keys);
+        _core = await CoreServices.StartAsync(database);
         await using var scope = _core.Scope();
         var audit = _core.Get<AuditLog>(scope);
         audit.Record("alice", "create", "credential", "1", "Exchange Online", "scopes");
@@ -33,13 +30,6 @@ public abstract class AuditLogQueryTests(Func<Task<TestDatabase>> database) : IA
         {
             await _core.DisposeAsync();
         }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        Directory.Delete(_keys, recursive: true);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ namespace Credo.Core.Tests.Infrastructure;
 public sealed class CoreServices : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private TestDatabase? _database;
+    private string? _ownedKeys;
 
     private CoreServices(ServiceProvider provider, string keys)
     {
@@ -37,6 +39,21 @@ public sealed class CoreServices : IAsyncDisposable
         return core;
     }
 
+    /// <summary>
+    /// Credo.Core over a new database that <paramref name="database"/> makes (SQLite or PostgreSQL), migrated, with a key
+    /// ring of its own; the database and the key ring are removed when it is disposed.
+    /// </summary>
+    public static async Task<CoreServices> StartAsync(Func<Task<TestDatabase>> database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var created = await database();
+        var keys = Directory.CreateTempSubdirectory("credo-keys-").FullName;
+        var core = await StartAsync(created.Options, keys);
+        core._database = created;
+        core._ownedKeys = keys;
+        return core;
+    }
+
     /// <summary>A scope, as one web request or one command has.</summary>
     public AsyncServiceScope Scope() => _provider.CreateAsyncScope();
 
@@ -59,5 +76,17 @@ public sealed class CoreServices : IAsyncDisposable
         return listener.Value!.Id;
     }
 
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        if (_ownedKeys is not null)
+        {
+            Directory.Delete(_ownedKeys, recursive: true);
+        }
+    }
 }

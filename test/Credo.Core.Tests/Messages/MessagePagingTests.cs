@@ -11,8 +11,6 @@ namespace Credo.Core.Tests.Messages;
 public abstract class MessagePagingTests(Func<Task<TestDatabase>> database) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly string _keys = Directory.CreateTempSubdirectory("credo-paging-").FullName;
-    private TestDatabase? _database;
     private CoreServices? _core;
     private Guid _listener;
 
@@ -20,8 +18,7 @@ public abstract class MessagePagingTests(Func<Task<TestDatabase>> database) : IA
 
     public async ValueTask InitializeAsync()
     {
-        _database = await database();
-        _core = await CoreServices.StartAsync(_database.Options, _keys);
+        _core = await CoreServices.StartAsync(database);
         _listener = await _core.AddListenerAsync("Paged");
         await using var scope = _core.Scope();
 
@@ -46,13 +43,6 @@ public abstract class MessagePagingTests(Func<Task<TestDatabase>> database) : IA
         {
             await _core.DisposeAsync();
         }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        Directory.Delete(_keys, recursive: true);
     }
 
     [Fact]

@@ -15,8 +15,6 @@ public abstract class MessageSearchTests(Func<Task<TestDatabase>> database) : IA
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly int[] Rare = [3, 17, 40, 41, 900, MessageSearch.ScanFirst + 1990];
-    private readonly string _keys = Directory.CreateTempSubdirectory("credo-search-").FullName;
-    private TestDatabase? _database;
     private CoreServices? _core;
     private Guid _listener;
     private Guid _other;
@@ -25,8 +23,7 @@ public abstract class MessageSearchTests(Func<Task<TestDatabase>> database) : IA
 
     public async ValueTask InitializeAsync()
     {
-        _database = await database();
-        _core = await CoreServices.StartAsync(_database.Options, _keys);
+        _core = await CoreServices.StartAsync(database);
         _listener = await _core.AddListenerAsync("Searched");
         _other = await _core.AddListenerAsync("Other");
         await using var scope = _core.Scope();
@@ -49,13 +46,6 @@ public abstract class MessageSearchTests(Func<Task<TestDatabase>> database) : IA
         {
             await _core.DisposeAsync();
         }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        Directory.Delete(_keys, recursive: true);
     }
 
     [Fact]

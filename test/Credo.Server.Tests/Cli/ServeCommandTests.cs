@@ -79,7 +79,7 @@ public sealed class ServeCommandTests : IDisposable
     {
         // The same address twice passes the check (each is free on its own), and Kestrel's second bind fails as when
         // another process takes the port after the check.
-        var port = FreePort();
+        var port = LoopbackPort.Free();
 
         var (exit, stdout, stderr) = await CredoProcess.RunAsync(
             ["serve", "--urls", $"http://127.0.0.1:{port};http://127.0.0.1:{port}", "--data", _data],
@@ -198,13 +198,6 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal("", stdout);
         Assert.Contains("Credo:PublicUrl is http://credo.example.com: Microsoft Graph posts change notifications only to https", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data), "Nothing is created before the settings are known to be right.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     // Words as a POSIX shell splits them, for the quoting the banner uses: double quotes around a word with spaces.

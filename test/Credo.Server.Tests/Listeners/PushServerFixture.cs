@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Credo.Server.Tests.Infrastructure;
 
 namespace Credo.Server.Tests.Listeners;
 
@@ -9,16 +8,9 @@ namespace Credo.Server.Tests.Listeners;
 /// </summary>
 public sealed class PushServerFixture : ListenerServerFixture
 {
-    private readonly string _url = $"http://127.0.0.1:{FreePort()}";
+    private readonly string _url = $"http://127.0.0.1:{LoopbackPort.Free()}";
 
     protected override string Urls => _url;
 
     protected override string[] ExtraArguments => [.. base.ExtraArguments, $"--Credo:PublicUrl={_url}"];
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -7,6 +7,7 @@ using Credo.Core.Persistence;
 using Credo.Sandbox;
 using Credo.Sandbox.Ews;
 using Credo.Server.Hosting;
+using Credo.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -192,7 +193,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         var data = Directory.CreateTempSubdirectory("credo-node-").FullName;
         _folders.Add(data);
         var connection = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
-        var url = push ? $"http://127.0.0.1:{FreePort()}" : "http://127.0.0.1:0";
+        var url = push ? $"http://127.0.0.1:{LoopbackPort.Free()}" : "http://127.0.0.1:0";
         var app = CredoServer.Build(new ServeSettings(false, data, url,
         [
             "--Credo:Database:Provider=PostgreSql", $"--ConnectionStrings:Credo={connection}", $"--Credo:Listeners:NodeName={name}",
@@ -237,13 +238,6 @@ public sealed class TwoNodeTests : IAsyncLifetime
         }, "tests", TestContext.Current.CancellationToken);
         Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
         return change.Value!.Id;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static Task<int> RecordedAsync(WebApplication node) => QueryAsync(node, db => db.ReceivedMessages.CountAsync());

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Credo.Core.Listeners;
+using Credo.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Credo.Server.Tests.Listeners;
@@ -40,15 +39,8 @@ public sealed class UnreachablePushTests(UnreachablePushTests.Fixture server) : 
     /// <summary>The listener server with a Credo:PublicUrl at which nothing listens.</summary>
     public sealed class Fixture : ListenerServerFixture
     {
-        private static readonly int ClosedPort = FreePort();
+        private static readonly int ClosedPort = LoopbackPort.Free();
 
         protected override string[] ExtraArguments => [.. base.ExtraArguments, $"--Credo:PublicUrl=http://127.0.0.1:{ClosedPort}"];
-
-        private static int FreePort()
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
     }
 }

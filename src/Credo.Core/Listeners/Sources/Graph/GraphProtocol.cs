@@ -44,7 +44,6 @@ public sealed class GraphProtocol : IMailProtocol
     public void Register(IServiceCollection services)
     {
         services.AddCredoGraph();
-        services.TryAddSingleton<GraphMailSource>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>(sp => sp.GetRequiredService<GraphMailSource>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, GraphMailSource>());
     }
 }
