@@ -151,6 +151,12 @@ public sealed class EmailListener
     /// <summary>The subscription's client state, protected by Data Protection: the secret every notification must carry.</summary>
     public string? ProtectedPushClientState { get; set; }
 
+    /// <summary>
+    /// What the push subscription was made for, as its source describes it (for Graph: the notification URL and the
+    /// folder): a subscription whose target is no longer the wanted one (Credo:PublicUrl changed) is replaced.
+    /// </summary>
+    public string? PushTarget { get; set; }
+
     /// <summary>When the push subscription ends unless renewed.</summary>
     public DateTimeOffset? PushExpiresAt { get; set; }
 

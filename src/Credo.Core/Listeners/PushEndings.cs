@@ -16,6 +16,7 @@ public sealed class PushEndings
     internal ChannelReader<EmailListener> Pending => _pending.Reader;
 
     /// <summary>Queues the subscription of <paramref name="listener"/> (a detached copy of it as it was) to be ended.</summary>
+    /// <remarks>When 10,000 wait already, that subscription is left to expire at the server.</remarks>
     internal void Add(EmailListener listener) => _pending.Writer.TryWrite(listener);
 
     /// <summary>A detached copy of what ending <paramref name="listener"/>'s subscription needs: where it was, with which credential.</summary>

@@ -66,8 +66,8 @@ public sealed class PushNotifications
                     .SetProperty(l => l.NextPollAt, now),
                 cancellationToken),
 
-            // Not earlier than it is: a listener due already stays due.
-            _ => mine.Where(l => l.NextPollAt == null || l.NextPollAt > now).ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, now), cancellationToken),
+            // Due now, also while a poll runs: the poll sees a wake after its start and polls again at once.
+            _ => mine.ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, now), cancellationToken),
         });
         return true;
     }

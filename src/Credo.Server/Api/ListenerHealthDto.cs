@@ -19,8 +19,8 @@ namespace Credo.Server.Api;
 /// <param name="DeliveryFailingSince">When the current run of failed delivery attempts began.</param>
 /// <param name="NextDeliveryRetryAt">When the earliest retrying delivery is attempted again.</param>
 /// <param name="Deliveries">Deliveries by state.</param>
-/// <param name="Push">The push subscription (Graph change notifications): state, expiry, or why there is none; null when the listener only polls.</param>
 /// <param name="Polling">What the poll running now does, once it has run a while ("Polling for 40 s: waiting 20 s because the server throttled; 120 mails recorded so far").</param>
+/// <param name="Push">The push subscription (Graph change notifications): state, expiry, or why there is none; null when the listener only polls.</param>
 internal sealed record ListenerHealthDto(
     ListenerStatus Status, string Summary, DateTimeOffset? LastSuccessAt, DateTimeOffset? LastMailAt, DateTimeOffset? FailingSince,
     DateTimeOffset? NextRetryAt, string? Error, string? Hint, string? Details, int DeliveryFailures, DateTimeOffset? DeliveryFailingSince,

@@ -24,6 +24,9 @@ internal static class GraphHooks
     // Graph's validation tokens are well under this; a longer one is not Graph's.
     private const int MaxValidationToken = 4096;
 
+    // Graph takes client states of at most 128 characters.
+    private const int MaxClientState = 128;
+
     public static IServiceCollection AddGraphHooks(this IServiceCollection services)
     {
         services.AddSingleton<GraphNotificationQueue>();
@@ -84,7 +87,9 @@ internal static class GraphHooks
         var notifications = new List<GraphNotification>();
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Object || Text(item, "subscriptionId") is not { Length: > 0 and <= 200 } subscription)
+            // Graph's subscription ids are GUIDs and its client states at most 128 characters: anything else is not Graph's.
+            if (item.ValueKind != JsonValueKind.Object || Text(item, "subscriptionId") is not { } subscription || !Guid.TryParse(subscription, out _)
+                || Text(item, "clientState") is { Length: > MaxClientState })
             {
                 continue;
             }

@@ -34,7 +34,8 @@ internal static class CredoServer
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         var urls = Urls(settings, builder.Configuration);
-        if ((ListenAddresses.Problem(urls) ?? PublicAddress.Configure(builder.Services, builder.Configuration, settings.Demo)) is { } problem)
+        var pushing = false;
+        if ((ListenAddresses.Problem(urls) ?? PublicAddress.Configure(builder.Services, builder.Configuration, settings.Demo, out pushing)) is { } problem)
         {
             cannotListen = problem;
             return null;
@@ -124,7 +125,11 @@ internal static class CredoServer
         app.MapRazorPages();
         app.MapCredentialsApi();
         app.MapListenersApi();
-        app.MapGraphHooks();
+        if (pushing)
+        {
+            // Only where Graph is told to post: without Credo:PublicUrl (or the demo's own address) nothing subscribes.
+            app.MapGraphHooks();
+        }
         app.MapGet("/Administration/Integrations/EmailListeners/{id:guid}/Messages/{messageId:guid}/eml", DownloadEmlAsync)
             .RequireAuthorization(CredoPolicies.Viewer).NoStore().ExcludeFromDescription();
 

@@ -12,10 +12,14 @@ namespace Credo.Server.Hosting;
 /// </summary>
 internal static class PublicAddress
 {
-    /// <summary>Binds <see cref="PushOptions"/>; what is wrong with the configured address, or null.</summary>
-    public static string? Configure(IServiceCollection services, IConfiguration configuration, bool demo)
+    /// <summary>
+    /// Binds <see cref="PushOptions"/>; what is wrong with the configured address, or null. <paramref name="pushing"/> says
+    /// whether Graph may be told to post here (an address is configured, or this is the demo).
+    /// </summary>
+    public static string? Configure(IServiceCollection services, IConfiguration configuration, bool demo, out bool pushing)
     {
         Uri? url = null;
+        pushing = demo;
         if (configuration[PushOptions.Key] is { Length: > 0 } text)
         {
             if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out url))
@@ -27,6 +31,8 @@ internal static class PublicAddress
             {
                 return problem;
             }
+
+            pushing = true;
         }
 
         services.AddOptions<PushOptions>().Configure<IServer>((options, server) =>

@@ -46,6 +46,26 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
     }
 
     [Fact]
+    public async Task Mail_notified_while_a_poll_runs_is_recorded_by_a_poll_right_after_it()
+    {
+        var (mailbox, listener, _) = await PushedListenerAsync();
+
+        // Every Graph request of this mailbox takes 1.5 s from now on, so that a poll lasts a few seconds.
+        mailbox.SetFaultRate(new SandboxFaultRate(SandboxFaultKind.Delay, 1, DelayMilliseconds: 1500));
+        mailbox.ResetRequests();
+        Deliver(mailbox, 1);
+
+        // Once the poll has listed the first mail (it fetches it now), a second one arrives: its notification comes
+        // while the poll runs, after it read the mailbox.
+        await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(mailbox.Requests.ByOperation.GetValueOrDefault("graph:getMime") >= 1), "the poll fetches the first mail");
+        Deliver(mailbox, 1);
+
+        // Not at the safety net's fifteen minutes: at once after the running poll.
+        await ListenerServerFixture.EventuallyAsync(async () => await server.RecordedAsync(listener.Id) == 3, "the second mail is recorded by the poll after");
+        mailbox.SetFaultRate(null);
+    }
+
+    [Fact]
     public async Task An_idle_pushed_listener_sends_no_request_between_its_safety_net_polls()
     {
         var (mailbox, listener, _) = await PushedListenerAsync();

@@ -8,7 +8,7 @@ namespace Credo.Core.Listeners.Engine;
 
 /// <summary>
 /// What the observable gauges report: listeners by status (<see cref="ListenerHealth"/>, every status present, 0 for
-/// none) and the webhook outbox. Read with two small queries at most every <see cref="MaxAge"/>, so frequent scrapes
+/// none), push subscriptions by state (<see cref="ListenerPush"/>) and the webhook outbox. Read with two small queries at most every <see cref="MaxAge"/>, so frequent scrapes
 /// (or several exporters) do not load the database. Meter callbacks are synchronous, hence the synchronous queries.
 /// </summary>
 internal sealed class ListenerGauges(IServiceScopeFactory scopes, TimeProvider time)
@@ -24,6 +24,15 @@ internal sealed class ListenerGauges(IServiceScopeFactory scopes, TimeProvider t
         var reading = Read();
         return Enum.GetValues<ListenerStatus>().Select(status => new Measurement<long>(
             reading.ByStatus.GetValueOrDefault(status), new KeyValuePair<string, object?>("status", status.ToString())));
+    }
+
+    /// <summary>The push states, each reported (0 when none): <c>Active</c>, <c>Reauthorizing</c>, <c>Failing</c>.</summary>
+    public static readonly string[] PushStates = ["Active", "Reauthorizing", "Failing"];
+
+    public IEnumerable<Measurement<long>> PushSubscriptions()
+    {
+        var reading = Read();
+        return PushStates.Select(state => new Measurement<long>(reading.PushByState.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", state)));
     }
 
     public Measurement<long> PendingDeliveries() => new(Read().Pending);
@@ -55,18 +64,24 @@ internal sealed class ListenerGauges(IServiceScopeFactory scopes, TimeProvider t
                 ConsecutiveFailures = l.ConsecutiveFailures,
                 NextPollAt = l.NextPollAt,
                 DeliveryFailures = l.DeliveryFailures,
+                PushSubscriptionId = l.PushSubscriptionId,
+                PushReauthorize = l.PushReauthorize,
+                PushError = l.PushError,
             }).ToList();
             var byStatus = listeners.GroupBy(l => ListenerHealth.Of(l, now)).ToDictionary(g => g.Key, g => (long)g.Count());
+            var pushByState = listeners.Where(l => l.Enabled).Select(ListenerPush.Of).OfType<ListenerPush>()
+                .GroupBy(p => p.State).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
 
             var pending = db.WebhookDeliveries.Where(d => d.Status == DeliveryStatus.Pending);
             var count = pending.LongCount();
             var oldest = count == 0 ? [] : pending.OrderBy(d => d.CreatedAt).Select(d => d.CreatedAt).Take(1).ToList();
             var age = oldest.Count == 1 && now > oldest[0] ? now - oldest[0] : TimeSpan.Zero;
 
-            _reading = new Reading(now, byStatus, count, age);
+            _reading = new Reading(now, byStatus, pushByState, count, age);
             return _reading;
         }
     }
 
-    private sealed record Reading(DateTimeOffset At, Dictionary<ListenerStatus, long> ByStatus, long Pending, TimeSpan OldestPendingAge);
+    private sealed record Reading(
+        DateTimeOffset At, Dictionary<ListenerStatus, long> ByStatus, Dictionary<string, long> PushByState, long Pending, TimeSpan OldestPendingAge);
 }

@@ -41,6 +41,7 @@ internal sealed class ListenerMetrics
             "credo.push.notifications", "{notification}", "Push notifications received (Graph change notifications and lifecycle events), by kind; rejected ones name no known subscription or a wrong client state.");
         _pushSubscriptions = meter.CreateCounter<long>(
             "credo.push.subscription.changes", "{change}", "Push subscriptions created, renewed, reauthorized, ended or failed, by action.");
+        meter.CreateObservableGauge("credo.push.subscriptions", gauges.PushSubscriptions, "{subscription}", "Listeners' push subscriptions by state (Active, Reauthorizing, Failing).");
         meter.CreateObservableGauge("credo.listeners", gauges.Listeners, "{listener}", "Listeners by status (OK, Error, Stalled, Disabled, ...).");
         meter.CreateObservableGauge("credo.webhook.outbox.pending", gauges.PendingDeliveries, "{delivery}", "Webhook deliveries waiting to be sent or retried.");
         meter.CreateObservableGauge("credo.webhook.outbox.oldest_pending.age", gauges.OldestPendingAge, "s", "Age of the oldest pending webhook delivery (0 when none is pending).");

@@ -224,7 +224,7 @@ internal sealed class ListenerPoller(
                 if (page.Complete)
                 {
                     poll.Progress.Doing("keeping the push subscription");
-                    await push.KeepAsync(source, mailbox, listener, cancellationToken);
+                    await push.KeepAsync(source, mailbox, listener, poll.Progress.StartedAt, cancellationToken);
                     return new(null);
                 }
 

@@ -38,6 +38,10 @@ internal static partial class Log
     [LoggerMessage(2413, LogLevel.Warning, "Listener {Listener}: push subscription {SubscriptionId} could not be ended ({Error}); the server ends it at its expiry, and its notifications are ignored")]
     public static partial void PushEndFailed(ILogger logger, string listener, string subscriptionId, string error);
 
-    [LoggerMessage(2414, LogLevel.Warning, "A push notification for subscription {SubscriptionId} was ignored: {Reason}")]
+    // Debug: anyone can post to the hooks; the rejected count is the metric credo_push_notifications_total{kind="rejected"}.
+    [LoggerMessage(2414, LogLevel.Debug, "A push notification for subscription {SubscriptionId} was ignored: {Reason}")]
     public static partial void PushRejected(ILogger logger, string subscriptionId, string reason);
+
+    [LoggerMessage(2415, LogLevel.Warning, "Listener {Listener}: push subscription {SubscriptionId} could not be ended: {Reason}; the server ends it at its expiry, and its notifications are ignored")]
+    public static partial void PushNotEnded(ILogger logger, string listener, string subscriptionId, string reason);
 }

@@ -2,6 +2,7 @@ using Credo.Core.Credentials;
 using Credo.Core.Listeners.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Credo.Core.Listeners.Engine;
 
@@ -9,7 +10,8 @@ namespace Credo.Core.Listeners.Engine;
 /// Ends the push subscriptions <see cref="PushEndings"/> hands over, one at a time, each with its listener's credential as it
 /// was and within <see cref="EndTime"/>; a failure is logged and the server ends the subscription at its expiry.
 /// </summary>
-internal sealed class PushEndingService(PushEndings endings, MailSources sources, CredentialTokenSources tokenSources, IServiceScopeFactory scopes) : BackgroundService
+internal sealed class PushEndingService(
+    PushEndings endings, MailSources sources, CredentialTokenSources tokenSources, IServiceScopeFactory scopes, ILogger<PushEndingService> logger) : BackgroundService
 {
     private static readonly TimeSpan EndTime = TimeSpan.FromSeconds(15);
 
@@ -27,7 +29,7 @@ internal sealed class PushEndingService(PushEndings endings, MailSources sources
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // Bounded: the server ends it at its expiry.
+                    Log.PushNotEnded(logger, listener.Name, listener.PushSubscriptionId ?? "", $"no answer within {EndTime.TotalSeconds:N0} s");
                 }
             }
         }
@@ -39,14 +41,15 @@ internal sealed class PushEndingService(PushEndings endings, MailSources sources
 
     private async Task EndAsync(EmailListener listener, CancellationToken cancellationToken)
     {
-        if (listener.PushSubscriptionId is not { } subscriptionId || !sources.For(listener.Protocol).Succeeded)
+        if (listener.PushSubscriptionId is not { } subscriptionId)
         {
             return;
         }
 
-        var (protocol, source) = sources.For(listener.Protocol).Value;
-        if (source is not IPushSource push)
+        var found = sources.For(listener.Protocol);
+        if (!found.Succeeded || found.Value.Source is not IPushSource push)
         {
+            Log.PushNotEnded(logger, listener.Name, subscriptionId, $"the protocol {listener.Protocol} has no push");
             return;
         }
 
@@ -55,8 +58,11 @@ internal sealed class PushEndingService(PushEndings endings, MailSources sources
         if (await credentials.GetAsync(listener.CredentialId, cancellationToken) is not { } credential
             || await tokenSources.GetAsync(credential.Id, credential.Version, credentials, scope.ServiceProvider.GetRequiredService<CredentialSecrets>(), cancellationToken) is not { } tokens)
         {
+            Log.PushNotEnded(logger, listener.Name, subscriptionId, "its credential no longer exists");
             return;
         }
+
+        var protocol = found.Value.Protocol;
 
         var mailbox = MailboxTarget.Of(listener, protocol, tokens.Source);
         await scope.ServiceProvider.GetRequiredService<PushKeeper>().EndAsync(push, mailbox, subscriptionId, cancellationToken);

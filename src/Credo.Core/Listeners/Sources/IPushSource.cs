@@ -14,7 +14,8 @@ public interface IPushSource
     bool Pushes(MailboxTarget mailbox);
 
     /// <summary>
-    /// Creates (when <paramref name="current"/> is null), renews or reauthorizes the subscription as needed and returns it,
+    /// Creates (when <paramref name="current"/> is null, or made for another target, which it then ends), renews or
+    /// reauthorizes the subscription as needed and returns it with its <see cref="PushSubscription.RenewAt"/>, otherwise
     /// unchanged when nothing was needed; an error when the server refused.
     /// </summary>
     Task<Result<PushSubscription, MailError>> KeepAsync(MailboxTarget mailbox, PushSubscription? current, CancellationToken cancellationToken);

@@ -40,6 +40,7 @@ internal sealed class EmailListenerConfiguration : IEntityTypeConfiguration<Emai
         builder.Property(l => l.PushSubscriptionId).HasMaxLength(200);
         builder.HasIndex(l => l.PushSubscriptionId);
         builder.Property(l => l.ProtectedPushClientState).HasMaxLength(1000);
+        builder.Property(l => l.PushTarget).HasMaxLength(4000);
         builder.Property(l => l.PushError).HasMaxLength(1000);
     }
 }

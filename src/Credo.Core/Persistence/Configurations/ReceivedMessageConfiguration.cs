@@ -23,6 +23,9 @@ internal sealed class ReceivedMessageConfiguration : IEntityTypeConfiguration<Re
         builder.Property(m => m.InternetMessageId).HasMaxLength(1000);
         builder.Property(m => m.From).HasMaxLength(1000);
         builder.Property(m => m.Subject).HasMaxLength(2000);
+
+        // On SQLite, triggers on this table keep the search index (migration MessageSearchIndex): a migration that makes EF
+        // rebuild the table drops them, and must create them again (a test checks they exist).
         builder.Property(m => m.BodyPreview).HasMaxLength(500);
     }
 }

@@ -167,6 +167,21 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
     public async Task<Result<PushSubscription, MailError>> KeepAsync(MailboxTarget mailbox, PushSubscription? current, CancellationToken cancellationToken)
     {
         var box = Mailbox(mailbox);
+        var settings = push.CurrentValue;
+        var folder = await FolderAsync(box, mailbox.Folder, cancellationToken);
+        if (!folder.Succeeded)
+        {
+            return folder.Error;
+        }
+
+        // Where notifications go and which folder: a subscription made for another (Credo:PublicUrl changed) is replaced.
+        var target = $"{settings.NotificationUrl} {folder.Value}";
+        if (current is not null && current.Target != target)
+        {
+            await graph.DeleteSubscriptionAsync(box, current.Id, cancellationToken);
+            current = null;
+        }
+
         var now = time.GetUtcNow();
         if (current is not null)
         {
@@ -175,7 +190,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
                 var reauthorized = await graph.ReauthorizeSubscriptionAsync(box, current.Id, cancellationToken);
                 if (reauthorized.Succeeded)
                 {
-                    return current with { ReauthorizationRequired = false };
+                    return Renewable(current with { ReauthorizationRequired = false });
                 }
 
                 if (reauthorized.Error.HttpStatus != 404)
@@ -185,14 +200,14 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
             }
             else if (current.ExpiresAt - now > SubscriptionLife / 4)
             {
-                return current;
+                return Renewable(current);
             }
             else
             {
                 var renewed = await graph.RenewSubscriptionAsync(box, current.Id, now + SubscriptionLife, cancellationToken);
                 if (renewed.Succeeded)
                 {
-                    return current with { ExpiresAt = renewed.Value.ExpiresAt };
+                    return Renewable(current with { ExpiresAt = renewed.Value.ExpiresAt });
                 }
 
                 if (renewed.Error.HttpStatus != 404)
@@ -204,17 +219,10 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
             // Graph no longer knows it (it expired or was removed): a new one.
         }
 
-        var folder = await FolderAsync(box, mailbox.Folder, cancellationToken);
-        if (!folder.Succeeded)
-        {
-            return folder.Error;
-        }
-
-        var settings = push.CurrentValue;
         var clientState = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var created = await graph.SubscribeAsync(
             box, new GraphSubscriptionRequest(folder.Value, settings.NotificationUrl!, settings.LifecycleUrl!, clientState, now + SubscriptionLife), cancellationToken);
-        return created.Succeeded ? new PushSubscription(created.Value.Id, clientState, created.Value.ExpiresAt) : Map(created.Error);
+        return created.Succeeded ? Renewable(new PushSubscription(created.Value.Id, clientState, created.Value.ExpiresAt, target)) : Map(created.Error);
     }
 
     public async Task<Result<bool, MailError>> EndAsync(MailboxTarget mailbox, string subscriptionId, CancellationToken cancellationToken)
@@ -222,6 +230,9 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
         var deleted = await graph.DeleteSubscriptionAsync(Mailbox(mailbox), subscriptionId, cancellationToken);
         return deleted.Succeeded ? true : Map(deleted.Error);
     }
+
+    // Renewed once a quarter of its life is left.
+    private static PushSubscription Renewable(PushSubscription subscription) => subscription with { RenewAt = subscription.ExpiresAt - SubscriptionLife / 4 };
 
     private async Task<Result<string, MailError>> FolderAsync(GraphMailbox mailbox, string path, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -10,8 +9,6 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
     /// characters or more use. pg_trgm ships with PostgreSQL and is a trusted extension: the database's owner, or any role
     /// with CREATE on the database, may install it (see docs/operations.md).
     /// </summary>
-    [DbContext(typeof(PostgreSqlCredoDbContext))]
-    [Migration("20261207173005_MessageSearchIndex")]
     public partial class MessageSearchIndex : Migration
     {
         /// <inheritdoc />

@@ -354,6 +354,10 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("PushTarget")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("Settings")
                         .IsRequired()
                         .HasMaxLength(8000)

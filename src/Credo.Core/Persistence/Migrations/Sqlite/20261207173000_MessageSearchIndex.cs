@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -13,8 +12,6 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
     /// INTEGER PRIMARY KEY keeps the link across VACUUM (a table's implicit rowid does not). Triggers keep both in step
     /// with received_messages.
     /// </summary>
-    [DbContext(typeof(SqliteCredoDbContext))]
-    [Migration("20261207173000_MessageSearchIndex")]
     public partial class MessageSearchIndex : Migration
     {
         /// <inheritdoc />
