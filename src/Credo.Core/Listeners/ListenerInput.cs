@@ -30,8 +30,11 @@ public sealed class ListenerInput
     /// <summary>Credential.</summary>
     public Guid? CredentialId { get; set; }
 
-    /// <summary>Poll interval in seconds.</summary>
-    public int PollIntervalSeconds { get; set; } = 30;
+    /// <summary>
+    /// Poll interval in seconds; none for the default: <see cref="ListenerRules.DefaultPollIntervalSeconds"/>, or
+    /// <see cref="ListenerRules.PushedPollIntervalSeconds"/> (a safety net) for a listener that pushes.
+    /// </summary>
+    public int? PollIntervalSeconds { get; set; }
 
     /// <summary>Unread only.</summary>
     public bool UnreadOnly { get; set; } = true;

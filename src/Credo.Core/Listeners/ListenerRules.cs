@@ -13,6 +13,12 @@ public static class ListenerRules
     /// <summary>Shortest poll interval.</summary>
     public const int MinPollIntervalSeconds = 5;
 
+    /// <summary>The poll interval when none is given.</summary>
+    public const int DefaultPollIntervalSeconds = 30;
+
+    /// <summary>The poll interval when none is given and the listener pushes (Graph change notifications): only a safety net.</summary>
+    public const int PushedPollIntervalSeconds = 900;
+
     /// <summary>Largest message whose attachments a webhook carries.</summary>
     public const long MaxMessageBytes = 25L * 1024 * 1024;
 

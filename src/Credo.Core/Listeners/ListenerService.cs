@@ -13,7 +13,14 @@ namespace Credo.Core.Listeners;
 
 /// <summary>Adds, changes and deletes listeners, audited like credentials; what they recorded is read with <see cref="MessageService"/> and <see cref="DeliveryService"/>.</summary>
 public sealed class ListenerService(
-    CredoDbContext db, AuditLog audit, SecretProtector protector, IOptionsMonitor<OutboundOptions> outbound, OutboundGuard guard, PushEndings pushEndings, TimeProvider time)
+    CredoDbContext db,
+    AuditLog audit,
+    SecretProtector protector,
+    IOptionsMonitor<OutboundOptions> outbound,
+    OutboundGuard guard,
+    IOptionsMonitor<Sources.PushOptions> push,
+    PushEndings pushEndings,
+    TimeProvider time)
 {
     private const string EntityType = "listener";
 
@@ -44,6 +51,7 @@ public sealed class ListenerService(
     public async Task<Change<EmailListener>> CreateAsync(ListenerInput input, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        input.PollIntervalSeconds ??= DefaultPollInterval(input);
         var errors = await CheckAsync(input, null, cancellationToken);
         if (errors.Count > 0)
         {
@@ -69,6 +77,7 @@ public sealed class ListenerService(
     public async Task<Change<EmailListener>> UpdateAsync(Guid id, long expectedVersion, ListenerInput input, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        input.PollIntervalSeconds ??= DefaultPollInterval(input);
         var listener = await db.EmailListeners.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (listener is null)
         {
@@ -236,6 +245,12 @@ public sealed class ListenerService(
     }
 
     // Where the mail comes from: a change here means the saved sync state belongs to another store or folder.
+    // A listener that pushes polls only as a safety net, where Credo has a public address for its server to post to.
+    private int DefaultPollInterval(ListenerInput input) =>
+        push.CurrentValue.PublicUrl is not null && MailProtocols.Find(input.Protocol) is { } protocol && protocol.Pushes(input.Settings.For(protocol))
+            ? ListenerRules.PushedPollIntervalSeconds
+            : ListenerRules.DefaultPollIntervalSeconds;
+
     private static string SourceOf(EmailListener listener)
     {
         var protocol = MailProtocols.Find(listener.Protocol);
@@ -330,7 +345,7 @@ public sealed class ListenerService(
         listener.Mailbox = input.Mailbox!.Trim();
         listener.Folder = input.Folder!.Trim();
         listener.CredentialId = input.CredentialId!.Value;
-        listener.PollIntervalSeconds = input.PollIntervalSeconds;
+        listener.PollIntervalSeconds = input.PollIntervalSeconds ?? ListenerRules.DefaultPollIntervalSeconds;
         listener.UnreadOnly = input.UnreadOnly;
         listener.FromContains = string.IsNullOrWhiteSpace(input.FromContains) ? null : input.FromContains.Trim();
         listener.SubjectContains = string.IsNullOrWhiteSpace(input.SubjectContains) ? null : input.SubjectContains.Trim();

@@ -82,7 +82,7 @@ internal static class ListenersCommand
         var protocol = new Option<string?>("--protocol") { Description = $"{string.Join(", ", MailProtocols.All.Select(p => p.Name.ToLowerInvariant()))} (default {MailProtocols.Default.Name.ToLowerInvariant()})." };
         var settings = SettingOptions.Create();
         var folder = new Option<string?>("--folder") { Description = "Folder: Inbox (default) or a path such as Inbox/Invoices." };
-        var interval = new Option<string?>("--poll-interval") { Description = "Poll interval, such as 30s or 5m (default 30s, at least 5s)." };
+        var interval = new Option<string?>("--poll-interval") { Description = "Poll interval, such as 30s or 5m (at least 5s; default 30s, or 15m for a Graph listener with push where Credo:PublicUrl is set)." };
         var unreadOnly = new Option<bool?>("--unread-only") { Description = "Only unread mail (default true)." };
         var after = new Option<string?>("--after") { Description = "mark-read (default), move:FOLDER, delete or none." };
         var enabled = new Option<bool?>("--enabled") { Description = "Whether it runs (default true)." };

@@ -170,6 +170,22 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
     }
 
     [Fact]
+    public async Task Without_an_interval_a_pushed_Graph_listener_polls_every_fifteen_minutes_and_others_every_thirty_seconds()
+    {
+        var mailbox = server.Sandbox.Mailboxes.Create($"default-{Guid.NewGuid():N}@sandbox.test");
+
+        var pushed = await server.GraphListenerAsync(mailbox.Address, i => i.PollIntervalSeconds = null);
+        var polled = await server.GraphListenerAsync(mailbox.Address, i =>
+        {
+            i.PollIntervalSeconds = null;
+            i.Settings.Set(GraphProtocol.Id, GraphProtocol.PushKey, "false");
+        });
+        var ews = await server.ListenerAsync(mailbox.Address, i => i.PollIntervalSeconds = null);
+
+        Assert.Equal((900, 30, 30), (pushed.PollIntervalSeconds, polled.PollIntervalSeconds, ews.PollIntervalSeconds));
+    }
+
+    [Fact]
     public async Task The_hooks_answer_Graphs_validation_and_refuse_what_is_not_a_notification()
     {
         using var http = new HttpClient { BaseAddress = server.BaseAddress };

@@ -32,6 +32,9 @@ public interface IMailProtocol
     /// <summary>Every after-processing action.</summary>
     private static readonly AfterProcessing[] EveryAction = Enum.GetValues<AfterProcessing>();
 
+    /// <summary>Whether a listener with <paramref name="values"/> is to be told of new mail by its server, where Credo can be reached (Credo:PublicUrl); by default not.</summary>
+    bool Pushes(ProtocolValues values) => false;
+
     /// <summary>What is wrong with <paramref name="values"/> beyond each setting's own rules, as (setting key, message); by default nothing.</summary>
     IEnumerable<(string Key, string Message)> Check(ProtocolValues values, bool allowPlain) => [];
 

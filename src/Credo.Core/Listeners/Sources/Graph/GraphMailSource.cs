@@ -161,7 +161,7 @@ internal sealed class GraphMailSource(IGraphClient graph, IOptionsMonitor<GraphO
     public bool Pushes(MailboxTarget mailbox)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        return push.CurrentValue.PublicUrl is not null && !string.Equals(mailbox.Settings[GraphProtocol.PushKey], "false", StringComparison.OrdinalIgnoreCase);
+        return push.CurrentValue.PublicUrl is not null && mailbox.Settings.Protocol.Pushes(mailbox.Settings);
     }
 
     public async Task<Result<PushSubscription, MailError>> KeepAsync(MailboxTarget mailbox, PushSubscription? current, CancellationToken cancellationToken)

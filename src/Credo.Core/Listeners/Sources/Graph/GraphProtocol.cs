@@ -41,6 +41,13 @@ public sealed class GraphProtocol : IMailProtocol
     public ServerAddress? Server(ProtocolValues values) => ServerAddress.OfUrl(values, "url");
 
     /// <inheritdoc />
+    public bool Pushes(ProtocolValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return !string.Equals(values[PushKey], "false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <inheritdoc />
     public void Register(IServiceCollection services)
     {
         services.AddCredoGraph();
