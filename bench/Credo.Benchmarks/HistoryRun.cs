@@ -29,7 +29,7 @@ internal static class HistoryRun
     public static async Task<int> RunAsync(string[] args)
     {
         var mails = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
-        Console.WriteLine($"history: {mails:N0} mails per database, {Environment.ProcessorCount} processors, load average {LoadAverage()}");
+        Console.WriteLine($"history: {mails:N0} mails per database, {Environment.ProcessorCount} processors, load average {LoadRun.LoadAverage()}");
         var results = new List<(string Database, string Read, double Ms, int Rows)>();
         var folder = Directory.CreateTempSubdirectory("credo-history-").FullName;
         try
@@ -174,6 +174,4 @@ internal static class HistoryRun
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -285,6 +285,9 @@ internal static partial class LoadRun
         return response.StatusCode == HttpStatusCode.Redirect ? client : throw new InvalidOperationException($"Sign-in failed: HTTP {(int)response.StatusCode}.");
     }
 
+    /// <summary>The machine's one-minute load average, printed beside figures taken on a shared machine.</summary>
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
     internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

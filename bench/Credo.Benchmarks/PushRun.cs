@@ -62,7 +62,7 @@ internal static class PushRun
             server = LoadRun.StartCredo(credo, "serve", "--urls", credoAddress.ToString(), "--data", data, $"--Credo:PublicUrl={credoAddress}");
             await using var provider = LoadRun.DataFolderServices(data);
             await LoadRun.WaitUntilAsync(async () => await QueryAsync(provider, db => db.EmailListeners.AnyAsync(l => l.Id == pushed && l.PushSubscriptionId != null)));
-            Console.WriteLine($"push: credo serve (pid {server.Id}) at {credoAddress}, sandbox (pid {sandbox.Id}); {Environment.ProcessorCount} processors, load average {LoadAverage()}");
+            Console.WriteLine($"push: credo serve (pid {server.Id}) at {credoAddress}, sandbox (pid {sandbox.Id}); {Environment.ProcessorCount} processors, load average {LoadRun.LoadAverage()}");
             Console.WriteLine($"pushed listener subscribed; delivering {mails} mails, one every {Spacing.TotalSeconds:N0} s, to both mailboxes at once");
 
             var latencies = new Dictionary<Guid, List<double>> { [pushed] = [], [polled] = [] };
@@ -169,6 +169,4 @@ internal static class PushRun
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

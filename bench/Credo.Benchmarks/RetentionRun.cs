@@ -35,7 +35,7 @@ internal static class RetentionRun
         var file = Path.Combine(folder, "credo.db");
         var earlier = Path.Combine(folder, "earlier.db");
         var options = new RetentionOptions { RecordDays = 0, DeliveredWebhookDays = 0 };
-        Console.WriteLine($"retention: {mails} mails of {kb} KiB MIME, {Environment.ProcessorCount} processors, load average {LoadAverage()}, in {folder}");
+        Console.WriteLine($"retention: {mails} mails of {kb} KiB MIME, {Environment.ProcessorCount} processors, load average {LoadRun.LoadAverage()}, in {folder}");
         var provider = Build(folder, file, options);
         try
         {
@@ -204,7 +204,7 @@ internal static class RetentionRun
         static string Ms(double ms) => $"{ms:N0} ms";
         var rows = new (string, string)[]
         {
-            ("machine", $"{Environment.ProcessorCount} processors, load average {LoadAverage()}"),
+            ("machine", $"{Environment.ProcessorCount} processors, load average {LoadRun.LoadAverage()}"),
             ("database", $"{mails} mails × {kb} KiB MIME: {Mib(seeded)} (db + wal)"),
             ("one-time switch (VACUUM)", $"{switchTime.TotalSeconds:N1} s for {Mib(switchBefore)}; peak db + wal {Mib(switchPeak)}, free space fell by up to {Mib(freeDrop)}; {Mib(switchAfter)} after"),
             ("emptying MIME", $"{pass.Mime} mails in {mime.Count} batch(es) of ≤ {options.BatchSize}: {Ms(mime.Sum(s => s.Ms))} of statements, longest {Ms(mime.Count > 0 ? mime.Max(s => s.Ms) : 0)}; {mimeWall.TotalSeconds:N1} s with the pauses"),
@@ -235,8 +235,6 @@ internal static class RetentionRun
         });
 
     private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):N1} MiB";
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static async Task CheckpointAsync(string file)
     {

@@ -7,12 +7,19 @@ namespace Credo.Core.Listeners;
 /// <param name="Error">Why there is no subscription.</param>
 public sealed record ListenerPush(string State, string? SubscriptionId, DateTimeOffset? ExpiresAt, string? Error)
 {
+    /// <summary>Every state, in the order the gauge reports them.</summary>
+    public static readonly IReadOnlyList<string> States = [Active, Reauthorizing, Failing];
+
+    private const string Active = "Active";
+    private const string Reauthorizing = "Reauthorizing";
+    private const string Failing = "Failing";
+
     /// <summary>The push of <paramref name="listener"/>, or null when it only polls.</summary>
     public static ListenerPush? Of(EmailListener listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        return listener.PushError is { } error ? new("Failing", listener.PushSubscriptionId, listener.PushExpiresAt, error)
-            : listener.PushSubscriptionId is { } id ? new(listener.PushReauthorize ? "Reauthorizing" : "Active", id, listener.PushExpiresAt, null)
+        return listener.PushError is { } error ? new(Failing, listener.PushSubscriptionId, listener.PushExpiresAt, error)
+            : listener.PushSubscriptionId is { } id ? new(listener.PushReauthorize ? Reauthorizing : Active, id, listener.PushExpiresAt, null)
             : null;
     }
 }

@@ -37,20 +37,19 @@ public sealed class MessageService(CredoDbContext db)
 
         var take = Math.Clamp(query.Take, 1, MaxPage);
         var search = query.Search?.Trim();
+        var range = InRange(db.ReceivedMessages, listenerId, query, cursor);
         if (string.IsNullOrEmpty(search))
         {
-            return await ReadAsync(InRange(db.ReceivedMessages, listenerId, query, cursor), take, cancellationToken);
+            return await ReadAsync(range, take, cancellationToken);
         }
 
-        var containing = MessageSearch.Containing(db, InRange(db.ReceivedMessages, listenerId, query, cursor), search);
         if (!MessageSearch.CanUseIndex(search))
         {
-            return await ReadAsync(containing, take, cancellationToken);
+            return await ReadAsync(MessageSearch.Containing(db, range, search), take, cancellationToken);
         }
 
-        var newest = Newest(InRange(db.ReceivedMessages, listenerId, query, cursor)).Take(MessageSearch.ScanFirst);
-        var page = await ReadAsync(MessageSearch.Containing(db, newest, search), take, cancellationToken);
-        if (page.Next is not null || !await Newest(InRange(db.ReceivedMessages, listenerId, query, cursor)).Skip(MessageSearch.ScanFirst).AnyAsync(cancellationToken))
+        var page = await ReadAsync(MessageSearch.Containing(db, Newest(range).Take(MessageSearch.ScanFirst), search), take, cancellationToken);
+        if (page.Next is not null || !await Newest(range).Skip(MessageSearch.ScanFirst).AnyAsync(cancellationToken))
         {
             return page;
         }

@@ -146,7 +146,7 @@ internal sealed class GraphClient(
             LatestSupportedTlsVersion = "v1_2",
         };
         return Subscription(await SendAsync(mailbox, "subscribe", HttpMethod.Post, new Uri(Base(mailbox) + "/subscriptions"),
-            new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Default.WireSubscription)) { Headers = { ContentType = Json } },
+            Content(body, GraphJson.Default.WireSubscription),
             ImmutableIds, 1, ReadSubscriptionAsync, cancellationToken), "subscribe");
     }
 
@@ -154,7 +154,7 @@ internal sealed class GraphClient(
     {
         var body = new WireSubscription { ExpirationDateTime = expiresAt.ToUniversalTime() };
         return Subscription(await SendAsync(mailbox, "renew subscription", HttpMethod.Patch, SubscriptionUrl(mailbox, subscriptionId),
-            new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Default.WireSubscription)) { Headers = { ContentType = Json } },
+            Content(body, GraphJson.Default.WireSubscription),
             ImmutableIds, 1, ReadSubscriptionAsync, cancellationToken), "renew subscription");
     }
 
@@ -206,7 +206,7 @@ internal sealed class GraphClient(
             });
         }
 
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(batch, GraphJson.Default.WireBatch)) { Headers = { ContentType = Json } };
+        var content = Content(batch, GraphJson.Default.WireBatch);
         var slots = Math.Min(messageIds.Count, GraphLimits.MailboxConcurrency);
         var answer = await SendAsync<WireBatchAnswer>(mailbox, operation, HttpMethod.Post, new Uri(Base(mailbox) + "/$batch"), content, ImmutableIds, slots,
             async (response, limit, ct) => Deserialize(await ReadAsync(response.Content, limit, ct), GraphJson.Default.WireBatchAnswer),
@@ -374,6 +374,9 @@ internal sealed class GraphClient(
 
     private static ByteArrayContent Content(JsonElement body) =>
         new(JsonSerializer.SerializeToUtf8Bytes(body)) { Headers = { ContentType = Json } };
+
+    private static ByteArrayContent Content<T>(T body, JsonTypeInfo<T> type) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(body, type)) { Headers = { ContentType = Json } };
 
     private static GraphFolder Folder(WireFolder folder) => new(
         folder.Id ?? throw new GraphFormatException("a folder has no id"),

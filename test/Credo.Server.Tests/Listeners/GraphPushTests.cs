@@ -167,6 +167,11 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
         Assert.Equal(subscription, push.GetProperty("subscriptionId").GetString());
         Assert.Equal(server.Sandbox.Subscriptions.Find(subscription)!.ExpirationDateTime, push.GetProperty("expiresAt").GetDateTimeOffset());
         Assert.Equal("OK", json.RootElement.GetProperty("health").GetProperty("status").GetString());
+
+        // The gauge of subscriptions by state counts it (a reading serves 5 s).
+        await ListenerServerFixture.EventuallyAsync(
+            async () => new Hosting.PrometheusText(await http.GetStringAsync("/metrics", Ct)).ValueOrNull("credo_push_subscriptions", "state=Active") >= 1,
+            "credo_push_subscriptions counts the active subscription");
     }
 
     [Fact]

@@ -204,38 +204,32 @@ public sealed class TwoNodeTests : IAsyncLifetime
         return app;
     }
 
-    private async Task<Guid> SetUpListenerAsync(WebApplication node, string name = "Shared", string? ewsUrl = null, string mailbox = SandboxOptions.DemoMailbox)
-    {
-        await using var scope = node.Services.CreateAsyncScope();
-        var client = SandboxClient.Default();
-        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
+    private Task<Guid> SetUpListenerAsync(WebApplication node, string name = "Shared", string? ewsUrl = null, string mailbox = SandboxOptions.DemoMailbox) =>
+        AddListenerAsync(node, SandboxClient.ExchangeOnlineScope, new ListenerInput
         {
-            Name = "Sandbox for " + name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
-            Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
-        }, "tests", TestContext.Current.CancellationToken);
-        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
-        {
-            Name = name, Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", ewsUrl ?? _sandbox.EwsEndpoint.ToString()), Mailbox = mailbox, CredentialId = credential.Value!.Id, PollIntervalSeconds = 5,
-        }, "tests", TestContext.Current.CancellationToken);
-        Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
-        return change.Value!.Id;
-    }
+            Name = name, Settings = new ListenerSettings().Set(EwsProtocol.Id, "url", ewsUrl ?? _sandbox!.EwsEndpoint.ToString()), Mailbox = mailbox, PollIntervalSeconds = 5,
+        });
 
-    private async Task<Guid> SetUpGraphListenerAsync(WebApplication node, string mailbox)
-    {
-        await using var scope = node.Services.CreateAsyncScope();
-        var client = SandboxClient.Default();
-        var credential = await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-        {
-            Name = "Sandbox Graph", ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
-            Scopes = SandboxClient.GraphScope, ResourceHosts = "127.0.0.1",
-        }, "tests", TestContext.Current.CancellationToken);
-        var change = await scope.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(new ListenerInput
+    private Task<Guid> SetUpGraphListenerAsync(WebApplication node, string mailbox) =>
+        AddListenerAsync(node, SandboxClient.GraphScope, new ListenerInput
         {
             Name = "Pushed", Protocol = Credo.Core.Listeners.Sources.Graph.GraphProtocol.Id,
-            Settings = new ListenerSettings().Set(Credo.Core.Listeners.Sources.Graph.GraphProtocol.Id, "url", _sandbox.GraphEndpoint.ToString()),
-            Mailbox = mailbox, CredentialId = credential.Value!.Id, PollIntervalSeconds = 900,
+            Settings = new ListenerSettings().Set(Credo.Core.Listeners.Sources.Graph.GraphProtocol.Id, "url", _sandbox!.GraphEndpoint.ToString()),
+            Mailbox = mailbox, PollIntervalSeconds = 900,
+        });
+
+    // The listener, with a credential of its own ("Sandbox for NAME") for the sandbox's client and the scope.
+    private async Task<Guid> AddListenerAsync(WebApplication node, string scope, ListenerInput input)
+    {
+        await using var services = node.Services.CreateAsyncScope();
+        var client = SandboxClient.Default();
+        var credential = await services.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
+        {
+            Name = "Sandbox for " + input.Name, ClientId = client.ClientId, ClientSecret = client.ClientSecret, TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
+            Scopes = scope, ResourceHosts = "127.0.0.1",
         }, "tests", TestContext.Current.CancellationToken);
+        input.CredentialId = credential.Value!.Id;
+        var change = await services.ServiceProvider.GetRequiredService<ListenerService>().CreateAsync(input, "tests", TestContext.Current.CancellationToken);
         Assert.True(change.Status == ChangeStatus.Done, string.Join("; ", change.Errors.Values));
         return change.Value!.Id;
     }

@@ -26,13 +26,10 @@ internal sealed class ListenerGauges(IServiceScopeFactory scopes, TimeProvider t
             reading.ByStatus.GetValueOrDefault(status), new KeyValuePair<string, object?>("status", status.ToString())));
     }
 
-    /// <summary>The push states, each reported (0 when none): <c>Active</c>, <c>Reauthorizing</c>, <c>Failing</c>.</summary>
-    public static readonly string[] PushStates = ["Active", "Reauthorizing", "Failing"];
-
     public IEnumerable<Measurement<long>> PushSubscriptions()
     {
         var reading = Read();
-        return PushStates.Select(state => new Measurement<long>(reading.PushByState.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", state)));
+        return ListenerPush.States.Select(state => new Measurement<long>(reading.PushByState.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", state)));
     }
 
     public Measurement<long> PendingDeliveries() => new(Read().Pending);
