@@ -44,6 +44,17 @@ public static class CoreServiceCollectionExtensions
         }
 
         services.TryAddSingleton<SecretProtector>();
+        services.AddOptions<Credo.Core.Secrets.SecretSourceOptions>();
+        services.TryAddSingleton(sp =>
+        {
+            var guard = sp.GetRequiredService<Credo.Net.Outbound.OutboundGuard>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new Credo.Core.Secrets.SecretSources(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Credo.Core.Secrets.SecretSourceOptions>>(),
+                new Credo.Core.Secrets.VaultSecretReader(guard, time),
+                new Credo.Core.Secrets.KeyVaultSecretReader(guard),
+                time);
+        });
         services.TryAddScoped<AuditLog>();
         services.TryAddScoped<CredoDatabase>();
         services.TryAddScoped<CredentialStore>();

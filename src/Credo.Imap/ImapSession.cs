@@ -279,7 +279,7 @@ public sealed class ImapSession
         var failure = result.Error;
         throw new ImapFailure(
             failure.RetryAfter is not null ? ImapErrorKind.Throttled
-            : failure.Kind is TokenFailureKind.OAuthError or TokenFailureKind.Blocked or TokenFailureKind.InvalidTokenResponse ? ImapErrorKind.Permanent
+            : failure.Kind is TokenFailureKind.OAuthError or TokenFailureKind.Blocked or TokenFailureKind.InvalidTokenResponse or TokenFailureKind.SecretSource ? ImapErrorKind.Permanent
             : ImapErrorKind.Connection,
             $"No access token: {failure.Message}",
             failure.Hint,

@@ -18,7 +18,7 @@ public sealed class TokenFailure
     /// <summary>
     /// A stable snake_case name of <see cref="Kind"/> for machine-readable output and metrics: <c>blocked</c>,
     /// <c>name_resolution</c>, <c>connection</c>, <c>tls</c>, <c>timeout</c>, <c>not_oauth_response</c>,
-    /// <c>oauth_error</c>, <c>invalid_token_response</c>.
+    /// <c>oauth_error</c>, <c>invalid_token_response</c>, <c>secret_source</c>.
     /// </summary>
     public string Stage => Kind switch
     {
@@ -30,6 +30,7 @@ public sealed class TokenFailure
         TokenFailureKind.NotOAuthResponse => "not_oauth_response",
         TokenFailureKind.OAuthError => "oauth_error",
         TokenFailureKind.InvalidTokenResponse => "invalid_token_response",
+        TokenFailureKind.SecretSource => "secret_source",
         _ => throw new InvalidOperationException($"Unknown failure kind {Kind}."),
     };
 
@@ -56,6 +57,12 @@ public sealed class TokenFailure
 
     /// <summary>How long the server asked Credo to wait (<c>Retry-After</c> on <c>429</c>/<c>503</c>).</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// The failure of a token request that was never sent because the client's secret or certificate could not be read
+    /// from its secret source; <paramref name="message"/> names the source and the reference, never a value.
+    /// </summary>
+    public static TokenFailure OfSecretSource(string message, string? hint) => new(TokenFailureKind.SecretSource, message) { Hint = hint };
 
     /// <summary>Whether the authorization server itself refused (an OAuth error), as opposed to a transport or format failure.</summary>
     public bool IsRemoteRefusal => Kind == TokenFailureKind.OAuthError;

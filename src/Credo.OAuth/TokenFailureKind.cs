@@ -26,4 +26,7 @@ public enum TokenFailureKind
 
     /// <summary>A successful response that Credo cannot use: no <c>access_token</c>, a token type other than Bearer, an unusable token.</summary>
     InvalidTokenResponse,
+
+    /// <summary>The client secret or certificate could not be read from its secret source (a vault, an environment variable, a file). Nothing was sent.</summary>
+    SecretSource,
 }

@@ -296,7 +296,7 @@ public sealed class Pop3Session : IAsyncDisposable
 
         var failure = result.Error;
         var kind = failure.RetryAfter is not null ? Pop3ErrorKind.Throttled
-            : failure.Kind is TokenFailureKind.OAuthError or TokenFailureKind.Blocked or TokenFailureKind.InvalidTokenResponse ? Pop3ErrorKind.Permanent
+            : failure.Kind is TokenFailureKind.OAuthError or TokenFailureKind.Blocked or TokenFailureKind.InvalidTokenResponse or TokenFailureKind.SecretSource ? Pop3ErrorKind.Permanent
             : Pop3ErrorKind.Connection;
         return new Pop3Error(kind, $"No access token to sign in to {endpoint} as {endpoint.User}: {failure.Message}", failure.Hint, failure.RetryAfter);
     }

@@ -23,6 +23,12 @@ public sealed class Credential
     /// <summary>The client secret protected with ASP.NET Core Data Protection; never the secret itself. Empty for a certificate.</summary>
     public string ProtectedClientSecret { get; set; } = "";
 
+    /// <summary>
+    /// Where the client secret or certificate is read from (README, "Secret sources"); null when Credo stores it. With a
+    /// reference, Credo stores neither a secret nor a certificate.
+    /// </summary>
+    public string? SecretReference { get; set; }
+
     /// <summary>The day the client secret expires, when the administrator said ("Secret expires on").</summary>
     public DateOnly? SecretExpiresOn { get; set; }
 

@@ -36,6 +36,9 @@ public static class CredentialFields
     /// <summary>Signing Algorithm.</summary>
     public const string SigningAlgorithm = nameof(CredentialInput.SigningAlgorithm);
 
+    /// <summary>Secret Reference.</summary>
+    public const string SecretReference = nameof(CredentialInput.SecretReference);
+
     /// <summary>The label the console shows for <paramref name="field"/>.</summary>
     public static string Label(string field) => field switch
     {
@@ -50,6 +53,7 @@ public static class CredentialFields
         Certificate => "Certificate",
         CertificatePassword => "Certificate Password",
         SigningAlgorithm => "Signing Algorithm",
+        SecretReference => "Secret Reference",
         _ => field,
     };
 }

@@ -46,6 +46,13 @@ public sealed class CredentialInput
     /// <summary>"Signing Algorithm"; <see langword="null"/> means the default for the key (PS256 for RSA, ES256 for EC).</summary>
     public SigningAlgorithm? SigningAlgorithm { get; set; }
 
+    /// <summary>
+    /// "Secret Reference": where the client secret or certificate is read from instead of being stored in Credo
+    /// (<c>keyvault://</c>, <c>vault://</c>, <c>env:</c>, <c>file:</c>; README, "Secret sources"). On update, empty keeps
+    /// the stored secret, certificate or reference.
+    /// </summary>
+    public string? SecretReference { get; set; }
+
     /// <summary>Describes the input without the secret.</summary>
     public override string ToString() => $"{Name} ({ClientId} at {TokenEndpoint})";
 }

@@ -14,8 +14,20 @@ public static class CredentialRules
     /// <summary>The refusal when no certificate is uploaded but the stored one would be used somewhere it was not saved for.</summary>
     public const string RetypeCertificate = "Upload the certificate again: its key is used only for the Token Endpoint and Client Identifier it was saved for, and its tokens go only to the Resource Hosts it was saved with.";
 
+    /// <summary>The refusal when an empty Secret Reference would send the secret it reads somewhere it was not saved for.</summary>
+    public const string RetypeReference = "Type the Secret Reference again: the secret it reads is sent only to the Token Endpoint and with the Client Identifier it was saved for, and its tokens go only to the Resource Hosts it was saved with.";
+
+    /// <summary>The refusal that fits <paramref name="stored"/> when <see cref="RedirectsStoredSecret"/> holds, and the field it belongs to.</summary>
+    public static (string Field, string Message) Retype(Credential stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return stored.SecretReference is not null ? (CredentialFields.SecretReference, RetypeReference)
+            : stored.Type == CredentialType.OAuth2ClientCertificate ? (CredentialFields.Certificate, RetypeCertificate)
+            : (CredentialFields.ClientSecret, RetypeSecret);
+    }
+
     /// <summary>
-    /// Whether <paramref name="input"/> leaves the secret (or certificate) empty (meaning: the stored one) while naming a Token
+    /// Whether <paramref name="input"/> leaves the secret (or certificate, or Secret Reference) empty (meaning: the stored one) while naming a Token
     /// Endpoint or Client Identifier other than the ones <paramref name="stored"/> was saved with, or other effective
     /// Resource Hosts (listed, or derived from other scopes). Such input must be refused, or anyone allowed to edit could
     /// have the stored secret, or the tokens it earns, sent to a server of their choosing.
@@ -24,9 +36,9 @@ public static class CredentialRules
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(input);
-        var keepsStored = stored.Type == CredentialType.OAuth2ClientCertificate
+        var keepsStored = string.IsNullOrWhiteSpace(input.SecretReference) && (stored.Type == CredentialType.OAuth2ClientCertificate
             ? input.CertificateFile is not { Length: > 0 }
-            : string.IsNullOrEmpty(input.ClientSecret);
+            : string.IsNullOrEmpty(input.ClientSecret));
         return keepsStored
             && (!string.Equals(stored.TokenEndpoint, input.TokenEndpoint?.Trim(), StringComparison.Ordinal)
                 || !string.Equals(stored.ClientId, input.ClientId, StringComparison.Ordinal)
@@ -59,7 +71,21 @@ public static class CredentialRules
         Add(errors, CredentialFields.Name, CheckName(input.Name));
         Add(errors, CredentialFields.ClientId, ClientCredentialsRules.CheckClientId(input.ClientId));
         // A certificate, its password and algorithm are checked by reading the file (CredentialSecrets).
-        if (input.Type == CredentialType.OAuth2ClientCredentials && (secretRequired || !string.IsNullOrEmpty(input.ClientSecret)))
+        if (!string.IsNullOrWhiteSpace(input.SecretReference))
+        {
+            if (!Secrets.SecretReference.TryParse(input.SecretReference, out _, out var referenceError))
+            {
+                errors[CredentialFields.SecretReference] = referenceError;
+            }
+
+            if (!string.IsNullOrEmpty(input.ClientSecret) || input.CertificateFile is { Length: > 0 })
+            {
+                errors[CredentialFields.SecretReference] = input.Type == CredentialType.OAuth2ClientCertificate
+                    ? "Give either a certificate file or a Secret Reference, not both."
+                    : "Give either a Client Secret or a Secret Reference, not both.";
+            }
+        }
+        else if (input.Type == CredentialType.OAuth2ClientCredentials && (secretRequired || !string.IsNullOrEmpty(input.ClientSecret)))
         {
             Add(errors, CredentialFields.ClientSecret, ClientCredentialsRules.CheckClientSecret(input.ClientSecret));
         }

@@ -1,5 +1,8 @@
+using System.Text;
 using Credo.Core.Persistence;
+using Credo.Core.Secrets;
 using Credo.Core.Security;
+using Credo.Net;
 using Credo.OAuth;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,9 +11,10 @@ namespace Credo.Core.Credentials;
 /// <summary>
 /// Hands out what a credential authenticates with, as <see cref="Secret"/> or as the signing key
 /// (<see cref="ClientCertificate"/>), never as a plain string: the secret or certificate given now, or the stored one
-/// where the "goes only where it was saved for" rule allows it. The one place that unprotects them.
+/// where the "goes only where it was saved for" rule allows it, or the value its Secret Reference reads. The one place
+/// that unprotects them.
 /// </summary>
-public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protector)
+public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protector, SecretSources sources)
 {
     private const string StoredCertificateUnreadable =
         "The stored certificate can no longer be decrypted (the Data Protection key it was protected with is gone from the key ring); upload it again.";
@@ -47,6 +51,109 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
     }
 
     /// <summary>
+    /// The parameters of the token request of a stored credential, as <see cref="ToClientCredentials"/>, and for a
+    /// credential with a Secret Reference with the value read from its source (from memory within the cache duration,
+    /// unless <paramref name="fresh"/>), with the read; a source that fails gives a failure of stage <c>secret_source</c>.
+    /// </summary>
+    public async Task<Result<(ClientCredentials Credentials, SecretRead? Read), TokenFailure>> ClientCredentialsAsync(Credential credential, bool fresh, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        if (credential.SecretReference is null)
+        {
+            return Result.Success<(ClientCredentials, SecretRead?)>((ToClientCredentials(credential), null));
+        }
+
+        var read = await sources.ReadAsync(SecretReference.TryParse(credential.SecretReference, out var reference, out _)
+            ? reference
+            : throw new InvalidOperationException($"The stored Secret Reference of \"{credential.Name}\" does not parse."), fresh, cancellationToken);
+        var credentials = read.Succeeded
+            ? With(read.Value, credential.Type, new Uri(credential.TokenEndpoint), credential.ClientId, ScopeSet.Parse(credential.Scopes), credential.AuthenticationMethod, credential.SigningAlgorithm)
+            : read.Error;
+        return credentials.Succeeded ? Result.Success<(ClientCredentials, SecretRead?)>((credentials.Value, read.Value)) : credentials.Error.ToTokenFailure();
+    }
+
+    /// <summary>
+    /// The Secret Reference <paramref name="input"/> stands for: the one typed, else the stored one of
+    /// <paramref name="stored"/> where the "goes only where it was saved for" rule allows it; null when it has none.
+    /// Errors (one that does not parse, a source not configured here, a stored one that would be redirected) go to <paramref name="errors"/>.
+    /// </summary>
+    internal SecretReference? ReferenceOf(CredentialInput input, Credential? stored, Dictionary<string, string> errors)
+    {
+        var text = !string.IsNullOrWhiteSpace(input.SecretReference) ? input.SecretReference
+            : stored?.SecretReference is { } kept && string.IsNullOrEmpty(input.ClientSecret) && input.CertificateFile is not { Length: > 0 } ? kept
+            : null;
+        if (text is null || errors.ContainsKey(CredentialFields.SecretReference))
+        {
+            return null;
+        }
+
+        if (stored is not null && CredentialRules.RedirectsStoredSecret(stored, input))
+        {
+            errors[CredentialFields.SecretReference] = CredentialRules.RetypeReference;
+            return null;
+        }
+
+        if (!SecretReference.TryParse(text, out var reference, out var error) || (error = sources.CheckConfigured(reference)) is not null)
+        {
+            errors[CredentialFields.SecretReference] = error;
+            return null;
+        }
+
+        return reference;
+    }
+
+    /// <summary>Reads <paramref name="reference"/> at once, for Validate and Test connection.</summary>
+    internal Task<Result<SecretRead, SecretSourceFailure>> ReadAsync(SecretReference reference, CancellationToken cancellationToken) =>
+        sources.ReadAsync(reference, fresh: true, cancellationToken);
+
+    /// <summary>
+    /// The parameters of a token request with the value <paramref name="read"/> from a Secret Reference: the client secret,
+    /// or for a certificate credential a PEM (certificate and unencrypted key) or a PFX without password, as Key Vault
+    /// stores certificates (base64, content type <c>application/x-pkcs12</c>). The caller disposes the certificate.
+    /// </summary>
+    internal static Result<ClientCredentials, SecretSourceFailure> With(
+        SecretRead read, CredentialType type, Uri tokenEndpoint, string clientId, ScopeSet scopes, ClientAuthenticationMethod method, SigningAlgorithm? algorithm)
+    {
+        if (type == CredentialType.OAuth2ClientCredentials)
+        {
+            return new ClientCredentials(tokenEndpoint, clientId, read.Value, scopes, method);
+        }
+
+        var text = read.Value.Reveal();
+        var bytes = !text.Contains("-----BEGIN", StringComparison.Ordinal) && read.ContentType is not "application/x-pem-file" && TryBase64(text) is { } der
+            ? der
+            : Encoding.UTF8.GetBytes(text);
+        try
+        {
+            var load = ClientCertificate.Load(bytes, null);
+            var why = load.Error;
+            if (load.Succeeded)
+            {
+                var signing = algorithm ?? load.Value.DefaultAlgorithm;
+                if ((why = load.Value.CheckAlgorithm(signing)) is null)
+                {
+                    return new ClientCredentials(tokenEndpoint, clientId, load.Value, scopes, signing);
+                }
+
+                load.Value.Dispose();
+            }
+
+            return new SecretSourceFailure(SecretSourceFailureKind.Unusable, $"{read.Reference} ({read.Origin}) holds no certificate Credo can sign with: {why}",
+                "Store a PEM with the certificate and its unencrypted private key, or a PFX without a password (as Key Vault stores certificates).");
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    private static byte[]? TryBase64(string text)
+    {
+        var buffer = new byte[text.Length * 3 / 4 + 3];
+        return Convert.TryFromBase64String(text.Trim(), buffer, out var written) ? buffer[..written] : null;
+    }
+
+    /// <summary>
     /// The secret <paramref name="input"/> stands for: the one typed, else the stored one of <paramref name="existingId"/>
     /// if <paramref name="input"/> keeps its Token Endpoint and Client Identifier (and the key ring can still read it);
     /// otherwise <see langword="null"/>. For a certificate, what identifies the key and how it signs (thumbprint and
@@ -56,6 +163,11 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
     {
         ArgumentNullException.ThrowIfNull(input);
         var stored = existingId is { } id ? await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) : null;
+        if (ReferenceOf(input, stored, []) is { } reference)
+        {
+            return new Secret($"reference {reference}");
+        }
+
         if ((stored?.Type ?? input.Type) == CredentialType.OAuth2ClientCertificate)
         {
             using var certificate = ReadCertificate(input, stored, []);
@@ -107,12 +219,17 @@ public sealed class CredentialSecrets(CredoDbContext db, SecretProtector protect
     /// <summary>
     /// The signing key <paramref name="input"/> stands for: the uploaded file read with its password, else the stored
     /// certificate of <paramref name="stored"/> where the "goes only where it was saved for" rule allows it; checked
-    /// against the signing algorithm. <see langword="null"/> with the reason in <paramref name="errors"/> otherwise.
-    /// The caller disposes it.
+    /// against the signing algorithm. <see langword="null"/> with the reason in <paramref name="errors"/> otherwise, and
+    /// without one when a Secret Reference stands for the certificate (<see cref="ReferenceOf"/>). The caller disposes it.
     /// </summary>
     internal ClientCertificate? ReadCertificate(CredentialInput input, Credential? stored, Dictionary<string, string> errors)
     {
         ClientCertificate certificate;
+        if (!string.IsNullOrWhiteSpace(input.SecretReference) || (stored?.SecretReference is not null && input.CertificateFile is not { Length: > 0 }))
+        {
+            return null; // The reference is read when a token is needed (ReferenceOf checks it).
+        }
+
         if (input.CertificateFile is { Length: > 0 } file)
         {
             var load = ClientCertificate.Load(file, input.CertificatePassword);

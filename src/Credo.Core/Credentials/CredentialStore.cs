@@ -1,4 +1,5 @@
 using Credo.Core.Audit;
+using Credo.Core.Secrets;
 using Credo.Core.Credentials.Internal;
 using Credo.Core.Persistence;
 using Credo.Net.Outbound;
@@ -59,6 +60,7 @@ public sealed class CredentialStore(
         ArgumentNullException.ThrowIfNull(input);
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: true);
         using var certificate = input.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, null, errors) : null;
+        var reference = secrets.ReferenceOf(input, null, errors);
         await CheckNameFreeAsync(input.Name, null, errors, cancellationToken);
         await CheckDestinationAsync(input, errors, cancellationToken);
         if (errors.Count > 0)
@@ -68,13 +70,16 @@ public sealed class CredentialStore(
 
         var now = time.GetUtcNow();
         var credential = new Credential { Id = Guid.NewGuid(), Type = input.Type, Version = 1, CreatedAt = now, UpdatedAt = now };
-        Apply(credential, input, certificate);
+        Apply(credential, input, certificate, reference);
         Record(credential, validated);
         db.Credentials.Add(credential);
+        var secret = reference is not null ? "Secret Reference" : credential.Type == CredentialType.OAuth2ClientCertificate ? "Certificate" : "Client Secret";
         var fields = credential.Type == CredentialType.OAuth2ClientCertificate
-            ? "Name, Client Identifier, Certificate, Token Endpoint, Scopes, Signing Algorithm"
-            : "Name, Client Identifier, Client Secret, Token Endpoint, Scopes, Authentication Method" + (credential.SecretExpiresOn is null ? "" : ", Secret expires on");
-        var about = certificate is null ? "" : $"; Certificate: {certificate.Subject}, SHA-256 {certificate.Sha256Thumbprint}";
+            ? $"Name, Client Identifier, {secret}, Token Endpoint, Scopes, Signing Algorithm"
+            : $"Name, Client Identifier, {secret}, Token Endpoint, Scopes, Authentication Method" + (credential.SecretExpiresOn is null ? "" : ", Secret expires on");
+        var about = certificate is not null ? $"; Certificate: {certificate.Subject}, SHA-256 {certificate.Sha256Thumbprint}"
+            : reference is not null ? $"; Secret Reference: {reference}"
+            : "";
         audit.Record(actor, "create", EntityType, credential.Id.ToString(), credential.Name,
             Truncate($"fields: {fields}; Token Endpoint: {credential.TokenEndpoint}; Resource Hosts: {CredentialResources.Describe(CredentialResources.HostsOf(credential))}{about}", AuditDetailsLength));
         return await SaveAsync(credential, input.Name, cancellationToken);
@@ -105,7 +110,8 @@ public sealed class CredentialStore(
         input.Type = credential.Type;
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: false);
         using var certificate = credential.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, credential, errors) : null;
-        if (credential.Type == CredentialType.OAuth2ClientCredentials)
+        var reference = secrets.ReferenceOf(input, credential, errors);
+        if (credential.Type == CredentialType.OAuth2ClientCredentials && credential.SecretReference is null)
         {
             RefuseRedirectedStoredSecret(credential, input, errors);
         }
@@ -143,10 +149,15 @@ public sealed class CredentialStore(
 
         if (uploaded is not null && changed.Contains(CredentialFields.Label(CredentialFields.Certificate)))
         {
-            details += $"; Certificate: SHA-256 {credential.CertificateThumbprint} → {uploaded.Sha256Thumbprint} ({uploaded.Subject})";
+            details += $"; Certificate: SHA-256 {credential.CertificateThumbprint ?? "none"} → {uploaded.Sha256Thumbprint} ({uploaded.Subject})";
         }
 
-        Apply(credential, input, uploaded);
+        if (credential.SecretReference != reference?.Text)
+        {
+            details += $"; Secret Reference: {credential.SecretReference ?? "none (stored in Credo)"} → {reference?.Text ?? "none (stored in Credo)"}";
+        }
+
+        Apply(credential, input, uploaded, reference);
 
         // The version is the concurrency token: the UPDATE matches only the row as it was read.
         db.Entry(credential).Property(c => c.Version).OriginalValue = expectedVersion;
@@ -198,8 +209,19 @@ public sealed class CredentialStore(
 
     private static void Record(Credential credential, LastValidation? validation) => CredentialChanges.Record(credential, validation);
 
-    private void Apply(Credential credential, CredentialInput input, ClientCertificate? certificate)
+    private void Apply(Credential credential, CredentialInput input, ClientCertificate? certificate, SecretReference? reference)
     {
+        // With a reference Credo keeps no secret and no certificate; a secret or certificate given now replaces the reference.
+        credential.SecretReference = reference?.Text;
+        if (reference is not null)
+        {
+            credential.ProtectedClientSecret = "";
+            credential.ProtectedCertificate = null;
+            credential.CertificateSubject = null;
+            credential.CertificateThumbprint = null;
+            credential.CertificateNotAfter = null;
+        }
+
         credential.Name = input.Name!.Trim();
         credential.NormalizedName = Normalize(credential.Name);
         credential.ClientId = input.ClientId!;

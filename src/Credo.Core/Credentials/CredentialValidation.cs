@@ -39,15 +39,19 @@ public sealed class CredentialValidation
     /// <summary>Why the request most likely failed, when the credential's secret or certificate has expired.</summary>
     public string? LikelyCause { get; init; }
 
+    /// <summary>Where the secret or certificate came from when a Secret Reference gave it: the reference and its version, never the value.</summary>
+    public string? SecretOrigin { get; init; }
+
     /// <summary>One line for lists and the audit log.</summary>
     public string Summary => Errors.Count > 0
         ? "Not sent: " + string.Join(" ", Errors.Values)
         : Succeeded
             ? $"Token issued: {TokenType}, valid for {Lifetime:g}" + (Claims is { Audiences.Count: > 0 } c ? $", audience {string.Join(", ", c.Audiences)}" : "")
+                + (SecretOrigin is null ? "" : $"; secret {SecretOrigin}")
                 + (Warnings.Count > 0 ? $"; warning: {string.Join(" ", Warnings)}" : "")
-            : $"Failed at {Failure?.Stage}: {Failure?.Message}" + (LikelyCause is null ? "" : " " + LikelyCause);
+            : $"Failed at {Failure?.Stage}: {Failure?.Message}" + (SecretOrigin is null ? "" : $" (secret {SecretOrigin})") + (LikelyCause is null ? "" : " " + LikelyCause);
 
-    internal static CredentialValidation From(Result<AccessToken, TokenFailure> result, ScopeSet requested, string? expiredHint = null) => result.Succeeded
+    internal static CredentialValidation From(Result<AccessToken, TokenFailure> result, ScopeSet requested, string? expiredHint = null, string? secretOrigin = null) => result.Succeeded
         ? new CredentialValidation
         {
             Warnings = PermissionCheck.Warnings(requested, result.Value.ReadJwtClaims()),
@@ -57,6 +61,7 @@ public sealed class CredentialValidation
             LifetimeSource = result.Value.LifetimeSource,
             GrantedScope = result.Value.GrantedScope,
             Claims = result.Value.ReadJwtClaims(),
+            SecretOrigin = secretOrigin,
         }
-        : new CredentialValidation { Failure = result.Error, LikelyCause = expiredHint };
+        : new CredentialValidation { Failure = result.Error, LikelyCause = expiredHint, SecretOrigin = secretOrigin };
 }

@@ -1,6 +1,7 @@
 using Credo.Core.Audit;
 using Credo.Core.Credentials.Internal;
 using Credo.Core.Persistence;
+using Credo.Core.Secrets;
 using Credo.Net.Outbound;
 using Credo.OAuth;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +41,8 @@ public sealed class CredentialValidator(
 
         var errors = CredentialRules.Check(input, outbound.CurrentValue.AllowHttp, secretRequired: stored is null);
         using var certificate = input.Type == CredentialType.OAuth2ClientCertificate ? secrets.ReadCertificate(input, stored, errors) : null;
-        if (input.Type == CredentialType.OAuth2ClientCredentials && stored is not null && CredentialRules.RedirectsStoredSecret(stored, input))
+        var reference = secrets.ReferenceOf(input, stored, errors);
+        if (input.Type == CredentialType.OAuth2ClientCredentials && stored is { SecretReference: null } && CredentialRules.RedirectsStoredSecret(stored, input))
         {
             errors[CredentialFields.ClientSecret] = CredentialRules.RetypeSecret;
         }
@@ -52,7 +54,24 @@ public sealed class CredentialValidator(
 
         ClientCredentials credentials;
         CredentialExpiry? expiry;
-        if (certificate is not null)
+        SecretRead? read = null;
+        if (reference is not null)
+        {
+            // The source is read now, whatever is in memory: Validate checks the vault as it is.
+            var readNow = await secrets.ReadAsync(reference, cancellationToken);
+            var built = readNow.Succeeded
+                ? CredentialSecrets.With(readNow.Value, input.Type, new Uri(input.TokenEndpoint!.Trim()), input.ClientId!, ScopeSet.Parse(input.Scopes!), input.AuthenticationMethod, input.SigningAlgorithm)
+                : readNow.Error;
+            if (!built.Succeeded)
+            {
+                return await RecordAsync(new CredentialValidation { Failure = built.Error.ToTokenFailure() }, input, stored, null, actor, cancellationToken);
+            }
+
+            credentials = built.Value;
+            read = readNow.Value;
+            expiry = CredentialExpiry.Of(input.Type, input.Type == CredentialType.OAuth2ClientCredentials ? input.SecretExpiresOn : null, credentials.Certificate?.NotAfter, time.GetUtcNow());
+        }
+        else if (certificate is not null)
         {
             credentials = new ClientCredentials(
                 new Uri(input.TokenEndpoint!.Trim()),
@@ -78,8 +97,18 @@ public sealed class CredentialValidator(
             expiry = CredentialExpiry.Of(CredentialType.OAuth2ClientCredentials, input.SecretExpiresOn, null, time.GetUtcNow());
         }
 
-        var validation = CredentialValidation.From(await tokenClient.RequestTokenAsync(credentials, cancellationToken), credentials.Scopes, expiry?.ExpiredHint);
+        CredentialValidation validation;
+        using (read is null ? null : credentials.Certificate)
+        {
+            validation = CredentialValidation.From(await tokenClient.RequestTokenAsync(credentials, cancellationToken), credentials.Scopes, expiry?.ExpiredHint, read?.Origin);
+        }
 
+        return await RecordAsync(validation, input, stored, certificate, actor, cancellationToken);
+    }
+
+    // Kept as the credential's last validation when the values are the stored ones; audited either way.
+    private async Task<CredentialValidation> RecordAsync(CredentialValidation validation, CredentialInput input, Credential? stored, ClientCertificate? certificate, string actor, CancellationToken cancellationToken)
+    {
         var name = input.Name?.Trim() ?? "";
         if (stored is not null && CredentialChanges.Fields(stored, input, secrets, input.CertificateFile is { Length: > 0 } ? certificate?.Sha256Thumbprint : null).Count == 0)
         {

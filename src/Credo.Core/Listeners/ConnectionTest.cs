@@ -59,18 +59,20 @@ public sealed class ConnectionTest(ListenerService listeners, CredentialStore cr
             return steps;
         }
 
-        var clientCredentials = secrets.ToClientCredentials(credential);
-        using var certificate = clientCredentials.Certificate;
-        var token = await tokens.RequestTokenAsync(clientCredentials, cancellationToken);
+        // A Secret Reference is read now, as Validate reads it: the test checks the vault as it is.
+        var clientCredentials = await secrets.ClientCredentialsAsync(credential, fresh: true, cancellationToken);
+        using var certificate = clientCredentials.Value.Credentials?.Certificate;
+        var token = clientCredentials.Succeeded ? await tokens.RequestTokenAsync(clientCredentials.Value.Credentials!, cancellationToken) : clientCredentials.Error;
+        var origin = clientCredentials.Value.Read is { } read ? $" (secret {read.Origin})" : "";
         if (!token.Succeeded)
         {
-            steps.Add(new ConnectionStep("Token", false, $"{token.Error.Stage}: {token.Error.Message}", token.Error.Hint));
+            steps.Add(new ConnectionStep("Token", false, $"{token.Error.Stage}: {token.Error.Message}{origin}", token.Error.Hint));
             return steps;
         }
 
         var claims = token.Value.ReadJwtClaims();
         steps.Add(new ConnectionStep("Token", true,
-            $"\"{credential.Name}\" obtained a Bearer token valid for {token.Value.Lifetime:g}" +
+            $"\"{credential.Name}\" obtained a Bearer token valid for {token.Value.Lifetime:g}{origin}" +
             (claims is null ? "." : $"; audience {string.Join(", ", claims.Audiences)}; roles {(claims.Roles.Count == 0 ? "none" : string.Join(", ", claims.Roles))}.")));
 
         var folder = await source.Value.Source.TestAsync(MailboxTarget.Of(listener, source.Value.Protocol, new FixedTokenSource(token.Value)), cancellationToken);

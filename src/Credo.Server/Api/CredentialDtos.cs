@@ -7,7 +7,8 @@ namespace Credo.Server.Api;
 /// A credential as the API shows it: everything but the secret or private key. <c>expiresInDays</c> counts down to the
 /// secret's "Secret expires on" day or the certificate's <c>notAfter</c> (0 or less once expired; absent when unknown).
 /// <c>resourceHosts</c> are the hosts listed (null: derived from the scopes); <c>effectiveResourceHosts</c> the hosts its
-/// tokens may go to, listed or derived.
+/// tokens may go to, listed or derived. <c>secretReference</c> says where the secret or certificate is read from (null:
+/// stored in Credo).
 /// </summary>
 internal sealed record CredentialDto(
     Guid Id,
@@ -19,6 +20,7 @@ internal sealed record CredentialDto(
     string? ResourceHosts,
     IReadOnlyList<string> EffectiveResourceHosts,
     ClientAuthenticationMethod AuthenticationMethod,
+    string? SecretReference,
     DateOnly? SecretExpiresOn,
     CertificateDto? Certificate,
     int? ExpiresInDays,
@@ -33,8 +35,8 @@ internal sealed record CredentialDto(
         var expiry = CredentialExpiry.Of(c, now);
         return new(
             c.Id, c.Type, c.Name, c.ClientId, c.TokenEndpoint, c.Scopes, c.ResourceHosts,
-            CredentialResources.HostsOf(c).Value.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.AuthenticationMethod, c.SecretExpiresOn,
-            c.Type == CredentialType.OAuth2ClientCertificate
+            CredentialResources.HostsOf(c).Value.Split(' ', StringSplitOptions.RemoveEmptyEntries), c.AuthenticationMethod, c.SecretReference, c.SecretExpiresOn,
+            c.Type == CredentialType.OAuth2ClientCertificate && c.SecretReference is null
                 ? new CertificateDto(c.CertificateSubject ?? "", c.CertificateThumbprint ?? "", c.CertificateNotAfter, c.SigningAlgorithm)
                 : null,
             expiry?.DaysLeft, expiry?.Expired, c.Version, c.CreatedAt, c.UpdatedAt,
@@ -55,7 +57,9 @@ internal sealed record LastValidationDto(DateTimeOffset At, bool Succeeded, stri
 /// <c>certificate</c> and <c>certificatePassword</c> are write-only; on update the secret or certificate may be left out
 /// to keep the stored one, unless <c>tokenEndpoint</c>, <c>clientId</c> or the effective <c>resourceHosts</c> change (it
 /// goes only where it was saved for). <c>resourceHosts</c>: the hosts its tokens may go to, separated by spaces
-/// (<c>host</c>, <c>host:port</c>, <c>*.domain</c>); empty or absent derives them from the scopes.
+/// (<c>host</c>, <c>host:port</c>, <c>*.domain</c>); empty or absent derives them from the scopes. <c>secretReference</c>
+/// (<c>keyvault://</c>, <c>vault://</c>, <c>env:</c>, <c>file:</c>) instead of <c>clientSecret</c> or <c>certificate</c>
+/// reads it from a secret source; on update it counts as typed again, and absent keeps the stored one.
 /// <c>version</c> is required on update: the version the change is based on.
 /// </summary>
 internal sealed record CredentialRequest(
@@ -71,7 +75,8 @@ internal sealed record CredentialRequest(
     string? Certificate = null,
     string? CertificatePassword = null,
     SigningAlgorithm? SigningAlgorithm = null,
-    string? ResourceHosts = null)
+    string? ResourceHosts = null,
+    string? SecretReference = null)
 {
     /// <summary>The certificate file, or <see langword="null"/> when none was sent or it is not base64 (<see cref="CertificateError"/>).</summary>
     public byte[]? CertificateFile()
@@ -103,6 +108,7 @@ internal sealed record CredentialRequest(
         TokenEndpoint = TokenEndpoint,
         Scopes = Scopes,
         ResourceHosts = ResourceHosts,
+        SecretReference = SecretReference,
         AuthenticationMethod = AuthenticationMethod ?? ClientAuthenticationMethod.ClientSecretBasic,
     };
 
@@ -128,10 +134,11 @@ internal sealed record ValidationReportDto(
     string? ErrorDescription,
     string? ErrorUri,
     IReadOnlyList<string> Warnings,
-    string? LikelyCause)
+    string? LikelyCause,
+    string? SecretOrigin)
 {
     public static ValidationReportDto From(CredentialValidation v) => new(
         v.Succeeded, v.Summary, v.TokenType, v.Lifetime?.TotalSeconds, v.GrantedScope,
         v.Claims?.Audiences, v.Claims?.Roles, v.Claims?.Scopes, v.Claims?.ExpiresAt,
-        v.Failure?.Stage, v.Failure?.Message, v.Failure?.Hint, v.Failure?.Error, v.Failure?.ErrorDescription, v.Failure?.ErrorUri, v.Warnings, v.LikelyCause);
+        v.Failure?.Stage, v.Failure?.Message, v.Failure?.Hint, v.Failure?.Error, v.Failure?.ErrorDescription, v.Failure?.ErrorUri, v.Warnings, v.LikelyCause, v.SecretOrigin);
 }

@@ -54,7 +54,9 @@ internal static class CredentialsCommand
             }
 
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var key = c.Type == CredentialType.OAuth2ClientCertificate
+            var key = c.SecretReference is not null
+                ? $"Secret Reference       {DisplayText.Clean(c.SecretReference)} ({(c.Type == CredentialType.OAuth2ClientCertificate ? "certificate" : "client secret")} read from it, never stored)"
+                : c.Type == CredentialType.OAuth2ClientCertificate
                 ? $"""
                    Certificate            {DisplayText.Clean(c.CertificateSubject)} (stored, write-only key)
                    SHA-256 thumbprint     {c.CertificateThumbprint}
@@ -249,10 +251,18 @@ internal static class CredentialsCommand
         private readonly Option<FileInfo?> _certificate = new("--certificate") { Description = "Authenticate with a certificate instead of a secret: a PEM file (certificate and private key) or a .pfx/.p12 file." };
         private readonly Option<bool> _certificatePasswordStdin = new("--certificate-password-stdin") { Description = "Read the password of an encrypted key or PKCS#12 file from standard input (or type it without echo); it is not stored." };
         private readonly Option<string?> _algorithm = CreateAlgorithm();
+        private readonly Option<string?> _secretRef = new("--secret-ref")
+        {
+            Description = "Read the client secret from a secret source instead of storing it: keyvault://NAME/SECRET[/VERSION], vault://NAME/MOUNT/PATH#KEY, env:VARIABLE or file:/PATH (README, \"Secret sources\").",
+        };
+        private readonly Option<string?> _certificateRef = new("--certificate-ref")
+        {
+            Description = "Read the certificate (PEM with its key, or a PFX without password) from a secret source instead of storing it; the same references as --secret-ref.",
+        };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _name, _clientId, _secret, _secretStdin, _endpoint, _scope, _resourceHosts, _auth, _secretExpires, _certificate, _certificatePasswordStdin, _algorithm })
+            foreach (var option in new Option[] { _name, _clientId, _secret, _secretStdin, _secretRef, _endpoint, _scope, _resourceHosts, _auth, _secretExpires, _certificate, _certificateRef, _certificatePasswordStdin, _algorithm })
             {
                 command.Add(option);
             }
@@ -263,12 +273,19 @@ internal static class CredentialsCommand
         {
             var command = parse.CommandResult.Command.Name;
             var certificateFile = parse.GetValue(_certificate);
-            if (current?.Type == CredentialType.OAuth2ClientCertificate || (current is null && certificateFile is not null))
+            var secretRef = parse.GetValue(_secretRef);
+            if (current?.Type == CredentialType.OAuth2ClientCertificate || (current is null && (certificateFile is not null || parse.GetValue(_certificateRef) is not null)))
             {
+                if (secretRef is not null)
+                {
+                    await CommandOutput.BadInputAsync(command, ["A certificate credential reads its certificate with --certificate-ref, not --secret-ref."]);
+                    return null;
+                }
+
                 return await ReadCertificateAsync(parse, current, certificateFile, ct);
             }
 
-            if (certificateFile is not null || parse.GetValue(_certificatePasswordStdin) || parse.GetValue(_algorithm) is not null)
+            if (certificateFile is not null || parse.GetValue(_certificateRef) is not null || parse.GetValue(_certificatePasswordStdin) || parse.GetValue(_algorithm) is not null)
             {
                 await CommandOutput.BadInputAsync(command, [$"\"{current!.Name}\" authenticates with a client secret; a credential's type cannot change. Add a new credential with --certificate instead."]);
                 return null;
@@ -276,15 +293,15 @@ internal static class CredentialsCommand
 
             var secret = parse.GetValue(_secret);
             var fromStdin = parse.GetValue(_secretStdin);
-            if (secret is not null && fromStdin)
+            if ((secret is not null ? 1 : 0) + (fromStdin ? 1 : 0) + (secretRef is not null ? 1 : 0) > 1)
             {
-                await CommandOutput.BadInputAsync(command, ["Give the client secret either with --client-secret or with --client-secret-stdin, not both."]);
+                await CommandOutput.BadInputAsync(command, ["Give the client secret one way: --client-secret, --client-secret-stdin or --secret-ref."]);
                 return null;
             }
 
-            if (current is null && secret is null && !fromStdin)
+            if (current is null && secret is null && !fromStdin && secretRef is null)
             {
-                await CommandOutput.BadInputAsync(parse.CommandResult.Command.Name, ["Give the client secret with --client-secret-stdin (recommended) or --client-secret."]);
+                await CommandOutput.BadInputAsync(parse.CommandResult.Command.Name, ["Give the client secret with --client-secret-stdin (recommended) or --client-secret, or where to read it with --secret-ref."]);
                 return null;
             }
 
@@ -306,6 +323,7 @@ internal static class CredentialsCommand
                 Name = parse.GetValue(_name) ?? current?.Name,
                 ClientId = parse.GetValue(_clientId) ?? current?.ClientId,
                 ClientSecret = secret,
+                SecretReference = secretRef,
                 TokenEndpoint = parse.GetValue(_endpoint) ?? current?.TokenEndpoint,
                 Scopes = parse.GetValue(_scope) ?? current?.Scopes,
                 ResourceHosts = parse.GetValue(_resourceHosts) ?? current?.ResourceHosts,
@@ -314,14 +332,23 @@ internal static class CredentialsCommand
                     : auth == "body" ? ClientAuthenticationMethod.ClientSecretPost : ClientAuthenticationMethod.ClientSecretBasic,
             };
 
-            if (current is not null && CredentialRules.RedirectsStoredSecret(current, input))
+            return await RefuseRedirectAsync(command, current, input) ? null : input;
+        }
+
+        // The stored secret, certificate or reference goes only where it was saved for; the message says which flag gives it again.
+        private static async Task<bool> RefuseRedirectAsync(string command, Credential? current, CredentialInput input)
+        {
+            if (current is null || !CredentialRules.RedirectsStoredSecret(current, input))
             {
-                await CommandOutput.BadInputAsync(parse.CommandResult.Command.Name,
-                    [CredentialRules.RetypeSecret + " Give it with --client-secret-stdin (recommended) or --client-secret."]);
-                return null;
+                return false;
             }
 
-            return input;
+            var (field, message) = CredentialRules.Retype(current);
+            await CommandOutput.BadInputAsync(command, [message + (field == CredentialFields.SecretReference
+                ? current.Type == CredentialType.OAuth2ClientCertificate ? " Give it with --certificate-ref." : " Give it with --secret-ref."
+                : field == CredentialFields.Certificate ? " Give it with --certificate FILE."
+                : " Give it with --client-secret-stdin (recommended) or --client-secret.")]);
+            return true;
         }
 
         private async Task<CredentialInput?> ReadCertificateAsync(ParseResult parse, Credential? current, FileInfo? file, CancellationToken ct)
@@ -330,6 +357,13 @@ internal static class CredentialsCommand
             if (parse.GetValue(_secret) is not null || parse.GetValue(_secretStdin) || parse.GetValue(_auth) is not null || parse.GetValue(_secretExpires) is not null)
             {
                 await CommandOutput.BadInputAsync(command, ["A certificate credential takes no client secret, --auth or --secret-expires: its expiry is the certificate's."]);
+                return null;
+            }
+
+            var reference = parse.GetValue(_certificateRef);
+            if (reference is not null && file is not null)
+            {
+                await CommandOutput.BadInputAsync(command, ["Give the certificate either with --certificate FILE or with --certificate-ref, not both."]);
                 return null;
             }
 
@@ -371,15 +405,10 @@ internal static class CredentialsCommand
                 CertificateFile = bytes,
                 CertificatePassword = password,
                 SigningAlgorithm = algorithm,
+                SecretReference = reference,
             };
 
-            if (current is not null && CredentialRules.RedirectsStoredSecret(current, input))
-            {
-                await CommandOutput.BadInputAsync(command, [CredentialRules.RetypeCertificate + " Give it with --certificate FILE."]);
-                return null;
-            }
-
-            return input;
+            return await RefuseRedirectAsync(command, current, input) ? null : input;
         }
 
         private static bool TryExpiry(string? text, DateOnly? current, out DateOnly? expires)

@@ -17,6 +17,7 @@ internal static class CredoServiceCollectionExtensions
         services.AddSingleton(data);
         var database = DatabaseSettings(configuration, data);
         services.AddCredoCore(database);
+        services.AddOptions<Core.Secrets.SecretSourceOptions>().Bind(configuration.GetSection(Core.Secrets.SecretSourceOptions.SectionName));
         services.AddCredoOAuthSettings(configuration);
 
         var protection = services.AddDataProtection().SetApplicationName("Credo");

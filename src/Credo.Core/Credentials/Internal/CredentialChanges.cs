@@ -24,6 +24,11 @@ internal static class CredentialChanges
             changed.Add(CredentialFields.Label(CredentialFields.ClientSecret));
         }
 
+        if (!string.IsNullOrWhiteSpace(input.SecretReference) && input.SecretReference.Trim() != credential.SecretReference)
+        {
+            changed.Add(CredentialFields.Label(CredentialFields.SecretReference));
+        }
+
         if (credential.TokenEndpoint != input.TokenEndpoint?.Trim())
         {
             changed.Add(CredentialFields.Label(CredentialFields.TokenEndpoint));

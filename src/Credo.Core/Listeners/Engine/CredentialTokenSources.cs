@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Credo.Core.Credentials;
+using Credo.Core.Secrets;
 using Credo.OAuth;
 
 namespace Credo.Core.Listeners.Engine;
@@ -9,7 +10,7 @@ namespace Credo.Core.Listeners.Engine;
 /// credential, and an idle poll then neither reads nor decrypts it again. A new version (any change) builds a new source,
 /// whose cache key differs, so tokens of the old values are never used.
 /// </summary>
-internal sealed class CredentialTokenSources(ITokenCache cache)
+internal sealed class CredentialTokenSources(ITokenCache cache, SecretSources secretSources)
 {
     private readonly ConcurrentDictionary<Guid, CredentialTokens> _sources = new();
 
@@ -28,8 +29,9 @@ internal sealed class CredentialTokenSources(ITokenCache cache)
         }
 
         // Its tokens go only to its Resource Hosts, whoever asks the source for one.
-        var tokens = new CredentialTokens(credential, new CachedAccessTokenSource(
-            cache, credential.Id.ToString(), credential.Version, secrets.ToClientCredentials(credential), CredentialResources.HostsOf(credential)));
+        var tokens = new CredentialTokens(credential, SecretReference.TryParse(credential.SecretReference, out var reference, out _)
+            ? new ReferencedTokenSource(cache, credential, reference, secretSources)
+            : new CachedAccessTokenSource(cache, credential.Id.ToString(), credential.Version, secrets.ToClientCredentials(credential), CredentialResources.HostsOf(credential)));
         _sources[credentialId] = tokens;
         return tokens;
     }

@@ -16,6 +16,7 @@ internal sealed class CredentialConfiguration : IEntityTypeConfiguration<Credent
         builder.Property(c => c.ClientId).HasMaxLength(OAuth.ClientCredentialsRules.MaxClientIdLength).IsRequired();
         builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(32);
         builder.Property(c => c.ProtectedClientSecret).IsRequired();
+        builder.Property(c => c.SecretReference).HasMaxLength(Secrets.SecretReference.MaxLength);
         builder.Property(c => c.CertificateSubject).HasMaxLength(1024);
         builder.Property(c => c.CertificateThumbprint).HasMaxLength(64);
         builder.Property(c => c.SigningAlgorithm).HasConversion<string>().HasMaxLength(16);

@@ -183,6 +183,10 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.Property<DateOnly?>("SecretExpiresOn")
                         .HasColumnType("date");
 
+                    b.Property<string>("SecretReference")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("SigningAlgorithm")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");

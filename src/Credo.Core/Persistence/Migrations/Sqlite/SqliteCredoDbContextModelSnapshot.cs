@@ -176,6 +176,10 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.Property<DateOnly?>("SecretExpiresOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SecretReference")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SigningAlgorithm")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");

@@ -1,4 +1,5 @@
 using Credo.Core.Credentials;
+using Credo.Core.Secrets;
 using Credo.OAuth;
 
 namespace Credo.Server.Pages.Administration.GlobalSettings.Credentials;
@@ -35,6 +36,34 @@ public sealed class CredentialForm
     /// <summary>"Signing Algorithm"; none means the key's default.</summary>
     public SigningAlgorithm? SigningAlgorithm { get; set; }
 
+    /// <summary>
+    /// "Secret Source": empty for "Stored in Credo", else the kind of source (<c>keyvault</c>, <c>vault</c>, <c>env</c>,
+    /// <c>file</c>), whose <see cref="SecretReference"/> the form then shows instead of the secret or certificate.
+    /// </summary>
+    public string? SecretSource { get; set; }
+
+    /// <summary>"Secret Reference"; on edit, empty keeps the stored one.</summary>
+    public string? SecretReference { get; set; }
+
+    /// <summary>The choices of "Secret Source", by value.</summary>
+    public static IReadOnlyList<(string Value, string Label, string Example)> Sources { get; } =
+    [
+        ("", "Stored in Credo", ""),
+        ("keyvault", "Azure Key Vault", "keyvault://NAME/SECRET[/VERSION]"),
+        ("vault", "HashiCorp Vault or OpenBao", "vault://NAME/MOUNT/PATH#KEY"),
+        ("env", "Environment variable", "env:VARIABLE"),
+        ("file", "File", "file:/ABSOLUTE/PATH"),
+    ];
+
+    /// <summary>The "Secret Source" value of <paramref name="kind"/>.</summary>
+    public static string SourceOf(SecretSourceKind kind) => kind switch
+    {
+        SecretSourceKind.AzureKeyVault => "keyvault",
+        SecretSourceKind.Vault => "vault",
+        SecretSourceKind.Environment => "env",
+        _ => "file",
+    };
+
     /// <summary>The version the edit is based on.</summary>
     public long Version { get; set; }
 
@@ -61,6 +90,7 @@ public sealed class CredentialForm
         CertificateFile = certificate,
         CertificatePassword = certificatePassword,
         SigningAlgorithm = SigningAlgorithm,
+        SecretReference = string.IsNullOrEmpty(SecretSource) ? null : SecretReference,
     };
 
     public static CredentialForm From(Credential credential) => new()
@@ -74,6 +104,7 @@ public sealed class CredentialForm
         AuthenticationMethod = credential.AuthenticationMethod,
         SecretExpiresOn = credential.SecretExpiresOn,
         SigningAlgorithm = credential.SigningAlgorithm,
+        SecretSource = Core.Secrets.SecretReference.TryParse(credential.SecretReference, out var reference, out _) ? SourceOf(reference.Kind) : "",
         Version = credential.Version,
     };
 

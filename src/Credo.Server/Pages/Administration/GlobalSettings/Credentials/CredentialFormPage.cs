@@ -87,6 +87,30 @@ internal abstract class CredentialFormPage(
     /// </summary>
     protected async Task<CredentialInput?> InputAsync(CancellationToken cancellationToken)
     {
+        var stored = ExistingId is { } id ? await credentials.GetAsync(id, cancellationToken) : null;
+        var certificate = (stored?.Type ?? Form.Type) == CredentialType.OAuth2ClientCertificate;
+        if (!string.IsNullOrEmpty(Form.SecretSource))
+        {
+            // An external source: the reference stands for the secret or certificate, and nothing is carried over.
+            ForgetPending();
+            if (string.IsNullOrWhiteSpace(Form.SecretReference))
+            {
+                return stored?.SecretReference is not null ? Form.ToInput(null, null, null)
+                    : Refuse(nameof(CredentialForm.SecretReference), $"Enter the Secret Reference: where Credo reads the {(certificate ? "certificate" : "client secret")}, for example {CredentialForm.Sources.First(s => s.Value == Form.SecretSource).Example}.");
+            }
+
+            return Core.Secrets.SecretReference.TryParse(Form.SecretReference, out var reference, out _) && CredentialForm.SourceOf(reference.Kind) != Form.SecretSource
+                ? Refuse(nameof(CredentialForm.SecretReference), $"\"{reference}\" is read from the source {CredentialForm.Sources.First(s => s.Value == CredentialForm.SourceOf(reference.Kind)).Label}; choose it as the Secret Source, or write a reference like {CredentialForm.Sources.First(s => s.Value == Form.SecretSource).Example}.")
+                : Form.ToInput(null, null, null);
+        }
+
+        if (stored?.SecretReference is not null && string.IsNullOrEmpty(Form.ClientSecret) && Form.Certificate is not { Length: > 0 } && string.IsNullOrEmpty(Form.PendingSecret) && string.IsNullOrEmpty(Form.PendingCertificate))
+        {
+            return certificate
+                ? Refuse(nameof(CredentialForm.Certificate), $"Upload the certificate to store it in Credo: until now it was read from {stored.SecretReference}.")
+                : Refuse(nameof(CredentialForm.ClientSecret), $"Type the client secret to store it in Credo: until now it was read from {stored.SecretReference}.");
+        }
+
         var secret = string.IsNullOrEmpty(Form.ClientSecret) ? null : Form.ClientSecret;
         if (secret is null && Form.PendingSecret is { Length: > 0 } pendingSecret &&
             (secret = protector.UnprotectPending(pendingSecret, Scope())) is null)
