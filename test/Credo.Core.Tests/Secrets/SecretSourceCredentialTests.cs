@@ -5,6 +5,7 @@ using Credo.Core.Secrets;
 using Credo.Core.Tests.Infrastructure;
 using Credo.OAuth;
 using Credo.Sandbox;
+using Credo.Tests;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,10 +22,12 @@ namespace Credo.Core.Tests.Secrets;
 public sealed class SecretSourceCredentialTests : IAsyncLifetime
 {
     private const string ClientId = "rotating-client";
+    private const string CertificateClientId = "certificate-client";
 
     private readonly string _folder = Directory.CreateTempSubdirectory("credo-secret-sources-").FullName;
     private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow());
     private readonly string _variable = "CREDO_TEST_SECRET_" + Guid.NewGuid().ToString("N");
+    private readonly CertificateFiles _certificate = CertificateFiles.Rsa("CN=credo-referenced", TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(90));
     private SandboxServer? _sandbox;
     private CoreServices? _core;
 
@@ -38,6 +41,7 @@ public sealed class SecretSourceCredentialTests : IAsyncLifetime
     {
         var options = new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 };
         options.Clients.Add(new SandboxClient { ClientId = ClientId, ClientSecret = "first-Secret-1" });
+        options.Clients.Add(new SandboxClient { ClientId = CertificateClientId, Certificate = _certificate.CertificatePem() });
         _sandbox = await SandboxServer.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
         _core = await CoreServices.StartAsync(
             new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" },
@@ -48,6 +52,7 @@ public sealed class SecretSourceCredentialTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Environment.SetEnvironmentVariable(_variable, null);
+        _certificate.Dispose();
         await Core.DisposeAsync();
         await Sandbox.DisposeAsync();
         SqliteConnection.ClearAllPools();
@@ -178,6 +183,38 @@ public sealed class SecretSourceCredentialTests : IAsyncLifetime
         Assert.Contains(audit, e => e.Details?.Contains($"Secret Reference: file:{SecretFile} → none (stored in Credo)", StringComparison.Ordinal) == true);
     }
 
+    [Theory]
+    [InlineData("pem")]
+    [InlineData("pfx")]
+    public async Task A_certificate_reference_signs_the_client_assertion_with_the_key_it_reads(string format)
+    {
+        // A PFX without password is what Key Vault keeps for a certificate; a file holds it as base64 like a Key Vault secret.
+        await File.WriteAllTextAsync(SecretFile, format == "pem" ? System.Text.Encoding.ASCII.GetString(_certificate.Pem()) : Convert.ToBase64String(_certificate.Pfx("")), TestContext.Current.CancellationToken);
+        await using var scope = Core.Scope();
+        var change = await Core.Get<CredentialStore>(scope).CreateAsync(CertificateInput("file:" + SecretFile), "tests", TestContext.Current.CancellationToken);
+        Assert.True(change.Status == ChangeStatus.Done, string.Join(" ", change.Errors.Values));
+
+        var validation = await Core.Get<CredentialValidator>(scope).ValidateAsync(CertificateInput(null), change.Value!.Id, "tests", TestContext.Current.CancellationToken);
+        var token = await TokensAsync(change.Value);
+
+        Assert.True(validation.Succeeded, validation.Summary);
+        Assert.True(token.Succeeded, token.Error?.Message);
+        Assert.Null(change.Value.ProtectedCertificate);
+    }
+
+    [Fact]
+    public async Task A_reference_that_holds_no_certificate_says_so()
+    {
+        await File.WriteAllTextAsync(SecretFile, "not a certificate", TestContext.Current.CancellationToken);
+        await using var scope = Core.Scope();
+        var change = await Core.Get<CredentialStore>(scope).CreateAsync(CertificateInput("file:" + SecretFile), "tests", TestContext.Current.CancellationToken);
+
+        var validation = await Core.Get<CredentialValidator>(scope).ValidateAsync(CertificateInput(null), change.Value!.Id, "tests", TestContext.Current.CancellationToken);
+
+        Assert.Equal("secret_source", validation.Failure?.Stage);
+        Assert.Contains("holds no certificate Credo can sign with", validation.Failure!.Message, StringComparison.Ordinal);
+    }
+
     private CredentialInput Input(string? reference, string? secret = null) => new()
     {
         Name = "From a source",
@@ -187,6 +224,13 @@ public sealed class SecretSourceCredentialTests : IAsyncLifetime
         TokenEndpoint = Sandbox.TokenEndpoint.ToString(),
         Scopes = SandboxClient.ExchangeOnlineScope,
     };
+
+    private CredentialInput CertificateInput(string? reference)
+    {
+        var input = Input(reference);
+        (input.Type, input.ClientId) = (CredentialType.OAuth2ClientCertificate, CertificateClientId);
+        return input;
+    }
 
     private async Task<Credential> CreateAsync(string reference)
     {
