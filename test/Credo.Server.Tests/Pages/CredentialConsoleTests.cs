@@ -56,6 +56,44 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
     }
 
     [Fact]
+    public async Task Administrator_adds_a_credential_whose_secret_is_read_from_an_environment_variable()
+    {
+        var variable = "CREDO_CONSOLE_SECRET_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, CredoServerFixture.BasicClient.ClientSecret);
+        try
+        {
+            var page = await SignedInAsync();
+            await page.GotoAsync(CredentialsPath + "/Add?type=OAuth2ClientCredentials");
+            await Expect(page.GetByLabel("Secret Reference")).ToBeHiddenAsync();
+            await FillAsync(page, "From the environment " + variable[^6..], CredoServerFixture.BasicClient, "", "Send credentials using the HTTP Basic authentication scheme");
+
+            // An external source shows the Secret Reference instead of the Client Secret.
+            await page.GetByLabel("Secret Source").SelectOptionAsync(new SelectOptionValue { Label = "Environment variable" });
+            await Expect(page.GetByLabel("Client Secret")).ToBeHiddenAsync();
+            await page.GetByLabel("Secret Reference").FillAsync("file:/run/secrets/x");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+            await Expect(page.Locator("#Form_SecretReference-error")).ToContainTextAsync("choose it as the Secret Source");
+
+            await page.GetByLabel("Secret Reference").FillAsync("env:" + variable);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Validation succeeded");
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("read from env:" + variable);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = variable[^6..] });
+            await Expect(row).ToContainTextAsync("Valid ·");
+
+            await row.GetByRole(AriaRole.Link).First.ClickAsync();
+            Assert.Equal("env", await page.GetByLabel("Secret Source").InputValueAsync());
+            await Expect(page.Locator("#Form_SecretReference-note")).ToContainTextAsync("Now: env:" + variable);
+            Assert.DoesNotContain(CredoServerFixture.BasicClient.ClientSecret, await page.ContentAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
     public async Task Validate_with_a_wrong_secret_shows_invalid_client_with_a_hint()
     {
         var page = await SignedInAsync();
