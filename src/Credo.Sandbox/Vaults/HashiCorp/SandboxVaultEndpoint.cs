@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore.Http;
@@ -26,9 +25,7 @@ internal sealed class SandboxVaultEndpoint(SandboxVault vault, ILogger<SandboxVa
             Log.VaultRequestRefused(logger, context.Request.Method, context.Request.Path.ToString(), status);
         }
 
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        await VaultHttp.WriteAsync(context, status, body, "application/json");
     }
 
     private async Task<(int Status, JsonNode Body)> AnswerAsync(HttpContext context)
@@ -45,7 +42,7 @@ internal sealed class SandboxVaultEndpoint(SandboxVault vault, ILogger<SandboxVa
             return (413, VaultResponses.Errors("http: request body too large"));
         }
 
-        var request = await ReadAsync(context);
+        var request = await VaultHttp.ReadObjectAsync(context, MaxRequestBytes);
         if (route == "auth/approle/login")
         {
             return HttpMethods.IsPost(method) || HttpMethods.IsPut(method) ? Login(request) : Unsupported();
@@ -172,19 +169,6 @@ internal sealed class SandboxVaultEndpoint(SandboxVault vault, ILogger<SandboxVa
 
         var authorization = request.Headers.Authorization.ToString();
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
-    }
-
-    private static async Task<JsonObject?> ReadAsync(HttpContext context)
-    {
-        try
-        {
-            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            // An empty or unreadable body: the operation then says what it is missing.
-            return null;
-        }
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Credo.Sandbox.Vaults.HashiCorp;
 
@@ -43,14 +44,7 @@ internal static class VaultControlApi
             vault.AddAppRole(request.RoleId, request.SecretId);
             return Results.NoContent();
         });
-        group.MapPost("/fault", (SandboxVault vault) => SetUnavailable(vault, true));
-        group.MapDelete("/fault", (SandboxVault vault) => SetUnavailable(vault, false));
-    }
-
-    private static IResult SetUnavailable(SandboxVault vault, bool unavailable)
-    {
-        vault.Unavailable = unavailable;
-        return Results.NoContent();
+        group.MapFaultSwitch((services, unavailable) => services.GetRequiredService<SandboxVault>().Unavailable = unavailable);
     }
 
     private static async Task<Dictionary<string, string>?> ReadStringsAsync(HttpRequest http)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Credo.Sandbox.Vaults.KeyVault;
 
@@ -24,14 +25,7 @@ internal static class KeyVaultControlApi
             var version = vault.SetSecret(name, request.Value, request.ContentType);
             return Results.Ok(new { version, id = new Uri(vault.Uri, $"secrets/{name}/{version}") });
         });
-        group.MapPost("/fault", (SandboxKeyVault vault) => SetUnavailable(vault, true));
-        group.MapDelete("/fault", (SandboxKeyVault vault) => SetUnavailable(vault, false));
-    }
-
-    private static IResult SetUnavailable(SandboxKeyVault vault, bool unavailable)
-    {
-        vault.Unavailable = unavailable;
-        return Results.NoContent();
+        group.MapFaultSwitch((services, unavailable) => services.GetRequiredService<SandboxKeyVault>().Unavailable = unavailable);
     }
 
     private sealed record SecretRequest(string? Value, string? ContentType);

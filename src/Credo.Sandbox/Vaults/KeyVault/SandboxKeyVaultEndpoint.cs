@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Credo.Sandbox.Internal;
 using Microsoft.AspNetCore.Authentication;
@@ -23,11 +22,9 @@ internal sealed class SandboxKeyVaultEndpoint(SandboxKeyVault vault, ILogger<San
     public async Task HandleAsync(HttpContext context)
     {
         var (status, body) = await AnswerAsync(context);
-        var response = context.Response;
-        response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized)
         {
-            response.Headers.WWWAuthenticate = $"Bearer authorization=\"{vault.Uri.AbsoluteUri}{SandboxServer.TenantId}\", resource=\"{SandboxKeyVault.Resource}\"";
+            context.Response.Headers.WWWAuthenticate = $"Bearer authorization=\"{vault.Uri.AbsoluteUri}{SandboxServer.TenantId}\", resource=\"{SandboxKeyVault.Resource}\"";
         }
 
         if (status >= 400)
@@ -35,8 +32,7 @@ internal sealed class SandboxKeyVaultEndpoint(SandboxKeyVault vault, ILogger<San
             Log.KeyVaultRequestRefused(logger, context.Request.Method, context.Request.Path.ToString(), status, body["error"]?["code"]?.GetValue<string>() ?? "");
         }
 
-        response.ContentType = "application/json; charset=utf-8";
-        await response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        await VaultHttp.WriteAsync(context, status, body, "application/json; charset=utf-8");
     }
 
     private async Task<(int Status, JsonObject Body)> AnswerAsync(HttpContext context)
@@ -73,7 +69,7 @@ internal sealed class SandboxKeyVaultEndpoint(SandboxKeyVault vault, ILogger<San
             return (405, KeyVaultResponses.Error("BadParameter", $"The method {method} is not allowed on this resource."));
         }
 
-        var request = await ReadAsync(context);
+        var request = await VaultHttp.ReadObjectAsync(context, MaxRequestBytes);
         if (request?["value"] is not JsonValue value || !value.TryGetValue<string>(out var text))
         {
             return (400, KeyVaultResponses.Error("BadParameter", "Property value is required and must be a string."));
@@ -106,22 +102,5 @@ internal sealed class SandboxKeyVaultEndpoint(SandboxKeyVault vault, ILogger<San
         return vault.Refuses(client)
             ? (403, KeyVaultResponses.Error("Forbidden", $"Caller is not authorized to perform action on resource.\r\nCaller: appid={client}\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'", "ForbiddenByRbac"))
             : null;
-    }
-
-    private static async Task<JsonObject?> ReadAsync(HttpContext context)
-    {
-        if (context.Request.ContentLength > MaxRequestBytes)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
