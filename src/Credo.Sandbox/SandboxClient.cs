@@ -20,6 +20,9 @@ public sealed class SandboxClient
     /// <summary>The scope Microsoft Graph expects with app-only access.</summary>
     public const string GraphScope = "https://graph.microsoft.com/.default";
 
+    /// <summary>The scope Azure Key Vault expects; its tokens carry no roles, as Microsoft Entra's do not.</summary>
+    public const string KeyVaultScope = "https://vault.azure.net/.default";
+
     /// <summary>The client identifier.</summary>
     public required string ClientId { get; init; }
 
@@ -49,7 +52,7 @@ public sealed class SandboxClient
     public IReadOnlyList<string> Scopes { get; init; } = [ExchangeOnlineScope];
 
     /// <summary>
-    /// Application roles put in the <c>roles</c> claim of tokens for any resource but Microsoft Graph (Exchange Online's
+    /// Application roles put in the <c>roles</c> claim of tokens for any resource but Microsoft Graph and Azure Key Vault (Exchange Online's
     /// <c>https://outlook.office365.com</c> above all), as Microsoft Entra does for app permissions; default
     /// <c>full_access_as_app</c>.
     /// </summary>
@@ -69,9 +72,9 @@ public sealed class SandboxClient
 
     /// <summary>
     /// The client of <c>credo sandbox</c> and <c>serve --demo</c>: <c>sandbox-client</c> / <c>sandbox-secret</c>, with
-    /// the scopes <see cref="ExchangeOnlineScope"/> and <see cref="GraphScope"/>.
+    /// the scopes <see cref="ExchangeOnlineScope"/>, <see cref="GraphScope"/> and <see cref="KeyVaultScope"/>.
     /// </summary>
-    public static SandboxClient Default() => new() { ClientId = "sandbox-client", ClientSecret = "sandbox-secret", Scopes = [ExchangeOnlineScope, GraphScope] };
+    public static SandboxClient Default() => new() { ClientId = "sandbox-client", ClientSecret = "sandbox-secret", Scopes = [ExchangeOnlineScope, GraphScope, KeyVaultScope] };
 
     /// <summary>Describes the client without its secret or certificate.</summary>
     public override string ToString() => $"{ClientId} ({string.Join(", ", AuthenticationMethods)}; scopes {string.Join(' ', Scopes)})";

@@ -34,4 +34,17 @@ public sealed class SandboxOptions
 
     /// <summary>Lifetime of issued access tokens; default one hour, as Microsoft Entra issues them.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The https address of the Azure Key Vault secrets endpoint, which also serves the token endpoint under Microsoft
+    /// Entra's paths (for Azure.Identity), with a self-signed certificate made at start for <c>127.0.0.1</c> and
+    /// <c>localhost</c>; default <c>https://127.0.0.1:0</c>, a free port.
+    /// </summary>
+    public string HttpsUrl { get; set; } = "https://127.0.0.1:0";
+
+    /// <summary>The root token of the Vault KV v2 endpoint, which never expires; default <c>sandbox-vault-token</c>.</summary>
+    public string VaultRootToken { get; set; } = "sandbox-vault-token";
+
+    /// <summary>The lifetime of the Vault tokens an AppRole login issues, and of each renewal; default one hour.</summary>
+    public TimeSpan VaultTokenTtl { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,8 +1,12 @@
+using System.Net.Security;
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using Credo.Sandbox.Ews;
 using Credo.Sandbox.Graph;
 using Credo.Sandbox.Graph.Subscriptions;
 using Credo.Sandbox.Internal;
+using Credo.Sandbox.Vaults.HashiCorp;
+using Credo.Sandbox.Vaults.KeyVault;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -24,7 +28,10 @@ namespace Credo.Sandbox;
 /// The sandbox on Kestrel: an OpenIddict authorization server with the client credentials grant, client
 /// authentication by secret (Basic or in the body) or by a client assertion signed with a certificate's key, signed (not encrypted) JWT access tokens whose audience is the resource
 /// of a <c>{resource}/.default</c> scope and whose roles are the client's for that resource, and token introspection;
-/// and over in-memory mailboxes, an EWS endpoint and a Microsoft Graph endpoint with change notifications.
+/// and over in-memory mailboxes, an EWS endpoint and a Microsoft Graph endpoint with change notifications; and two
+/// vaults: a HashiCorp Vault KV version 2 endpoint on the same plain http address, and an Azure Key Vault secrets
+/// endpoint on an https address of its own (<see cref="KeyVaultUri"/>, with a certificate made at start), which also
+/// serves the token endpoint under Microsoft Entra's paths for Azure.Identity.
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
@@ -37,6 +44,12 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The audience of tokens for Microsoft Graph.</summary>
     public const string GraphResource = "https://graph.microsoft.com";
 
+    /// <summary>Path of the token endpoint under Microsoft Entra's v2.0 path for the sandbox's tenant, as Azure.Identity (MSAL) posts to it.</summary>
+    public const string EntraTokenPath = "/" + TenantId + "/oauth2/v2.0/token";
+
+    /// <summary>Path of the OpenID Connect discovery document under Microsoft Entra's v2.0 path for the sandbox's tenant.</summary>
+    public const string EntraConfigurationPath = "/" + TenantId + "/v2.0/.well-known/openid-configuration";
+
     /// <summary>Path of the introspection endpoint.</summary>
     public const string IntrospectionPath = "/connect/introspect";
 
@@ -45,14 +58,32 @@ public sealed class SandboxServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private SandboxServer(WebApplication app, Uri baseAddress)
+    private SandboxServer(WebApplication app, Uri baseAddress, Uri keyVaultUri, X509Certificate2 tlsCertificate)
     {
         _app = app;
         BaseAddress = baseAddress;
+        KeyVaultUri = keyVaultUri;
+        TlsCertificate = tlsCertificate;
     }
 
     /// <summary>Where the sandbox listens, for example <c>http://127.0.0.1:5090/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>
+    /// The sandbox's https address (<see cref="SandboxOptions.HttpsUrl"/>), for example <c>https://127.0.0.1:5091/</c>:
+    /// the vault URI of its Azure Key Vault, and the authority host for Azure.Identity (the token endpoint at
+    /// <see cref="EntraTokenPath"/>). Clients trust <see cref="TlsCertificate"/> for it.
+    /// </summary>
+    public Uri KeyVaultUri { get; }
+
+    /// <summary>The self-signed certificate (public part) of <see cref="KeyVaultUri"/>, made at start, for <c>127.0.0.1</c>, <c>::1</c> and <c>localhost</c>.</summary>
+    public X509Certificate2 TlsCertificate { get; }
+
+    /// <summary>The HashiCorp Vault KV version 2 endpoint at <c>/v1</c>: its secrets, tokens, AppRoles, counters and fault switch.</summary>
+    public SandboxVault Vault => _app.Services.GetRequiredService<SandboxVault>();
+
+    /// <summary>The Azure Key Vault secrets endpoint at <see cref="KeyVaultUri"/>: its secrets, counters and fault switch.</summary>
+    public SandboxKeyVault KeyVault => _app.Services.GetRequiredService<SandboxKeyVault>();
 
     /// <summary>The token endpoint.</summary>
     public Uri TokenEndpoint => new(BaseAddress, TokenPath);
@@ -78,6 +109,25 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The services of the sandbox host.</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary><see cref="TlsCertificate"/> as PEM, for a client that takes a CA file (such as <c>REQUESTS_CA_BUNDLE</c> or <c>SSL_CERT_FILE</c>).</summary>
+    public string TlsCertificatePem() => TlsCertificate.ExportCertificatePem();
+
+    /// <summary>
+    /// An HTTP handler that trusts exactly <see cref="TlsCertificate"/> for https (and no other certificate), for an
+    /// <see cref="HttpClient"/> or an Azure SDK transport pointed at <see cref="KeyVaultUri"/>.
+    /// </summary>
+    public SocketsHttpHandler CreateTrustingHandler()
+    {
+        var trusted = TlsCertificate.RawDataMemory;
+        return new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(trusted.Span),
+            },
+        };
+    }
+
     /// <summary>Starts the sandbox and registers <see cref="SandboxOptions.Clients"/>.</summary>
     public static async Task<SandboxServer> StartAsync(
         SandboxOptions options,
@@ -86,10 +136,19 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NotificationTimeout, TimeSpan.Zero, nameof(options));
+        if (!options.HttpsUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || options.HttpsUrl.Contains(';', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"HttpsUrl takes one https address, for example https://127.0.0.1:0; not {options.HttpsUrl}.", nameof(options));
+        }
+
+        var certificate = SandboxCertificate.Create(TimeProvider.System.GetUtcNow());
+        var issuers = new List<string>();
 
         // An empty builder: the sandbox reads no appsettings or environment of the process that hosts it.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(SandboxServer).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().UseUrls(options.Urls);
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration()
+            .ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate))
+            .UseUrls(options.Urls + ";" + options.HttpsUrl);
         configureLogging?.Invoke(builder.Logging);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
@@ -109,6 +168,10 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Services.AddHostedService<ChangeNotificationSender>();
         builder.Services.AddHttpClient(ChangeNotificationSender.HttpClientName, http => http.Timeout = options.NotificationTimeout);
         builder.Services.AddSingleton<SandboxServerAccessor>();
+        builder.Services.AddSingleton(sp => new SandboxVault(options.VaultRootToken, options.VaultTokenTtl, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<SandboxVaultEndpoint>();
+        builder.Services.AddSingleton(sp => new SandboxKeyVault(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<SandboxKeyVaultEndpoint>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var database = "credo-sandbox-" + Guid.NewGuid().ToString("N");
@@ -117,8 +180,9 @@ public sealed class SandboxServer : IAsyncDisposable
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<SandboxDbContext>())
             .AddServer(server =>
             {
-                server.SetTokenEndpointUris(TokenPath.TrimStart('/'))
-                    .SetIntrospectionEndpointUris(IntrospectionPath.TrimStart('/'));
+                server.SetTokenEndpointUris(TokenPath.TrimStart('/'), EntraTokenPath.TrimStart('/'))
+                    .SetIntrospectionEndpointUris(IntrospectionPath.TrimStart('/'))
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", EntraConfigurationPath.TrimStart('/'));
                 server.AllowClientCredentialsFlow();
                 server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
                 server.DisableAccessTokenEncryption();
@@ -132,11 +196,14 @@ public sealed class SandboxServer : IAsyncDisposable
             })
             .AddValidation(validation =>
             {
-                // Only tokens this server issued for Exchange Online or Graph, unexpired; each endpoint then
+                // Only tokens this server issued for Exchange Online, Graph or Key Vault, unexpired; each endpoint then
                 // requires its own audience among the token's.
                 validation.UseLocalServer();
                 validation.UseAspNetCore();
-                validation.AddAudiences(ExchangeOnlineResource, GraphResource);
+                validation.AddAudiences(ExchangeOnlineResource, GraphResource, SandboxKeyVault.Resource);
+
+                // The issuer of a token is the address it was issued at (plain http or https): both are this server's.
+                validation.Configure(o => o.TokenValidationParameters.ValidIssuers = issuers);
             });
 
         var app = builder.Build();
@@ -145,19 +212,37 @@ public sealed class SandboxServer : IAsyncDisposable
         app.Services.GetRequiredService<SandboxSubscriptions>();
         app.UseAuthentication();
         app.MapPost(TokenPath, IssueToken);
+        app.MapPost(EntraTokenPath, IssueToken);
         app.MapPost(SandboxEwsEndpoint.Path, (HttpContext context, SandboxEwsEndpoint ews) => ews.HandleAsync(context));
         app.Map(SandboxGraphEndpoint.Path + "/{**path}", (HttpContext context, SandboxGraphEndpoint graph) => graph.HandleAsync(context));
         app.MapSandboxControlApi();
         app.MapSubscriptionControlApi();
+        app.Map(SandboxVaultEndpoint.Path + "/{**path}", (HttpContext context, SandboxVaultEndpoint vault) => vault.HandleAsync(context));
+        app.MapVaultControlApi();
+        app.Map(SandboxKeyVaultEndpoint.Path + "/{**path}", (HttpContext context, SandboxKeyVaultEndpoint keyVault) => keyVault.HandleAsync(context));
+        app.MapKeyVaultControlApi();
         app.MapGet("/", SandboxHomePage.Render);
         await app.StartAsync(cancellationToken);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var sandbox = new SandboxServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToList();
+        var https = addresses.Last(a => a.Scheme == Uri.UriSchemeHttps);
+        issuers.AddRange(addresses.Select(a => a.AbsoluteUri));
+        var sandbox = new SandboxServer(app, addresses.Find(a => a.Scheme == Uri.UriSchemeHttp) ?? addresses[0], https, certificate);
         app.Services.GetRequiredService<SandboxServerAccessor>().Server = sandbox;
+        sandbox.Vault.Address = sandbox.BaseAddress;
+        sandbox.KeyVault.Uri = https;
         foreach (var client in options.Clients)
         {
             await sandbox.AddClientAsync(client, cancellationToken);
+        }
+
+        // The demo's secret sources: the first client's secret in each vault, and an AppRole to read it with.
+        sandbox.Vault.AddAppRole(SandboxVault.DemoRoleId, SandboxVault.DemoSecretId);
+        if (options.Clients.FirstOrDefault(c => c.ClientSecret.Length > 0) is { } demo)
+        {
+            sandbox.Vault.SetSecret(SandboxVault.DefaultMount, SandboxVault.DemoSecretPath, new Dictionary<string, string> { [SandboxVault.DemoSecretKey] = demo.ClientSecret });
+            sandbox.KeyVault.SetSecret(SandboxKeyVault.DemoSecretName, demo.ClientSecret);
         }
 
         sandbox.Mailboxes.DefaultFaultRate = options.FaultRate;
@@ -225,6 +310,7 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        TlsCertificate.Dispose();
     }
 
     private static IResult IssueToken(HttpContext context, SandboxClientRegistry registry)
@@ -243,7 +329,14 @@ public sealed class SandboxServer : IAsyncDisposable
         // As in Entra, the roles are the app permissions granted on the token's resource. Entra refuses scopes of two
         // resources in one request; the sandbox gives such a token both audiences and both sets of roles instead, so
         // callers that ask for every scope of a client keep working.
-        var roles = resources.Count == 0 ? client.Roles : resources.SelectMany(r => r == GraphResource ? client.GraphRoles : client.Roles);
+        var roles = resources.Count == 0 ? client.Roles : resources.SelectMany(RolesFor);
+        IEnumerable<string> RolesFor(string resource) => resource switch
+        {
+            GraphResource => client.GraphRoles,
+            SandboxKeyVault.Resource => [],
+            _ => client.Roles,
+        };
+
         foreach (var role in roles.Distinct(StringComparer.Ordinal))
         {
             identity.AddClaim(new Claim("roles", role, ClaimValueTypes.String));

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Credo.Sandbox.Internal;
 
-/// <summary>Log lines of the sandbox (event ids 4000–4099): where it sends Graph notifications and what came of it; never a clientState.</summary>
+/// <summary>
+/// Log lines of the sandbox (event ids 4000–4099): where it sends Graph notifications and what came of it, and the
+/// vault requests it refuses; never a clientState, a token or a secret.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(4000, LogLevel.Debug, "Graph notification: {Count} notification(s) of subscription {SubscriptionId} to {Url} failed ({Failure}); trying again in {Delay}")]
@@ -13,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(4002, LogLevel.Error, "Graph notification: sending failed unexpectedly; the sender goes on with the next ones")]
     public static partial void NotificationBatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4003, LogLevel.Debug, "Vault: {Method} {Path} answered {Status}")]
+    public static partial void VaultRequestRefused(ILogger logger, string method, string path, int status);
+
+    [LoggerMessage(4004, LogLevel.Debug, "Key Vault: {Method} {Path} answered {Status} ({Reason})")]
+    public static partial void KeyVaultRequestRefused(ILogger logger, string method, string path, int status, string reason);
 }

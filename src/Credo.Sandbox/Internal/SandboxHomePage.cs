@@ -23,6 +23,7 @@ internal static class SandboxHomePage
         {
             ("Token endpoint", sandbox.TokenEndpoint), ("EWS URL", sandbox.EwsEndpoint), ("Graph URL", sandbox.GraphEndpoint),
             ("Control API", new Uri(sandbox.BaseAddress, "sandbox/mailboxes")), ("Graph subscriptions", new Uri(sandbox.BaseAddress, "sandbox/subscriptions")),
+            ("Vault (KV v2) address", sandbox.Vault.Address), ("Azure Key Vault URI", sandbox.KeyVaultUri),
         })
         {
             html.Append("<dt>").Append(label).Append("</dt><dd><code>").Append(WebUtility.HtmlEncode(url.ToString())).Append("</code></dd>");

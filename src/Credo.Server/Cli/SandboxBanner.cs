@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
 using System.Text;
 using Credo.Sandbox;
+using Credo.Sandbox.Vaults.HashiCorp;
+using Credo.Sandbox.Vaults.KeyVault;
 
 namespace Credo.Server.Cli;
 
@@ -20,7 +23,14 @@ internal static class SandboxBanner
             .AppendLine($"  EWS             {sandbox.EwsEndpoint}")
             .AppendLine($"  Graph           {sandbox.GraphEndpoint}")
             .AppendLine($"  mailboxes       {string.Join(", ", options.Mailboxes)} ({options.SeedMessages} sample mails each)")
-            .AppendLine($"  control API     {sandbox.BaseAddress}sandbox/mailboxes");
+            .AppendLine($"  control API     {sandbox.BaseAddress}sandbox/mailboxes")
+            .AppendLine($"  Vault (KV v2)   {sandbox.Vault.Address} (mount {SandboxVault.DefaultMount})")
+            .AppendLine($"  Vault token     {sandbox.Vault.RootToken}")
+            .AppendLine($"  Vault AppRole   role id {SandboxVault.DemoRoleId} / secret id {SandboxVault.DemoSecretId}")
+            .AppendLine($"  Vault ref       vault://sandbox/{SandboxVault.DefaultMount}/{SandboxVault.DemoSecretPath}#{SandboxVault.DemoSecretKey}")
+            .AppendLine($"  Key Vault       {sandbox.KeyVaultUri} (also the authority host, tenant {SandboxServer.TenantId})")
+            .AppendLine($"  Key Vault TLS   self-signed, SHA-256 {sandbox.TlsCertificate.GetCertHashString(HashAlgorithmName.SHA256)}")
+            .AppendLine($"  Key Vault ref   keyvault://sandbox/{SandboxKeyVault.DemoSecretName}");
         foreach (var client in options.Clients)
         {
             text.AppendLine($"  client          {client.ClientId} / secret {client.ClientSecret} ({string.Join(", ", client.AuthenticationMethods)})")
