@@ -40,7 +40,7 @@ internal sealed class KeyVaultSecretReader(OutboundGuard guard) : IDisposable
                 $"{vault} refused to let Credo read {reference}: {(e is RequestFailedException r ? $"HTTP {r.Status} {r.ErrorCode}" : $"signing in to Microsoft Entra failed ({e.GetType().Name})")}.",
                 $"Give Credo's identity the \"Key Vault Secrets User\" role on the vault (or a Get secret access policy), and check how it signs in (Credo:SecretSources:AzureKeyVault:{reference.Source}).");
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or TaskCanceledException or OutboundRequestBlockedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or TaskCanceledException or OutboundRequestBlockedException or AggregateException && !cancellationToken.IsCancellationRequested)
         {
             return VaultSecretReader.Unreachable(vault, reference, e);
         }

@@ -71,8 +71,11 @@ internal sealed class VaultSecretReader(OutboundGuard guard, TimeProvider time) 
 
     internal static SecretSourceFailure Unreachable(string source, SecretReference reference, Exception e) => new(
         SecretSourceFailureKind.Unreachable,
-        $"{source} could not be reached to read {reference}: {(e is TaskCanceledException ? $"no answer within {SourceHttp.Timeout.TotalSeconds:0} s" : e is JsonException ? "its answer was not the JSON expected" : e.Message)}.",
+        $"{source} could not be reached to read {reference}: {(e is TaskCanceledException ? $"no answer within {SourceHttp.Timeout.TotalSeconds:0} s" : e is JsonException ? "its answer was not the JSON expected" : Innermost(e).Message.TrimEnd('.'))}.",
         "Check the address, the network path and the vault's TLS certificate (Credo:SecretSources); Credo reads it again at the next token request.");
+
+    // The cause a person can act on (a refused connection, an untrusted certificate), not the wrappers around it.
+    private static Exception Innermost(Exception e) => (e is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : e).GetBaseException();
 
     private static string Escape(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
