@@ -55,6 +55,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<ApiKeyService>();
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
         services.TryAddSingleton<Credo.Core.Listeners.PushEndings>();
+        services.TryAddSingleton<Credo.Core.Listeners.Engine.ListenerWakes>();
         services.TryAddScoped<Credo.Core.Messages.MessageService>();
         services.TryAddScoped<Credo.Core.Webhooks.DeliveryService>();
         services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();
