@@ -19,6 +19,7 @@ internal sealed class ListenerMetrics
     private readonly Counter<long> _throttleWaits;
     private readonly Counter<double> _throttleSeconds;
     private readonly Counter<long> _pushNotifications;
+    private readonly Counter<long> _pushDropped;
     private readonly Counter<long> _pushSubscriptions;
     private readonly Histogram<double> _pushToRecorded;
 
@@ -40,6 +41,8 @@ internal sealed class ListenerMetrics
         _throttleSeconds = meter.CreateCounter<double>("credo.listener.retry.wait_time", "s", "Time spent waiting before retrying mail-source requests, by protocol.");
         _pushNotifications = meter.CreateCounter<long>(
             "credo.push.notifications", "{notification}", "Push notifications received (Graph change notifications and lifecycle events), by kind; rejected ones name no known subscription or a wrong client state.");
+        _pushDropped = meter.CreateCounter<long>(
+            "credo.push.notifications.dropped", "{notification}", "Push notifications dropped before they were queued, by reason: a subscription no listener has, or more than its rate.");
         _pushSubscriptions = meter.CreateCounter<long>(
             "credo.push.subscription.changes", "{change}", "Push subscriptions created, renewed, reauthorized, ended or failed, by action.");
         _pushToRecorded = meter.CreateHistogram<double>(
@@ -56,6 +59,9 @@ internal sealed class ListenerMetrics
 
     /// <summary>Counts a push notification by kind (<c>created</c>, <c>missed</c>, <c>reauthorizationRequired</c>, <c>subscriptionRemoved</c>, <c>rejected</c>).</summary>
     public void PushNotification(string kind) => _pushNotifications.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>Counts a push notification dropped before it was queued, by reason (<c>unknown_subscription</c>, <c>rate_limited</c>).</summary>
+    public void PushDropped(string reason) => _pushDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Counts a change of a push subscription by action (<c>created</c>, <c>renewed</c>, <c>reauthorized</c>, <c>ended</c>, <c>failed</c>).</summary>
     public void PushSubscriptionChanged(string action) => _pushSubscriptions.Add(1, new KeyValuePair<string, object?>("action", action));

@@ -39,6 +39,9 @@ public static class ListenerServiceCollectionExtensions
         services.TryAddScoped(sp => new Credo.Core.Listeners.PushNotifications(
             sp.GetRequiredService<Credo.Core.Persistence.CredoDbContext>(), sp.GetRequiredService<Credo.Core.Security.SecretProtector>(),
             sp.GetRequiredService<ListenerMetrics>(), sp.GetRequiredService<ListenerWakes>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Credo.Core.Listeners.PushNotifications>>()));
+        services.TryAddSingleton(sp => new Credo.Core.Listeners.PushGate(
+            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<ListenerMetrics>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Credo.Core.Listeners.PushGate>>()));
         services.TryAddScoped<ListenerLease>();
         services.TryAddScoped(sp => new OneOffPoll(sp.GetRequiredService<ListenerLease>(), sp.GetRequiredService<ListenerPoller>()));
         if (runInBackground)

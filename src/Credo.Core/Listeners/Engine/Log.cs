@@ -50,4 +50,8 @@ internal static partial class Log
 
     [LoggerMessage(2417, LogLevel.Information, "Listening for wake-ups from other nodes (PostgreSQL credo_wake) again")]
     public static partial void WakeListening(ILogger logger);
+
+    // Debug, as 2414: anyone can post to the hooks; the count is credo_push_notifications_dropped_total.
+    [LoggerMessage(2418, LogLevel.Debug, "A push notification for subscription {SubscriptionId} was dropped before it was queued: {Reason}")]
+    public static partial void PushDropped(ILogger logger, string subscriptionId, string reason);
 }
