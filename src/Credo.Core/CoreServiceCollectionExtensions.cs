@@ -66,6 +66,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddScoped<ApiKeyService>();
         services.TryAddScoped<Credo.Core.Listeners.ListenerService>();
         services.TryAddSingleton<Credo.Core.Listeners.PushEndings>();
+        services.TryAddSingleton<Credo.Core.Listeners.Engine.ListenerWakes>();
         services.TryAddScoped<Credo.Core.Messages.MessageService>();
         services.TryAddScoped<Credo.Core.Webhooks.DeliveryService>();
         services.TryAddScoped<Credo.Core.Listeners.ConnectionTest>();

@@ -20,6 +20,7 @@ public sealed class ListenerService(
     OutboundGuard guard,
     IOptionsMonitor<Sources.PushOptions> push,
     PushEndings pushEndings,
+    Engine.ListenerWakes wakes,
     TimeProvider time)
 {
     private const string EntityType = "listener";
@@ -66,6 +67,11 @@ public sealed class ListenerService(
         audit.Record(actor, "create", EntityType, listener.Id.ToString(), listener.Name,
             $"protocol {listener.Protocol}, mailbox {listener.Mailbox}" + (generated is null ? "" : "; webhook signing secret generated"));
         await db.SaveChangesAsync(cancellationToken);
+        if (listener.Enabled)
+        {
+            await wakes.MadeDueAsync(db, listener.Id, holder: null, notified: false, cancellationToken);
+        }
+
         return Change<EmailListener>.Done(listener, generated);
     }
 
@@ -147,6 +153,11 @@ public sealed class ListenerService(
             pushEndings.Add(pushed);
         }
 
+        if (listener.Enabled)
+        {
+            await wakes.MadeDueAsync(db, id, listener.LeaseOwner, notified: false, cancellationToken);
+        }
+
         return Change<EmailListener>.Done(listener, generated);
     }
 
@@ -173,15 +184,20 @@ public sealed class ListenerService(
     /// <summary>Asks the engine to poll now; audited as <c>poll</c> by <paramref name="actor"/>.</summary>
     public async Task<bool> PollNowAsync(Guid id, string actor, CancellationToken cancellationToken)
     {
-        var name = await db.EmailListeners.Where(l => l.Id == id).Select(l => l.Name).SingleOrDefaultAsync(cancellationToken);
-        if (name is null
+        var found = await db.EmailListeners.Where(l => l.Id == id).Select(l => new { l.Name, l.LeaseOwner, l.Enabled }).SingleOrDefaultAsync(cancellationToken);
+        if (found is null
             || await db.EmailListeners.Where(l => l.Id == id).ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, time.GetUtcNow()), cancellationToken) == 0)
         {
             return false;
         }
 
-        audit.Record(actor, "poll", EntityType, id.ToString(), name);
+        audit.Record(actor, "poll", EntityType, id.ToString(), found.Name);
         await db.SaveChangesAsync(cancellationToken);
+        if (found.Enabled)
+        {
+            await wakes.MadeDueAsync(db, id, found.LeaseOwner, notified: false, cancellationToken);
+        }
+
         return true;
     }
 

@@ -21,9 +21,9 @@ internal static class ProtocolSettingsJson
             foreach (var setting in protocol.Settings)
             {
                 var value = values[setting.Key];
-                // A port is a number, and an on/off choice (Graph's push) a boolean, as a client would send them.
+                // A port is a number, and a switch (Graph's push) a boolean, as a client would send them.
                 properties[setting.Key] = setting.Kind == SettingKind.Port && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
-                    : setting.Kind == SettingKind.Choice && bool.TryParse(value, out var on) && setting.Choices.All(c => bool.TryParse(c.Value, out _)) ? on
+                    : setting.Kind == SettingKind.Switch && bool.TryParse(value, out var on) ? on
                     : value;
             }
 

@@ -7,8 +7,9 @@ namespace Credo.Server.Hooks;
 /// <summary>
 /// <c>/hooks/graph</c> (change notifications) and <c>/hooks/graph/lifecycle</c> (lifecycle events), where Microsoft Graph
 /// posts for the listeners' push subscriptions. Anonymous, as Graph calls them: a post with <c>validationToken</c> is
-/// Graph's validation request and gets the token back as text; any other is read (at most <see cref="MaxBody"/>), queued
-/// and answered <c>202</c> at once, and each notification is checked against its subscription's client state afterwards.
+/// Graph's validation request and gets the token back as text; any other is read (at most <see cref="MaxBody"/>), its
+/// notifications of known subscriptions within their rate (<see cref="PushGate"/>) queued, and answered <c>202</c> at once;
+/// each queued notification is checked against its subscription's client state afterwards.
 /// </summary>
 internal static class GraphHooks
 {
@@ -36,13 +37,14 @@ internal static class GraphHooks
 
     public static void MapGraphHooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, (HttpContext context, GraphNotificationQueue queue, ILogger<GraphNotificationQueue> logger) => ReceiveAsync(context, queue, logger, lifecycle: false))
-            .AllowAnonymous().ExcludeFromDescription();
-        app.MapPost(LifecyclePath, (HttpContext context, GraphNotificationQueue queue, ILogger<GraphNotificationQueue> logger) => ReceiveAsync(context, queue, logger, lifecycle: true))
-            .AllowAnonymous().ExcludeFromDescription();
+        foreach (var (path, lifecycle) in new[] { (Path, false), (LifecyclePath, true) })
+        {
+            app.MapPost(path, (HttpContext context, GraphNotificationQueue queue, PushGate gate, ILogger<GraphNotificationQueue> logger) => ReceiveAsync(context, queue, gate, logger, lifecycle))
+                .AllowAnonymous().ExcludeFromDescription();
+        }
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, GraphNotificationQueue queue, ILogger logger, bool lifecycle)
+    private static async Task<IResult> ReceiveAsync(HttpContext context, GraphNotificationQueue queue, PushGate gate, ILogger logger, bool lifecycle)
     {
         if (context.Request.Query.TryGetValue("validationToken", out var token))
         {
@@ -70,7 +72,8 @@ internal static class GraphHooks
             return Refused(logger, context, "the body is not Graph's notification JSON ({\"value\":[...]}).");
         }
 
-        return queue.TryAdd(notifications)
+        var admitted = await gate.AdmitAsync([.. notifications.Select(n => n.SubscriptionId)], context.RequestAborted);
+        return queue.TryAdd([.. notifications.Where((_, i) => admitted[i])])
             ? Results.StatusCode(StatusCodes.Status202Accepted)
             : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
     }

@@ -7,9 +7,9 @@ namespace Credo.Server.Hooks;
 /// Notifications received and answered, waiting to be acted on: Graph wants its answer within 3 seconds, so the hook only
 /// queues, and <see cref="GraphNotificationWorker"/> checks and acts. A notification only makes its listener due, so one
 /// waiting per subscription, event and client state is enough: more of the same are dropped (a burst of mail costs one
-/// check). Bounded: past <see cref="Capacity"/> (about 3 MiB of GUIDs and client states) a post is refused with 503, which
-/// Graph retries; a flood of forged posts can delay genuine notifications that way, never lose mail, since the listeners
-/// poll at their interval regardless.
+/// check). Only notifications of known subscriptions, within their rate, get here (<see cref="Core.Listeners.PushGate"/>), so
+/// junk cannot fill it. Bounded all the same: past <see cref="Capacity"/> (about 3 MiB of GUIDs and client states) a post is
+/// refused with 503, which Graph retries; mail is never lost that way, since the listeners poll at their interval regardless.
 /// </summary>
 internal sealed class GraphNotificationQueue
 {

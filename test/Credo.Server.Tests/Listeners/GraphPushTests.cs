@@ -27,6 +27,9 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
     public async Task New_mail_is_recorded_within_seconds_although_the_poll_interval_is_fifteen_minutes()
     {
         var (mailbox, listener, _) = await PushedListenerAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await server.CreateApiKeyAsync(Core.Users.UserRole.Viewer));
+        var observedBefore = await NotifiedToRecordedAsync(http);
         var latencies = new List<double>();
         for (var i = 1; i <= 20; i++)
         {
@@ -43,6 +46,13 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
         // Without push the first of them would wait up to fifteen minutes; each took seconds.
         Assert.All(latencies, ms => Assert.InRange(ms, 0, 60_000));
         Assert.Equal(21, (await Keys(listener.Id)).Distinct().Count());
+
+        // Each mail's notification is timed to the first mail recorded after it (one a poll may record before its own
+        // notification is acted on; that notification then finds nothing new and is not timed).
+        var (count, sum) = await NotifiedToRecordedAsync(http);
+        TestContext.Current.TestOutputHelper?.WriteLine($"credo_push_notification_to_recorded_seconds: {count - observedBefore.Count} observed, mean {(sum - observedBefore.Sum) / (count - observedBefore.Count):N3} s");
+        Assert.InRange(count - observedBefore.Count, 10, 20);
+        Assert.InRange(sum - observedBefore.Sum, 0, 60 * 20);
     }
 
     [Fact]
@@ -99,6 +109,40 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
         using var genuine = await http.PostAsync("/hooks/graph", Notification(subscription, real), Ct);
         Assert.Equal(HttpStatusCode.Accepted, genuine.StatusCode);
         await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(mailbox.Requests.ByOperation.GetValueOrDefault("graph:delta") > 0), "the genuine notification makes it poll");
+    }
+
+    [Fact]
+    public async Task Notifications_of_unknown_subscriptions_and_beyond_a_subscriptions_rate_are_dropped_before_the_queue()
+    {
+        var (mailbox, _, subscription) = await PushedListenerAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await server.CreateApiKeyAsync(Core.Users.UserRole.Viewer));
+        var before = new Hosting.PrometheusText(await http.GetStringAsync("/metrics", Ct));
+
+        // Junk: 100 subscriptions no listener has, answered 202 as Graph expects, and never checked against the database.
+        var junk = string.Join(",", Enumerable.Range(0, 100).Select(_ => $$"""{"subscriptionId":"{{Guid.NewGuid()}}","clientState":"x","changeType":"created"}"""));
+        using (var posted = await http.PostAsync("/hooks/graph", new StringContent($$"""{"value":[{{junk}}]}""", Encoding.UTF8, "application/json"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        }
+
+        // A flood of one real subscription (with guessed client states): a burst goes through, the rest is dropped.
+        mailbox.ResetRequests();
+        var flood = string.Join(",", Enumerable.Range(0, 2 * PushGate.Burst).Select(i => $$"""{"subscriptionId":"{{subscription}}","clientState":"guess-{{i}}","changeType":"created"}"""));
+        using (var posted = await http.PostAsync("/hooks/graph", new StringContent($$"""{"value":[{{flood}}]}""", Encoding.UTF8, "application/json"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        }
+
+        PrometheusCounts after = default;
+        await ListenerServerFixture.EventuallyAsync(
+            async () => (after = Counts(new Hosting.PrometheusText(await http.GetStringAsync("/metrics", Ct))) - Counts(before)).Rejected >= PushGate.Burst - 5,
+            "the burst let through is checked and rejected");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Dropped: {after.Unknown} unknown, {after.RateLimited} over the rate; rejected after the queue: {after.Rejected}");
+        Assert.Equal(100, after.Unknown);
+        Assert.InRange(after.RateLimited, PushGate.Burst - 5, PushGate.Burst);
+        Assert.Equal(2 * PushGate.Burst, after.RateLimited + after.Rejected);
+        Assert.Equal(0, mailbox.Requests.Total);
     }
 
     [Fact]
@@ -226,6 +270,18 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
         return (mailbox, listener, subscription);
     }
 
+    private static PrometheusCounts Counts(Hosting.PrometheusText metrics) => new(
+        metrics.ValueOrNull("credo_push_notifications_dropped_total", "reason=unknown_subscription") ?? 0,
+        metrics.ValueOrNull("credo_push_notifications_dropped_total", "reason=rate_limited") ?? 0,
+        metrics.ValueOrNull("credo_push_notifications_total", "kind=rejected") ?? 0);
+
+    // The histogram of the time from notification to recorded mail: its count and sum, as scraped.
+    private static async Task<(double Count, double Sum)> NotifiedToRecordedAsync(HttpClient http)
+    {
+        var metrics = new Hosting.PrometheusText(await http.GetStringAsync("/metrics", Ct));
+        return (metrics.ValueOrNull("credo_push_notification_to_recorded_seconds_count") ?? 0, metrics.ValueOrNull("credo_push_notification_to_recorded_seconds_sum") ?? 0);
+    }
+
     private Task<string?> SubscriptionAsync(Guid listenerId) =>
         server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.PushSubscriptionId).SingleAsync(Ct));
 
@@ -247,4 +303,9 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
         $$"""{"value":[{"subscriptionId":"{{subscriptionId}}","clientState":"{{clientState}}","changeType":"created","resource":"Users/x/Messages/y","tenantId":"t"}]}""",
         Encoding.UTF8,
         "application/json");
+
+    private readonly record struct PrometheusCounts(double Unknown, double RateLimited, double Rejected)
+    {
+        public static PrometheusCounts operator -(PrometheusCounts a, PrometheusCounts b) => new(a.Unknown - b.Unknown, a.RateLimited - b.RateLimited, a.Rejected - b.Rejected);
+    }
 }

@@ -1,4 +1,5 @@
 using Credo.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Credo.Server.Tests.Listeners;
@@ -93,6 +94,11 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         var name = "Graph " + Guid.NewGuid().ToString("N")[..6];
         await page.Locator("#Form_Name").FillAsync(name);
         await page.GetByLabel("Graph URL").FillAsync("https://graph.example.test/v1.0");
+
+        // Push is a checkbox, on by default; switched off it is saved off (the hidden field posts false).
+        var push = page.GetByRole(AriaRole.Checkbox, new() { Name = "Push", Exact = true });
+        await Assertions.Expect(push).ToBeCheckedAsync();
+        await push.UncheckAsync();
         await page.GetByLabel("Mailbox").FillAsync("reader@contoso.com");
         await page.GetByLabel("Credential").SelectOptionAsync(new SelectOptionValue { Value = credential.ToString() });
         await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
@@ -111,6 +117,9 @@ public sealed class ListenerConsoleTests(ListenerServerFixture server, Browser b
         await page.GetByRole(AriaRole.Link, new() { Name = "Edit", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByLabel("Microsoft Graph", new() { Exact = true })).ToBeCheckedAsync();
         await Assertions.Expect(page.GetByLabel("Graph URL")).ToHaveValueAsync("https://graph.example.test/v1.0");
+        await Assertions.Expect(push).Not.ToBeCheckedAsync();
+        var stored = await server.QueryAsync(db => db.EmailListeners.Where(l => l.Name == name).Select(l => l.Settings).SingleAsync());
+        Assert.Equal("false", stored.For(Credo.Core.Listeners.Sources.MailProtocols.Find("Graph")!)[Credo.Core.Listeners.Sources.Graph.GraphProtocol.PushKey]);
         await page.GetByLabel("IMAP", new() { Exact = true }).CheckAsync();
         await page.Locator("#Form_Imap_Host").FillAsync("imap.example.test");
         await page.Locator("#Form_Imap_Security").SelectOptionAsync("StartTls");

@@ -12,15 +12,19 @@ namespace Credo.Core.Listeners.Engine;
 /// holds its lease in the database; a dead node's lease expires and another node takes over. Beside the polls, a
 /// heartbeat (every <see cref="ListenerOptions.Heartbeat"/>) renews this node's leases, publishes what a long poll is
 /// doing, and stops a poll at once when its listener is disabled, deleted or changed, its credential changed, or another
-/// node took its lease: such a poll sends nothing more. A node that stops hands its listeners back.
+/// node took its lease: such a poll sends nothing more. A node that stops hands its listeners back. A listener made due
+/// (<see cref="ListenerWakes"/>) is claimed at once, not at the next tick, and one woken while its poll ran as soon as
+/// that poll ends.
 /// </summary>
-internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonitor<ListenerOptions> options, TimeProvider time, ILogger<ListenerEngine> logger)
+internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes wakes, IOptionsMonitor<ListenerOptions> options, TimeProvider time, ILogger<ListenerEngine> logger)
     : TickingService(options, time, logger)
 {
     private readonly ConcurrentDictionary<Guid, RunningPoll> _running = new();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(base.ExecuteAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+
+    protected override Task WaitAsync(CancellationToken stoppingToken) => wakes.WaitAsync(Settings.Tick, stoppingToken);
 
     protected override async Task StoppedAsync()
     {
@@ -128,6 +132,12 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
         {
             _running.TryRemove(due.Listener.Id, out _);
             abort.Dispose();
+
+            // Woken while it ran: the poll left it due, and it is claimed now rather than at the next tick.
+            if (wakes.WokenSince(due.Listener.Id, progress.StartedAt))
+            {
+                wakes.Wake();
+            }
         }
     }
 
@@ -154,6 +164,7 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, IOptionsMonito
                 await using var scope = scopes.CreateAsyncScope();
                 var lease = scope.ServiceProvider.GetRequiredService<ListenerLease>();
                 await lease.RenewHeldAsync(stoppingToken);
+                wakes.Prune(Time.GetUtcNow() - Settings.MaxPollDuration);
                 if (!_running.IsEmpty)
                 {
                     await CheckRunningAsync(scope.ServiceProvider.GetRequiredService<CredoDbContext>(), lease, stoppingToken);

@@ -19,7 +19,9 @@ internal sealed class ListenerMetrics
     private readonly Counter<long> _throttleWaits;
     private readonly Counter<double> _throttleSeconds;
     private readonly Counter<long> _pushNotifications;
+    private readonly Counter<long> _pushDropped;
     private readonly Counter<long> _pushSubscriptions;
+    private readonly Histogram<double> _pushToRecorded;
 
     public ListenerMetrics(IMeterFactory meterFactory, ListenerGauges gauges)
     {
@@ -39,8 +41,16 @@ internal sealed class ListenerMetrics
         _throttleSeconds = meter.CreateCounter<double>("credo.listener.retry.wait_time", "s", "Time spent waiting before retrying mail-source requests, by protocol.");
         _pushNotifications = meter.CreateCounter<long>(
             "credo.push.notifications", "{notification}", "Push notifications received (Graph change notifications and lifecycle events), by kind; rejected ones name no known subscription or a wrong client state.");
+        _pushDropped = meter.CreateCounter<long>(
+            "credo.push.notifications.dropped", "{notification}", "Push notifications dropped before they were queued, by reason: a subscription no listener has, or more than its rate.");
         _pushSubscriptions = meter.CreateCounter<long>(
             "credo.push.subscription.changes", "{change}", "Push subscriptions created, renewed, reauthorized, ended or failed, by action.");
+        _pushToRecorded = meter.CreateHistogram<double>(
+            "credo.push.notification_to_recorded",
+            "s",
+            "Time from a change notification to the first mail its listener recorded after it, on the node that holds the listener.",
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] });
         meter.CreateObservableGauge("credo.push.subscriptions", gauges.PushSubscriptions, "{subscription}", "Listeners' push subscriptions by state (Active, Reauthorizing, Failing).");
         meter.CreateObservableGauge("credo.listeners", gauges.Listeners, "{listener}", "Listeners by status (OK, Error, Stalled, Disabled, ...).");
         meter.CreateObservableGauge("credo.webhook.outbox.pending", gauges.PendingDeliveries, "{delivery}", "Webhook deliveries waiting to be sent or retried.");
@@ -50,8 +60,14 @@ internal sealed class ListenerMetrics
     /// <summary>Counts a push notification by kind (<c>created</c>, <c>missed</c>, <c>reauthorizationRequired</c>, <c>subscriptionRemoved</c>, <c>rejected</c>).</summary>
     public void PushNotification(string kind) => _pushNotifications.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
+    /// <summary>Counts a push notification dropped before it was queued, by reason (<c>unknown_subscription</c>, <c>rate_limited</c>).</summary>
+    public void PushDropped(string reason) => _pushDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
     /// <summary>Counts a change of a push subscription by action (<c>created</c>, <c>renewed</c>, <c>reauthorized</c>, <c>ended</c>, <c>failed</c>).</summary>
     public void PushSubscriptionChanged(string action) => _pushSubscriptions.Add(1, new KeyValuePair<string, object?>("action", action));
+
+    /// <summary>Observes the time from a change notification to the first mail recorded after it.</summary>
+    public void NotifiedToRecorded(TimeSpan waited) => _pushToRecorded.Record(waited.TotalSeconds);
 
     /// <summary>The result tag of a poll: <c>success</c>, or the kind of the error that ended it.</summary>
     public static string PollResult(MailError? error) => error?.Kind switch

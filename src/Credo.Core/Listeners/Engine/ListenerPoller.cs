@@ -32,6 +32,7 @@ internal sealed class ListenerPoller(
     MailSources sources,
     ListenerLease lease,
     PushKeeper push,
+    ListenerWakes wakes,
     IOptionsMonitor<ListenerOptions> options,
     TimeProvider time,
     ILogger<ListenerPoller> logger)
@@ -115,6 +116,12 @@ internal sealed class ListenerPoller(
                 .SetProperty(l => l.PollStartedAt, (DateTimeOffset?)null)
                 .SetProperty(l => l.PollActivity, (string?)null)
                 .SetProperty(l => l.NextPollAt, l => l.NextPollAt > pollStarted ? l.NextPollAt : next), cancellationToken);
+            if (!outcome.Yielded)
+            {
+                // A notification before this poll read the mailbox announced nothing it did not find: no mail to time.
+                wakes.ForgetNotified(listenerId, pollStarted);
+            }
+
             return;
         }
 
@@ -412,6 +419,11 @@ internal sealed class ListenerPoller(
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         metrics.Recorded(listener.Protocol, recorded);
+        if (recorded > 0 && wakes.TakeNotified(listener.Id) is { } waited)
+        {
+            metrics.NotifiedToRecorded(waited);
+        }
+
         return (recorded, items.Count - recorded);
     }
 

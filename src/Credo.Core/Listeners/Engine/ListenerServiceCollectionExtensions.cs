@@ -38,7 +38,10 @@ public static class ListenerServiceCollectionExtensions
         services.TryAddScoped<PushKeeper>();
         services.TryAddScoped(sp => new Credo.Core.Listeners.PushNotifications(
             sp.GetRequiredService<Credo.Core.Persistence.CredoDbContext>(), sp.GetRequiredService<Credo.Core.Security.SecretProtector>(),
-            sp.GetRequiredService<ListenerMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Credo.Core.Listeners.PushNotifications>>()));
+            sp.GetRequiredService<ListenerMetrics>(), sp.GetRequiredService<ListenerWakes>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Credo.Core.Listeners.PushNotifications>>()));
+        services.TryAddSingleton(sp => new Credo.Core.Listeners.PushGate(
+            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<ListenerMetrics>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Credo.Core.Listeners.PushGate>>()));
         services.TryAddScoped<ListenerLease>();
         services.TryAddScoped(sp => new OneOffPoll(sp.GetRequiredService<ListenerLease>(), sp.GetRequiredService<ListenerPoller>()));
         if (runInBackground)
@@ -46,6 +49,7 @@ public static class ListenerServiceCollectionExtensions
             services.AddCredoOutboundHttpClient(WebhookDispatcher.HttpClientName);
             services.TryAddSingleton<IListenerWakeup, ListenerWakeup>();
             services.AddHostedService<ListenerEngine>();
+            services.AddHostedService<WakeListener>();
             services.AddHostedService<WebhookDispatcher>();
             services.AddHostedService<PushEndingService>();
         }

@@ -7,10 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Credo.Core.Listeners.Engine;
 
 /// <summary>
-/// Sets a listener's next poll to now, which the engine picks up at its next tick, as Poll now does. Only the node that
+/// Sets a listener's next poll to now and wakes this node's engine, which claims it at once, as Poll now does. Only the node that
 /// holds (or last held) the listener's lease may do so: on several nodes, the node that polled it watches it.
 /// </summary>
-internal sealed class ListenerWakeup(IServiceScopeFactory scopes, IOptionsMonitor<ListenerOptions> options, TimeProvider time) : IListenerWakeup
+internal sealed class ListenerWakeup(IServiceScopeFactory scopes, ListenerWakes wakes, IOptionsMonitor<ListenerOptions> options, TimeProvider time) : IListenerWakeup
 {
     public async Task<bool> PollNowAsync(Guid listenerId, long version, CancellationToken cancellationToken)
     {
@@ -18,9 +18,15 @@ internal sealed class ListenerWakeup(IServiceScopeFactory scopes, IOptionsMonito
         var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
         var node = options.CurrentValue.NodeName;
         var now = time.GetUtcNow();
-        return await db.EmailListeners
+        if (await db.EmailListeners
             .Where(l => l.Id == listenerId && l.Enabled && l.Version == version && l.LeaseOwner == node)
-            .ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, now), cancellationToken) == 1;
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, now), cancellationToken) != 1)
+        {
+            return false;
+        }
+
+        wakes.Wake(listenerId, notified: false);
+        return true;
     }
 
     public async Task<bool> StillWatchedAsync(Guid listenerId, long version, CancellationToken cancellationToken)

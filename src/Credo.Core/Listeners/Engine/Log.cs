@@ -44,4 +44,14 @@ internal static partial class Log
 
     [LoggerMessage(2415, LogLevel.Warning, "Listener {Listener}: push subscription {SubscriptionId} could not be ended: {Reason}; the server ends it at its expiry, and its notifications are ignored")]
     public static partial void PushNotEnded(ILogger logger, string listener, string subscriptionId, string reason);
+
+    [LoggerMessage(2416, LogLevel.Warning, "The connection that listens for wake-ups from other nodes (PostgreSQL credo_wake) failed; opening it again in {RetryIn}. Meanwhile listeners made due elsewhere wait for the engine's tick")]
+    public static partial void WakeConnectionLost(ILogger logger, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(2417, LogLevel.Information, "Listening for wake-ups from other nodes (PostgreSQL credo_wake) again")]
+    public static partial void WakeListening(ILogger logger);
+
+    // Debug, as 2414: anyone can post to the hooks; the count is credo_push_notifications_dropped_total.
+    [LoggerMessage(2418, LogLevel.Debug, "A push notification for subscription {SubscriptionId} was dropped before it was queued: {Reason}")]
+    public static partial void PushDropped(ILogger logger, string subscriptionId, string reason);
 }

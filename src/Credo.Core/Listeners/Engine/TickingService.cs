@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Credo.Core.Listeners.Engine;
 
 /// <summary>
-/// A background loop that runs <see cref="TickAsync"/> every <see cref="ListenerOptions.Tick"/> through the injected
-/// <see cref="TimeProvider"/>: a failing tick is logged and the loop goes on; stopping ends it between ticks.
+/// A background loop that runs <see cref="TickAsync"/> every <see cref="ListenerOptions.Tick"/> (or sooner, as
+/// <see cref="WaitAsync"/> says) through the injected <see cref="TimeProvider"/>: a failing tick is logged and the loop goes on; stopping ends it between ticks.
 /// </summary>
 internal abstract class TickingService(IOptionsMonitor<ListenerOptions> options, TimeProvider time, ILogger logger) : BackgroundService
 {
@@ -20,6 +20,9 @@ internal abstract class TickingService(IOptionsMonitor<ListenerOptions> options,
     protected TimeProvider Time => time;
 
     protected abstract Task TickAsync(CancellationToken stoppingToken);
+
+    /// <summary>Waits for the next tick: <see cref="ListenerOptions.Tick"/>.</summary>
+    protected virtual Task WaitAsync(CancellationToken stoppingToken) => Task.Delay(options.CurrentValue.Tick, time, stoppingToken);
 
     /// <summary>Runs once the loop has ended, to wait for work the ticks started.</summary>
     protected virtual Task StoppedAsync() => Task.CompletedTask;
@@ -39,7 +42,7 @@ internal abstract class TickingService(IOptionsMonitor<ListenerOptions> options,
 
             try
             {
-                await Task.Delay(options.CurrentValue.Tick, time, stoppingToken);
+                await WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException)
             {

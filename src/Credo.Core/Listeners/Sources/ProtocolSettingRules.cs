@@ -76,6 +76,8 @@ public static class ProtocolSettingRules
                 return setting.Choices.Any(c => string.Equals(c.Value, value, StringComparison.OrdinalIgnoreCase))
                     ? null
                     : $"Choose the {setting.Label}: {string.Join(", ", setting.Choices.Select(c => c.Value))}.";
+            case SettingKind.Switch:
+                return bool.TryParse(value, out _) ? null : $"Set the {setting.Label} to true or false.";
             default:
                 return value.Length > MaxTextLength || value.Any(c => char.IsControl(c) || DisplayText.IsBidiControl(c))
                     ? $"The {setting.Label} is at most {MaxTextLength} characters without control or text-direction characters. {setting.Help}"

@@ -68,6 +68,7 @@ public sealed class ProtocolValues
         return setting.Kind switch
         {
             SettingKind.Choice => setting.Choices.FirstOrDefault(c => string.Equals(c.Value, trimmed, StringComparison.OrdinalIgnoreCase))?.Value ?? trimmed,
+            SettingKind.Switch when bool.TryParse(trimmed, out var on) => on ? "true" : "false",
             SettingKind.Host when trimmed.StartsWith('[') && trimmed.EndsWith(']') => trimmed[1..^1],
             _ => trimmed,
         };

@@ -17,4 +17,7 @@ public enum SettingKind
 
     /// <summary>Free text without control characters.</summary>
     Text,
+
+    /// <summary>On or off, stored as <c>true</c> or <c>false</c>: a checkbox in the console, a boolean in the API's JSON.</summary>
+    Switch,
 }

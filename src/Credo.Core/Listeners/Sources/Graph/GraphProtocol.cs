@@ -28,9 +28,9 @@ public sealed class GraphProtocol : IMailProtocol
         {
             Default = DefaultUrl, Required = true, Locates = true,
         },
-        new(PushKey, "Push", SettingKind.Choice, "Graph tells Credo of new mail within seconds (needs Credo:PublicUrl); the poll interval is then only a safety net.")
+        new(PushKey, "Push", SettingKind.Switch, "Graph tells Credo of new mail within seconds (needs Credo:PublicUrl); the poll interval is then only a safety net. Off: polls only.")
         {
-            Default = "true", Choices = [new("true", "On: change notifications, polls as a safety net"), new("false", "Off: polls only")], Flag = "--push",
+            Default = "true", Flag = "--push",
         },
     ];
 
