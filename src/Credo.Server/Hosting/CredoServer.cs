@@ -62,6 +62,12 @@ internal static class CredoServer
         services.AddGraphHooks();
         services.AddCredoExpiryWatch();
         services.AddOptions<Credo.Core.Listeners.Engine.ListenerOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Listeners.Engine.ListenerOptions.SectionName));
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{Credo.Core.Listeners.Engine.ListenerOptions.SectionName}:NodeName"]))
+        {
+            var node = data.NodeName();
+            services.PostConfigure<Credo.Core.Listeners.Engine.ListenerOptions>(o => o.NodeName = node);
+        }
+
         services.AddOptions<Credo.Core.Webhooks.WebhookOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Webhooks.WebhookOptions.SectionName));
         services.AddCredoRetention();
         services.AddOptions<Credo.Core.Retention.RetentionOptions>().Bind(builder.Configuration.GetSection(Credo.Core.Retention.RetentionOptions.SectionName));
@@ -82,6 +88,7 @@ internal static class CredoServer
         {
             services.AddSingleton<DemoSandboxService>();
             services.AddHostedService(sp => sp.GetRequiredService<DemoSandboxService>());
+            services.AddOptions<Core.Secrets.SecretSourceOptions>().PostConfigure<DemoSandboxService>((sources, demo) => demo.AddSecretSources(sources));
         }
 
         configure?.Invoke(builder);

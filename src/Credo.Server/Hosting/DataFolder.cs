@@ -26,6 +26,25 @@ internal sealed record DataFolder(string Path)
 
     public string InitialAdminPasswordFile => System.IO.Path.Combine(Path, "initial-admin-password");
 
+    /// <summary>Where <see cref="NodeName"/> keeps the server's identity.</summary>
+    public string NodeIdFile => System.IO.Path.Combine(Path, "node-id");
+
+    /// <summary>
+    /// The name of the server that holds this folder's lock in listener leases: the machine's name and an id made once
+    /// for the folder, so that a restarted server (after a crash or <c>kill -9</c>) is the same node and takes back its
+    /// own leases at once instead of waiting for them to expire. The lock proves no other server runs on the folder.
+    /// </summary>
+    public string NodeName()
+    {
+        if (!File.Exists(NodeIdFile) || File.ReadAllText(NodeIdFile).Trim() is not { Length: > 0 } id)
+        {
+            id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+            File.WriteAllText(NodeIdFile, id + "\n");
+        }
+
+        return $"{Environment.MachineName}:{id}";
+    }
+
     /// <summary>Entries that others could read or write when this process started and that are now for the owner only.</summary>
     public IReadOnlyList<(string Path, UnixFileMode From, UnixFileMode To)> Narrowed { get; private init; } = [];
 

@@ -5,6 +5,7 @@ using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Listeners.Sources.Graph;
 using Credo.Sandbox;
 using Credo.Sandbox.Ews;
+using Credo.Sandbox.Vaults.HashiCorp;
 using Credo.Server.Cli;
 using Microsoft.Extensions.Options;
 
@@ -17,8 +18,16 @@ namespace Credo.Server.Hosting;
 /// over Microsoft Graph with "Demo Graph credential". A sample mail arrives in both mailboxes every 20 s, and both listeners
 /// send their webhooks to a built-in receiver (<see cref="DemoWebhookReceiver"/>), so deliveries show from the first minute.
 /// "Demo certificate credential" authenticates with a certificate made on each start and registered with the sandbox.
+/// "Demo Vault credential" reads its secret from the sandbox's Vault (the secret source <c>sandbox</c>, added to the
+/// configuration), and "Demo environment credential" from the variable <c>CREDO_DEMO_CLIENT_SECRET</c>, which the
+/// demo sets in its own environment unless it is set already.
 /// </summary>
-internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMonitor<ListenerOptions> listenerOptions, TimeProvider time, ILogger<DemoSandboxService> logger)
+internal sealed class DemoSandboxService(
+    IServiceScopeFactory scopes,
+    IOptionsMonitor<ListenerOptions> listenerOptions,
+    IOptionsMonitorCache<Core.Secrets.SecretSourceOptions> secretSourceOptions,
+    TimeProvider time,
+    ILogger<DemoSandboxService> logger)
     : IHostedService, IAsyncDisposable
 {
     public const string CredentialName = "Demo credential";
@@ -27,6 +36,10 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
     public const string GraphListenerName = "Demo Graph listener";
     public const string GraphMailbox = "demo-graph@sandbox.test";
     public const string CertificateCredentialName = "Demo certificate credential";
+    public const string VaultCredentialName = "Demo Vault credential";
+    public const string EnvironmentCredentialName = "Demo environment credential";
+    public const string VaultSourceName = "sandbox";
+    public const string SecretVariable = "CREDO_DEMO_CLIENT_SECRET";
     private const string CertificateClientId = "sandbox-certificate-client";
     private const string Actor = "demo";
     private static readonly TimeSpan MailEvery = TimeSpan.FromSeconds(20);
@@ -50,6 +63,14 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         _sandbox = await SandboxServer.StartAsync(options, SandboxBanner.ConfigureLogging, cancellationToken);
         _receiver = await DemoWebhookReceiver.StartAsync(time, cancellationToken);
         var client = Client = options.Clients[0];
+
+        // The sandbox's Vault becomes a secret source (AddSecretSources), read from the options built next.
+        secretSourceOptions.TryRemove(Options.DefaultName);
+        if (Environment.GetEnvironmentVariable(SecretVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(SecretVariable, client.ClientSecret);
+        }
+
         if (await HeldElsewhereAsync(cancellationToken) is { } node)
         {
             // Another demo server on a shared database runs these objects against its own sandbox: rewriting them would break it.
@@ -67,6 +88,9 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         }, cancellationToken);
 
         await SeedCertificateCredentialAsync(cancellationToken);
+        await SeedCredentialAsync(VaultCredentialName, client, SandboxClient.GraphScope, cancellationToken,
+            $"vault://{VaultSourceName}/{SandboxVault.DefaultMount}/{SandboxVault.DemoSecretPath}#{SandboxVault.DemoSecretKey}");
+        await SeedCredentialAsync(EnvironmentCredentialName, client, SandboxClient.GraphScope, cancellationToken, "env:" + SecretVariable);
 
         // A sample mail every 20 s, so that mail arrives in the console within a minute.
         var twin = _sandbox.Mailboxes.Create(GraphMailbox);
@@ -80,6 +104,15 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    /// <summary>Adds the sandbox's Vault as the secret source <see cref="VaultSourceName"/>, once the sandbox runs (unless configured otherwise).</summary>
+    public void AddSecretSources(Core.Secrets.SecretSourceOptions options)
+    {
+        if (_sandbox is { } sandbox)
+        {
+            options.Vault.TryAdd(VaultSourceName, new Core.Secrets.VaultSourceOptions { Address = sandbox.Vault.Address, Token = sandbox.Vault.RootToken });
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -203,7 +236,7 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         await ValidateAsync(services.ServiceProvider, change.Value!, cancellationToken);
     }
 
-    private async Task<Guid> SeedCredentialAsync(string name, SandboxClient client, string scope, CancellationToken cancellationToken)
+    private async Task<Guid> SeedCredentialAsync(string name, SandboxClient client, string scope, CancellationToken cancellationToken, string? secretReference = null)
     {
         await using var services = scopes.CreateAsyncScope();
         var credentials = services.ServiceProvider.GetRequiredService<CredentialStore>();
@@ -211,7 +244,8 @@ internal sealed class DemoSandboxService(IServiceScopeFactory scopes, IOptionsMo
         {
             Name = name,
             ClientId = client.ClientId,
-            ClientSecret = client.ClientSecret,
+            ClientSecret = secretReference is null ? client.ClientSecret : null,
+            SecretReference = secretReference,
             TokenEndpoint = _sandbox!.TokenEndpoint.ToString(),
             Scopes = scope,
             ResourceHosts = SandboxHosts,

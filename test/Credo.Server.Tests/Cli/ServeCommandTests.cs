@@ -139,7 +139,11 @@ public sealed class ServeCommandTests : IDisposable
                 c => c.GetProperty("name").GetString()!,
                 c => c.GetProperty("lastValidation") is { ValueKind: System.Text.Json.JsonValueKind.Object } last && last.GetProperty("succeeded").GetBoolean());
         Assert.Equal(
-            new Dictionary<string, bool> { ["Demo credential"] = true, ["Demo Graph credential"] = true, ["Demo certificate credential"] = true },
+            new Dictionary<string, bool>
+            {
+                ["Demo credential"] = true, ["Demo Graph credential"] = true, ["Demo certificate credential"] = true,
+                ["Demo Vault credential"] = true, ["Demo environment credential"] = true,
+            },
             validated);
 
         // The demo credential points at the sandbox and validates.

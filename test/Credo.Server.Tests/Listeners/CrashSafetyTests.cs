@@ -103,6 +103,34 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         Assert.All(mailbox.ItemsIn(mailbox.WellKnown("inbox").Id), item => Assert.True(item.IsRead));
     }
 
+    [Fact]
+    public async Task A_server_restarted_after_kill_9_takes_back_its_listeners_at_once_not_after_their_lease()
+    {
+        var mailbox = _sandbox!.Mailboxes.Create(SandboxOptions.DemoMailbox);
+        mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address), mailbox.WellKnown("inbox").Id);
+        var client = SandboxClient.Default();
+        await CliAsync(["credentials", "add", "--name", "Sandbox", "--client-id", client.ClientId, "--client-secret-stdin", "--token-endpoint", _sandbox.TokenEndpoint.ToString(),
+            "--scope", SandboxClient.ExchangeOnlineScope, "--resource-hosts", "127.0.0.1"], client.ClientSecret);
+        await CliAsync(["listeners", "add", "--name", "Restart test", "--credential", "Sandbox", "--mailbox", mailbox.Address,
+            "--ews-url", _sandbox.EwsEndpoint.ToString(), "--poll-interval", "5s"], "");
+
+        // Leases of five minutes: a restarted server that were a new node would wait that long for its own listeners.
+        string[] serve = ["serve", "--data", _data, "--urls", "http://127.0.0.1:0", "--Credo:Listeners:LeaseDuration=00:05:00", "--CREDO_ADMIN_PASSWORD=kill-test-password"];
+        await using (CredoProcess.Start(serve))
+        {
+            await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(Count().Recorded == 1), "the server records the first mail");
+        }
+
+        mailbox.Deliver(_sandbox.Mailboxes.Generate(mailbox.Address), mailbox.WellKnown("inbox").Id);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using (CredoProcess.Start(serve))
+        {
+            await ListenerServerFixture.EventuallyAsync(() => Task.FromResult(Count().Recorded == 2), "the restarted server records the next mail within two minutes, before its old lease ends");
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"restart after kill -9: the next mail was recorded {clock.Elapsed.TotalSeconds:0.0} s after the restart began");
+    }
+
     private static bool Dump(CredoProcess credo)
     {
         TestContext.Current.TestOutputHelper?.WriteLine(credo.Stdout + credo.Stderr);
