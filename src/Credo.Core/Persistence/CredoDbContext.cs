@@ -43,6 +43,9 @@ public abstract class CredoDbContext(DbContextOptions options) : DbContext(optio
     /// <summary>The Data Protection key ring, when it is kept in the database (several nodes).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The nodes that run listeners, by their last heartbeat.</summary>
+    public DbSet<Listeners.Engine.ListenerNode> ListenerNodes => Set<Listeners.Engine.ListenerNode>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -21,8 +21,12 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
 {
     private readonly ConcurrentDictionary<Guid, RunningPoll> _running = new();
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(base.ExecuteAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Counted among the live nodes before the first claim, so that it takes no more than its share.
+        await BeatAsync(stoppingToken);
+        await Task.WhenAll(base.ExecuteAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+    }
 
     protected override Task WaitAsync(CancellationToken stoppingToken) => wakes.WaitAsync(Settings.Tick, stoppingToken);
 
@@ -34,7 +38,9 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ListenerLease>().ReleaseAllAsync(CancellationToken.None);
+            var lease = scope.ServiceProvider.GetRequiredService<ListenerLease>();
+            await lease.ReleaseAllAsync(CancellationToken.None);
+            await lease.LeaveAsync(CancellationToken.None);
         }
         catch (ObjectDisposedException)
         {
@@ -164,6 +170,7 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
                 await using var scope = scopes.CreateAsyncScope();
                 var lease = scope.ServiceProvider.GetRequiredService<ListenerLease>();
                 await lease.RenewHeldAsync(stoppingToken);
+                await BeatAsync(lease, stoppingToken);
                 wakes.Prune(Time.GetUtcNow() - Settings.MaxPollDuration);
                 if (!_running.IsEmpty)
                 {
@@ -178,6 +185,28 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
             {
                 Log.TickFailed(Logger, e);
             }
+        }
+    }
+
+    private async Task BeatAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await BeatAsync(scope.ServiceProvider.GetRequiredService<ListenerLease>(), stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.TickFailed(Logger, e);
+        }
+    }
+
+    // The node's heartbeat, and the listeners beyond its fair share handed back (several nodes on PostgreSQL).
+    private async Task BeatAsync(ListenerLease lease, CancellationToken stoppingToken)
+    {
+        if (await lease.BeatAsync([.. _running.Keys], stoppingToken) is > 0 and var handedBack)
+        {
+            Log.HandedBack(Logger, handedBack);
         }
     }
 

@@ -20,7 +20,9 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
 
     /// <summary>
     /// Leases up to <paramref name="free"/> enabled listeners that are due, not held by another node and not in
-    /// <paramref name="running"/>, the longest-waiting first, in one statement; returns their ids. On PostgreSQL the
+    /// <paramref name="running"/>, the longest-waiting first, in one statement; returns their ids. On PostgreSQL a node
+    /// takes listeners it does not hold yet only up to its fair share: the enabled listeners divided by the live nodes
+    /// (<see cref="BeatAsync"/>), rounded up, less those it holds; those it holds it always takes when due. On PostgreSQL the
     /// candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>: a row another node is claiming at the same moment is
     /// skipped, and a row it has just claimed is checked again under its lock, so two nodes never take the same listener.
     /// (A plain <c>UPDATE … WHERE id IN (SELECT … LIMIT n)</c> re-checks only <c>id IN</c> after waiting for a row lock,
@@ -37,16 +39,32 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
         if (db.Database.IsNpgsql())
         {
             Guid[] skip = [.. running];
-            long nowTicks = now.UtcTicks, claimTicks = claim.UtcTicks;
+            long nowTicks = now.UtcTicks, claimTicks = claim.UtcTicks, liveSince = (now - options.CurrentValue.LeaseDuration).UtcTicks;
             return await db.Database.SqlQuery<Guid>($"""
-                WITH due AS MATERIALIZED (
-                    SELECT "Id" FROM email_listeners
-                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks})
-                      AND ("LeaseOwner" = {node} OR "LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {nowTicks})
+                WITH mine AS MATERIALIZED (
+                    SELECT "Id", "NextPollAt" FROM email_listeners
+                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks}) AND "LeaseOwner" = {node}
                       AND NOT ("Id" = ANY({skip}))
                     ORDER BY "NextPollAt" NULLS FIRST
                     LIMIT {free}
-                    FOR UPDATE SKIP LOCKED)
+                    FOR UPDATE SKIP LOCKED),
+                share AS (
+                    SELECT GREATEST(0,
+                        CEIL((SELECT count(*) FROM email_listeners WHERE "Enabled")::numeric
+                            / GREATEST(1, (SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince} AND "Name" <> {node}) + 1))::bigint
+                        - (SELECT count(*) FROM email_listeners WHERE "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})) AS "Take"),
+                other AS MATERIALIZED (
+                    SELECT "Id", "NextPollAt" FROM email_listeners
+                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks})
+                      AND "LeaseOwner" IS DISTINCT FROM {node} AND ("LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {nowTicks})
+                      AND NOT ("Id" = ANY({skip}))
+                    ORDER BY "NextPollAt" NULLS FIRST
+                    LIMIT LEAST({free}, (SELECT "Take" FROM share))
+                    FOR UPDATE SKIP LOCKED),
+                due AS MATERIALIZED (
+                    SELECT "Id" FROM (SELECT * FROM mine UNION ALL SELECT * FROM other) AS candidates
+                    ORDER BY "NextPollAt" NULLS FIRST
+                    LIMIT {free})
                 UPDATE email_listeners SET "LeaseOwner" = {node}, "LeaseExpiresAt" = {claimTicks}
                 FROM due WHERE email_listeners."Id" = due."Id"
                 RETURNING email_listeners."Id" AS "Value"
@@ -63,6 +81,48 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
             .Where(l => l.LeaseOwner == node && l.LeaseExpiresAt == claim && !running.Contains(l.Id))
             .Select(l => l.Id).ToListAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The heartbeat of this node in <c>listener_nodes</c> (PostgreSQL), which tells the other nodes it is alive and counts it
+    /// in their fair share; then, when it holds more than its own share (a node joined), hands back the surplus it is not
+    /// polling, those due last first, for the other nodes to take when they are due. Returns how many it handed back.
+    /// </summary>
+    public async Task<int> BeatAsync(IReadOnlyCollection<Guid> running, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return 0;
+        }
+
+        var node = Node;
+        var now = time.GetUtcNow();
+        long nowTicks = now.UtcTicks, liveSince = (now - options.CurrentValue.LeaseDuration).UtcTicks;
+        Guid[] skip = [.. running];
+        long forgotten = (now - TimeSpan.FromDays(1)).UtcTicks;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO listener_nodes ("Name", "SeenAt") VALUES ({node}, {nowTicks})
+            ON CONFLICT ("Name") DO UPDATE SET "SeenAt" = excluded."SeenAt";
+            DELETE FROM listener_nodes WHERE "SeenAt" < {forgotten}
+            """, cancellationToken);
+        return await db.Database.ExecuteSqlAsync($"""
+            WITH share AS (
+                SELECT (SELECT count(*) FROM email_listeners WHERE "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})
+                    - CEIL((SELECT count(*) FROM email_listeners WHERE "Enabled")::numeric
+                        / GREATEST(1, (SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince})))::bigint AS "Surplus"),
+            surplus AS MATERIALIZED (
+                SELECT "Id" FROM email_listeners
+                WHERE "LeaseOwner" = {node} AND NOT ("Id" = ANY({skip}))
+                ORDER BY "NextPollAt" DESC NULLS LAST
+                LIMIT GREATEST(0, (SELECT "Surplus" FROM share))
+                FOR UPDATE SKIP LOCKED)
+            UPDATE email_listeners SET "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL
+            FROM surplus WHERE email_listeners."Id" = surplus."Id" AND email_listeners."LeaseOwner" = {node}
+            """, cancellationToken);
+    }
+
+    /// <summary>Removes this node from <c>listener_nodes</c> when its engine stops, so the others count it out at once.</summary>
+    public Task LeaveAsync(CancellationToken cancellationToken) =>
+        db.Database.IsNpgsql() ? db.ListenerNodes.Where(n => n.Name == Node).ExecuteDeleteAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Takes the lease if it is free, expired or this node's already.</summary>
     public async Task<bool> TryAcquireAsync(Guid listenerId, CancellationToken cancellationToken)

@@ -54,4 +54,7 @@ internal static partial class Log
     // Debug, as 2414: anyone can post to the hooks; the count is credo_push_notifications_dropped_total.
     [LoggerMessage(2418, LogLevel.Debug, "A push notification for subscription {SubscriptionId} was dropped before it was queued: {Reason}")]
     public static partial void PushDropped(ILogger logger, string subscriptionId, string reason);
+
+    [LoggerMessage(2419, LogLevel.Information, "Handed {Count} listeners back for the other nodes to take: this node held more than its fair share of the listeners")]
+    public static partial void HandedBack(ILogger logger, int count);
 }

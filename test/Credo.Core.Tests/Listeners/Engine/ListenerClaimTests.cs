@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Credo.Core.Tests.Listeners.Engine;
 
 /// <summary>
-/// Two nodes on one PostgreSQL database that claim due listeners at the same moment never both get one: the claim of
-/// the second waits for, or skips, what the first has locked, and never overwrites a lease the first has just taken.
+/// Nodes on one PostgreSQL database that claim due listeners at the same moment never both get one: the claim of the
+/// second waits for, or skips, what the first has locked, and never overwrites a lease the first has just taken. Live
+/// nodes take their fair share, and a node that holds more than its share hands the surplus back when others join.
 /// </summary>
 public sealed class ListenerClaimTests : IAsyncLifetime
 {
@@ -19,6 +20,7 @@ public sealed class ListenerClaimTests : IAsyncLifetime
     private PostgreSqlServer.TemporaryDatabase? _database;
     private CoreServices? _nodeA;
     private CoreServices? _nodeB;
+    private CoreServices? _nodeC;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -27,6 +29,7 @@ public sealed class ListenerClaimTests : IAsyncLifetime
         _database = await PostgreSqlServer.CreateDatabaseAsync();
         _nodeA = await NodeAsync("node-a");
         _nodeB = await NodeAsync("node-b");
+        _nodeC = await NodeAsync("node-c");
         await using var scope = _nodeA.Scope();
         var credential = await _nodeA.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
         {
@@ -44,7 +47,7 @@ public sealed class ListenerClaimTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in new[] { _nodeA, _nodeB })
+        foreach (var node in new[] { _nodeA, _nodeB, _nodeC })
         {
             if (node is not null)
             {
@@ -99,6 +102,69 @@ public sealed class ListenerClaimTests : IAsyncLifetime
 
         Assert.Equal(Listeners, claimedByA.Count);
         Assert.Empty(claimedByB);
+    }
+
+    [Fact]
+    public async Task Three_live_nodes_each_take_their_fair_share_and_together_all()
+    {
+        foreach (var node in new[] { _nodeA!, _nodeB!, _nodeC! })
+        {
+            await BeatAsync(node);
+        }
+
+        var claims = await Task.WhenAll(new[] { _nodeA!, _nodeB!, _nodeC! }.Select(node => Task.Run(() => ClaimAsync(node), Ct)));
+
+        // 20 listeners among 3 nodes: at most 7 each (20 / 3, rounded up), none twice, none left.
+        Assert.All(claims, claimed => Assert.InRange(claimed.Count, 6, 7));
+        Assert.Equal(Listeners, claims.SelectMany(c => c).Distinct().Count());
+        Assert.Equal(Listeners, claims.Sum(c => c.Count));
+    }
+
+    [Fact]
+    public async Task A_node_that_holds_more_than_its_share_hands_the_surplus_back_when_others_join_and_they_take_it()
+    {
+        await BeatAsync(_nodeA!);
+        Assert.Equal(Listeners, (await ClaimAsync(_nodeA!)).Count);
+
+        await BeatAsync(_nodeB!);
+        await BeatAsync(_nodeC!);
+        var handedBack = await BeatAsync(_nodeA!);
+        var claimedByB = await ClaimAsync(_nodeB!);
+        var claimedByC = await ClaimAsync(_nodeC!);
+
+        Assert.Equal(Listeners - 7, handedBack);
+        Assert.Equal((7, 6), (claimedByB.Count, claimedByC.Count));
+        await using var check = _nodeA!.Scope();
+        var owners = await _nodeA.Get<CredoDbContext>(check).EmailListeners.AsNoTracking().GroupBy(l => l.LeaseOwner).ToDictionaryAsync(g => g.Key!, g => g.Count(), Ct);
+        Assert.Equal(new Dictionary<string, int> { ["node-a"] = 7, ["node-b"] = 7, ["node-c"] = 6 }, owners);
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_is_counted_out_at_once()
+    {
+        foreach (var node in new[] { _nodeA!, _nodeB! })
+        {
+            await BeatAsync(node);
+        }
+
+        await using (var scope = _nodeB!.Scope())
+        {
+            await _nodeB.Get<ListenerLease>(scope).LeaveAsync(Ct);
+        }
+
+        Assert.Equal(Listeners, (await ClaimAsync(_nodeA!)).Count);
+    }
+
+    private static async Task<IReadOnlyList<Guid>> ClaimAsync(CoreServices node)
+    {
+        await using var scope = node.Scope();
+        return await node.Get<ListenerLease>(scope).ClaimDueAsync([], Listeners, Ct);
+    }
+
+    private static async Task<int> BeatAsync(CoreServices node)
+    {
+        await using var scope = node.Scope();
+        return await node.Get<ListenerLease>(scope).BeatAsync([], Ct);
     }
 
     private async Task<CoreServices> NodeAsync(string name) => await CoreServices.StartAsync(

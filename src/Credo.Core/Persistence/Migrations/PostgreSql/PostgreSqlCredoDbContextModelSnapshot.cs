@@ -408,6 +408,20 @@ namespace Credo.Core.Persistence.Migrations.PostgreSql
                     b.ToTable("email_listeners", (string)null);
                 });
 
+            modelBuilder.Entity("Credo.Core.Listeners.Engine.ListenerNode", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("listener_nodes", (string)null);
+                });
+
             modelBuilder.Entity("Credo.Core.Messages.ReceivedMessage", b =>
                 {
                     b.Property<Guid>("Id")

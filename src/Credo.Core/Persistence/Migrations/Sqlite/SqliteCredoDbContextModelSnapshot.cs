@@ -401,6 +401,20 @@ namespace Credo.Core.Persistence.Migrations.Sqlite
                     b.ToTable("email_listeners", (string)null);
                 });
 
+            modelBuilder.Entity("Credo.Core.Listeners.Engine.ListenerNode", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("listener_nodes", (string)null);
+                });
+
             modelBuilder.Entity("Credo.Core.Messages.ReceivedMessage", b =>
                 {
                     b.Property<Guid>("Id")
