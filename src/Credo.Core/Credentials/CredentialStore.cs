@@ -1,7 +1,7 @@
 using Credo.Core.Audit;
-using Credo.Core.Secrets;
 using Credo.Core.Credentials.Internal;
 using Credo.Core.Persistence;
+using Credo.Core.Secrets;
 using Credo.Net.Outbound;
 using Credo.OAuth;
 using Microsoft.EntityFrameworkCore;

@@ -43,6 +43,13 @@ public sealed class SecretSources : IDisposable
         };
     }
 
+    /// <summary>The value of <paramref name="reference"/> kept in memory, while it is younger than the cache duration; else null.</summary>
+    public SecretRead? Cached(SecretReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return _cache.TryGetValue(reference.Text, out var cached) && _time.GetUtcNow() - cached.At < _options.CurrentValue.CacheDuration ? cached.Read : null;
+    }
+
     /// <summary>
     /// The value of <paramref name="reference"/>: from memory while it is younger than the cache duration, unless
     /// <paramref name="fresh"/>; else from its source.
@@ -50,12 +57,12 @@ public sealed class SecretSources : IDisposable
     public async Task<Result<SecretRead, SecretSourceFailure>> ReadAsync(SecretReference reference, bool fresh, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var now = _time.GetUtcNow();
-        if (!fresh && _cache.TryGetValue(reference.Text, out var cached) && now - cached.At < _options.CurrentValue.CacheDuration)
+        if (!fresh && Cached(reference) is { } cached)
         {
-            return cached.Read;
+            return cached;
         }
 
+        var now = _time.GetUtcNow();
         if (CheckConfigured(reference) is { } notConfigured)
         {
             return new SecretSourceFailure(SecretSourceFailureKind.NotConfigured, notConfigured, "Configure the source, or change the credential's Secret Reference.");

@@ -53,28 +53,23 @@ public sealed class VaultSourceTests : IAsyncLifetime
                     o.Vault["file"] = new VaultSourceOptions { Address = Sandbox.Vault.Address, TokenFile = tokenFile };
                     o.Vault["approle"] = new VaultSourceOptions { Address = Sandbox.Vault.Address, RoleId = SandboxVault.DemoRoleId, SecretIdFile = secretId, Namespace = "team-a" };
                     o.Vault["wrong"] = new VaultSourceOptions { Address = Sandbox.Vault.Address, Token = "not-a-token" };
-                    o.AzureKeyVault["sandbox"] = new KeyVaultSourceOptions
-                    {
-                        VaultUri = Sandbox.KeyVaultUri,
-                        TenantId = SandboxServer.TenantId,
-                        ClientId = SandboxClient.Default().ClientId,
-                        ClientSecret = SandboxClient.Default().ClientSecret,
-                        AuthorityHost = Sandbox.KeyVaultUri,
-                        TrustedCertificateFile = trusted,
-                        DisableChallengeResourceVerification = true,
-                    };
-                    o.AzureKeyVault["untrusted"] = new KeyVaultSourceOptions
-                    {
-                        VaultUri = Sandbox.KeyVaultUri,
-                        TenantId = SandboxServer.TenantId,
-                        ClientId = SandboxClient.Default().ClientId,
-                        ClientSecret = SandboxClient.Default().ClientSecret,
-                        AuthorityHost = Sandbox.KeyVaultUri,
-                        DisableChallengeResourceVerification = true,
-                    };
+                    o.AzureKeyVault["sandbox"] = KeyVault(trusted);
+                    o.AzureKeyVault["untrusted"] = KeyVault(null);
                 });
             });
     }
+
+    // The sandbox's Key Vault, signed in to as its default client; trusting its certificate only with trustedCertificateFile.
+    private KeyVaultSourceOptions KeyVault(string? trustedCertificateFile) => new()
+    {
+        VaultUri = Sandbox.KeyVaultUri,
+        TenantId = SandboxServer.TenantId,
+        ClientId = SandboxClient.Default().ClientId,
+        ClientSecret = SandboxClient.Default().ClientSecret,
+        AuthorityHost = Sandbox.KeyVaultUri,
+        TrustedCertificateFile = trustedCertificateFile,
+        DisableChallengeResourceVerification = true,
+    };
 
     public async ValueTask DisposeAsync()
     {

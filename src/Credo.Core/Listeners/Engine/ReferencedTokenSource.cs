@@ -16,15 +16,29 @@ internal sealed class ReferencedTokenSource(ITokenCache cache, Credential creden
     private readonly ResourceHosts _hosts = CredentialResources.HostsOf(credential);
     private volatile ValueSource? _current;
 
-    public async ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken)
+    // While the value in memory is the one the token source was made for (an idle poll), neither a read nor an allocation.
+    public ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(CancellationToken cancellationToken) =>
+        GetTokenAsync(_current is { } current && sources.Cached(reference)?.Fingerprint == current.Fingerprint ? current : null, cancellationToken);
+
+    public void Reject(AccessToken token) => _current?.Tokens.Reject(token);
+
+    public TokenFailure? RefuseDestination(Uri destination) => ResourceHostRule.Refuse(_hosts, destination);
+
+    private async ValueTask<Result<AccessToken, TokenFailure>> GetTokenAsync(ValueSource? known, CancellationToken cancellationToken)
     {
-        var source = await SourceAsync(fresh: false, cancellationToken);
-        if (!source.Succeeded)
+        var source = known;
+        if (source is null)
         {
-            return source.Error;
+            var read = await SourceAsync(fresh: false, cancellationToken);
+            if (!read.Succeeded)
+            {
+                return read.Error;
+            }
+
+            source = read.Value!;
         }
 
-        var result = await source.Value.Tokens.GetTokenAsync(cancellationToken);
+        var result = await source.Tokens.GetTokenAsync(cancellationToken);
         if (result.Succeeded || result.Error.Error != "invalid_client")
         {
             return result;
@@ -33,13 +47,9 @@ internal sealed class ReferencedTokenSource(ITokenCache cache, Credential creden
         // The secret may have been rotated in the vault since it was read: read it again, and retry once with a new value.
         var again = await SourceAsync(fresh: true, cancellationToken);
         return !again.Succeeded ? again.Error
-            : ReferenceEquals(again.Value, source.Value) ? result
-            : await again.Value.Tokens.GetTokenAsync(cancellationToken);
+            : ReferenceEquals(again.Value, source) ? result
+            : await again.Value!.Tokens.GetTokenAsync(cancellationToken);
     }
-
-    public void Reject(AccessToken token) => _current?.Tokens.Reject(token);
-
-    public TokenFailure? RefuseDestination(Uri destination) => ResourceHostRule.Refuse(_hosts, destination);
 
     private async Task<Result<ValueSource, TokenFailure>> SourceAsync(bool fresh, CancellationToken cancellationToken)
     {
