@@ -22,7 +22,7 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
     /// Leases up to <paramref name="free"/> enabled listeners that are due, not held by another node and not in
     /// <paramref name="running"/>, the longest-waiting first, in one statement; returns their ids. On PostgreSQL a node
     /// takes listeners it does not hold yet only up to its fair share: the enabled listeners divided by the live nodes
-    /// (<see cref="BeatAsync"/>), rounded up, less those it holds; those it holds it always takes when due. On PostgreSQL the
+    /// (<see cref="BeatAsync"/>), rounded up, less the enabled ones it holds; those it holds it always takes when due. On PostgreSQL the
     /// candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>: a row another node is claiming at the same moment is
     /// skipped, and a row it has just claimed is checked again under its lock, so two nodes never take the same listener.
     /// (A plain <c>UPDATE … WHERE id IN (SELECT … LIMIT n)</c> re-checks only <c>id IN</c> after waiting for a row lock,
@@ -51,8 +51,8 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
                 share AS (
                     SELECT GREATEST(0,
                         CEIL((SELECT count(*) FROM email_listeners WHERE "Enabled")::numeric
-                            / GREATEST(1, (SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince} AND "Name" <> {node}) + 1))::bigint
-                        - (SELECT count(*) FROM email_listeners WHERE "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})) AS "Take"),
+                            / ((SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince} AND "Name" <> {node}) + 1))::bigint
+                        - (SELECT count(*) FROM email_listeners WHERE "Enabled" AND "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})) AS "Take"),
                 other AS MATERIALIZED (
                     SELECT "Id", "NextPollAt" FROM email_listeners
                     WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks})
@@ -84,8 +84,9 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
 
     /// <summary>
     /// The heartbeat of this node in <c>listener_nodes</c> (PostgreSQL), which tells the other nodes it is alive and counts it
-    /// in their fair share; then, when it holds more than its own share (a node joined), hands back the surplus it is not
-    /// polling, those due last first, for the other nodes to take when they are due. Returns how many it handed back.
+    /// in their fair share; then, when it holds more enabled listeners than its share (a node joined), hands back the
+    /// surplus that is neither running nor due (a listener just claimed is due until its poll ends), those due last first,
+    /// for the other nodes to take when they are due. Returns how many it handed back.
     /// </summary>
     public async Task<int> BeatAsync(IReadOnlyCollection<Guid> running, CancellationToken cancellationToken)
     {
@@ -106,12 +107,12 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
             """, cancellationToken);
         return await db.Database.ExecuteSqlAsync($"""
             WITH share AS (
-                SELECT (SELECT count(*) FROM email_listeners WHERE "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})
+                SELECT (SELECT count(*) FROM email_listeners WHERE "Enabled" AND "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})
                     - CEIL((SELECT count(*) FROM email_listeners WHERE "Enabled")::numeric
                         / GREATEST(1, (SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince})))::bigint AS "Surplus"),
             surplus AS MATERIALIZED (
                 SELECT "Id" FROM email_listeners
-                WHERE "LeaseOwner" = {node} AND NOT ("Id" = ANY({skip}))
+                WHERE "Enabled" AND "LeaseOwner" = {node} AND "NextPollAt" > {nowTicks} AND NOT ("Id" = ANY({skip}))
                 ORDER BY "NextPollAt" DESC NULLS LAST
                 LIMIT GREATEST(0, (SELECT "Surplus" FROM share))
                 FOR UPDATE SKIP LOCKED)

@@ -125,10 +125,13 @@ public sealed class ListenerClaimTests : IAsyncLifetime
     {
         await BeatAsync(_nodeA!);
         Assert.Equal(Listeners, (await ClaimAsync(_nodeA!)).Count);
+        await DueAsync(TimeSpan.FromMinutes(1));
 
+        // A listener that is due (just claimed, or polling) is never handed back: only those waiting for their next poll.
         await BeatAsync(_nodeB!);
         await BeatAsync(_nodeC!);
         var handedBack = await BeatAsync(_nodeA!);
+        await DueAsync(TimeSpan.Zero);
         var claimedByB = await ClaimAsync(_nodeB!);
         var claimedByC = await ClaimAsync(_nodeC!);
 
@@ -153,6 +156,24 @@ public sealed class ListenerClaimTests : IAsyncLifetime
         }
 
         Assert.Equal(Listeners, (await ClaimAsync(_nodeA!)).Count);
+    }
+
+    [Fact]
+    public async Task A_due_listener_is_not_handed_back()
+    {
+        await BeatAsync(_nodeA!);
+        Assert.Equal(Listeners, (await ClaimAsync(_nodeA!)).Count);
+        await BeatAsync(_nodeB!);
+
+        Assert.Equal(0, await BeatAsync(_nodeA!));
+    }
+
+    // Every listener due again after this long (as if polled now with that interval).
+    private async Task DueAsync(TimeSpan after)
+    {
+        await using var scope = _nodeA!.Scope();
+        var at = TimeProvider.System.GetUtcNow() + after;
+        await _nodeA.Get<CredoDbContext>(scope).EmailListeners.ExecuteUpdateAsync(u => u.SetProperty(l => l.NextPollAt, at), Ct);
     }
 
     private static async Task<IReadOnlyList<Guid>> ClaimAsync(CoreServices node)
