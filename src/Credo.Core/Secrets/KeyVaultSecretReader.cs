@@ -15,17 +15,23 @@ namespace Credo.Core.Secrets;
 /// </summary>
 internal sealed class KeyVaultSecretReader(OutboundGuard guard) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (SecretClient Client, HttpClient Http)> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, VaultClient> _clients = new(StringComparer.Ordinal);
 
     public async Task<Result<(string, string?, string?), SecretSourceFailure>> ReadAsync(SecretReference reference, KeyVaultSourceOptions options, CancellationToken cancellationToken)
     {
         var vault = $"the Key Vault \"{reference.Source}\" at {options.VaultUri!.Host}";
+        // Every setting is part of the key (the secret by its per-process hash), so a changed configuration gets a new client.
+        var key = $"{reference.Source}|{options.VaultUri}|{options.ClientId}|{options.TenantId}|{options.AuthorityHost}|{options.TrustedCertificateFile}|" +
+            $"{options.DisableChallengeResourceVerification}|{options.ClientCertificateFile}|{string.GetHashCode(options.ClientSecret ?? "", StringComparison.Ordinal)}";
+        var client = SourceHttp.Client(_clients, key, () => Create(options, $"Credo:SecretSources:AzureKeyVault:{reference.Source}"), c => c.Http);
+        if (!client.Succeeded)
+        {
+            return client.Error;
+        }
+
         try
         {
-            var client = _clients.GetOrAdd(
-                $"{reference.Source}|{options.VaultUri}|{options.ClientId}|{options.TenantId}|{options.AuthorityHost}|{options.TrustedCertificateFile}|{options.DisableChallengeResourceVerification}",
-                _ => Create(options)).Client;
-            var secret = (await client.GetSecretAsync(reference.Name, reference.Version, cancellationToken)).Value;
+            var secret = (await client.Value!.Secrets.GetSecretAsync(reference.Name, reference.Version, cancellationToken)).Value;
             return (secret.Value ?? "", secret.Properties.Version, secret.Properties.ContentType);
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -48,15 +54,21 @@ internal sealed class KeyVaultSecretReader(OutboundGuard guard) : IDisposable
 
     public void Dispose()
     {
-        foreach (var (_, http) in _clients.Values)
+        foreach (var client in _clients.Values)
         {
-            http.Dispose();
+            client.Http.Dispose();
         }
     }
 
-    private (SecretClient, HttpClient) Create(KeyVaultSourceOptions options)
+    private Result<VaultClient, SecretSourceFailure> Create(KeyVaultSourceOptions options, string section)
     {
-        var http = SourceHttp.Create(guard, options.TrustedCertificateFile);
+        var created = SourceHttp.Create(guard, options.TrustedCertificateFile, section);
+        if (!created.Succeeded)
+        {
+            return created.Error;
+        }
+
+        var http = created.Value!;
         var transport = new HttpClientTransport(http);
         TokenCredential credential;
         if (!string.IsNullOrEmpty(options.ClientSecret) || !string.IsNullOrEmpty(options.ClientCertificateFile))
@@ -91,6 +103,8 @@ internal sealed class KeyVaultSecretReader(OutboundGuard guard) : IDisposable
             DisableChallengeResourceVerification = options.DisableChallengeResourceVerification,
             Retry = { MaxRetries = 1, NetworkTimeout = SourceHttp.Timeout },
         });
-        return (client, http);
+        return new VaultClient(client, http);
     }
+
+    private sealed record VaultClient(SecretClient Secrets, HttpClient Http);
 }

@@ -7,7 +7,7 @@ namespace Credo.Core.Secrets;
 /// <param name="Value">The value.</param>
 /// <param name="Version">The source's version (Key Vault, Vault); null where the source has none (environment, file).</param>
 /// <param name="ContentType">The content type Key Vault stores with the secret (<c>application/x-pkcs12</c> for a PFX), if any.</param>
-/// <param name="Fingerprint">Identifies the value without revealing it: the version, or a keyed hash for sources without versions.</param>
+/// <param name="Fingerprint">Identifies the value without revealing it: its version with a keyed hash of it.</param>
 public sealed record SecretRead(SecretReference Reference, Secret Value, string? Version, string? ContentType, string Fingerprint)
 {
     /// <summary>Where the value came from, for Validate and Test connection: the reference and its version.</summary>

@@ -106,7 +106,7 @@ public sealed record SecretReference
             var variable = trimmed["env:".Length..];
             if (variable.Length == 0 || variable.Contains('=', StringComparison.Ordinal) || variable.Any(char.IsWhiteSpace))
             {
-                error = $"\"{trimmed}\" is not an environment reference: write env:VARIABLE, for example env:CREDO_EXCHANGE_SECRET.";
+                error = $"\"{trimmed}\" is not an environment reference: write env:VARIABLE, for example env:CREDO_SECRET_EXCHANGE.";
                 return false;
             }
 

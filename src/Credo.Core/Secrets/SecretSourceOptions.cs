@@ -9,6 +9,25 @@ public sealed class SecretSourceOptions
     /// <summary>How long a value read from a source is kept in memory before the next read; default 5 minutes.</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The beginnings of the environment variables <c>env:</c> references may read; default <c>CREDO_SECRET_</c>. Others are
+    /// refused, so that whoever edits a credential cannot send the server's own settings (database, vault tokens) to a token
+    /// endpoint of their choosing.
+    /// </summary>
+    public List<string> EnvironmentPrefixes { get; } = [];
+
+    /// <summary>
+    /// The folders whose files <c>file:</c> references may read; default <c>/run/secrets</c> (Docker's secrets). Others are
+    /// refused, for the same reason as <see cref="EnvironmentPrefixes"/>: never list the data folder.
+    /// </summary>
+    public List<string> FileFolders { get; } = [];
+
+    /// <summary>The prefixes in force: those configured, else <c>CREDO_SECRET_</c>.</summary>
+    public IReadOnlyList<string> AllowedPrefixes => EnvironmentPrefixes.Count > 0 ? EnvironmentPrefixes : ["CREDO_SECRET_"];
+
+    /// <summary>The folders in force: those configured, else <c>/run/secrets</c>.</summary>
+    public IReadOnlyList<string> AllowedFolders => FileFolders.Count > 0 ? FileFolders : ["/run/secrets"];
+
     /// <summary>Azure Key Vaults by the NAME that <c>keyvault://NAME/…</c> references use.</summary>
     public Dictionary<string, KeyVaultSourceOptions> AzureKeyVault { get; } = new(StringComparer.OrdinalIgnoreCase);
 

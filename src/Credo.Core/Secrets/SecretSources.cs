@@ -20,7 +20,7 @@ public sealed class SecretSources : IDisposable
     private readonly KeyVaultSecretReader _keyVault;
     private readonly ConcurrentDictionary<string, (SecretRead Read, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
 
-    // Fingerprints of values without a version: keyed per process, so they identify a value here and reveal nothing.
+    // Fingerprints of values: keyed per process, so they identify a value here and reveal nothing.
     private readonly byte[] _fingerprintKey = RandomNumberGenerator.GetBytes(32);
 
     internal SecretSources(IOptionsMonitor<SecretSourceOptions> options, VaultSecretReader vault, KeyVaultSecretReader keyVault, TimeProvider time) =>
@@ -39,8 +39,36 @@ public sealed class SecretSources : IDisposable
                 $"No Vault named \"{reference.Source}\" is configured: set Credo:SecretSources:Vault:{reference.Source}:Address (README, \"Secret sources\"), or name one that is.",
             SecretSourceKind.Vault when options.Vault[reference.Source].Address is { IsAbsoluteUri: true } address && address.Scheme != Uri.UriSchemeHttps && !address.IsLoopback =>
                 $"Credo:SecretSources:Vault:{reference.Source}:Address is {address.Scheme}: a secret is read over https only (http on loopback).",
+            SecretSourceKind.Environment when !options.AllowedPrefixes.Any(p => p.Length > 0 && reference.Name.StartsWith(p, StringComparison.Ordinal)) =>
+                $"{reference} is not allowed: Credo reads only environment variables whose names begin with {string.Join(" or ", options.AllowedPrefixes)} "
+                + "(Credo:SecretSources:EnvironmentPrefixes), so that a credential cannot send the server's own settings to a token endpoint. Rename the variable, or have the operator allow its prefix.",
+            SecretSourceKind.File when !InAllowedFolder(reference.Name, options.AllowedFolders) =>
+                $"{reference} is not allowed: Credo reads only files in {string.Join(", ", options.AllowedFolders)} (Credo:SecretSources:FileFolders), "
+                + "so that a credential cannot send the server's own files to a token endpoint. Mount the secret there, or have the operator allow its folder.",
             _ => null,
         };
+    }
+
+    // Inside one of the folders, as written and once every link on the way is followed (a Kubernetes secret's files are
+    // links within its folder; a link that leads out of it does not count).
+    private static bool InAllowedFolder(string path, IReadOnlyList<string> folders)
+    {
+        var full = Path.GetFullPath(path);
+        var real = "/";
+        foreach (var part in full.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(real, part);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            real = info.LinkTarget is null ? next : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next;
+        }
+
+        return folders.Any(folder => folder.Length > 0 && Inside(full, folder) && Inside(real, folder));
+
+        static bool Inside(string file, string folder)
+        {
+            var root = Path.GetFullPath(folder).TrimEnd('/') + "/";
+            return file.StartsWith(root, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>The value of <paramref name="reference"/> kept in memory, while it is younger than the cache duration; else null.</summary>
@@ -88,7 +116,8 @@ public sealed class SecretSources : IDisposable
             return new SecretSourceFailure(SecretSourceFailureKind.KeyMissing, $"{reference} is empty.", "Put the client secret (or certificate) in it.");
         }
 
-        var secretRead = new SecretRead(reference, new Secret(value), version, contentType, version ?? Fingerprint(value));
+        // The version alone would not do: a Vault secret deleted and written again starts over at version 1.
+        var secretRead = new SecretRead(reference, new Secret(value), version, contentType, $"{version}:{Fingerprint(value)}");
         _cache[reference.Text] = (secretRead, now);
         return secretRead;
     }

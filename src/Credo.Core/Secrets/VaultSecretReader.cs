@@ -20,8 +20,15 @@ internal sealed class VaultSecretReader(OutboundGuard guard, TimeProvider time) 
 
     public async Task<Result<(string, string?, string?), SecretSourceFailure>> ReadAsync(SecretReference reference, VaultSourceOptions options, CancellationToken cancellationToken)
     {
-        var http = _clients.GetOrAdd($"{reference.Source}|{options.Address}|{options.TrustedCertificateFile}", _ => SourceHttp.Create(guard, options.TrustedCertificateFile));
         var vault = $"the Vault \"{reference.Source}\" at {options.Address!.GetLeftPart(UriPartial.Authority)}";
+        var client = SourceHttp.Client(_clients, $"{reference.Source}|{options.Address}|{options.TrustedCertificateFile}",
+            () => SourceHttp.Create(guard, options.TrustedCertificateFile, $"Credo:SecretSources:Vault:{reference.Source}"), http => http);
+        if (!client.Succeeded)
+        {
+            return client.Error;
+        }
+
+        var http = client.Value!;
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -94,7 +101,8 @@ internal sealed class VaultSecretReader(OutboundGuard guard, TimeProvider time) 
 
     private static Result<(string, string?, string?), SecretSourceFailure> Value(SecretReference reference, string vault, JsonElement body)
     {
-        if (!body.TryGetProperty("data", out var data) || !data.TryGetProperty("data", out var values) || values.ValueKind != JsonValueKind.Object)
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("data", out var values) || values.ValueKind != JsonValueKind.Object)
         {
             return new SecretSourceFailure(SecretSourceFailureKind.Unusable, $"{vault} answered the read of {reference} without data.data: is {reference.Mount} a KV version 2 mount?",
                 "Credo reads KV version 2 secrets; enable the mount with version 2 (vault secrets enable -version=2 kv).");
@@ -106,7 +114,7 @@ internal sealed class VaultSecretReader(OutboundGuard guard, TimeProvider time) 
                 "Check the key after # in the reference, or add that key to the secret.");
         }
 
-        var version = data.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number
+        var version = data.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number
             ? v.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return (value.GetString()!, version, null);
     }
@@ -154,8 +162,13 @@ internal sealed class VaultSecretReader(OutboundGuard guard, TimeProvider time) 
                 $"Check Credo:SecretSources:Vault:{source}:RoleId and the secret id in SecretIdFile (a secret id may have expired or been used up).");
         }
 
-        var auth = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("auth");
-        var token = auth.GetProperty("client_token").GetString()!;
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("auth", out var auth) || auth.ValueKind != JsonValueKind.Object
+            || !auth.TryGetProperty("client_token", out var issued) || issued.GetString() is not { Length: > 0 } token)
+        {
+            throw new JsonException("The AppRole sign-in answered without auth.client_token.");
+        }
+
         var lease = auth.TryGetProperty("lease_duration", out var l) && l.ValueKind == JsonValueKind.Number ? l.GetInt64() : 0;
         // Sign in again when two thirds of the lease are gone, so a token is never used near its end.
         _tokens[source] = (token, lease > 0 ? now + TimeSpan.FromSeconds(lease * 2 / 3.0) : now);

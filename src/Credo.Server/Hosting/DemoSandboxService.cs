@@ -19,7 +19,7 @@ namespace Credo.Server.Hosting;
 /// send their webhooks to a built-in receiver (<see cref="DemoWebhookReceiver"/>), so deliveries show from the first minute.
 /// "Demo certificate credential" authenticates with a certificate made on each start and registered with the sandbox.
 /// "Demo Vault credential" reads its secret from the sandbox's Vault (the secret source <c>sandbox</c>, added to the
-/// configuration), and "Demo environment credential" from the variable <c>CREDO_DEMO_CLIENT_SECRET</c>, which the
+/// configuration), and "Demo environment credential" from the variable <c>CREDO_SECRET_DEMO</c>, which the
 /// demo sets in its own environment unless it is set already.
 /// </summary>
 internal sealed class DemoSandboxService(
@@ -39,7 +39,7 @@ internal sealed class DemoSandboxService(
     public const string VaultCredentialName = "Demo Vault credential";
     public const string EnvironmentCredentialName = "Demo environment credential";
     public const string VaultSourceName = "sandbox";
-    public const string SecretVariable = "CREDO_DEMO_CLIENT_SECRET";
+    public const string SecretVariable = "CREDO_SECRET_DEMO";
     private const string CertificateClientId = "sandbox-certificate-client";
     private const string Actor = "demo";
     private static readonly TimeSpan MailEvery = TimeSpan.FromSeconds(20);

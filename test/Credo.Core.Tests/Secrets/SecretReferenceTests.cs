@@ -9,7 +9,7 @@ public sealed class SecretReferenceTests
     [InlineData("keyvault://contoso/exchange-secret", SecretSourceKind.AzureKeyVault, "contoso", "exchange-secret", null, null)]
     [InlineData("keyvault://contoso/exchange-secret/0a1b2c", SecretSourceKind.AzureKeyVault, "contoso", "exchange-secret", "0a1b2c", null)]
     [InlineData("vault://main/secret/credo/exchange#client_secret", SecretSourceKind.Vault, "main", "secret/credo/exchange", null, "client_secret")]
-    [InlineData("env:CREDO_EXCHANGE_SECRET", SecretSourceKind.Environment, "", "CREDO_EXCHANGE_SECRET", null, null)]
+    [InlineData("env:CREDO_SECRET_EXCHANGE", SecretSourceKind.Environment, "", "CREDO_SECRET_EXCHANGE", null, null)]
     [InlineData(" file:/run/secrets/exchange ", SecretSourceKind.File, "", "/run/secrets/exchange", null, null)]
     public void A_reference_names_its_source_and_place(string text, SecretSourceKind kind, string source, string name, string? version, string? key)
     {

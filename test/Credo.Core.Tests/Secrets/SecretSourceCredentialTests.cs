@@ -26,7 +26,7 @@ public sealed class SecretSourceCredentialTests : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("credo-secret-sources-").FullName;
     private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow());
-    private readonly string _variable = "CREDO_TEST_SECRET_" + Guid.NewGuid().ToString("N");
+    private readonly string _variable = "CREDO_SECRET_TEST_" + Guid.NewGuid().ToString("N");
     private readonly CertificateFiles _certificate = CertificateFiles.Rsa("CN=credo-referenced", TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(90));
     private SandboxServer? _sandbox;
     private CoreServices? _core;
@@ -46,7 +46,11 @@ public sealed class SecretSourceCredentialTests : IAsyncLifetime
         _core = await CoreServices.StartAsync(
             new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" },
             Directory.CreateDirectory(Path.Combine(_folder, "keys")).FullName,
-            services => services.AddSingleton<TimeProvider>(_time));
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(_time);
+                services.Configure<SecretSourceOptions>(o => o.FileFolders.Add(_folder));
+            });
     }
 
     public async ValueTask DisposeAsync()
@@ -137,6 +141,40 @@ public sealed class SecretSourceCredentialTests : IAsyncLifetime
 
         Assert.Equal("secret_source", validation.Failure?.Stage);
         Assert.Contains($"The file {SecretFile} of file:{SecretFile} does not exist", validation.Failure!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("env:ConnectionStrings__Credo", "begin with CREDO_SECRET_")]
+    [InlineData("env:PATH", "begin with CREDO_SECRET_")]
+    [InlineData("file:/etc/hostname", "Credo reads only files in")]
+    public async Task A_reference_to_the_servers_own_settings_or_files_is_refused_and_nothing_is_read(string reference, string expected)
+    {
+        await using var scope = Core.Scope();
+        var change = await Core.Get<CredentialStore>(scope).CreateAsync(Input(reference), "tests", TestContext.Current.CancellationToken);
+
+        Assert.Equal(ChangeStatus.Invalid, change.Status);
+        Assert.Contains(expected, change.Errors[CredentialFields.SecretReference], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_link_in_an_allowed_folder_that_leads_out_of_it_is_refused()
+    {
+        var outside = Directory.CreateTempSubdirectory("credo-outside-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(outside.FullName, "secret"), "not-for-tokens", TestContext.Current.CancellationToken);
+            Directory.CreateSymbolicLink(Path.Combine(_folder, "escape"), outside.FullName);
+            await using var scope = Core.Scope();
+
+            var change = await Core.Get<CredentialStore>(scope).CreateAsync(Input($"file:{_folder}/escape/secret"), "tests", TestContext.Current.CancellationToken);
+
+            Assert.Equal(ChangeStatus.Invalid, change.Status);
+            Assert.Contains("Credo reads only files in", change.Errors[CredentialFields.SecretReference], StringComparison.Ordinal);
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
     }
 
     [Fact]

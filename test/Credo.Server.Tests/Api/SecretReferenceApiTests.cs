@@ -15,7 +15,7 @@ namespace Credo.Server.Tests.Api;
 /// </summary>
 public sealed class SecretReferenceApiTests(CredoServerFixture server) : IClassFixture<CredoServerFixture>, IDisposable
 {
-    private readonly string _variable = "CREDO_API_SECRET_" + Guid.NewGuid().ToString("N");
+    private readonly string _variable = "CREDO_SECRET_API_" + Guid.NewGuid().ToString("N");
 
     public void Dispose() => Environment.SetEnvironmentVariable(_variable, null);
 

@@ -58,19 +58,21 @@ public sealed class SecretReferenceCommandTests : IAsyncLifetime
     [Fact]
     public async Task Moving_the_token_endpoint_needs_the_reference_again()
     {
-        var add = await RunAsync(["credentials", "add", "--name", "Referenced", "--client-id", "c", "--secret-ref", "env:CREDO_NOT_SET",
+        var add = await RunAsync(["credentials", "add", "--name", "Referenced", "--client-id", "c", "--secret-ref", "env:CREDO_SECRET_NOT_SET",
             "--token-endpoint", Sandbox.TokenEndpoint.ToString(), "--scope", "s"]);
         Assert.True(add.ExitCode == 0, add.Stderr);
 
         var refused = await RunAsync(["credentials", "update", "Referenced", "--token-endpoint", "https://login.example.test/token"]);
-        var moved = await RunAsync(["credentials", "update", "Referenced", "--token-endpoint", "https://login.example.test/token", "--secret-ref", "env:CREDO_NOT_SET"]);
+        var moved = await RunAsync(["credentials", "update", "Referenced", "--token-endpoint", "https://login.example.test/token", "--secret-ref", "env:CREDO_SECRET_NOT_SET"]);
         var show = await RunAsync(["credentials", "show", "Referenced", "--json"]);
 
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains(CredentialRules.RetypeReference + " Give it with --secret-ref.", refused.Stderr, StringComparison.Ordinal);
         Assert.True(moved.ExitCode == 0, moved.Stderr);
-        Assert.Equal("env:CREDO_NOT_SET", JsonDocument.Parse(show.Stdout).RootElement.GetProperty("secretReference").GetString());
+        Assert.Equal("env:CREDO_SECRET_NOT_SET", JsonDocument.Parse(show.Stdout).RootElement.GetProperty("secretReference").GetString());
     }
 
-    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args) => CredoProcess.RunAsync([.. args, "--data", _data]);
+    // The data folder is not a place to read secrets from in production; here it stands for /run/secrets.
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args) =>
+        CredoProcess.RunAsync([.. args, "--data", _data], environment: new Dictionary<string, string> { ["Credo__SecretSources__FileFolders__0"] = _data });
 }

@@ -58,7 +58,7 @@ public sealed class CredentialConsoleTests(CredoServerFixture server, Browser br
     [Fact]
     public async Task Administrator_adds_a_credential_whose_secret_is_read_from_an_environment_variable()
     {
-        var variable = "CREDO_CONSOLE_SECRET_" + Guid.NewGuid().ToString("N");
+        var variable = "CREDO_SECRET_CONSOLE_" + Guid.NewGuid().ToString("N");
         Environment.SetEnvironmentVariable(variable, CredoServerFixture.BasicClient.ClientSecret);
         try
         {
