@@ -42,8 +42,9 @@ public sealed class SignInWordsTests(SignInWordsTests.PatientServer server, Brow
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
             r => r.Url.EndsWith("/Account/Login", StringComparison.Ordinal) && r.Request.Method == "POST");
-        // The answer's text is all that is read: its document, not its style sheet, has to be there.
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // The answer's text is all that is read: the answering document has to be there (a failed sign-in shows an alert,
+        // which the form before it has not; a sign-in leaves the page), not its style sheet.
+        await page.WaitForFunctionAsync("() => document.querySelector('[role=alert]') !== null || !location.pathname.endsWith('/Account/Login')");
         var signedIn = (await page.Context.CookiesAsync()).Any(c => c.Name == "credo.session");
         var answer = new Answer(response.Status, await page.Locator("body").InnerTextAsync(), signedIn);
         await page.Context.CloseAsync();
