@@ -213,9 +213,14 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
         Assert.Equal("OK", json.RootElement.GetProperty("health").GetProperty("status").GetString());
 
         // The gauge of subscriptions by state counts it (a reading serves 5 s).
+        using var subscriptions = Collector<long>("credo.push.subscriptions");
         await ListenerServerFixture.EventuallyAsync(
-            async () => new Hosting.PrometheusText(await http.GetStringAsync("/metrics", Ct)).ValueOrNull("credo_push_subscriptions", "state=Active") >= 1,
-            "credo_push_subscriptions counts the active subscription");
+            () =>
+            {
+                subscriptions.RecordObservableInstruments();
+                return Task.FromResult(Sum(subscriptions, "state", "Active") >= 1);
+            },
+            "credo.push.subscriptions counts the active subscription");
     }
 
     [Fact]
