@@ -33,6 +33,7 @@ internal sealed class ListenerPoller(
     ListenerLease lease,
     PushKeeper push,
     ListenerWakes wakes,
+    PollStatusWriter statuses,
     IOptionsMonitor<ListenerOptions> options,
     TimeProvider time,
     ILogger<ListenerPoller> logger)
@@ -104,18 +105,7 @@ internal sealed class ListenerPoller(
             // after this poll read the mailbox.
             var next = outcome.Yielded ? now : now.AddSeconds(listener.PollIntervalSeconds);
             var pollStarted = progress.StartedAt;
-            await db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
-                .SetProperty(l => l.SyncState, l => l.LeaseOwner == node ? state : l.SyncState)
-                .SetProperty(l => l.LastPollAt, now)
-                .SetProperty(l => l.LastSuccessAt, now)
-                .SetProperty(l => l.LastError, (string?)null)
-                .SetProperty(l => l.LastErrorHint, (string?)null)
-                .SetProperty(l => l.LastErrorDetails, (string?)null)
-                .SetProperty(l => l.ConsecutiveFailures, 0)
-                .SetProperty(l => l.FailingSince, (DateTimeOffset?)null)
-                .SetProperty(l => l.PollStartedAt, (DateTimeOffset?)null)
-                .SetProperty(l => l.PollActivity, (string?)null)
-                .SetProperty(l => l.NextPollAt, l => l.NextPollAt > pollStarted ? l.NextPollAt : next), cancellationToken);
+            await statuses.WriteAsync(listenerId, state, pollStarted, now, next);
             if (!outcome.Yielded)
             {
                 // A notification before this poll read the mailbox announced nothing it did not find: no mail to time.

@@ -34,6 +34,7 @@ public static class ListenerServiceCollectionExtensions
         services.TryAddSingleton<ListenerGauges>();
         services.TryAddSingleton<ListenerMetrics>();
         services.TryAddSingleton<CredentialTokenSources>();
+        services.TryAddSingleton<PollStatusWriter>();
         services.TryAddScoped<ListenerPoller>();
         services.TryAddScoped<PushKeeper>();
         services.TryAddScoped(sp => new Credo.Core.Listeners.PushNotifications(
