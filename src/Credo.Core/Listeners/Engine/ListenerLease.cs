@@ -19,11 +19,11 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
     private string Node => options.CurrentValue.NodeName;
 
     /// <summary>
-    /// Leases up to <paramref name="free"/> enabled listeners that are due, not held by another node and not in
-    /// <paramref name="running"/>, the longest-waiting first, in one statement; returns their ids. On PostgreSQL a node
-    /// takes listeners it does not hold yet only up to its fair share: the enabled listeners divided by the live nodes
-    /// (<see cref="BeatAsync"/>), rounded up, less the enabled ones it holds; those it holds it always takes when due. On PostgreSQL the
-    /// candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>: a row another node is claiming at the same moment is
+    /// Leases up to <paramref name="free"/> enabled listeners that are due by <paramref name="dueBy"/>, not held by another
+    /// node and not in <paramref name="running"/>, the longest-waiting first, in one statement; returns their ids. On
+    /// PostgreSQL a node takes listeners it does not hold yet only up to its fair share (<see cref="ShareAsync"/>, read
+    /// just before) less the enabled ones it holds; those it holds it always takes when due. On PostgreSQL
+    /// the candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>: a row another node is claiming at the same moment is
     /// skipped, and a row it has just claimed is checked again under its lock, so two nodes never take the same listener.
     /// (A plain <c>UPDATE … WHERE id IN (SELECT … LIMIT n)</c> re-checks only <c>id IN</c> after waiting for a row lock,
     /// not the lease condition inside the subquery, and so overwrote a lease another node had just taken. And PostgreSQL may
@@ -31,7 +31,7 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
     /// rows, so that one claim took 18 listeners where 10 were asked for: the candidates are a materialized CTE, chosen
     /// once.) SQLite runs one writer at a time, so there the statement is atomic as it stands.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> ClaimDueAsync(IReadOnlyCollection<Guid> running, int free, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> ClaimDueAsync(IReadOnlyCollection<Guid> running, int free, DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
         var node = Node;
         var now = time.GetUtcNow();
@@ -39,27 +39,24 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
         if (db.Database.IsNpgsql())
         {
             Guid[] skip = [.. running];
-            long nowTicks = now.UtcTicks, claimTicks = claim.UtcTicks, liveSince = (now - options.CurrentValue.LeaseDuration).UtcTicks;
+            long nowTicks = now.UtcTicks, dueTicks = dueBy.UtcTicks, claimTicks = claim.UtcTicks;
+            var share = await ShareAsync(cancellationToken);
             return await db.Database.SqlQuery<Guid>($"""
                 WITH mine AS MATERIALIZED (
                     SELECT "Id", "NextPollAt" FROM email_listeners
-                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks}) AND "LeaseOwner" = {node}
+                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {dueTicks}) AND "LeaseOwner" = {node}
                       AND NOT ("Id" = ANY({skip}))
                     ORDER BY "NextPollAt" NULLS FIRST
                     LIMIT {free}
                     FOR UPDATE SKIP LOCKED),
-                share AS (
-                    SELECT GREATEST(0,
-                        CEIL((SELECT count(*) FROM email_listeners WHERE "Enabled")::numeric
-                            / ((SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince} AND "Name" <> {node}) + 1))::bigint
-                        - (SELECT count(*) FROM email_listeners WHERE "Enabled" AND "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})) AS "Take"),
                 other AS MATERIALIZED (
                     SELECT "Id", "NextPollAt" FROM email_listeners
-                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {nowTicks})
+                    WHERE "Enabled" AND ("NextPollAt" IS NULL OR "NextPollAt" <= {dueTicks})
                       AND "LeaseOwner" IS DISTINCT FROM {node} AND ("LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < {nowTicks})
                       AND NOT ("Id" = ANY({skip}))
                     ORDER BY "NextPollAt" NULLS FIRST
-                    LIMIT LEAST({free}, (SELECT "Take" FROM share))
+                    LIMIT LEAST({free}, GREATEST(0, {share}
+                        - (SELECT count(*) FROM email_listeners WHERE "Enabled" AND "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})))
                     FOR UPDATE SKIP LOCKED),
                 due AS MATERIALIZED (
                     SELECT "Id" FROM (SELECT * FROM mine UNION ALL SELECT * FROM other) AS candidates
@@ -72,7 +69,7 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
         }
 
         var claimed = await db.EmailListeners
-            .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= now) && !running.Contains(l.Id))
+            .Where(l => l.Enabled && (l.NextPollAt == null || l.NextPollAt <= dueBy) && !running.Contains(l.Id))
             .Where(Takeable(node, now))
             .OrderBy(l => l.NextPollAt)
             .Take(free)
@@ -80,6 +77,26 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
         return claimed == 0 ? [] : await db.EmailListeners
             .Where(l => l.LeaseOwner == node && l.LeaseExpiresAt == claim && !running.Contains(l.Id))
             .Select(l => l.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// This node's fair share on PostgreSQL: the enabled listeners divided by the live nodes (those whose heartbeat in
+    /// <c>listener_nodes</c> is younger than a lease, this one counted whether it has beaten yet or not), rounded up. On
+    /// SQLite, which runs one node, every listener.
+    /// </summary>
+    public async Task<long> ShareAsync(CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return long.MaxValue;
+        }
+
+        var node = Node;
+        var liveSince = (time.GetUtcNow() - options.CurrentValue.LeaseDuration).UtcTicks;
+        return await db.Database.SqlQuery<long>($"""
+            SELECT CEIL((SELECT count(*) FROM email_listeners WHERE "Enabled")::numeric
+                / ((SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince} AND "Name" <> {node}) + 1))::bigint AS "Value"
+            """).SingleAsync(cancellationToken);
     }
 
     /// <summary>
@@ -97,7 +114,7 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
 
         var node = Node;
         var now = time.GetUtcNow();
-        long nowTicks = now.UtcTicks, liveSince = (now - options.CurrentValue.LeaseDuration).UtcTicks;
+        var nowTicks = now.UtcTicks;
         Guid[] skip = [.. running];
         long forgotten = (now - TimeSpan.FromDays(1)).UtcTicks;
         await db.Database.ExecuteSqlAsync($"""
@@ -105,16 +122,14 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
             ON CONFLICT ("Name") DO UPDATE SET "SeenAt" = excluded."SeenAt";
             DELETE FROM listener_nodes WHERE "SeenAt" < {forgotten}
             """, cancellationToken);
+        var share = await ShareAsync(cancellationToken);
         return await db.Database.ExecuteSqlAsync($"""
-            WITH share AS (
-                SELECT (SELECT count(*) FROM email_listeners WHERE "Enabled" AND "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks})
-                    - CEIL((SELECT count(*) FROM email_listeners WHERE "Enabled")::numeric
-                        / GREATEST(1, (SELECT count(*) FROM listener_nodes WHERE "SeenAt" > {liveSince})))::bigint AS "Surplus"),
-            surplus AS MATERIALIZED (
+            WITH surplus AS MATERIALIZED (
                 SELECT "Id" FROM email_listeners
                 WHERE "Enabled" AND "LeaseOwner" = {node} AND "NextPollAt" > {nowTicks} AND NOT ("Id" = ANY({skip}))
                 ORDER BY "NextPollAt" DESC NULLS LAST
-                LIMIT GREATEST(0, (SELECT "Surplus" FROM share))
+                LIMIT GREATEST(0,
+                    (SELECT count(*) FROM email_listeners WHERE "Enabled" AND "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks}) - {share})
                 FOR UPDATE SKIP LOCKED)
             UPDATE email_listeners SET "LeaseOwner" = NULL, "LeaseExpiresAt" = NULL
             FROM surplus WHERE email_listeners."Id" = surplus."Id" AND email_listeners."LeaseOwner" = {node}

@@ -14,6 +14,7 @@ internal sealed class ListenerMetrics
 {
     private readonly Counter<long> _polls;
     private readonly Histogram<double> _pollDuration;
+    private readonly Histogram<double> _pollLag;
     private readonly Counter<long> _messages;
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _throttleWaits;
@@ -35,6 +36,12 @@ internal sealed class ListenerMetrics
             "Duration of listener polls, by protocol and result.",
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
+        _pollLag = meter.CreateHistogram<double>(
+            "credo.listener.poll.lag",
+            "s",
+            "How late polls start after their listener was due, by protocol: a node that cannot keep up shows here first.",
+            tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
         _messages = meter.CreateCounter<long>("credo.listener.messages", "{message}", "Mails recorded, by protocol.");
         _deliveries = meter.CreateCounter<long>("credo.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by result.");
         _throttleWaits = meter.CreateCounter<long>("credo.listener.retry.waits", "{wait}", "Mail-source requests that waited after throttling or a fault and were retried, by protocol.");
@@ -94,6 +101,10 @@ internal sealed class ListenerMetrics
         _polls.Add(1, tags);
         _pollDuration.Record(duration.TotalSeconds, tags);
     }
+
+    /// <summary>Observes how late a poll started after its listener was due (a poll started early counts as on time).</summary>
+    public void PollLag(string protocol, TimeSpan lag) =>
+        _pollLag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>("protocol", protocol));
 
     public void Recorded(string protocol, int count) => _messages.Add(count, new KeyValuePair<string, object?>("protocol", protocol));
 

@@ -12,7 +12,10 @@ public sealed class ListenerOptions
     /// <summary>How long a lease lasts unless renewed; a dead node's listeners are taken over after it. Default 30 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often the engine looks for listeners that are due, and the webhook worker for deliveries. Default 1 s.</summary>
+    /// <summary>
+    /// How often the engine claims the listeners due before its next claim (each then starts at its own due time, so the
+    /// tick sets how often the database is asked, not how late a poll starts), and the webhook worker looks for deliveries. Default 1 s.
+    /// </summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>First wait before retrying a throttled or failed request within a poll; it doubles with each further failure. Default 1 s.</summary>
@@ -35,7 +38,7 @@ public sealed class ListenerOptions
     public TimeSpan MaxPollDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Polls one node runs at once; due listeners beyond it wait for the next tick, longest-waiting first. Default 64: idle
+    /// Polls one node runs at once; due listeners beyond it wait for a free slot, longest-waiting first. Default 64: idle
     /// polls take milliseconds, so this bounds a burst (after a restart, say) without delaying a healthy schedule.
     /// </summary>
     public int MaxConcurrentPolls { get; set; } = 64;

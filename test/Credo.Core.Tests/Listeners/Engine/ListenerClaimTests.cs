@@ -70,14 +70,14 @@ public sealed class ListenerClaimTests : IAsyncLifetime
         await using var scopeA = _nodeA!.Scope();
         var dbA = _nodeA.Get<CredoDbContext>(scopeA);
         await using var transaction = await dbA.Database.BeginTransactionAsync(Ct);
-        var claimedByA = await _nodeA.Get<ListenerLease>(scopeA).ClaimDueAsync([], Listeners / 2, Ct);
+        var claimedByA = await _nodeA.Get<ListenerLease>(scopeA).ClaimDueAsync([], Listeners / 2, TimeProvider.System.GetUtcNow(), Ct);
         Assert.Equal(Listeners / 2, claimedByA.Count);
 
         // Node B claims every due listener meanwhile; A commits while B's statement runs (or waits).
         var claimingB = Task.Run(async () =>
         {
             await using var scopeB = _nodeB!.Scope();
-            return await _nodeB.Get<ListenerLease>(scopeB).ClaimDueAsync([], Listeners, Ct);
+            return await _nodeB.Get<ListenerLease>(scopeB).ClaimDueAsync([], Listeners, TimeProvider.System.GetUtcNow(), Ct);
         }, Ct);
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         await transaction.CommitAsync(Ct);
@@ -95,10 +95,10 @@ public sealed class ListenerClaimTests : IAsyncLifetime
     public async Task A_node_takes_no_listener_whose_lease_another_node_holds()
     {
         await using var scopeA = _nodeA!.Scope();
-        var claimedByA = await _nodeA.Get<ListenerLease>(scopeA).ClaimDueAsync([], Listeners, Ct);
+        var claimedByA = await _nodeA.Get<ListenerLease>(scopeA).ClaimDueAsync([], Listeners, TimeProvider.System.GetUtcNow(), Ct);
         await using var scopeB = _nodeB!.Scope();
 
-        var claimedByB = await _nodeB.Get<ListenerLease>(scopeB).ClaimDueAsync([], Listeners, Ct);
+        var claimedByB = await _nodeB.Get<ListenerLease>(scopeB).ClaimDueAsync([], Listeners, TimeProvider.System.GetUtcNow(), Ct);
 
         Assert.Equal(Listeners, claimedByA.Count);
         Assert.Empty(claimedByB);
@@ -179,7 +179,7 @@ public sealed class ListenerClaimTests : IAsyncLifetime
     private static async Task<IReadOnlyList<Guid>> ClaimAsync(CoreServices node)
     {
         await using var scope = node.Scope();
-        return await node.Get<ListenerLease>(scope).ClaimDueAsync([], Listeners, Ct);
+        return await node.Get<ListenerLease>(scope).ClaimDueAsync([], Listeners, TimeProvider.System.GetUtcNow(), Ct);
     }
 
     private static async Task<int> BeatAsync(CoreServices node)
