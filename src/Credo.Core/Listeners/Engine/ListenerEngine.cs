@@ -159,7 +159,10 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
             await _slots.WaitAsync(abort);
             try
             {
-                var progress = new PollProgress(Time.GetUtcNow());
+                // A timer may fire a little before the clock reads its due time: such a poll counts as started at its due time,
+                // or the due time it was claimed for would look like a wake-up during the poll, and it would be polled again at once.
+                var now = Time.GetUtcNow();
+                var progress = new PollProgress(now < poll.DueAt && !poll.StartedNow.IsCompleted ? poll.DueAt : now);
                 poll.Progress = progress;
                 metrics.PollLag(listener.Protocol, progress.StartedAt - poll.DueAt);
                 await using var scope = scopes.CreateAsyncScope();
