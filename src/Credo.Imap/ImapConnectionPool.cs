@@ -28,6 +28,9 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
     private static readonly TimeSpan FirstReconnect = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestReconnect = TimeSpan.FromMinutes(5);
 
+    // The shortest IDLE: one on a session whose token has expired ends at once, and the session is opened again.
+    private static readonly TimeSpan MinimumIdle = TimeSpan.FromSeconds(1);
+
     // The cap's warning is repeated at most this often while it turns listeners away.
     private static readonly TimeSpan CapWarningEvery = TimeSpan.FromHours(1);
 
@@ -419,7 +422,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
             }
 
             var session = pooled.Session;
-            if (session is not null && (!session.Client.IsConnected || !session.Client.IsAuthenticated || session.Endpoint != watch.Endpoint || RenewIn(session) <= TimeSpan.Zero))
+            if (session is not null && (!session.Client.IsConnected || !session.Client.IsAuthenticated || session.Endpoint != watch.Endpoint || TokenEnding(session, run)))
             {
                 Log.IdleReopening(_logger, watch.Name, session.Client.IsConnected ? "its token is about to expire" : "the server closed it");
                 pooled.Close();
@@ -431,6 +434,7 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
             {
                 session = await ImapSession.OpenAsync(watch.Endpoint, watch.Tokens, _guard, options, _logger, stop);
                 pooled.Session = session;
+                run.Opened = session;
             }
 
             if (!session.Client.Capabilities.HasFlag(ImapCapabilities.Idle))
@@ -450,9 +454,17 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
                 return (IdleOutcome.NewMail, null);
             }
 
+            // A token source may hand out its current token once more while it fetches the next one: a session just opened
+            // with a token that is about to expire idles until the token expires, then is opened again.
             var renewIn = RenewIn(session);
+            if (renewIn <= TimeSpan.Zero)
+            {
+                renewIn = session.Token.ExpiresAt - _time.GetUtcNow();
+            }
+
+            var wait = renewIn < options.IdleRestart ? renewIn : options.IdleRestart;
             using var idling = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            idling.CancelAfter(renewIn < options.IdleRestart ? renewIn : options.IdleRestart);
+            idling.CancelAfter(wait > MinimumIdle ? wait : MinimumIdle);
 
             // A server that does not answer DONE must not hold the connection (and the calls waiting for it) forever.
             using var abort = new CancellationTokenSource();
@@ -507,6 +519,11 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
         var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(30).Ticks, Math.Max(token.Lifetime.Ticks / 4, 0)));
         return token.ExpiresAt - margin - _time.GetUtcNow();
     }
+
+    // Time to open the session again with a fresh token; not yet for one this run has just opened with the token the source
+    // still hands out, until that token has expired.
+    private bool TokenEnding(ImapSession session, IdleRun run) =>
+        RenewIn(session) <= TimeSpan.Zero && (!ReferenceEquals(run.Opened, session) || session.Token.ExpiresAt <= _time.GetUtcNow());
 
     private async Task SweepAsync()
     {

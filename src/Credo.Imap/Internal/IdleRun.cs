@@ -10,4 +10,7 @@ internal sealed class IdleRun(ImapWatch watch, CancellationTokenSource stop)
     public CancellationTokenSource Stop { get; } = stop;
 
     public Task Task { get; set; } = Task.CompletedTask;
+
+    /// <summary>The session this run opened last (after a break, or for a fresh token).</summary>
+    public ImapSession? Opened { get; set; }
 }

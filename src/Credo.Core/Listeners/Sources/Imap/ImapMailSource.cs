@@ -49,6 +49,9 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
     /// <summary>Connections open now (each listener's one, idling or not), for tests and diagnostics.</summary>
     internal int OpenConnections => _connections.OpenConnections;
 
+    /// <summary>Connections in IDLE now, for tests and diagnostics.</summary>
+    internal int IdleConnections => _connections.IdleConnections;
+
     public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken) =>
         UseAsync<MailChanges>("UID SEARCH", mailbox, async (session, ct) =>
         {
