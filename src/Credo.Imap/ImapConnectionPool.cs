@@ -463,8 +463,8 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
             }
 
             var wait = renewIn < options.IdleRestart ? renewIn : options.IdleRestart;
-            using var idling = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            idling.CancelAfter(wait > MinimumIdle ? wait : MinimumIdle);
+            using var restart = new CancellationTokenSource(wait > MinimumIdle ? wait : MinimumIdle, _time);
+            using var idling = CancellationTokenSource.CreateLinkedTokenSource(stop, restart.Token);
 
             // A server that does not answer DONE must not hold the connection (and the calls waiting for it) forever.
             using var abort = new CancellationTokenSource();

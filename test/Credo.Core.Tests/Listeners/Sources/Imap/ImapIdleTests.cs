@@ -123,9 +123,10 @@ public sealed class ImapIdleTests : IAsyncDisposable
     public async Task An_idle_connection_is_reopened_with_a_fresh_token_before_its_token_expires()
     {
         // Dovecot keeps a session whose token has expired, Exchange Online does not: Credo reopens it before it expires.
-        await StartAsync(["INBOX"], tokenLifetime: TimeSpan.FromSeconds(20));
+        // Tokens of 40 s: the cache has the next one 20 s before expiry, and the connection is reopened 10 s before.
+        await StartAsync(["INBOX"], tokenLifetime: TimeSpan.FromSeconds(40));
         var listenerId = _listenerIds[0];
-        await WaitUntilAsync(async () => Source.IdleConnections == 1 && await Dovecot.LoginsAsync(Ct) >= 2, "a second login while idling");
+        await WaitUntilAsync(async () => Source.IdleConnections == 1 && await Dovecot.LoginsAsync(Ct) >= 2, "a second login while idling", minutes: 2);
         Assert.Equal(1, await Dovecot.ConnectionsAsync(Ct));
         Assert.Contains(_logs.Lines, l => l.Contains("its token is about to expire", StringComparison.Ordinal));
 
@@ -227,9 +228,9 @@ public sealed class ImapIdleTests : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int minutes = 1)
     {
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < minutes * 600; i++)
         {
             if (await condition())
             {
@@ -239,7 +240,7 @@ public sealed class ImapIdleTests : IAsyncDisposable
             await Task.Delay(100, Ct);
         }
 
-        Assert.Fail($"Waited a minute in vain for {what}; the log:\n{string.Join('\n', _logs.Lines.Where(l => l.Contains("IMAP", StringComparison.Ordinal) || l.Contains("Listeners.Engine", StringComparison.Ordinal) && !l.Contains("DbCommand", StringComparison.Ordinal)).TakeLast(60))}");
+        Assert.Fail($"Waited {minutes} minute(s) in vain for {what}; the log:\n{string.Join('\n', _logs.Lines.Where(l => (l.Contains("IMAP", StringComparison.Ordinal) || l.Contains("Listeners.Engine", StringComparison.Ordinal)) && !l.Contains("DbCommand", StringComparison.Ordinal)).TakeLast(60))}");
     }
 
     private Task<int> PolledAsync() => QueryAsync(db => db.EmailListeners.CountAsync(l => l.LastPollAt != null, Ct));
