@@ -167,10 +167,16 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
                 return;
             }
 
-            if (pooled.Idle is { Task.IsCompleted: false } running)
+            if (pooled.Idle is { } previous)
             {
-                running.Watch = watch;
-                return;
+                if (!previous.Task.IsCompleted)
+                {
+                    previous.Watch = watch;
+                    return;
+                }
+
+                pooled.Idle = null;
+                previous.Stop.Dispose();
             }
 
             if (!TakePlace(pooled, watch))
@@ -245,10 +251,26 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
             return;
         }
 
-        await run.Stop.CancelAsync();
+        try
+        {
+            await run.Stop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Another caller stopped and disposed it meanwhile (shutdown beside a call).
+        }
 
         // A bug in the IDLE is logged where it happens; the call goes on regardless.
         await run.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (pooled)
+        {
+            if (ReferenceEquals(pooled.Idle, run))
+            {
+                // Linked to the pool's stopping token: one left undisposed would stay registered there for good.
+                pooled.Idle = null;
+                run.Stop.Dispose();
+            }
+        }
     }
 
     // A session serves while it is connected, logged in with the same settings, and its token is still the current one.
