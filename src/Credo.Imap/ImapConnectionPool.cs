@@ -559,8 +559,10 @@ public sealed class ImapConnectionPool : IAsyncDisposable, IDisposable
                 {
                     if (pooled.Session is not null && pooled.Session.LastUsed < cutoff)
                     {
+                        // A reader that no longer calls (deleted, or polled elsewhere) counts neither as idling nor over the cap.
                         pooled.Close();
                         GiveBackPlace(pooled);
+                        pooled.OverCap = false;
                     }
                 }
                 finally
