@@ -11,13 +11,14 @@ namespace Credo.Imap;
 
 /// <summary>
 /// One authenticated IMAP connection: connected through the outbound guard, logged in with a bearer token, with the
-/// folders it has resolved. <see cref="ImapConnectionPool"/> and <see cref="ImapIdleWatcher"/> open, lend and close it;
-/// a call borrows it for its duration. Not thread-safe: its owner runs one call at a time.
+/// folders it has resolved. <see cref="ImapConnectionPool"/> opens, lends and closes it, and idles on it between calls;
+/// a call borrows it for its duration. Not thread-safe: its owner runs one call (or one IDLE) at a time.
 /// </summary>
 public sealed class ImapSession
 {
     private readonly Dictionary<string, IMailFolder> _folders = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _logger;
+    private int _known;
 
     private ImapSession(ImapClient client, ImapEndpoint endpoint, AccessToken token, ILogger logger)
     {
@@ -40,6 +41,15 @@ public sealed class ImapSession
     internal IMailFolder? Selected { get; private set; }
 
     internal DateTimeOffset LastUsed { get; set; }
+
+    /// <summary>
+    /// How often the selected folder announced more mail (<c>EXISTS</c>) since a caller last listed it
+    /// (<see cref="SelectAsync"/> with <c>refresh</c>): mail that came after the listing, which IDLE must not wait for.
+    /// </summary>
+    internal int Arrived { get; set; }
+
+    /// <summary>Called (on MailKit's reading thread) when the selected folder announces more mail: ends an IDLE.</summary>
+    internal Action? OnArrival { get; set; }
 
     /// <summary>Connects, secures and logs in; every expected failure is a <see cref="ImapFailure"/>.</summary>
     internal static async Task<ImapSession> OpenAsync(ImapEndpoint endpoint, IAccessTokenSource tokens, OutboundGuard guard, ImapOptions options, ILogger logger, CancellationToken cancellationToken)
@@ -125,7 +135,8 @@ public sealed class ImapSession
 
     /// <summary>
     /// Opens (selects) the folder at <paramref name="path"/> read-write; when it is open already, <paramref name="refresh"/> asks the
-    /// server for news first.
+    /// server for news first. <paramref name="refresh"/> says that the caller is about to list the folder: mail the folder
+    /// announces from then on counts as arrived after the listing (<see cref="Arrived"/>).
     /// </summary>
     public async Task<IMailFolder> SelectAsync(string path, bool refresh, CancellationToken cancellationToken)
     {
@@ -136,13 +147,23 @@ public sealed class ImapSession
             if (refresh)
             {
                 await Client.NoOpAsync(cancellationToken);
+                Arrived = 0;
             }
 
             return folder;
         }
 
+        if (Selected is not null)
+        {
+            Selected.CountChanged -= CountChanged;
+        }
+
+        Selected = null;
         await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
         Selected = folder;
+        _known = folder.Count;
+        Arrived = 0;
+        folder.CountChanged += CountChanged;
         return folder;
     }
 
@@ -213,6 +234,23 @@ public sealed class ImapSession
 
         Client.Dispose();
         Log.Closed(_logger, Endpoint.Host, "disposed");
+    }
+
+    // EXISTS raises the count, EXPUNGE lowers it: only a count above the last one seen is new mail.
+    private void CountChanged(object? sender, EventArgs e)
+    {
+        if (sender is not IMailFolder folder)
+        {
+            return;
+        }
+
+        if (folder.Count > _known)
+        {
+            Arrived++;
+            OnArrival?.Invoke();
+        }
+
+        _known = folder.Count;
     }
 
     private static SpecialFolder? SpecialUse(string name) => name.ToUpperInvariant() switch

@@ -63,7 +63,14 @@ internal sealed class DovecotServer : IAsyncDisposable
     /// Starts Dovecot. <paramref name="introspectionUrl"/> carries the introspecting client's credentials in its user-info;
     /// the login user must equal the token's <paramref name="usernameClaim"/>. A missing Dovecot fails the test in CI.
     /// </summary>
-    public static async Task<DovecotServer> StartAsync(Uri introspectionUrl, string usernameClaim = "email", CancellationToken cancellationToken = default)
+    public static Task<DovecotServer> StartAsync(Uri introspectionUrl, string usernameClaim = "email", CancellationToken cancellationToken = default) =>
+        StartAsync(introspectionUrl, usernameClaim, 50, cancellationToken);
+
+    /// <summary>
+    /// Starts Dovecot as above, where one user may hold <paramref name="maxConnections"/> IMAP sessions at once; above 50,
+    /// Dovecot's process and client limits are raised to match (an <c>imap</c> process then serves up to 50 sessions).
+    /// </summary>
+    public static async Task<DovecotServer> StartAsync(Uri introspectionUrl, string usernameClaim, int maxConnections, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(introspectionUrl);
         if (!File.Exists(DovecotBinary) || !File.Exists(DoveadmBinary) || ProtocolBinaries.Any(b => !File.Exists(b)))
@@ -98,7 +105,7 @@ internal sealed class DovecotServer : IAsyncDisposable
             active_attribute = active
             active_value = true
             """ + "\n", cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(folder, "dovecot.conf"), Config(folder, ports), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, "dovecot.conf"), Config(folder, ports, maxConnections), cancellationToken);
 
         var start = new ProcessStartInfo(DovecotBinary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add("-F");
@@ -334,7 +341,7 @@ internal sealed class DovecotServer : IAsyncDisposable
         return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
     }
 
-    private static string Config(string folder, Ports ports)
+    private static string Config(string folder, Ports ports, int maxConnections)
     {
         var config = new StringBuilder();
         config.AppendLine(CultureInfo.InvariantCulture, $$"""
@@ -352,7 +359,7 @@ internal sealed class DovecotServer : IAsyncDisposable
             auth_failure_delay = 0
             auth_verbose = yes
             mail_location = maildir:{{folder}}/mail/%u
-            mail_max_userip_connections = 50
+            mail_max_userip_connections = {{maxConnections}}
             namespace inbox {
               inbox = yes
               mailbox Trash {
@@ -369,14 +376,31 @@ internal sealed class DovecotServer : IAsyncDisposable
               mechanisms = xoauth2 oauthbearer
               args = {{folder}}/oauth2.conf
             }
-            {{Login("imap", ports.Imap, ports.Imaps)}}
-            {{Login("pop3", ports.Pop3, ports.Pop3s)}}
+            {{Login("imap", ports.Imap, ports.Imaps, maxConnections > 50)}}
+            {{Login("pop3", ports.Pop3, ports.Pop3s, false)}}
             service stats {
               inet_listener http {
                 port = 0
               }
             }
             """);
+        if (maxConnections > 50)
+        {
+            // Thousands of sessions: a few imap processes of 50 sessions each (rather than one process per session, and
+            // one inotify instance each, of which Linux allows 128 per user), and login processes that serve many.
+            config.AppendLine(CultureInfo.InvariantCulture, $$"""
+                default_client_limit = {{(maxConnections * 2) + 100}}
+                service imap {
+                  service_count = 0
+                  client_limit = 50
+                  process_limit = {{(maxConnections / 50) + 10}}
+                }
+                service anvil {
+                  client_limit = {{(maxConnections * 2) + 100}}
+                }
+                """);
+        }
+
         if (File.Exists("/usr/share/dovecot/dh.pem"))
         {
             config.AppendLine("ssl_dh = </usr/share/dovecot/dh.pem");
@@ -385,9 +409,11 @@ internal sealed class DovecotServer : IAsyncDisposable
         return config.ToString();
     }
 
-    // A protocol's login service on loopback: plain (STARTTLS, STLS) on one port, implicit TLS on the other.
-    private static string Login(string protocol, int plainPort, int tlsPort) => $$"""
+    // A protocol's login service on loopback: plain (STARTTLS, STLS) on one port, implicit TLS on the other; for many
+    // sessions, long-lived login processes that each take many clients.
+    private static string Login(string protocol, int plainPort, int tlsPort, bool many) => $$"""
         service {{protocol}}-login {
+          {{(many ? "service_count = 0\n  process_min_avail = 2" : "")}}
           inet_listener {{protocol}} {
             address = 127.0.0.1
             port = {{plainPort}}

@@ -20,6 +20,18 @@ internal static partial class Log
     [LoggerMessage(1404, LogLevel.Debug, "IMAP listener {Listener}: stopped idling ({Reason})")]
     public static partial void IdleStopped(ILogger logger, string listener, string reason);
 
-    [LoggerMessage(1405, LogLevel.Information, "IMAP listener {Listener}: idling failed, the poll interval stays in force: {Error}")]
-    public static partial void IdleFailed(ILogger logger, string listener, string error);
+    [LoggerMessage(1405, LogLevel.Information, "IMAP listener {Listener}: the connection broke while idling; reopening it in {Wait} (the poll interval stays in force): {Error}")]
+    public static partial void IdleFailed(ILogger logger, string listener, string error, TimeSpan wait);
+
+    [LoggerMessage(1406, LogLevel.Warning, "IMAP: {Max} connections idle on this node, as many as Credo:Imap:MaxIdleConnections allows; listener {Listener} and further IMAP listeners poll at their interval instead of idling (gauge credo.imap.idle.over_cap counts them)")]
+    public static partial void IdleCapReached(ILogger logger, int max, string listener);
+
+    [LoggerMessage(1407, LogLevel.Debug, "IMAP listener {Listener}: no IDLE place free (Credo:Imap:MaxIdleConnections); polling at its interval")]
+    public static partial void IdleOverCap(ILogger logger, string listener);
+
+    [LoggerMessage(1408, LogLevel.Debug, "IMAP listener {Listener}: reopening the idle connection: {Reason}")]
+    public static partial void IdleReopening(ILogger logger, string listener, string reason);
+
+    [LoggerMessage(1409, LogLevel.Error, "IMAP listener {Listener}: idling failed unexpectedly; the poll interval stays in force")]
+    public static partial void IdleBroken(ILogger logger, string listener, Exception exception);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Credo.Core.Listeners.Sources.Imap.Internal;
 using Credo.Imap;
 using Credo.Net;
@@ -13,24 +15,30 @@ namespace Credo.Core.Listeners.Sources.Imap;
 /// Mail over IMAP with MailKit: <c>UID SEARCH UID n+1:*</c> for what is new (the sync state is the folder's UIDVALIDITY
 /// and the highest UID listed), one <c>UID FETCH</c> of flags, date, size and structure and one of <c>BODY.PEEK[]</c> per
 /// batch (fetching never marks read), and <c>UID STORE</c>, <c>UID MOVE</c> or <c>UID EXPUNGE</c> for a whole batch.
-/// Each listener's calls run on its connection in the <see cref="ImapConnectionPool"/> (Credo.Imap). With IDLE, once a
-/// poll has caught up, an <see cref="ImapIdleWatcher"/> waits for new mail on a second connection and asks the engine
-/// to poll at once.
+/// Each listener's calls run on its one connection in the <see cref="ImapConnectionPool"/> (Credo.Imap). With IDLE, once a
+/// poll has caught up, that same connection idles until the next poll (at most <see cref="ImapOptions.MaxIdleConnections"/>
+/// on this node), and new mail makes the listener due at once through <see cref="IListenerWakeup"/>.
 /// </summary>
 internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposable
 {
     private readonly ImapConnectionPool _connections;
-    private readonly ImapIdleWatcher? _idle;
     private readonly IListenerWakeup? _wakeup;
+    private readonly ConcurrentDictionary<Guid, ImapWatch> _caughtUp = new();
+    private readonly Meter? _meter;
     private int _disposed;
 
-    public ImapMailSource(OutboundGuard guard, IOptionsMonitor<ImapOptions> options, TimeProvider time, ILogger<ImapMailSource> logger, IEnumerable<IListenerWakeup> wakeups)
+    public ImapMailSource(
+        OutboundGuard guard, IOptionsMonitor<ImapOptions> options, TimeProvider time, ILogger<ImapMailSource> logger, IEnumerable<IListenerWakeup> wakeups, IMeterFactory? meters = null)
     {
         _connections = new ImapConnectionPool(guard, options, time, logger);
         _wakeup = wakeups.FirstOrDefault();
-        if (_wakeup is not null)
+        if (meters is not null)
         {
-            _idle = new ImapIdleWatcher(_connections, options, time, logger);
+            _meter = meters.Create("Credo.Imap");
+            _meter.CreateObservableGauge("credo.imap.connections", () => _connections.OpenConnections, "{connection}", "IMAP connections this node keeps open (one per listener at most), idling or not.");
+            _meter.CreateObservableGauge("credo.imap.idle.connections", () => _connections.IdleConnections, "{connection}", "IMAP connections in IDLE now.");
+            _meter.CreateObservableGauge(
+                "credo.imap.idle.over_cap", () => _connections.OverIdleCap, "{listener}", "IMAP listeners that would idle but poll at their interval: Credo:Imap:MaxIdleConnections is reached.");
         }
     }
 
@@ -38,8 +46,11 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
 
     public MailSourceCapabilities Capabilities { get; } = new(PageSize: 100, FetchBatchSize: 25, ApplyBatchSize: 100, MaxConcurrentRequests: 1);
 
-    /// <summary>Connections open now (pooled and idling), for tests and diagnostics.</summary>
-    internal int OpenConnections => _connections.OpenConnections + (_idle?.Count ?? 0);
+    /// <summary>Connections open now (each listener's one, idling or not), for tests and diagnostics.</summary>
+    internal int OpenConnections => _connections.OpenConnections;
+
+    /// <summary>Connections in IDLE now, for tests and diagnostics.</summary>
+    internal int IdleConnections => _connections.IdleConnections;
 
     public Task<Result<MailChanges, MailError>> ChangesAsync(MailboxTarget mailbox, string? syncState, CancellationToken cancellationToken) =>
         UseAsync<MailChanges>("UID SEARCH", mailbox, async (session, ct) =>
@@ -66,7 +77,11 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
             var reached = page.Count > 0 ? page[^1] : last;
             if (uids.Count <= Capabilities.PageSize)
             {
-                Watch(mailbox, validity, reached);
+                CaughtUp(mailbox, validity, reached);
+            }
+            else
+            {
+                _caughtUp.TryRemove(mailbox.ListenerId, out _);
             }
 
             return new MailChanges(
@@ -177,6 +192,15 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         return result.Succeeded ? result.Value : Map(result.Error);
     }
 
+    /// <summary>The poll is over: a poll that caught up leaves its connection in IDLE until the next one.</summary>
+    public ValueTask EndPollAsync(MailboxTarget mailbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        _caughtUp.TryRemove(mailbox.ListenerId, out var watch);
+        _connections.Rest(mailbox.ListenerId, watch);
+        return ValueTask.CompletedTask;
+    }
+
     // A container disposed synchronously (a command-line run) must still close the connections.
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -187,12 +211,8 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
             return;
         }
 
-        if (_idle is not null)
-        {
-            await _idle.DisposeAsync();
-        }
-
         await _connections.DisposeAsync();
+        _meter?.Dispose();
     }
 
     private static ImapEndpoint Endpoint(MailboxTarget mailbox)
@@ -212,20 +232,20 @@ internal sealed class ImapMailSource : IMailSource, IAsyncDisposable, IDisposabl
         return result.Succeeded ? result.Value : Map(result.Error);
     }
 
-    /// <summary>Starts idling on the listener's folder, once a poll has caught up, when this node's engine can be woken.</summary>
-    private void Watch(MailboxTarget mailbox, uint validity, uint reached)
+    /// <summary>The poll listed everything up to <paramref name="reached"/>: when this node's engine can be woken, the connection may idle after it.</summary>
+    private void CaughtUp(MailboxTarget mailbox, uint validity, uint reached)
     {
-        if (_idle is null || _wakeup is null)
+        if (_wakeup is null)
         {
             return;
         }
 
         var wakeup = _wakeup;
-        _idle.Watch(new ImapWatch(mailbox.ListenerId, mailbox.Name, Endpoint(mailbox), mailbox.Tokens, mailbox.Folder, mailbox.Version, validity, reached)
+        _caughtUp[mailbox.ListenerId] = new ImapWatch(mailbox.ListenerId, mailbox.Name, Endpoint(mailbox), mailbox.Tokens, mailbox.Folder, mailbox.Version, validity, reached)
         {
             NewMail = ct => wakeup.PollNowAsync(mailbox.ListenerId, mailbox.Version, ct),
             StillWanted = ct => wakeup.StillWatchedAsync(mailbox.ListenerId, mailbox.Version, ct),
-        });
+        };
     }
 
     private static List<UniqueId> Uids(IReadOnlyList<string> itemIds, uint validity) =>

@@ -1,3 +1,5 @@
+using Credo.Imap;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -32,5 +34,13 @@ public sealed class ImapProtocol : IMailProtocol
     public void Register(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMailSource, ImapMailSource>());
+
+        // Credo:Imap (README, "Settings"), read wherever a configuration is registered; the protocol's own section.
+        services.AddOptions<ImapOptions>()
+            .Configure<IServiceProvider>((options, provider) => provider.GetService<IConfiguration>()?.GetSection(ImapOptions.SectionName).Bind(options))
+            .Validate(o => o.MaxIdleConnections >= 0, "Credo:Imap:MaxIdleConnections must be 0 (IDLE off) or more.")
+            .Validate(o => o.IdleRestart > TimeSpan.Zero && o.IdleRestart <= ImapOptions.MaxIdleRestart, "Credo:Imap:IdleRestart must be more than 0 and at most 29 minutes (RFC 2177).")
+            .Validate(o => o.PooledConnectionIdleTimeout > TimeSpan.Zero && o.ConnectTimeout > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero, "Credo:Imap's timeouts must be more than 0.")
+            .ValidateOnStart();
     }
 }
