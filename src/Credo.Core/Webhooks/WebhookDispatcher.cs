@@ -17,10 +17,13 @@ namespace Credo.Core.Webhooks;
 /// Sends the webhook outbox: <c>POST</c> JSON (or a CloudEvent around it) signed as Standard Webhooks says, with
 /// <c>webhook-id</c> (the same on every attempt), <c>webhook-timestamp</c> and <c>webhook-signature</c>. 2xx is delivered,
 /// 410 stops, anything else is retried with capped exponential back-off for <see cref="ListenerOptions.DeliveryRetention"/>.
-/// Each attempt is kept (<see cref="DeliveryAttempt"/>) in the transaction that records its outcome.
-/// A delivery is claimed before it is sent, so two nodes never send it at once. Of the receiver's answer body only the first
-/// kilobyte is read, for the snippet the console shows. Every attempt also counts toward the listener's run of delivery
-/// failures, which <see cref="ListenerHealth"/> reads.
+/// Up to <see cref="WebhookOptions.MaxConcurrentDeliveries"/> deliveries are sent at a time, over connections the HTTP
+/// client keeps open: due deliveries are claimed in one statement as sends become free (<see cref="WebhookOutbox"/>), so two
+/// nodes never send one at once, and the outcomes that have come in meanwhile are recorded together, each attempt kept
+/// (<see cref="DeliveryAttempt"/>), in one transaction. A claim lasts until its outcome is recorded, so the next attempt of
+/// a delivery never overlaps the one before; after a crash, a delivery whose claim has expired is sent again with the same
+/// <c>webhook-id</c>. Of the receiver's answer body only the first kilobyte is read, for the snippet the console shows.
+/// Every attempt also counts toward the listener's run of delivery failures, which <see cref="ListenerHealth"/> reads.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
@@ -37,48 +40,146 @@ internal sealed partial class WebhookDispatcher(
     private static readonly TimeSpan RetryInitial = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RetryMax = TimeSpan.FromHours(1);
 
-    protected override async Task TickAsync(CancellationToken stoppingToken)
-    {
-        // Keep sending while there is a backlog; wait a tick only when nothing was due.
-        while (await SendDueAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    // A claim covers the call (at most the webhook timeout) and the wait until its outcome is recorded with others.
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(10);
 
-    private async Task<int> SendDueAsync(CancellationToken stoppingToken)
+    protected override Task TickAsync(CancellationToken stoppingToken) => DrainAsync(stoppingToken);
+
+    /// <summary>
+    /// Sends what is due, and what becomes due meanwhile, until nothing is due and nothing is in flight; returns how many
+    /// attempts it recorded. When stopping, it waits for the calls in flight, records those that were answered and
+    /// releases the claims of those cut short, so that they are sent again (with the same <c>webhook-id</c>) at once.
+    /// </summary>
+    internal async Task<int> DrainAsync(CancellationToken stoppingToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
-        var now = Time.GetUtcNow();
-        var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => d.Id)
-            .Take(20)
-            .ToListAsync(stoppingToken);
-        var sent = 0;
-        foreach (var id in due)
+        var limit = Math.Max(1, webhookOptions.CurrentValue.MaxConcurrentDeliveries);
+        var sending = new Dictionary<Task<DeliveryOutcome?>, Guid>();
+        var recorded = 0;
+        try
         {
-            var claimUntil = Time.GetUtcNow() + Settings.WebhookTimeout + TimeSpan.FromSeconds(5);
-            var claimed = await db.WebhookDeliveries
-                .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-                .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedUntil, claimUntil), stoppingToken);
-            if (claimed == 1)
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await SendAsync(db, scope.ServiceProvider.GetRequiredService<SecretProtector>(), id, stoppingToken);
-                sent++;
+                var free = limit - sending.Count;
+                var claimed = free > 0 ? await ClaimAsync(free, stoppingToken) : [];
+                foreach (var send in claimed)
+                {
+                    sending.Add(SendAsync(send, stoppingToken), send.Delivery.Id);
+                }
+
+                if (sending.Count == 0)
+                {
+                    break;
+                }
+
+                // With sends free, look again for due deliveries after a tick even while a slow receiver holds the others.
+                if (claimed.Count < free)
+                {
+                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    await Task.WhenAny(sending.Keys.Cast<Task>().Append(Task.Delay(Settings.Tick, Time, tick.Token)));
+                    await tick.CancelAsync();
+                }
+                else
+                {
+                    await Task.WhenAny(sending.Keys);
+                }
+
+                recorded += await RecordAsync(sending, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            if (sending.Count > 0)
+            {
+                await Task.WhenAll(sending.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
+                recorded += await RecordAsync(sending, CancellationToken.None);
             }
         }
 
-        return sent;
+        return recorded;
     }
 
-    private async Task SendAsync(CredoDbContext db, SecretProtector protector, Guid id, CancellationToken stoppingToken)
+    // Claims up to free due deliveries and prepares each call: the listener's webhook and signing secrets, read once a batch.
+    private async Task<IReadOnlyList<Send>> ClaimAsync(int free, CancellationToken stoppingToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var outbox = new WebhookOutbox(scope.ServiceProvider.GetRequiredService<CredoDbContext>());
+        var now = Time.GetUtcNow();
+        var ids = await outbox.ClaimAsync(free, now, now + Settings.WebhookTimeout + ClaimMargin, stoppingToken);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var (deliveries, listeners) = await outbox.LoadAsync(ids, stoppingToken);
+        var protector = scope.ServiceProvider.GetRequiredService<SecretProtector>();
+        var secrets = listeners.Values.ToDictionary(l => l.Id, l => SigningSecrets(l, protector));
+        return [.. deliveries.Select(d => new Send(d, listeners.GetValueOrDefault(d.ListenerId), secrets.GetValueOrDefault(d.ListenerId) ?? []))];
+    }
+
+    // Records the outcomes of the calls that have ended, in one transaction, then counts and logs them. The calls were made:
+    // their outcomes are written even while the service stops. A call cut short by the stop releases its claim.
+    private async Task<int> RecordAsync(Dictionary<Task<DeliveryOutcome?>, Guid> sending, CancellationToken cancellationToken)
+    {
+        var ended = sending.Keys.Where(t => t.IsCompleted).ToList();
+        if (ended.Count == 0)
+        {
+            return 0;
+        }
+
+        var outcomes = new List<DeliveryOutcome>(ended.Count);
+        var cutShort = new List<Guid>();
+        foreach (var task in ended)
+        {
+            if (task.IsCompletedSuccessfully && task.Result is { } outcome)
+            {
+                outcomes.Add(outcome);
+            }
+            else
+            {
+                if (task.Exception is { } e)
+                {
+                    // A bug, not a receiver's failure: the claim expires and the delivery is tried again.
+                    LogSendFailed(Logger, sending[task], e.GetBaseException());
+                }
+                else
+                {
+                    cutShort.Add(sending[task]);
+                }
+            }
+
+            sending.Remove(task);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var outbox = new WebhookOutbox(scope.ServiceProvider.GetRequiredService<CredoDbContext>());
+        if (outcomes.Count > 0)
+        {
+            await outbox.RecordAsync(outcomes, Time.GetUtcNow(), cancellationToken);
+        }
+
+        if (cutShort.Count > 0)
+        {
+            await outbox.ReleaseAsync(cutShort, cancellationToken);
+        }
+
+        foreach (var outcome in outcomes)
+        {
+            metrics.Delivery(ListenerMetrics.DeliveryResult(outcome.Status));
+        }
+
+        return outcomes.Count;
+    }
+
+    // One call; null when the service stopped during it. Never touches the database: the outcome is recorded with others.
+    private async Task<DeliveryOutcome?> SendAsync(Send send, CancellationToken stoppingToken)
+    {
+        // Off the claiming loop at once, so that preparing one call does not hold up the next.
+        await Task.Yield();
+        var (delivery, listener, secrets) = send;
+
         // A delivery is a trace of its own: the request below it carries the W3C traceparent to the receiver.
         Activity.Current = null;
         using var activity = ListenerActivities.Webhooks.StartActivity(ListenerActivities.DeliveryName);
-        var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == id, stoppingToken);
         if (activity is not null)
         {
             activity.SetTag("credo.delivery.id", delivery.MessageId.ToString());
@@ -86,14 +187,12 @@ internal sealed partial class WebhookDispatcher(
             activity.SetTag("credo.delivery.attempt", delivery.Attempts + 1);
         }
 
-        var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == delivery.ListenerId, stoppingToken);
         var settings = Settings;
         int? status = null;
         var started = Time.GetTimestamp();
         var sentAt = Time.GetUtcNow();
         string? error = null;
         string? answer = null;
-        var secrets = listener is null ? [] : SigningSecrets(listener, protector);
         if (listener?.WebhookUrl is null || listener.ProtectedWebhookSecret is null)
         {
             error = "The listener has no webhook any more.";
@@ -121,7 +220,7 @@ internal sealed partial class WebhookDispatcher(
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
                 // Only the status decides the outcome; of the body a kilobyte at most is read for the console, and
                 // disposing the rest unread closes the connection rather than buffer whatever the receiver sends (it could
-                // be endless) in memory.
+                // be endless) in memory. A short answer read to its end leaves the connection open for the next call.
                 using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
                 status = (int)response.StatusCode;
                 answer = await ReadAnswerAsync(response, linked.Token, stoppingToken);
@@ -129,6 +228,10 @@ internal sealed partial class WebhookDispatcher(
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 error = $"No answer within {settings.WebhookTimeout.TotalSeconds:0} s.";
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
             catch (HttpRequestException e)
             {
@@ -144,33 +247,9 @@ internal sealed partial class WebhookDispatcher(
             _ when now - (delivery.ResentAt ?? delivery.CreatedAt) >= settings.DeliveryRetention => DeliveryStatus.Failed,
             _ => DeliveryStatus.Pending,
         };
-        var attempts = delivery.Attempts + 1;
-        var next = now + Backoff.Delay(attempts, RetryInitial, RetryMax, retryAfter: null);
+        var next = now + Backoff.Delay(delivery.Attempts + 1, RetryInitial, RetryMax, retryAfter: null);
         var duration = (int)Math.Min(int.MaxValue, Time.GetElapsedTime(started).TotalMilliseconds);
-        // The request was sent: its outcome is written even while the service stops.
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var updated = await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
-            .SetProperty(d => d.Status, outcome)
-            .SetProperty(d => d.Attempts, attempts)
-            .SetProperty(d => d.LastStatusCode, status)
-            .SetProperty(d => d.LastError, error)
-            .SetProperty(d => d.LastAnswer, answer)
-            .SetProperty(d => d.LastAttemptAt, now)
-            .SetProperty(d => d.NextAttemptAt, next)
-            .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
-            .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
-        if (updated == 1)
-        {
-            // Not for a delivery deleted meanwhile (with its listener, or by retention).
-            db.DeliveryAttempts.Add(new DeliveryAttempt { DeliveryId = id, At = sentAt, StatusCode = status, Error = error, Answer = answer, DurationMs = duration });
-            await db.SaveChangesAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
-        }
-
-        await transaction.CommitAsync(CancellationToken.None);
-        await RecordListenerHealthAsync(db, delivery.ListenerId, outcome == DeliveryStatus.Delivered, now, stoppingToken);
         var result = ListenerMetrics.DeliveryResult(outcome);
-        metrics.Delivery(result);
         if (activity is not null)
         {
             activity.SetTag("credo.delivery.result", result);
@@ -187,6 +266,7 @@ internal sealed partial class WebhookDispatcher(
         }
 
         LogDelivered(Logger, delivery.Id, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
+        return new DeliveryOutcome(delivery.Id, delivery.ListenerId, outcome, status, error, answer, sentAt, duration, next);
     }
 
     // The listener's secret and, for the overlap after a change, the one before it, so receivers can switch without losing
@@ -221,16 +301,12 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
-    // A run of failed attempts over all of the listener's deliveries, so that a receiver that is down shows on the listener.
-    private static Task<int> RecordListenerHealthAsync(CredoDbContext db, Guid listenerId, bool delivered, DateTimeOffset now, CancellationToken cancellationToken) =>
-        delivered
-            ? db.EmailListeners.Where(l => l.Id == listenerId && (l.DeliveryFailures != 0 || l.DeliveryFailingSince != null)).ExecuteUpdateAsync(u => u
-                .SetProperty(l => l.DeliveryFailures, 0)
-                .SetProperty(l => l.DeliveryFailingSince, (DateTimeOffset?)null), cancellationToken)
-            : db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
-                .SetProperty(l => l.DeliveryFailures, l => l.DeliveryFailures + 1)
-                .SetProperty(l => l.DeliveryFailingSince, l => l.DeliveryFailingSince ?? now), cancellationToken);
-
     [LoggerMessage(2404, LogLevel.Information, "Webhook delivery {DeliveryId} to {Host}: HTTP {Status}, {Outcome}")]
     private static partial void LogDelivered(ILogger logger, Guid deliveryId, string host, int? status, string outcome);
+
+    [LoggerMessage(2409, LogLevel.Error, "Webhook delivery {DeliveryId} could not be sent; it is tried again when its claim expires")]
+    private static partial void LogSendFailed(ILogger logger, Guid deliveryId, Exception exception);
+
+    /// <summary>A claimed delivery with what its call needs: the listener (none when deleted meanwhile) and its signing secrets.</summary>
+    private sealed record Send(WebhookDelivery Delivery, EmailListener? Listener, IReadOnlyList<string> Secrets);
 }
