@@ -16,6 +16,11 @@ if (args is ["imap", .. var imapArgs])
     return await ImapDrainRun.RunAsync(imapArgs);
 }
 
+if (args is ["outbox", .. var outboxArgs])
+{
+    return await OutboxDrainRun.RunAsync(outboxArgs);
+}
+
 if (args is ["drain", .. var drainArgs])
 {
     return await DrainRun.RunAsync(drainArgs);

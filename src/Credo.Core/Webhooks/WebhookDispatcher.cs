@@ -43,12 +43,32 @@ internal sealed partial class WebhookDispatcher(
     // A claim covers the call (at most the webhook timeout) and the wait until its outcome is recorded with others.
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(10);
 
-    protected override Task TickAsync(CancellationToken stoppingToken) => DrainAsync(stoppingToken);
+    // While mails are being recorded their deliveries become due a page at a time: after a drain that sent something the
+    // dispatcher looks again after this pause rather than a whole tick, so that it follows the recording closely. Looking
+    // is one indexed read, which on SQLite never waits for the writer.
+    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(50);
+
+    // How long a step waits for more calls to end before it records the outcomes of those that have.
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
+
+    private int _lastDrained;
+
+    protected override async Task TickAsync(CancellationToken stoppingToken)
+    {
+        _lastDrained = 0;
+        _lastDrained = await DrainAsync(stoppingToken);
+    }
+
+    protected override Task WaitAsync(CancellationToken stoppingToken)
+    {
+        return _lastDrained > 0 && BusyPause < Settings.Tick ? Task.Delay(BusyPause, Time, stoppingToken) : base.WaitAsync(stoppingToken);
+    }
 
     /// <summary>
     /// Sends what is due, and what becomes due meanwhile, until nothing is due and nothing is in flight; returns how many
-    /// attempts it recorded. When stopping, it waits for the calls in flight, records those that were answered and
-    /// releases the claims of those cut short, so that they are sent again (with the same <c>webhook-id</c>) at once.
+    /// attempts it recorded. Each step records the outcomes of the calls that have ended and claims due deliveries for
+    /// the free sends in one transaction. When stopping, it waits for the calls in flight, records those that were
+    /// answered and releases the claims of those cut short, so that they are sent again (with the same <c>webhook-id</c>) at once.
     /// </summary>
     internal async Task<int> DrainAsync(CancellationToken stoppingToken)
     {
@@ -57,10 +77,12 @@ internal sealed partial class WebhookDispatcher(
         var recorded = 0;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (true)
             {
-                var free = limit - sending.Count;
-                var claimed = free > 0 ? await ClaimAsync(free, stoppingToken) : [];
+                var (outcomes, cutShort) = Ended(sending);
+                var free = stoppingToken.IsCancellationRequested ? 0 : limit - sending.Count;
+                var claimed = await StepAsync(outcomes, cutShort, free, stoppingToken);
+                recorded += outcomes.Count;
                 foreach (var send in claimed)
                 {
                     sending.Add(SendAsync(send, stoppingToken), send.Delivery.Id);
@@ -71,9 +93,13 @@ internal sealed partial class WebhookDispatcher(
                     break;
                 }
 
-                // With sends free, look again for due deliveries after a tick even while a slow receiver holds the others.
-                if (claimed.Count < free)
+                if (stoppingToken.IsCancellationRequested)
                 {
+                    await Task.WhenAll(sending.Keys.Select(Ignored));
+                }
+                else if (claimed.Count < free)
+                {
+                    // With sends free, look again for due deliveries after a tick even while a slow receiver holds the others.
                     using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     await Task.WhenAny(sending.Keys.Cast<Task>().Append(Task.Delay(Settings.Tick, Time, tick.Token)));
                     await tick.CancelAsync();
@@ -83,83 +109,89 @@ internal sealed partial class WebhookDispatcher(
                     await Task.WhenAny(sending.Keys);
                 }
 
-                recorded += await RecordAsync(sending, CancellationToken.None);
+                // Calls to one receiver end close together: the outcomes of those that end within a moment are recorded in
+                // one transaction rather than one each, which on SQLite would hold the write lock from the recording engine.
+                if (!stoppingToken.IsCancellationRequested && sending.Keys.Any(t => !t.IsCompleted))
+                {
+                    using var gather = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    await Task.WhenAny(Task.WhenAll(sending.Keys.Select(Ignored)), Task.Delay(GatherWindow, Time, gather.Token));
+                    await gather.CancelAsync();
+                }
             }
         }
         finally
         {
-            if (sending.Count > 0)
-            {
-                await Task.WhenAll(sending.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
-                recorded += await RecordAsync(sending, CancellationToken.None);
-            }
+            // Only when a step failed (the database): the calls in flight end before the next tick, and their claims expire.
+            await Task.WhenAll(sending.Keys.Select(Ignored));
         }
 
         return recorded;
+
+        static Task Ignored(Task task) => task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    // Claims up to free due deliveries and prepares each call: the listener's webhook and signing secrets, read once a batch.
-    private async Task<IReadOnlyList<Send>> ClaimAsync(int free, CancellationToken stoppingToken)
+    // Takes the calls that have ended out of sending: their outcomes, and the deliveries of those the stop cut short.
+    private (List<DeliveryOutcome> Outcomes, List<Guid> CutShort) Ended(Dictionary<Task<DeliveryOutcome?>, Guid> sending)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var outbox = new WebhookOutbox(scope.ServiceProvider.GetRequiredService<CredoDbContext>());
-        var now = Time.GetUtcNow();
-        var ids = await outbox.ClaimAsync(free, now, now + Settings.WebhookTimeout + ClaimMargin, stoppingToken);
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-
-        var (deliveries, listeners) = await outbox.LoadAsync(ids, stoppingToken);
-        var protector = scope.ServiceProvider.GetRequiredService<SecretProtector>();
-        var secrets = listeners.Values.ToDictionary(l => l.Id, l => SigningSecrets(l, protector));
-        return [.. deliveries.Select(d => new Send(d, listeners.GetValueOrDefault(d.ListenerId), secrets.GetValueOrDefault(d.ListenerId) ?? []))];
-    }
-
-    // Records the outcomes of the calls that have ended, in one transaction, then counts and logs them. The calls were made:
-    // their outcomes are written even while the service stops. A call cut short by the stop releases its claim.
-    private async Task<int> RecordAsync(Dictionary<Task<DeliveryOutcome?>, Guid> sending, CancellationToken cancellationToken)
-    {
-        var ended = sending.Keys.Where(t => t.IsCompleted).ToList();
-        if (ended.Count == 0)
-        {
-            return 0;
-        }
-
-        var outcomes = new List<DeliveryOutcome>(ended.Count);
+        var outcomes = new List<DeliveryOutcome>();
         var cutShort = new List<Guid>();
-        foreach (var task in ended)
+        foreach (var task in sending.Keys.Where(t => t.IsCompleted).ToList())
         {
             if (task.IsCompletedSuccessfully && task.Result is { } outcome)
             {
                 outcomes.Add(outcome);
             }
+            else if (task.Exception is { } e)
+            {
+                // A bug, not a receiver's failure: the claim expires and the delivery is tried again.
+                LogSendFailed(Logger, sending[task], e.GetBaseException());
+            }
             else
             {
-                if (task.Exception is { } e)
-                {
-                    // A bug, not a receiver's failure: the claim expires and the delivery is tried again.
-                    LogSendFailed(Logger, sending[task], e.GetBaseException());
-                }
-                else
-                {
-                    cutShort.Add(sending[task]);
-                }
+                cutShort.Add(sending[task]);
             }
 
             sending.Remove(task);
         }
 
+        return (outcomes, cutShort);
+    }
+
+    // One transaction: the outcomes recorded (the calls were made, so even while the service stops), the claims of calls
+    // cut short released, and up to free due deliveries claimed. Then each claimed call is prepared: the listener's webhook
+    // and signing secrets, read once a batch. Whether anything is due is read first, so that an idle dispatcher never takes
+    // SQLite's write lock from the engine that records mail.
+    private async Task<IReadOnlyList<Send>> StepAsync(List<DeliveryOutcome> outcomes, List<Guid> cutShort, int free, CancellationToken stoppingToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
-        var outbox = new WebhookOutbox(scope.ServiceProvider.GetRequiredService<CredoDbContext>());
-        if (outcomes.Count > 0)
+        var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
+        var outbox = new WebhookOutbox(db);
+        var now = Time.GetUtcNow();
+        var claim = free > 0 && await outbox.AnyDueAsync(now, CancellationToken.None);
+        if (outcomes.Count == 0 && cutShort.Count == 0 && !claim)
         {
-            await outbox.RecordAsync(outcomes, Time.GetUtcNow(), cancellationToken);
+            return [];
         }
 
-        if (cutShort.Count > 0)
+        IReadOnlyList<Guid> ids = [];
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
-            await outbox.ReleaseAsync(cutShort, cancellationToken);
+            if (outcomes.Count > 0)
+            {
+                await outbox.RecordAsync(outcomes, now, CancellationToken.None);
+            }
+
+            if (cutShort.Count > 0)
+            {
+                await outbox.ReleaseAsync(cutShort, CancellationToken.None);
+            }
+
+            if (claim)
+            {
+                ids = await outbox.ClaimAsync(free, now, now + Settings.WebhookTimeout + ClaimMargin, CancellationToken.None);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
         }
 
         foreach (var outcome in outcomes)
@@ -167,7 +199,15 @@ internal sealed partial class WebhookDispatcher(
             metrics.Delivery(ListenerMetrics.DeliveryResult(outcome.Status));
         }
 
-        return outcomes.Count;
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var (deliveries, listeners) = await outbox.LoadAsync(ids, CancellationToken.None);
+        var protector = scope.ServiceProvider.GetRequiredService<SecretProtector>();
+        var secrets = listeners.Values.ToDictionary(l => l.Id, l => SigningSecrets(l, protector));
+        return [.. deliveries.Select(d => new Send(d, listeners.GetValueOrDefault(d.ListenerId), secrets.GetValueOrDefault(d.ListenerId) ?? []))];
     }
 
     // One call; null when the service stopped during it. Never touches the database: the outcome is recorded with others.

@@ -14,6 +14,10 @@ internal sealed class WebhookOutbox(CredoDbContext db)
 {
     private static readonly string Pending = nameof(DeliveryStatus.Pending);
 
+    /// <summary>Whether a delivery is due that nobody holds: a read, which on SQLite never waits for the writer.</summary>
+    public Task<bool> AnyDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.WebhookDeliveries.AnyAsync(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now), cancellationToken);
+
     /// <summary>
     /// Claims up to <paramref name="max"/> due deliveries that nobody holds, those due longest first, until
     /// <paramref name="until"/>, in one statement; returns their ids. On PostgreSQL the candidates are locked with
@@ -62,11 +66,11 @@ internal sealed class WebhookOutbox(CredoDbContext db)
     /// Records <paramref name="outcomes"/> (in the order they came) at <paramref name="now"/> in one transaction: each
     /// delivery's status and last attempt, its claim ended, an attempt record for each delivery that still exists (one
     /// deleted meanwhile, with its listener or by retention, gets none), and each listener's run of failed attempts.
-    /// Outcomes that set the same values are written by one statement.
+    /// Outcomes that set the same values are written by one statement. Joins the caller's transaction, if any.
     /// </summary>
     public async Task RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         // A finished delivery's NextAttemptAt is its last attempt (retention reads it as a lower bound of its age).
         foreach (var same in outcomes.GroupBy(o => (o.Status, o.StatusCode, o.Error, o.Answer, Next: o.Status == DeliveryStatus.Pending ? o.NextAttemptAt : now)))
         {
@@ -100,7 +104,10 @@ internal sealed class WebhookOutbox(CredoDbContext db)
             await RecordListenerHealthAsync(listener.Key, [.. listener.Select(o => o.Status == DeliveryStatus.Delivered)], now, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Ends the claims of <paramref name="ids"/> without an outcome (their attempts were cut short by a stop), so that they are sent again at once.</summary>
