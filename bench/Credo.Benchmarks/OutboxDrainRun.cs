@@ -29,7 +29,8 @@ namespace Credo.Benchmarks;
 /// loopback while the webhook dispatcher sends each as a signed webhook to a Kestrel receiver on loopback that verifies
 /// every signature, as the server runs them (the poll as the engine calls it, the dispatcher as its hosted service). Cases,
 /// side by side in alternating order, a fresh folder and listener each: recording only (no webhook), and with a webhook
-/// sent 1 at a time (<c>Credo:Webhooks:MaxConcurrentDeliveries=1</c>) and at the default. Reports mails per second of
+/// sent by the dispatcher before issue 27 (<see cref="MainWebhookDispatcher"/>), by today's 1 at a time
+/// (<c>Credo:Webhooks:MaxConcurrentDeliveries=1</c>) and at the default. Reports mails per second of
 /// recording, and end to end from the engine's start to the last mail at the receiver and from the first mail at the
 /// receiver to the last; the duplicates and missing at the receiver (must be 0 and 0) and the connections it saw.
 /// Needs Dovecot (<c>dovecot-imapd</c>). Usage: <c>dotnet run -c Release --project bench/Credo.Benchmarks -- outbox [rounds]</c>.
@@ -63,6 +64,7 @@ internal static class OutboxDrainRun
         Case[] cases =
         [
             new("recording only, no webhook", null),
+            new("webhook, main's dispatcher before issue 27 (one at a time, ~6 statements each)", 0),
             new("webhook, 1 at a time (MaxConcurrentDeliveries=1)", 1),
             new($"webhook, default (MaxConcurrentDeliveries={defaultLimit})", defaultLimit),
         ];
@@ -129,8 +131,12 @@ internal static class OutboxDrainRun
         }
 
         receiver.Reset();
-        WebhookDispatcher? dispatcher = null;
-        if (c.Limit is { } limit)
+        Microsoft.Extensions.Hosting.BackgroundService? dispatcher = null;
+        if (c.Limit is 0)
+        {
+            dispatcher = ActivatorUtilities.CreateInstance<MainWebhookDispatcher>(provider);
+        }
+        else if (c.Limit is { } limit)
         {
             // Read by the dispatcher when a drain begins; the monitor hands out this instance.
             provider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue.MaxConcurrentDeliveries = limit;
@@ -235,6 +241,7 @@ internal static class OutboxDrainRun
         return stream.ToArray();
     }
 
+    /// <summary>A case: no webhook (null Limit), main's dispatcher (0), or today's with this MaxConcurrentDeliveries.</summary>
     private sealed record Case(string Name, int? Limit);
 
     /// <summary>

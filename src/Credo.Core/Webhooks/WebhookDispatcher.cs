@@ -59,10 +59,8 @@ internal sealed partial class WebhookDispatcher(
         _lastDrained = await DrainAsync(stoppingToken);
     }
 
-    protected override Task WaitAsync(CancellationToken stoppingToken)
-    {
-        return _lastDrained > 0 && BusyPause < Settings.Tick ? Task.Delay(BusyPause, Time, stoppingToken) : base.WaitAsync(stoppingToken);
-    }
+    protected override Task WaitAsync(CancellationToken stoppingToken) =>
+        _lastDrained > 0 && BusyPause < Settings.Tick ? Task.Delay(BusyPause, Time, stoppingToken) : base.WaitAsync(stoppingToken);
 
     /// <summary>
     /// Sends what is due, and what becomes due meanwhile, until nothing is due and nothing is in flight; returns how many
