@@ -21,6 +21,11 @@ if (args is ["imapidle", .. var imapIdleArgs])
     return await ImapIdleRun.RunAsync(imapIdleArgs);
 }
 
+if (args is ["outbox", .. var outboxArgs])
+{
+    return await OutboxDrainRun.RunAsync(outboxArgs);
+}
+
 if (args is ["drain", .. var drainArgs])
 {
     return await DrainRun.RunAsync(drainArgs);

@@ -17,10 +17,13 @@ namespace Credo.Core.Webhooks;
 /// Sends the webhook outbox: <c>POST</c> JSON (or a CloudEvent around it) signed as Standard Webhooks says, with
 /// <c>webhook-id</c> (the same on every attempt), <c>webhook-timestamp</c> and <c>webhook-signature</c>. 2xx is delivered,
 /// 410 stops, anything else is retried with capped exponential back-off for <see cref="ListenerOptions.DeliveryRetention"/>.
-/// Each attempt is kept (<see cref="DeliveryAttempt"/>) in the transaction that records its outcome.
-/// A delivery is claimed before it is sent, so two nodes never send it at once. Of the receiver's answer body only the first
-/// kilobyte is read, for the snippet the console shows. Every attempt also counts toward the listener's run of delivery
-/// failures, which <see cref="ListenerHealth"/> reads.
+/// Up to <see cref="WebhookOptions.MaxConcurrentDeliveries"/> deliveries are sent at a time, over connections the HTTP
+/// client keeps open: due deliveries are claimed in one statement as sends become free (<see cref="WebhookOutbox"/>), so two
+/// nodes never send one at once, and the outcomes that have come in meanwhile are recorded together, each attempt kept
+/// (<see cref="DeliveryAttempt"/>), in one transaction. A claim lasts until its outcome is recorded, so the next attempt of
+/// a delivery never overlaps the one before; after a crash, a delivery whose claim has expired is sent again with the same
+/// <c>webhook-id</c>. Of the receiver's answer body only the first kilobyte is read, for the snippet the console shows.
+/// Every attempt also counts toward the listener's run of delivery failures, which <see cref="ListenerHealth"/> reads.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
@@ -37,48 +40,184 @@ internal sealed partial class WebhookDispatcher(
     private static readonly TimeSpan RetryInitial = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RetryMax = TimeSpan.FromHours(1);
 
+    // A claim covers the call (at most the webhook timeout) and the wait until its outcome is recorded with others.
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(10);
+
+    // While mails are being recorded their deliveries become due a page at a time: after a drain that sent something the
+    // dispatcher looks again after this pause rather than a whole tick, so that it follows the recording closely. Looking
+    // is one indexed read, which on SQLite never waits for the writer.
+    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(50);
+
+    // How long a step waits for more calls to end before it records the outcomes of those that have.
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
+
+    private int _lastDrained;
+
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
-        // Keep sending while there is a backlog; wait a tick only when nothing was due.
-        while (await SendDueAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested)
-        {
-        }
+        _lastDrained = 0;
+        _lastDrained = await DrainAsync(stoppingToken);
     }
 
-    private async Task<int> SendDueAsync(CancellationToken stoppingToken)
+    protected override Task WaitAsync(CancellationToken stoppingToken) =>
+        _lastDrained > 0 && BusyPause < Settings.Tick ? Task.Delay(BusyPause, Time, stoppingToken) : base.WaitAsync(stoppingToken);
+
+    /// <summary>
+    /// Sends what is due, and what becomes due meanwhile, until nothing is due and nothing is in flight; returns how many
+    /// attempts it recorded. Each step records the outcomes of the calls that have ended and claims due deliveries for
+    /// the free sends in one transaction. When stopping, it waits for the calls in flight, records those that were
+    /// answered and releases the claims of those cut short, so that they are sent again (with the same <c>webhook-id</c>) at once.
+    /// </summary>
+    internal async Task<int> DrainAsync(CancellationToken stoppingToken)
+    {
+        var limit = Math.Max(1, webhookOptions.CurrentValue.MaxConcurrentDeliveries);
+        var sending = new Dictionary<Task<DeliveryOutcome?>, Guid>();
+        var recorded = 0;
+        try
+        {
+            while (true)
+            {
+                var (outcomes, cutShort) = Ended(sending);
+                var free = stoppingToken.IsCancellationRequested ? 0 : limit - sending.Count;
+                var claimed = await StepAsync(outcomes, cutShort, free, stoppingToken);
+                recorded += outcomes.Count;
+                foreach (var send in claimed)
+                {
+                    sending.Add(SendAsync(send, stoppingToken), send.Delivery.Id);
+                }
+
+                if (sending.Count == 0)
+                {
+                    break;
+                }
+
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    await Task.WhenAll(sending.Keys.Select(Ignored));
+                }
+                else if (claimed.Count < free)
+                {
+                    // With sends free, look again for due deliveries after a tick even while a slow receiver holds the others.
+                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    await Task.WhenAny(sending.Keys.Cast<Task>().Append(Task.Delay(Settings.Tick, Time, tick.Token)));
+                    await tick.CancelAsync();
+                }
+                else
+                {
+                    await Task.WhenAny(sending.Keys);
+                }
+
+                // Calls to one receiver end close together: the outcomes of those that end within a moment are recorded in
+                // one transaction rather than one each, which on SQLite would hold the write lock from the recording engine.
+                if (!stoppingToken.IsCancellationRequested && sending.Keys.Any(t => !t.IsCompleted))
+                {
+                    using var gather = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    await Task.WhenAny(Task.WhenAll(sending.Keys.Select(Ignored)), Task.Delay(GatherWindow, Time, gather.Token));
+                    await gather.CancelAsync();
+                }
+            }
+        }
+        finally
+        {
+            // Only when a step failed (the database): the calls in flight end before the next tick, and their claims expire.
+            await Task.WhenAll(sending.Keys.Select(Ignored));
+        }
+
+        return recorded;
+
+        static Task Ignored(Task task) => task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    // Takes the calls that have ended out of sending: their outcomes, and the deliveries of those the stop cut short.
+    private (List<DeliveryOutcome> Outcomes, List<Guid> CutShort) Ended(Dictionary<Task<DeliveryOutcome?>, Guid> sending)
+    {
+        var outcomes = new List<DeliveryOutcome>();
+        var cutShort = new List<Guid>();
+        foreach (var task in sending.Keys.Where(t => t.IsCompleted).ToList())
+        {
+            if (task.IsCompletedSuccessfully && task.Result is { } outcome)
+            {
+                outcomes.Add(outcome);
+            }
+            else if (task.Exception is { } e)
+            {
+                // A bug, not a receiver's failure: the claim expires and the delivery is tried again.
+                LogSendFailed(Logger, sending[task], e.GetBaseException());
+            }
+            else
+            {
+                cutShort.Add(sending[task]);
+            }
+
+            sending.Remove(task);
+        }
+
+        return (outcomes, cutShort);
+    }
+
+    // One transaction: the outcomes recorded (the calls were made, so even while the service stops), the claims of calls
+    // cut short released, and up to free due deliveries claimed. Then each claimed call is prepared: the listener's webhook
+    // and signing secrets, read once a batch. Whether anything is due is read first, so that an idle dispatcher never takes
+    // SQLite's write lock from the engine that records mail.
+    private async Task<IReadOnlyList<Send>> StepAsync(List<DeliveryOutcome> outcomes, List<Guid> cutShort, int free, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredoDbContext>();
+        var outbox = new WebhookOutbox(db);
         var now = Time.GetUtcNow();
-        var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => d.Id)
-            .Take(20)
-            .ToListAsync(stoppingToken);
-        var sent = 0;
-        foreach (var id in due)
+        var claim = free > 0 && await outbox.AnyDueAsync(now, CancellationToken.None);
+        if (outcomes.Count == 0 && cutShort.Count == 0 && !claim)
         {
-            var claimUntil = Time.GetUtcNow() + Settings.WebhookTimeout + TimeSpan.FromSeconds(5);
-            var claimed = await db.WebhookDeliveries
-                .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-                .ExecuteUpdateAsync(u => u.SetProperty(d => d.ClaimedUntil, claimUntil), stoppingToken);
-            if (claimed == 1)
-            {
-                await SendAsync(db, scope.ServiceProvider.GetRequiredService<SecretProtector>(), id, stoppingToken);
-                sent++;
-            }
+            return [];
         }
 
-        return sent;
+        IReadOnlyList<Guid> ids = [];
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            if (outcomes.Count > 0)
+            {
+                await outbox.RecordAsync(outcomes, now, CancellationToken.None);
+            }
+
+            if (cutShort.Count > 0)
+            {
+                await outbox.ReleaseAsync(cutShort, CancellationToken.None);
+            }
+
+            if (claim)
+            {
+                ids = await outbox.ClaimAsync(free, now, now + Settings.WebhookTimeout + ClaimMargin, CancellationToken.None);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
+        foreach (var outcome in outcomes)
+        {
+            metrics.Delivery(ListenerMetrics.DeliveryResult(outcome.Status));
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var (deliveries, listeners) = await outbox.LoadAsync(ids, CancellationToken.None);
+        var protector = scope.ServiceProvider.GetRequiredService<SecretProtector>();
+        var secrets = listeners.Values.ToDictionary(l => l.Id, l => SigningSecrets(l, protector));
+        return [.. deliveries.Select(d => new Send(d, listeners.GetValueOrDefault(d.ListenerId), secrets.GetValueOrDefault(d.ListenerId) ?? []))];
     }
 
-    private async Task SendAsync(CredoDbContext db, SecretProtector protector, Guid id, CancellationToken stoppingToken)
+    // One call; null when the service stopped during it. Never touches the database: the outcome is recorded with others.
+    private async Task<DeliveryOutcome?> SendAsync(Send send, CancellationToken stoppingToken)
     {
+        // Off the claiming loop at once, so that preparing one call does not hold up the next.
+        await Task.Yield();
+        var (delivery, listener, secrets) = send;
+
         // A delivery is a trace of its own: the request below it carries the W3C traceparent to the receiver.
         Activity.Current = null;
         using var activity = ListenerActivities.Webhooks.StartActivity(ListenerActivities.DeliveryName);
-        var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == id, stoppingToken);
         if (activity is not null)
         {
             activity.SetTag("credo.delivery.id", delivery.MessageId.ToString());
@@ -86,14 +225,12 @@ internal sealed partial class WebhookDispatcher(
             activity.SetTag("credo.delivery.attempt", delivery.Attempts + 1);
         }
 
-        var listener = await db.EmailListeners.AsNoTracking().SingleOrDefaultAsync(l => l.Id == delivery.ListenerId, stoppingToken);
         var settings = Settings;
         int? status = null;
         var started = Time.GetTimestamp();
         var sentAt = Time.GetUtcNow();
         string? error = null;
         string? answer = null;
-        var secrets = listener is null ? [] : SigningSecrets(listener, protector);
         if (listener?.WebhookUrl is null || listener.ProtectedWebhookSecret is null)
         {
             error = "The listener has no webhook any more.";
@@ -121,7 +258,7 @@ internal sealed partial class WebhookDispatcher(
                 request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Credo", "1.0"));
                 // Only the status decides the outcome; of the body a kilobyte at most is read for the console, and
                 // disposing the rest unread closes the connection rather than buffer whatever the receiver sends (it could
-                // be endless) in memory.
+                // be endless) in memory. A short answer read to its end leaves the connection open for the next call.
                 using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
                 status = (int)response.StatusCode;
                 answer = await ReadAnswerAsync(response, linked.Token, stoppingToken);
@@ -129,6 +266,10 @@ internal sealed partial class WebhookDispatcher(
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 error = $"No answer within {settings.WebhookTimeout.TotalSeconds:0} s.";
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
             catch (HttpRequestException e)
             {
@@ -144,33 +285,9 @@ internal sealed partial class WebhookDispatcher(
             _ when now - (delivery.ResentAt ?? delivery.CreatedAt) >= settings.DeliveryRetention => DeliveryStatus.Failed,
             _ => DeliveryStatus.Pending,
         };
-        var attempts = delivery.Attempts + 1;
-        var next = now + Backoff.Delay(attempts, RetryInitial, RetryMax, retryAfter: null);
+        var next = now + Backoff.Delay(delivery.Attempts + 1, RetryInitial, RetryMax, retryAfter: null);
         var duration = (int)Math.Min(int.MaxValue, Time.GetElapsedTime(started).TotalMilliseconds);
-        // The request was sent: its outcome is written even while the service stops.
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var updated = await db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u
-            .SetProperty(d => d.Status, outcome)
-            .SetProperty(d => d.Attempts, attempts)
-            .SetProperty(d => d.LastStatusCode, status)
-            .SetProperty(d => d.LastError, error)
-            .SetProperty(d => d.LastAnswer, answer)
-            .SetProperty(d => d.LastAttemptAt, now)
-            .SetProperty(d => d.NextAttemptAt, next)
-            .SetProperty(d => d.DeliveredAt, outcome == DeliveryStatus.Delivered ? now : null)
-            .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
-        if (updated == 1)
-        {
-            // Not for a delivery deleted meanwhile (with its listener, or by retention).
-            db.DeliveryAttempts.Add(new DeliveryAttempt { DeliveryId = id, At = sentAt, StatusCode = status, Error = error, Answer = answer, DurationMs = duration });
-            await db.SaveChangesAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
-        }
-
-        await transaction.CommitAsync(CancellationToken.None);
-        await RecordListenerHealthAsync(db, delivery.ListenerId, outcome == DeliveryStatus.Delivered, now, stoppingToken);
         var result = ListenerMetrics.DeliveryResult(outcome);
-        metrics.Delivery(result);
         if (activity is not null)
         {
             activity.SetTag("credo.delivery.result", result);
@@ -187,6 +304,7 @@ internal sealed partial class WebhookDispatcher(
         }
 
         LogDelivered(Logger, delivery.Id, listener?.WebhookUrl is { } url ? new Uri(url).Host : "(none)", status, outcome.ToString());
+        return new DeliveryOutcome(delivery.Id, delivery.ListenerId, outcome, status, error, answer, sentAt, duration, next);
     }
 
     // The listener's secret and, for the overlap after a change, the one before it, so receivers can switch without losing
@@ -221,16 +339,12 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
-    // A run of failed attempts over all of the listener's deliveries, so that a receiver that is down shows on the listener.
-    private static Task<int> RecordListenerHealthAsync(CredoDbContext db, Guid listenerId, bool delivered, DateTimeOffset now, CancellationToken cancellationToken) =>
-        delivered
-            ? db.EmailListeners.Where(l => l.Id == listenerId && (l.DeliveryFailures != 0 || l.DeliveryFailingSince != null)).ExecuteUpdateAsync(u => u
-                .SetProperty(l => l.DeliveryFailures, 0)
-                .SetProperty(l => l.DeliveryFailingSince, (DateTimeOffset?)null), cancellationToken)
-            : db.EmailListeners.Where(l => l.Id == listenerId).ExecuteUpdateAsync(u => u
-                .SetProperty(l => l.DeliveryFailures, l => l.DeliveryFailures + 1)
-                .SetProperty(l => l.DeliveryFailingSince, l => l.DeliveryFailingSince ?? now), cancellationToken);
-
     [LoggerMessage(2404, LogLevel.Information, "Webhook delivery {DeliveryId} to {Host}: HTTP {Status}, {Outcome}")]
     private static partial void LogDelivered(ILogger logger, Guid deliveryId, string host, int? status, string outcome);
+
+    [LoggerMessage(2409, LogLevel.Error, "Webhook delivery {DeliveryId} could not be sent; it is tried again when its claim expires")]
+    private static partial void LogSendFailed(ILogger logger, Guid deliveryId, Exception exception);
+
+    /// <summary>A claimed delivery with what its call needs: the listener (none when deleted meanwhile) and its signing secrets.</summary>
+    private sealed record Send(WebhookDelivery Delivery, EmailListener? Listener, IReadOnlyList<string> Secrets);
 }

@@ -1,6 +1,6 @@
 namespace Credo.Core.Webhooks;
 
-/// <summary>Settings of webhook signing, bound from <c>Credo:Webhooks</c>.</summary>
+/// <summary>Settings of webhook signing and sending, bound from <c>Credo:Webhooks</c>.</summary>
 public sealed class WebhookOptions
 {
     /// <summary>The configuration section.</summary>
@@ -11,4 +11,11 @@ public sealed class WebhookOptions
     /// before, so that receivers can switch to the new one without rejecting a delivery. Default 24 h; zero turns it off.
     /// </summary>
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How many webhook deliveries a node sends at the same time, over all listeners (a value below 1 counts as 1). A
+    /// delivery is never sent twice at once: its next attempt starts only after the outcome of the one before is recorded.
+    /// With more than one, a receiver may get deliveries in another order than the mails were recorded. Default 16.
+    /// </summary>
+    public int MaxConcurrentDeliveries { get; set; } = 16;
 }
