@@ -38,8 +38,11 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public static BenchDatabase Sqlite(string data) =>
         new(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(data, "credo.db")}" }, null, null);
 
-    /// <summary>A fresh database on the server <c>CREDO_TEST_POSTGRES</c> names.</summary>
-    public static async Task<BenchDatabase> PostgreSqlAsync()
+    /// <summary>
+    /// A fresh database on the server <c>CREDO_TEST_POSTGRES</c> names; each process that opens it keeps at most
+    /// <paramref name="maxPoolSize"/> connections (Npgsql's default is 100, PostgreSQL's <c>max_connections</c> 100 in all).
+    /// </summary>
+    public static async Task<BenchDatabase> PostgreSqlAsync(int maxPoolSize = 100)
     {
         var admin = Environment.GetEnvironmentVariable("CREDO_TEST_POSTGRES");
         if (string.IsNullOrWhiteSpace(admin))
@@ -49,7 +52,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
         var name = "credo_bench_" + Guid.NewGuid().ToString("N")[..8];
         await AdminAsync(admin, $"CREATE DATABASE {name}");
-        var connection = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        var connection = new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = maxPoolSize }.ConnectionString;
         return new BenchDatabase(new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = connection }, admin, name);
     }
 

@@ -18,11 +18,13 @@ namespace Credo.Benchmarks;
 /// 10 s), and poll lag before the kill and after the takeover, measured as <c>listeners</c> measures it (see
 /// <see cref="PollSampler"/>). Usage:
 /// <c>dotnet run -c Release --project bench/Credo.Benchmarks -- listeners cluster [nodes=3] [listeners=1500] [settle=90] [after=90]</c>.
+/// Each node's connection string caps its pool at <see cref="MaxPoolSize"/> connections.
 /// </summary>
 internal static class ClusterRun
 {
     private const int IntervalSeconds = 30;
     private const string Killed = "node-2";
+    private const int MaxPoolSize = 20;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(IntervalSeconds);
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan TooClose = TimeSpan.FromSeconds(10);
@@ -47,7 +49,9 @@ internal static class ClusterRun
         using var sandbox = LoadRun.StartCredo(credo, "sandbox", "--urls", sandboxAddress.ToString(), "--seed-messages", "0");
         var folders = new List<string>();
         var running = new Dictionary<string, Process>(StringComparer.Ordinal);
-        await using var database = await BenchDatabase.PostgreSqlAsync();
+        // Three nodes with Npgsql's default pool of 100 each, up to 64 polls at once per node, ran the server out of
+        // its 100 connections (53300 "too many clients already"): a bounded pool per node, as an operator would set.
+        await using var database = await BenchDatabase.PostgreSqlAsync(MaxPoolSize);
         try
         {
             using var control = new HttpClient { BaseAddress = sandboxAddress };
@@ -106,8 +110,10 @@ internal static class ClusterRun
 
             await DelayUntilAsync(start + (2 * Interval));
             var heldAtTwoIntervals = await HoldersAsync(database);
+            var connections = await database.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()");
             var pollsInTwoIntervals = sampler.Polls.Where(p => p.Ended < start + (2 * Interval)).GroupBy(p => p.Node ?? "?").ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            Console.WriteLine($"cluster: two intervals after the start, held {Describe(heldAtTwoIntervals)}; polls {Describe(pollsInTwoIntervals)}");
+            Console.WriteLine($"cluster: two intervals after the start, held {Describe(heldAtTwoIntervals)}; polls {Describe(pollsInTwoIntervals)}; " +
+                $"{connections} connections to the database (Maximum Pool Size {MaxPoolSize} a node)");
 
             await DelayUntilAsync(start + settle);
             running[Killed].Kill();
