@@ -8,7 +8,9 @@ namespace Credo.Benchmarks;
 /// ended); its due time is the <c>NextPollAt</c> read before that; its start is when the engine took the lease, the first
 /// thing a poll does: <c>LeaseExpiresAt</c> minus the lease duration. An idle poll renews the lease nowhere else (no
 /// page with mail, no retry), so this is exact for idle polls. All three times are the server's clock, so the sampling
-/// does not blur them.
+/// does not blur them. An engine that claims listeners ahead of their due time and starts each poll at its due time
+/// (see docs/benchmarks.md, "Several nodes on one PostgreSQL") takes the lease before the due time: such a poll counts
+/// as on time, lag 0, and the lag measured is then how late the claim came, not the poll.
 /// </summary>
 internal sealed class PollSampler(BenchDatabase database, TimeSpan leaseDuration)
 {
@@ -122,7 +124,7 @@ internal sealed class PollSampler(BenchDatabase database, TimeSpan leaseDuration
     /// <summary>One poll: its listener, when it was due, started and ended, its failures, and the node that held the listener as it ended.</summary>
     internal sealed record Poll(Guid ListenerId, DateTimeOffset Due, DateTimeOffset Started, DateTimeOffset Ended, int Failures, string? Node)
     {
-        public TimeSpan Lag => Started - Due;
+        public TimeSpan Lag => Started > Due ? Started - Due : TimeSpan.Zero;
     }
 
     private sealed record Row(long? NextPollAt, long? LastPollAt);
