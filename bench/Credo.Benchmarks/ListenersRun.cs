@@ -10,7 +10,6 @@ using Credo.Core.Listeners.Sources.Ews;
 using Credo.Core.Persistence;
 using Credo.Core.Users;
 using Credo.Sandbox;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,9 +23,11 @@ namespace Credo.Benchmarks;
 /// (and until tiered compilation has settled), the run measures over a window: the CPU of <c>credo serve</c> (utime +
 /// stime from <c>/proc/PID/stat</c>, and by thread), its resident memory (VmRSS at the end, VmHWM), the polls done
 /// (from the database), CPU per poll, and poll lag.
-/// Usage: <c>dotnet run -c Release --project bench/Credo.Benchmarks -- listeners [counts] [seconds]</c>, counts
+/// Usage: <c>dotnet run -c Release --project bench/Credo.Benchmarks -- listeners [counts] [seconds] [sqlite|postgres]</c>, counts
 /// comma-separated (default <c>0,200,1000,5000</c>; a count ending in <c>n</c>, such as <c>5000n</c>, seeds listeners
-/// that are never due during the run, which isolates the engine's tick query from the polls).
+/// that are never due during the run, which isolates the engine's tick query from the polls); <c>postgres</c> runs
+/// each count on a fresh database of the server <c>CREDO_TEST_POSTGRES</c> names instead of SQLite. <c>listeners
+/// cluster …</c> runs several nodes on one PostgreSQL database (<see cref="ClusterRun"/>).
 /// </summary>
 /// <remarks>
 /// Lag: the table is read every 200 ms. A poll shows as a new <c>LastPollAt</c> (written with the time the poll ended).
@@ -48,13 +49,17 @@ internal static class ListenersRun
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["cluster", .. var clusterArgs])
+        {
+            return await ClusterRun.RunAsync(clusterArgs);
+        }
+
+        var postgres = args.Length > 2 && args[2] == "postgres";
         var counts = (args.Length > 0 ? args[0] : "0,200,1000,5000").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(c => new Count(int.Parse(c.TrimEnd('n'), CultureInfo.InvariantCulture), c.EndsWith('n'))).ToArray();
         var window = TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60);
-        var credo = Path.Combine(LoadRun.RepositoryRoot(), "src", "Credo.Server", "bin", "Release", "net10.0", "credo.dll");
-        if (!File.Exists(credo))
+        if (ServerDll() is not { } credo)
         {
-            await Console.Error.WriteLineAsync($"Build the server first: dotnet build -c Release src/Credo.Server (no {credo}).");
             return 2;
         }
 
@@ -76,11 +81,11 @@ internal static class ListenersRun
                 using var created = await control.PostAsJsonAsync(new Uri("/sandbox/mailboxes", UriKind.Relative), new { address = Mailbox(i) }, ct);
                 created.EnsureSuccessStatusCode();
             });
-            Console.WriteLine($"credo sandbox (pid {sandbox.Id}): {mailboxes:N0} empty mailboxes created. Interval {IntervalSeconds} s, warm-up at least {WarmUp.TotalSeconds:N0} s and until tiered compilation has settled, window {window.TotalSeconds:N0} s.");
+            Console.WriteLine($"credo sandbox (pid {sandbox.Id}): {mailboxes:N0} empty mailboxes created. Database {(postgres ? "PostgreSQL" : "SQLite")}. Interval {IntervalSeconds} s, warm-up at least {WarmUp.TotalSeconds:N0} s and until tiered compilation has settled, window {window.TotalSeconds:N0} s.");
 
             foreach (var count in counts)
             {
-                results.Add(await MeasureAsync(credo, count, sandboxAddress, sandbox, control, window, ticksPerSecond));
+                results.Add(await MeasureAsync(credo, count, postgres, sandboxAddress, sandbox, control, window, ticksPerSecond));
             }
         }
         finally
@@ -93,17 +98,18 @@ internal static class ListenersRun
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(string credo, Count count, Uri sandboxAddress, Process sandbox, HttpClient control, TimeSpan window, double ticksPerSecond)
+    private static async Task<Result> MeasureAsync(string credo, Count count, bool postgres, Uri sandboxAddress, Process sandbox, HttpClient control, TimeSpan window, double ticksPerSecond)
     {
         var data = Directory.CreateTempSubdirectory("credo-listeners-").FullName;
+        var database = postgres ? await BenchDatabase.PostgreSqlAsync() : BenchDatabase.Sqlite(data);
         try
         {
             var seeding = Stopwatch.StartNew();
-            await SeedAsync(data, sandboxAddress, count);
+            await SeedAsync(database, data, sandboxAddress, count.Listeners);
             Console.WriteLine($"{count}: seeded in {seeding.Elapsed.TotalSeconds:N1} s");
 
             var port = LoadRun.FreePort();
-            using var server = LoadRun.StartCredo(credo, "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning");
+            using var server = LoadRun.StartCredo(credo, ["serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning", .. database.ServeArgs]);
             var logged = new ConcurrentQueue<string>();
             server.OutputDataReceived += (_, e) => Keep(logged, e.Data);
             server.ErrorDataReceived += (_, e) => Keep(logged, e.Data);
@@ -118,11 +124,11 @@ internal static class ListenersRun
 
                 if (count.Listeners > 0 && !count.NeverDue)
                 {
-                    await SpreadAsync(Path.Combine(data, "credo.db"), count.Listeners);
+                    await SpreadAsync(database, count.Listeners);
                 }
 
                 using var stop = new CancellationTokenSource();
-                var sampler = new PollSampler(Path.Combine(data, "credo.db"));
+                var sampler = new PollSampler(database, LeaseDuration);
                 var sampling = sampler.RunAsync(stop.Token);
                 var warmUp = await WarmUpAsync(server.Id, ticksPerSecond);
 
@@ -144,7 +150,7 @@ internal static class ListenersRun
                 var hwmMb = LoadRun.ReadStatusKilobytes(server.Id, "VmHWM:") / 1024.0;
                 var threads = Directory.GetDirectories($"/proc/{server.Id}/task").Length;
                 var sockets = Sockets(server.Id);
-                var overdue = await OverdueAsync(Path.Combine(data, "credo.db"), end);
+                var overdue = await OverdueAsync(database, end);
                 var syncAfter = await SyncRequestsAsync(control, checkedMailboxes);
 
                 // Let the sampler see the polls that ended just before the window closed.
@@ -188,12 +194,25 @@ internal static class ListenersRun
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            await database.DisposeAsync();
             Directory.Delete(data, recursive: true);
         }
     }
 
-    private static void Keep(ConcurrentQueue<string> logged, string? line)
+    /// <summary>The Release build of <c>credo</c>, or null (said why) when it is missing.</summary>
+    internal static string? ServerDll()
+    {
+        var credo = Path.Combine(LoadRun.RepositoryRoot(), "src", "Credo.Server", "bin", "Release", "net10.0", "credo.dll");
+        if (File.Exists(credo))
+        {
+            return credo;
+        }
+
+        Console.Error.WriteLine($"Build the server first: dotnet build -c Release src/Credo.Server (no {credo}).");
+        return null;
+    }
+
+    internal static void Keep(ConcurrentQueue<string> logged, string? line)
     {
         if (!string.IsNullOrWhiteSpace(line))
         {
@@ -201,12 +220,13 @@ internal static class ListenersRun
         }
     }
 
-    private static string Mailbox(int i) => $"idle-{i:D5}@sandbox.test";
+    internal static string Mailbox(int i) => $"idle-{i:D5}@sandbox.test";
 
-    private static async Task SeedAsync(string data, Uri sandbox, Count count)
+    // LISTENERS idle EWS listeners at a 30 s interval, none due until SpreadAsync.
+    internal static async Task SeedAsync(BenchDatabase database, string data, Uri sandbox, int count)
     {
         Guid credentialId;
-        await using var provider = LoadRun.DataFolderServices(data);
+        await using var provider = database.Services(data);
         await using (var scope = provider.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
@@ -221,12 +241,12 @@ internal static class ListenersRun
         }
 
         var ews = new Uri(sandbox, "/EWS/Exchange.asmx").ToString();
-        for (var first = 0; first < count.Listeners; first += 250)
+        for (var first = 0; first < count; first += 250)
         {
             // A scope per 250: one change tracker holding thousands of listeners would make each save slower.
             await using var scope = provider.CreateAsyncScope();
             var listeners = scope.ServiceProvider.GetRequiredService<ListenerService>();
-            for (var i = first; i < Math.Min(first + 250, count.Listeners); i++)
+            for (var i = first; i < Math.Min(first + 250, count); i++)
             {
                 var change = await listeners.CreateAsync(new ListenerInput
                 {
@@ -243,23 +263,21 @@ internal static class ListenersRun
         {
             // Nothing is due while credo serve starts; SpreadAsync sets the first polls once it is ready.
             await scope.ServiceProvider.GetRequiredService<CredoDbContext>().Database.ExecuteSqlAsync(
-                $"UPDATE email_listeners SET NextPollAt = {(Clock.GetUtcNow() + TimeSpan.FromDays(1)).UtcTicks}");
+                $"""UPDATE email_listeners SET "NextPollAt" = {(Clock.GetUtcNow() + TimeSpan.FromDays(1)).UtcTicks}""");
         }
     }
 
     // First polls spread evenly over one interval from now, so that they do not fire at once; each next poll is then
     // due an interval after its predecessor ended. Done once credo serve is ready rather than at seeding: a start-up
     // slower than expected would otherwise find the first seconds' worth due together, and they would stay bunched.
-    private static async Task SpreadAsync(string database, int listeners)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE email_listeners SET NextPollAt = $first + (rowid - 1) * $step";
-        command.Parameters.AddWithValue("$first", (Clock.GetUtcNow() + TimeSpan.FromSeconds(1)).UtcTicks);
-        command.Parameters.AddWithValue("$step", TimeSpan.FromSeconds(IntervalSeconds).Ticks / listeners);
-        await command.ExecuteNonQueryAsync();
-    }
+    internal static Task SpreadAsync(BenchDatabase database, int listeners) => database.ExecuteAsync(
+        """
+        UPDATE email_listeners SET "NextPollAt" = @first + (ranked.n - 1) * @step
+        FROM (SELECT "Id", row_number() OVER (ORDER BY "Name") AS n FROM email_listeners) AS ranked
+        WHERE email_listeners."Id" = ranked."Id"
+        """,
+        ("first", (Clock.GetUtcNow() + TimeSpan.FromSeconds(1)).UtcTicks),
+        ("step", TimeSpan.FromSeconds(IntervalSeconds).Ticks / listeners));
 
     // SyncFolderItems requests the sandbox counted for these mailboxes, summed.
     private static async Task<int> SyncRequestsAsync(HttpClient control, int[] mailboxes)
@@ -275,15 +293,8 @@ internal static class ListenersRun
     }
 
     // Listeners whose poll was due more than a second before the end of the window and had not ended by then: the backlog.
-    private static async Task<int> OverdueAsync(string database, DateTimeOffset end)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM email_listeners WHERE Enabled AND NextPollAt < $due";
-        command.Parameters.AddWithValue("$due", (end - TimeSpan.FromSeconds(1)).UtcTicks);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
+    private static async Task<int> OverdueAsync(BenchDatabase database, DateTimeOffset end) => (int)await database.ScalarAsync(
+        """SELECT COUNT(*) FROM email_listeners WHERE "Enabled" AND "NextPollAt" < @due""", ("due", (end - TimeSpan.FromSeconds(1)).UtcTicks));
 
     private static int Sockets(int pid) =>
         new DirectoryInfo($"/proc/{pid}/fd").EnumerateFileSystemInfos().Count(f => f.LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
@@ -404,95 +415,6 @@ internal static class ListenersRun
 
     private sealed record Result(
         Count Count, double CredoCpuSeconds, double SandboxCpuSeconds, TimeSpan Elapsed, double RssMb, double HwmMb,
-        List<Poll> Polls, int CheckedPolls, int CheckedSyncRequests, int Anomalies, int LogLines, long Threads, int Sockets, int Overdue,
+        List<PollSampler.Poll> Polls, int CheckedPolls, int CheckedSyncRequests, int Anomalies, int LogLines, long Threads, int Sockets, int Overdue,
         TimeSpan WarmUp, Dictionary<string, double> CpuByThreads);
-
-    private sealed record Poll(string ListenerId, DateTimeOffset Due, DateTimeOffset Started, DateTimeOffset Ended, int Failures);
-
-    /// <summary>Reads the listeners table every 200 ms (read-only; WAL lets it read while the server writes) and notes each poll that ended.</summary>
-    private sealed class PollSampler(string database)
-    {
-        private readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _mailboxes = new(StringComparer.OrdinalIgnoreCase);
-
-        public List<Poll> Polls { get; } = [];
-
-        public int Anomalies { get; private set; }
-
-        public HashSet<string> IdsOfMailboxes(IEnumerable<string> mailboxes) =>
-            [.. mailboxes.Select(m => _mailboxes.GetValueOrDefault(m)).OfType<string>()];
-
-        public async Task RunAsync(CancellationToken cancellationToken)
-        {
-            await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-            await connection.OpenAsync(cancellationToken);
-            await using (var all = connection.CreateCommand())
-            {
-                all.CommandText = "SELECT Id, Mailbox, NextPollAt, LastPollAt FROM email_listeners";
-                await using var reader = await all.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    _rows[reader.GetString(0)] = new Row(Ticks(reader, 2), Ticks(reader, 3));
-                    _mailboxes[reader.GetString(1)] = reader.GetString(0);
-                }
-            }
-
-            await using var changed = connection.CreateCommand();
-            // Only rows whose poll ended lately; 10 s of slack because LastPollAt is the time a poll ended, taken just
-            // before its status update commits, so updates can commit out of that order.
-            changed.CommandText = "SELECT Id, NextPollAt, LastPollAt, LeaseExpiresAt, ConsecutiveFailures FROM email_listeners WHERE LastPollAt >= $since";
-            var since = changed.Parameters.Add("$since", SqliteType.Integer);
-            long newest = 0;
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                since.Value = newest - TimeSpan.FromSeconds(10).Ticks;
-                await using (var reader = await changed.ExecuteReaderAsync(CancellationToken.None))
-                {
-                    while (await reader.ReadAsync(CancellationToken.None))
-                    {
-                        var id = reader.GetString(0);
-                        var last = Ticks(reader, 2);
-                        var known = _rows[id];
-                        if (last == known.LastPollAt)
-                        {
-                            continue;
-                        }
-
-                        var next = Ticks(reader, 1);
-                        _rows[id] = new Row(next, last);
-                        newest = Math.Max(newest, last ?? 0);
-                        if (known.NextPollAt is not { } due || last is not { } ended || Ticks(reader, 3) is not { } lease)
-                        {
-                            continue;
-                        }
-
-                        var started = lease - LeaseDuration.Ticks;
-                        if (started > ended)
-                        {
-                            // The lease was renewed during the poll: its start is unknown.
-                            Anomalies++;
-                            continue;
-                        }
-
-                        Polls.Add(new Poll(id, At(due), At(started), At(ended), reader.GetInt32(4)));
-                    }
-                }
-
-                try
-                {
-                    await Task.Delay(SampleEvery, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-
-        private static long? Ticks(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-        private static DateTimeOffset At(long ticks) => new(ticks, TimeSpan.Zero);
-
-        private sealed record Row(long? NextPollAt, long? LastPollAt);
-    }
 }

@@ -33,6 +33,26 @@ internal sealed class SandboxEwsEndpoint(SandboxMailboxes mailboxes)
 
         var (body, impersonated) = request.Value;
         var mailbox = impersonated is null ? null : mailboxes.Find(impersonated);
+        if (mailbox is null)
+        {
+            await AnswerAsync(context, body, impersonated, null);
+            return;
+        }
+
+        // In flight from here until answered, faults and delays included.
+        mailbox.EnterEws(body.Name.LocalName);
+        try
+        {
+            await AnswerAsync(context, body, impersonated, mailbox);
+        }
+        finally
+        {
+            mailbox.LeaveEws();
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, XElement body, string? impersonated, SandboxMailbox? mailbox)
+    {
         var fault = mailbox?.Arrive(body.Name.LocalName, body.Element(M + "SyncState") is not null);
         if (fault is not null && await ApplyAsync(context, fault))
         {

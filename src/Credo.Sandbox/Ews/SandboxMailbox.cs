@@ -14,7 +14,7 @@ public sealed class SandboxMailbox
     private readonly Dictionary<string, SandboxItem> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SandboxItem> _itemsByImmutableId = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private readonly RequestMeter _requests = new();
+    private readonly RequestMeter _requests;
     private readonly MailboxChangeFeed _changes;
     private long _sequence;
     private int _graphInFlight;
@@ -24,6 +24,7 @@ public sealed class SandboxMailbox
         Address = address;
         UserId = UserIdOf(address);
         _time = time;
+        _requests = new RequestMeter(time);
         _changes = changes;
         var root = AddFolder("Top of Information Store", null, "msgfolderroot");
         foreach (var (name, distinguished) in new[] { ("Inbox", "inbox"), ("Deleted Items", "deleteditems"), ("Sent Items", "sentitems"), ("Drafts", "drafts"), ("Junk Email", "junkemail"), ("Archive", "archive") })
@@ -95,6 +96,12 @@ public sealed class SandboxMailbox
 
     /// <summary>Counts a request that was refused before its turn in the fault rate, such as one over a concurrency limit.</summary>
     internal void CountRefused(string operation, string protocol) => _requests.CountRefused(operation, protocol);
+
+    /// <summary>Counts an EWS request of <paramref name="operation"/> as in flight until <see cref="LeaveEws"/>.</summary>
+    internal void EnterEws(string operation) => _requests.Enter(operation);
+
+    /// <summary>Ends what <see cref="EnterEws"/> began.</summary>
+    internal void LeaveEws() => _requests.Leave();
 
     /// <summary>Counts a request that was answered with an injected fault.</summary>
     internal void CountFaulted() => _requests.CountFaulted();

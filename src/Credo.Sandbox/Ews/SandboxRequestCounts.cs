@@ -28,4 +28,16 @@ public sealed record SandboxRequestCounts(int Total, int Faulted, IReadOnlyDicti
 
     /// <summary>Requests by protocol: <see cref="Ews"/> and <see cref="Graph"/>.</summary>
     public IReadOnlyDictionary<string, int> ByProtocol { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>
+    /// The most EWS requests this mailbox had in flight at once (from arrival to answer). One poller sends one request at a
+    /// time to an idle mailbox, so more than 1 there means two pollers worked on it together.
+    /// </summary>
+    public int MaxInFlight { get; init; }
+
+    /// <summary>
+    /// The shortest time between the arrivals of two EWS <c>SyncFolderItems</c> requests, in milliseconds; <see langword="null"/>
+    /// before the second. An idle mailbox's poll sends one, so this is the shortest time between two of its polls.
+    /// </summary>
+    public double? ShortestSyncGapMilliseconds { get; init; }
 }
