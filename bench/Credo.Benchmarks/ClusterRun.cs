@@ -15,8 +15,8 @@ namespace Credo.Benchmarks;
 /// goes on for <c>after</c> seconds. It reports each node's share (listeners held and polls done within two intervals
 /// of the start), the takeover (from the kill until every listener the dead node held has been polled by another), the
 /// double polls the sandbox saw (most EWS requests in flight at once to one mailbox, and mailboxes polled twice within
-/// 10 s), and poll lag before the kill and after the takeover, measured as <c>listeners</c> measures it (see
-/// <see cref="PollSampler"/>). Usage:
+/// 10 s), and poll lag before the kill and after the takeover, from the nodes' own <c>credo_listener_poll_lag_seconds</c>
+/// histograms (scraped from each node's <c>/metrics</c> one interval after the start, at the kill, and every 5 s after it). Usage:
 /// <c>dotnet run -c Release --project bench/Credo.Benchmarks -- listeners cluster [nodes=3] [listeners=1500] [settle=90] [after=90]</c>.
 /// Each node's connection string caps its pool at <see cref="MaxPoolSize"/> connections.
 /// </summary>
@@ -25,6 +25,7 @@ internal static class ClusterRun
     private const int IntervalSeconds = 30;
     private const string Killed = "node-2";
     private const int MaxPoolSize = 20;
+    private const string LagMetric = "credo_listener_poll_lag_seconds";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(IntervalSeconds);
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan TooClose = TimeSpan.FromSeconds(10);
@@ -83,7 +84,7 @@ internal static class ClusterRun
                 var port = LoadRun.FreePort();
                 ports.Add(port);
                 var node = LoadRun.StartCredo(credo, ["serve", "--data", Folder(folders), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning",
-                    $"--Credo:Listeners:NodeName={name}", .. database.ServeArgs]);
+                    "--Credo:Metrics:RequireApiKey=false", $"--Credo:Listeners:NodeName={name}", .. database.ServeArgs]);
                 node.OutputDataReceived += (_, e) => ListenersRun.Keep(logged, e.Data is null ? null : $"{name}: {e.Data}");
                 node.ErrorDataReceived += (_, e) => ListenersRun.Keep(logged, e.Data is null ? null : $"{name}: {e.Data}");
                 running[name] = node;
@@ -108,6 +109,9 @@ internal static class ClusterRun
             var sampling = sampler.RunAsync(stop.Token);
             Console.WriteLine($"cluster: {nodes} nodes up (pids {string.Join(", ", running.Values.Select(p => p.Id))}); first polls spread over {IntervalSeconds} s from {start:HH:mm:ss}");
 
+            var addresses = running.Keys.Zip(ports).ToDictionary(n => n.First, n => new Uri($"http://127.0.0.1:{n.Second}"), StringComparer.Ordinal);
+            await DelayUntilAsync(start + Interval);
+            var lagFirst = await MetricsHistogram.ScrapeAsync(LagMetric, [.. addresses.Values]);
             await DelayUntilAsync(start + (2 * Interval));
             var heldAtTwoIntervals = await HoldersAsync(database);
             var connections = await database.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()");
@@ -116,6 +120,8 @@ internal static class ClusterRun
                 $"{connections} connections to the database (Maximum Pool Size {MaxPoolSize} a node)");
 
             await DelayUntilAsync(start + settle);
+            var lagBefore = (await MetricsHistogram.ScrapeAsync(LagMetric, [.. addresses.Values])).Minus(lagFirst);
+            addresses.Remove(Killed);
             running[Killed].Kill();
             var killedAt = Clock.GetUtcNow();
             await running[Killed].WaitForExitAsync();
@@ -123,14 +129,22 @@ internal static class ClusterRun
             var orphans = await OwnedByAsync(database, Killed);
             Console.WriteLine($"cluster: {Killed} killed (SIGKILL) at {killedAt:HH:mm:ss.fff}, holding {orphans.Count:N0} listeners; load average {LoadRun.LoadAverage()}");
 
-            await DelayUntilAsync(killedAt + after);
+            // The survivors' lag every 5 s, so that the time after the takeover (known only at the end) can be told apart.
+            var lagAfterKill = new List<(DateTimeOffset At, MetricsHistogram Lag)>();
+            while (Clock.GetUtcNow() < killedAt + after)
+            {
+                lagAfterKill.Add((Clock.GetUtcNow(), await MetricsHistogram.ScrapeAsync(LagMetric, [.. addresses.Values])));
+                await Task.Delay(TimeSpan.FromSeconds(5));
+            }
+
+            lagAfterKill.Add((Clock.GetUtcNow(), await MetricsHistogram.ScrapeAsync(LagMetric, [.. addresses.Values])));
             var heldAtEnd = await HoldersAsync(database);
             var end = Clock.GetUtcNow();
             await Task.Delay(TimeSpan.FromSeconds(1));
             await stop.CancelAsync();
             await sampling;
             var counts = await RequestsAsync(control, listeners);
-            Print(new Figures(nodes, listeners, settle, start, killedAt, end, heldAtTwoIntervals, pollsInTwoIntervals, heldAtEnd, orphans, sampler.Polls, sampler.Anomalies, counts, logged));
+            Print(new Figures(nodes, listeners, settle, start, killedAt, end, heldAtTwoIntervals, pollsInTwoIntervals, heldAtEnd, orphans, sampler.Polls, sampler.Anomalies, counts, logged, lagBefore, lagAfterKill));
             return 0;
         }
         finally
@@ -233,8 +247,8 @@ internal static class ClusterRun
         // Takeover: each listener the dead node held, polled by another node after the kill.
         var takenOver = f.Orphans.Select(id => polls.Where(p => p.ListenerId == id && p.Ended > f.KilledAt && p.Node != Killed).Select(p => (DateTimeOffset?)p.Ended).Min()).ToList();
         var done = takenOver.All(t => t is not null) && takenOver.Count > 0 ? takenOver.Max() : null;
-        var lagBefore = Lags(polls.Where(p => p.Ended >= f.Start + Interval && p.Ended < f.KilledAt));
-        var lagAfter = done is { } d ? Lags(polls.Where(p => p.Ended > d && p.Ended <= f.End)) : [];
+        var lagAfterKill = f.LagAfterKill[^1].Lag.Minus(f.LagAfterKill[0].Lag);
+        var lagAfter = done is { } d && f.LagAfterKill.FirstOrDefault(l => l.At >= d) is { Lag: not null } from ? f.LagAfterKill[^1].Lag.Minus(from.Lag) : null;
         var pollsTwice = f.Requests.Count(r => r.ShortestGapMs < TooClose.TotalMilliseconds);
         var totalTwo = f.PollsInTwoIntervals.Values.Sum();
         var totalHeld = f.HeldAtTwoIntervals.Values.Sum();
@@ -258,8 +272,9 @@ internal static class ClusterRun
             $"{(done is { } t ? $"{(t - f.KilledAt).TotalSeconds:N1} s" : $"not done: {takenOver.Count(x => x is null):N0} never polled in {(f.End - f.KilledAt).TotalSeconds:N0} s")} | ≤ {(LeaseDuration + Interval).TotalSeconds:N0} s (lease + interval) |");
         Console.WriteLine($"| most EWS requests in flight at once to one mailbox (sandbox) | {f.Requests.Max(r => r.MaxInFlight)} | 1 |");
         Console.WriteLine($"| mailboxes polled twice within {TooClose.TotalSeconds:N0} s (sandbox) | {pollsTwice:N0} | 0 |");
-        Console.WriteLine($"| poll lag p50 / p99 / max before the kill ({lagBefore.Length:N0} polls from the second interval on) | {LagText(lagBefore)} | p99 < 1 s |");
-        Console.WriteLine($"| poll lag p50 / p99 / max after the takeover ({lagAfter.Length:N0} polls) | {LagText(lagAfter)} | p99 < 1 s |");
+        Console.WriteLine($"| poll lag p50 / p99 before the kill ({f.LagBefore.Count:N0} polls from the second interval on) | {f.LagBefore.Text(0.5)} / {f.LagBefore.Text(0.99)} | p99 < 1 s |");
+        Console.WriteLine($"| poll lag p50 / p99 after the kill, takeover included ({lagAfterKill.Count:N0} polls) | {lagAfterKill.Text(0.5)} / {lagAfterKill.Text(0.99)} | |");
+        Console.WriteLine($"| poll lag p50 / p99 after the takeover ({lagAfter?.Count ?? 0:N0} polls) | {lagAfter?.Text(0.5) ?? "–"} / {lagAfter?.Text(0.99) ?? "–"} | p99 < 1 s |");
         Console.WriteLine();
         Console.WriteLine($"cluster: {polls.Count:N0} polls seen in {(f.End - f.Start).TotalSeconds:N0} s ({f.Anomalies} left out: lease renewed after the start), {polls.Count(p => p.Failures > 0)} failed; " +
             $"SyncFolderItems at the sandbox {f.Requests.Sum(r => r.SyncFolderItems):N0}; mailboxes never polled {f.Requests.Count(r => r.SyncFolderItems == 0)}; " +
@@ -271,13 +286,6 @@ internal static class ClusterRun
         }
     }
 
-    private static double[] Lags(IEnumerable<PollSampler.Poll> polls) => [.. polls.Select(p => p.Lag.TotalMilliseconds).Order()];
-
-    private static string LagText(double[] sorted) => sorted.Length == 0 ? "–"
-        : $"{Percentile(sorted, 0.5):N0} / {Percentile(sorted, 0.99):N0} / {sorted[^1]:N0} ms";
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
-
     private static string Percent(int part, int whole) => whole == 0 ? "–" : $"{F(100.0 * part / whole)}%";
 
     private static string F(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
@@ -288,5 +296,5 @@ internal static class ClusterRun
         int Nodes, int Listeners, TimeSpan Settle, DateTimeOffset Start, DateTimeOffset KilledAt, DateTimeOffset End,
         Dictionary<string, int> HeldAtTwoIntervals, Dictionary<string, int> PollsInTwoIntervals, Dictionary<string, int> HeldAtEnd,
         HashSet<Guid> Orphans, List<PollSampler.Poll> Polls, int Anomalies, List<(int SyncFolderItems, int MaxInFlight, double? ShortestGapMs)> Requests,
-        ConcurrentQueue<string> Logged);
+        ConcurrentQueue<string> Logged, MetricsHistogram LagBefore, List<(DateTimeOffset At, MetricsHistogram Lag)> LagAfterKill);
 }

@@ -30,15 +30,18 @@ namespace Credo.Benchmarks;
 /// cluster …</c> runs several nodes on one PostgreSQL database (<see cref="ClusterRun"/>).
 /// </summary>
 /// <remarks>
-/// Lag: the table is read every 200 ms. A poll shows as a new <c>LastPollAt</c> (written with the time the poll ended).
-/// Its due time is the <c>NextPollAt</c> read before that; its start is when the engine took the lease, which is the
-/// first thing a poll does: <c>LeaseExpiresAt</c> minus the lease duration (30 s, the default). An idle poll renews
-/// the lease nowhere else (no page with mail, no retry), so this is exact for idle polls. Lag = started − due, and the
-/// poll's own time = ended − started. All three times are the server's clock, so the 200 ms sampling does not blur them.
+/// Polls are counted from the database (read every 200 ms: a poll shows as a new <c>LastPollAt</c>). Lag and a poll's own
+/// time come from the node's own histograms on <c>/metrics</c> (<c>credo_listener_poll_lag_seconds</c>: started − due;
+/// <c>credo_listener_poll_duration_seconds</c>), scraped at the window's start and end; a quantile is given as the
+/// bound of the bucket that holds it. (The engine claims listeners ahead of their due time, so the lease no longer
+/// tells when a poll started.)
+/// </remarks>
 /// </remarks>
 internal static class ListenersRun
 {
     private const int IntervalSeconds = 30;
+    private const string LagMetric = "credo_listener_poll_lag_seconds";
+    private const string DurationMetric = "credo_listener_poll_duration_seconds";
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
     // At least two intervals, then until tiered compilation has settled: with 5,000 listeners its thread was still half
     // of the process's CPU 50 to 80 s after start (perf), which would be counted as the polls' otherwise.
@@ -109,7 +112,7 @@ internal static class ListenersRun
             Console.WriteLine($"{count}: seeded in {seeding.Elapsed.TotalSeconds:N1} s");
 
             var port = LoadRun.FreePort();
-            using var server = LoadRun.StartCredo(credo, ["serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning", .. database.ServeArgs]);
+            using var server = LoadRun.StartCredo(credo, ["serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning", "--Credo:Metrics:RequireApiKey=false", .. database.ServeArgs]);
             var logged = new ConcurrentQueue<string>();
             server.OutputDataReceived += (_, e) => Keep(logged, e.Data);
             server.ErrorDataReceived += (_, e) => Keep(logged, e.Data);
@@ -135,6 +138,9 @@ internal static class ListenersRun
                 // A few mailboxes' request counters, as a check of the polls counted from the database.
                 var checkedMailboxes = Enumerable.Range(0, Math.Min(20, count.Listeners)).ToArray();
                 var syncBefore = await SyncRequestsAsync(control, checkedMailboxes);
+                var node = new Uri($"http://127.0.0.1:{port}");
+                var lagBefore = await MetricsHistogram.ScrapeAsync(LagMetric, node);
+                var durationBefore = await MetricsHistogram.ScrapeAsync(DurationMetric, node);
                 var start = Clock.GetUtcNow();
                 var credoBefore = CpuTicks(server.Id);
                 var threadsBefore = ThreadTicks(server.Id);
@@ -152,6 +158,8 @@ internal static class ListenersRun
                 var sockets = Sockets(server.Id);
                 var overdue = await OverdueAsync(database, end);
                 var syncAfter = await SyncRequestsAsync(control, checkedMailboxes);
+                var lag = (await MetricsHistogram.ScrapeAsync(LagMetric, node)).Minus(lagBefore);
+                var duration = (await MetricsHistogram.ScrapeAsync(DurationMetric, node)).Minus(durationBefore);
 
                 // Let the sampler see the polls that ended just before the window closed.
                 await Task.Delay(SampleEvery * 3);
@@ -175,7 +183,9 @@ internal static class ListenersRun
                     sockets,
                     overdue,
                     warmUp,
-                    ByGroup(threadsBefore, threadsAfter, credoAfter - credoBefore, ticksPerSecond));
+                    ByGroup(threadsBefore, threadsAfter, credoAfter - credoBefore, ticksPerSecond),
+                    lag,
+                    duration);
                 Console.WriteLine($"{count}: machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the window's end (2 cores; others' builds and tests count)");
                 Console.WriteLine($"{count}: {result.Polls.Count:N0} polls in {elapsed.TotalSeconds:N1} s, credo CPU {result.CredoCpuSeconds:N2} s, RSS {rssMb:N0} MB (peak {hwmMb:N0}); " +
                     $"{checkedMailboxes.Length} checked mailboxes: {result.CheckedPolls} polls in the database, {result.CheckedSyncRequests} SyncFolderItems at the sandbox; {logged.Count} log line(s)");
@@ -374,39 +384,34 @@ internal static class ListenersRun
     {
         var none = results.FirstOrDefault(r => r.Count.Listeners == 0);
         Console.WriteLine();
-        Console.WriteLine($"| listeners ({IntervalSeconds} s interval, all idle) | polls in {window.TotalSeconds:N0} s | polls/s | credo CPU, % of one core | CPU ms per poll | over 0 listeners: CPU ms per poll | VmRSS MB | VmHWM MB | KB per listener over the row above | lag p50 / p99 / max ms | poll's own time p50 / p99 ms | sandbox CPU % |");
+        Console.WriteLine($"| listeners ({IntervalSeconds} s interval, all idle) | polls in {window.TotalSeconds:N0} s | polls/s | credo CPU, % of one core | CPU ms per poll | over 0 listeners: CPU ms per poll | VmRSS MB | VmHWM MB | KB per listener over the row above | lag p50 / p99 | poll's own time p50 / p99 | sandbox CPU % |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             var seconds = r.Elapsed.TotalSeconds;
-            var lags = r.Polls.Select(p => (p.Started - p.Due).TotalMilliseconds).Order().ToArray();
-            var own = r.Polls.Select(p => (p.Ended - p.Started).TotalMilliseconds).Order().ToArray();
             var perPoll = r.Polls.Count == 0 ? "–" : F(r.CredoCpuSeconds * 1000 / r.Polls.Count, "0.00");
             var marginal = none is null || r.Polls.Count == 0 ? "–" : F((r.CredoCpuSeconds - none.CredoCpuSeconds * seconds / none.Elapsed.TotalSeconds) * 1000 / r.Polls.Count, "0.00");
             // The slope between rows: the first listener brings in code and buffers that the next thousands do not.
             var above = results.IndexOf(r) is > 0 and var i ? results[i - 1] : null;
             var perListener = above is null || r.Count.Listeners == above.Count.Listeners ? "–" : F((r.RssMb - above.RssMb) * 1024 / (r.Count.Listeners - above.Count.Listeners), "N1");
             Console.WriteLine($"| {r.Count} | {r.Polls.Count:N0} | {r.Polls.Count / seconds:N1} | {F(100 * r.CredoCpuSeconds / seconds, "0.0")} | {perPoll} | {marginal} | {r.RssMb:N0} | {r.HwmMb:N0} | {perListener} | " +
-                $"{(lags.Length == 0 ? "–" : $"{Percentile(lags, 0.5):N0} / {Percentile(lags, 0.99):N0} / {lags[^1]:N0}")} | " +
-                $"{(own.Length == 0 ? "–" : $"{Percentile(own, 0.5):N1} / {Percentile(own, 0.99):N1}")} | {F(100 * r.SandboxCpuSeconds / seconds, "0.0")} |");
+                $"{r.Lag.Text(0.5)} / {r.Lag.Text(0.99)} | {r.Duration.Text(0.5)} / {r.Duration.Text(0.99)} | {F(100 * r.SandboxCpuSeconds / seconds, "0.0")} |");
         }
 
         Console.WriteLine();
         foreach (var r in results.Where(r => r.Polls.Count > 0))
         {
             var failed = r.Polls.Count(p => p.Failures > 0);
-            var lagged = r.Polls.Count(p => p.Started - p.Due > TimeSpan.FromSeconds(1));
+            var lagged = r.Lag.Above(1);
             var seconds = r.Elapsed.TotalSeconds;
             Console.WriteLine($"{r.Count}: warm-up {r.WarmUp.TotalSeconds:N0} s; CPU by threads, % of one core: {string.Join(", ", r.CpuByThreads.OrderByDescending(g => g.Value).Select(g => $"{g.Key} {F(100 * g.Value / seconds, "0.0")}"))}; " +
                 $"CPU ms per poll without the JIT thread {F((r.CredoCpuSeconds - r.CpuByThreads.GetValueOrDefault("JIT")) * 1000 / r.Polls.Count, "0.00")}");
-            Console.WriteLine($"{r.Count}: at the window's end {r.Overdue:N0} listener(s) more than 1 s overdue, {r.Threads} threads, {r.Sockets:N0} open sockets; {failed} failed poll(s); {lagged} poll(s) started more than 1 s late; {r.Anomalies} poll(s) left out (lease renewed after the start); " +
+            Console.WriteLine($"{r.Count}: at the window's end {r.Overdue:N0} listener(s) more than 1 s overdue, {r.Threads} threads, {r.Sockets:N0} open sockets; {failed} failed poll(s); {lagged} of {r.Lag.Count:N0} poll(s) started more than 1 s late; " +
                 $"check: {r.CheckedPolls} polls of the first mailboxes in the database against {r.CheckedSyncRequests} SyncFolderItems at the sandbox; {r.LogLines} log line(s) at Warning or above.");
         }
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
 
     private sealed record Count(int Listeners, bool NeverDue)
     {
@@ -416,5 +421,5 @@ internal static class ListenersRun
     private sealed record Result(
         Count Count, double CredoCpuSeconds, double SandboxCpuSeconds, TimeSpan Elapsed, double RssMb, double HwmMb,
         List<PollSampler.Poll> Polls, int CheckedPolls, int CheckedSyncRequests, int Anomalies, int LogLines, long Threads, int Sockets, int Overdue,
-        TimeSpan WarmUp, Dictionary<string, double> CpuByThreads);
+        TimeSpan WarmUp, Dictionary<string, double> CpuByThreads, MetricsHistogram Lag, MetricsHistogram Duration);
 }

@@ -5,12 +5,9 @@ namespace Credo.Benchmarks;
 /// <summary>
 /// Reads the listeners table every 200 ms (read-only; on SQLite, WAL lets it read while the server writes) and notes
 /// each poll that ended, with the node that held the listener then: a poll shows as a new <c>LastPollAt</c> (the time it
-/// ended); its due time is the <c>NextPollAt</c> read before that; its start is when the engine took the lease, the first
-/// thing a poll does: <c>LeaseExpiresAt</c> minus the lease duration. An idle poll renews the lease nowhere else (no
-/// page with mail, no retry), so this is exact for idle polls. All three times are the server's clock, so the sampling
-/// does not blur them. An engine that claims listeners ahead of their due time and starts each poll at its due time
-/// (see docs/benchmarks.md, "Several nodes on one PostgreSQL") takes the lease before the due time: such a poll counts
-/// as on time, lag 0, and the lag measured is then how late the claim came, not the poll.
+/// ended). Its due time is the <c>NextPollAt</c> read before that, and the lease was taken at <c>LeaseExpiresAt</c> minus
+/// the lease duration. The engine claims listeners ahead of their due time, so when a poll started is not in the table:
+/// lag is read from the node's own histogram on <c>/metrics</c> (<see cref="MetricsHistogram"/>).
 /// </summary>
 internal sealed class PollSampler(BenchDatabase database, TimeSpan leaseDuration)
 {
@@ -121,11 +118,8 @@ internal sealed class PollSampler(BenchDatabase database, TimeSpan leaseDuration
 
     private static DateTimeOffset At(long ticks) => new(ticks, TimeSpan.Zero);
 
-    /// <summary>One poll: its listener, when it was due, started and ended, its failures, and the node that held the listener as it ended.</summary>
-    internal sealed record Poll(Guid ListenerId, DateTimeOffset Due, DateTimeOffset Started, DateTimeOffset Ended, int Failures, string? Node)
-    {
-        public TimeSpan Lag => Started > Due ? Started - Due : TimeSpan.Zero;
-    }
+    /// <summary>One poll: its listener, when it was due, when its lease was taken, when it ended, its failures, and the node that held the listener as it ended.</summary>
+    internal sealed record Poll(Guid ListenerId, DateTimeOffset Due, DateTimeOffset Started, DateTimeOffset Ended, int Failures, string? Node);
 
     private sealed record Row(long? NextPollAt, long? LastPollAt);
 }

@@ -70,7 +70,7 @@ internal sealed partial class WebhookDispatcher(
     /// </summary>
     internal async Task<int> DrainAsync(CancellationToken stoppingToken)
     {
-        var limit = Math.Max(1, webhookOptions.CurrentValue.MaxConcurrentDeliveries);
+        var limit = webhookOptions.CurrentValue.MaxConcurrentDeliveries;
         var sending = new Dictionary<Task<DeliveryOutcome?>, Guid>();
         var recorded = 0;
         try

@@ -13,7 +13,7 @@ public sealed class WebhookOptions
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// How many webhook deliveries a node sends at the same time, over all listeners (a value below 1 counts as 1). A
+    /// How many webhook deliveries a node sends at the same time, over all listeners (at least 1, checked at start). A
     /// delivery is never sent twice at once: its next attempt starts only after the outcome of the one before is recorded.
     /// With more than one, a receiver may get deliveries in another order than the mails were recorded. Default 16.
     /// </summary>

@@ -30,6 +30,7 @@ public static class ListenerServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<WebhookOptions>()
             .Validate(o => o.SecretOverlap >= TimeSpan.Zero, "Credo:Webhooks:SecretOverlap must be zero (no overlap) or more.")
+            .Validate(o => o.MaxConcurrentDeliveries >= 1, "Credo:Webhooks:MaxConcurrentDeliveries must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton<ListenerGauges>();
         services.TryAddSingleton<ListenerMetrics>();
