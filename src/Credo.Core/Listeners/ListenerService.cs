@@ -153,11 +153,8 @@ public sealed class ListenerService(
             pushEndings.Add(pushed);
         }
 
-        if (listener.Enabled)
-        {
-            await wakes.MadeDueAsync(db, id, listener.LeaseOwner, notified: false, cancellationToken);
-        }
-
+        // Disabled too: its holder drops a poll it has claimed ahead with the settings before, at once.
+        await wakes.MadeDueAsync(db, id, listener.LeaseOwner, notified: false, cancellationToken);
         return Change<EmailListener>.Done(listener, generated);
     }
 
@@ -173,6 +170,9 @@ public sealed class ListenerService(
         db.EmailListeners.Remove(listener);
         audit.Record(actor, "delete", EntityType, id.ToString(), listener.Name);
         await db.SaveChangesAsync(cancellationToken);
+
+        // Its holder drops a poll it has claimed ahead, at once.
+        await wakes.MadeDueAsync(db, id, listener.LeaseOwner, notified: false, cancellationToken);
         if (listener.PushSubscriptionId is not null)
         {
             pushEndings.Add(PushEndings.Snapshot(listener));

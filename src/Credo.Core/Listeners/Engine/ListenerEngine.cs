@@ -107,8 +107,7 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
             return true;
         }
 
-        // Half a tick beyond the next: the next claim comes a little after a tick, as the wait starts when this one ends.
-        var dueBy = claimedAt + settings.Tick + (settings.Tick / 2);
+        var dueBy = ListenerLease.ClaimHorizon(claimedAt, settings);
         List<DueListener> due;
         int claimed;
         await using (var scope = scopes.CreateAsyncScope())
@@ -159,6 +158,21 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
             await _slots.WaitAsync(abort);
             try
             {
+                // Woken while it waited (saved, disabled, deleted, Poll now, a notification): it is read again, so that it
+                // is polled with its settings as they are now, or not at all.
+                if (poll.StartedNow.IsCompleted)
+                {
+                    await using var read = scopes.CreateAsyncScope();
+                    var db = read.ServiceProvider.GetRequiredService<CredoDbContext>();
+                    if (await ListenerPoller.WithCredentialVersion(db, db.EmailListeners.AsNoTracking().Where(l => l.Id == listener.Id)).SingleOrDefaultAsync(abort) is not { Listener.Enabled: true } current)
+                    {
+                        await ReleaseAsync(listener.Id);
+                        return;
+                    }
+
+                    poll.Due = current;
+                }
+
                 // A timer may fire a little before the clock reads its due time: such a poll counts as started at its due time,
                 // or the due time it was claimed for would look like a wake-up during the poll, and it would be polled again at once.
                 var now = Time.GetUtcNow();
@@ -315,15 +329,21 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
     }
 
     /// <summary>
-    /// A poll this node has claimed: the listener as claimed, when it was claimed and is due, how to stop it, its task, and
-    /// once it has started (it waits for its due time and a free slot first) what it is doing.
+    /// A poll this node has claimed: the listener, when it was claimed and is due, how to stop it, its task, and once it
+    /// has started (it waits for its due time and a free slot first) what it is doing.
     /// </summary>
     private sealed class RunningPoll(DueListener due, DateTimeOffset claimedAt, DateTimeOffset dueAt, CancellationTokenSource abort)
     {
         private readonly TaskCompletionSource _startNow = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile PollProgress? _progress;
+        private volatile DueListener _due = due;
 
-        public DueListener Due { get; } = due;
+        /// <summary>The listener as claimed, or as read again after a wake-up.</summary>
+        public DueListener Due
+        {
+            get => _due;
+            set => _due = value;
+        }
 
         public DateTimeOffset ClaimedAt { get; } = claimedAt;
 
@@ -333,7 +353,7 @@ internal sealed class ListenerEngine(IServiceScopeFactory scopes, ListenerWakes 
 
         public Task Task { get; set; } = Task.CompletedTask;
 
-        /// <summary>Completes when the poll should start before its due time.</summary>
+        /// <summary>Completes when the listener was woken while the poll waited: it starts before its due time, read again.</summary>
         public Task StartedNow => _startNow.Task;
 
         public PollProgress? Progress

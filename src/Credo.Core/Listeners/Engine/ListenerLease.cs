@@ -19,6 +19,12 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
     private string Node => options.CurrentValue.NodeName;
 
     /// <summary>
+    /// How far ahead the engine claims listeners at <paramref name="now"/>: until half a tick beyond the next tick, as the
+    /// next claim comes a little after a tick (the wait starts when this one ends).
+    /// </summary>
+    public static DateTimeOffset ClaimHorizon(DateTimeOffset now, ListenerOptions settings) => now + settings.Tick + (settings.Tick / 2);
+
+    /// <summary>
     /// Leases up to <paramref name="free"/> enabled listeners that are due by <paramref name="dueBy"/>, not held by another
     /// node and not in <paramref name="running"/>, the longest-waiting first, in one statement; returns their ids. On
     /// PostgreSQL a node takes listeners it does not hold yet only up to its fair share (<see cref="ShareAsync"/>, read
@@ -102,8 +108,9 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
     /// <summary>
     /// The heartbeat of this node in <c>listener_nodes</c> (PostgreSQL), which tells the other nodes it is alive and counts it
     /// in their fair share; then, when it holds more enabled listeners than its share (a node joined), hands back the
-    /// surplus that is neither running nor due (a listener just claimed is due until its poll ends), those due last first,
-    /// for the other nodes to take when they are due. Returns how many it handed back.
+    /// surplus that is neither running nor due before the claim horizon (<see cref="ClaimHorizon"/>: a listener the engine
+    /// may have claimed ahead meanwhile), those due last first, for the other nodes to take when they are due. Returns how
+    /// many it handed back.
     /// </summary>
     public async Task<int> BeatAsync(IReadOnlyCollection<Guid> running, CancellationToken cancellationToken)
     {
@@ -114,7 +121,7 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
 
         var node = Node;
         var now = time.GetUtcNow();
-        var nowTicks = now.UtcTicks;
+        long nowTicks = now.UtcTicks, horizonTicks = ClaimHorizon(now, options.CurrentValue).UtcTicks;
         Guid[] skip = [.. running];
         long forgotten = (now - TimeSpan.FromDays(1)).UtcTicks;
         await db.Database.ExecuteSqlAsync($"""
@@ -126,7 +133,7 @@ internal sealed class ListenerLease(CredoDbContext db, IOptionsMonitor<ListenerO
         return await db.Database.ExecuteSqlAsync($"""
             WITH surplus AS MATERIALIZED (
                 SELECT "Id" FROM email_listeners
-                WHERE "Enabled" AND "LeaseOwner" = {node} AND "NextPollAt" > {nowTicks} AND NOT ("Id" = ANY({skip}))
+                WHERE "Enabled" AND "LeaseOwner" = {node} AND "NextPollAt" > {horizonTicks} AND NOT ("Id" = ANY({skip}))
                 ORDER BY "NextPollAt" DESC NULLS LAST
                 LIMIT GREATEST(0,
                     (SELECT count(*) FROM email_listeners WHERE "Enabled" AND "LeaseOwner" = {node} AND "LeaseExpiresAt" >= {nowTicks}) - {share})

@@ -105,7 +105,7 @@ internal sealed class ListenerPoller(
             // after this poll read the mailbox.
             var next = outcome.Yielded ? now : now.AddSeconds(listener.PollIntervalSeconds);
             var pollStarted = progress.StartedAt;
-            await statuses.WriteAsync(listenerId, state, pollStarted, now, next);
+            await statuses.WriteAsync(listenerId, listener.Version, state, pollStarted, now, next);
             if (!outcome.Yielded)
             {
                 // A notification before this poll read the mailbox announced nothing it did not find: no mail to time.

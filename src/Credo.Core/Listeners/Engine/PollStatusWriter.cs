@@ -23,14 +23,15 @@ internal sealed class PollStatusWriter(IServiceScopeFactory scopes, IOptionsMoni
     private int _writing;
 
     /// <summary>
-    /// Writes that the poll of <paramref name="listenerId"/>, started at <paramref name="startedAt"/>, succeeded at
-    /// <paramref name="endedAt"/> with <paramref name="syncState"/> (kept only while this node holds the lease) and is next
-    /// due at <paramref name="next"/> (unless it was made due again since the poll started). Completes once committed; not
+    /// Writes that the poll of <paramref name="listenerId"/> (at <paramref name="version"/>), started at
+    /// <paramref name="startedAt"/>, succeeded at <paramref name="endedAt"/> with <paramref name="syncState"/> (kept only
+    /// while this node holds the lease and the listener was not saved meanwhile, which may have reset it) and is next due
+    /// at <paramref name="next"/> (unless it was made due again since the poll started). Completes once committed; not
     /// cancellable, since the write serves other polls too.
     /// </summary>
-    public Task WriteAsync(Guid listenerId, string? syncState, DateTimeOffset startedAt, DateTimeOffset endedAt, DateTimeOffset next)
+    public Task WriteAsync(Guid listenerId, long version, string? syncState, DateTimeOffset startedAt, DateTimeOffset endedAt, DateTimeOffset next)
     {
-        var pending = new Pending(new Outcome(listenerId, syncState, startedAt.UtcTicks, endedAt.UtcTicks, next.UtcTicks));
+        var pending = new Pending(new Outcome(listenerId, version, syncState, startedAt.UtcTicks, endedAt.UtcTicks, next.UtcTicks));
         _queue.Enqueue(pending);
 
         // Whoever finds no write under way starts one, which writes every queued outcome in groups until none is left and
@@ -85,12 +86,12 @@ internal sealed class PollStatusWriter(IServiceScopeFactory scopes, IOptionsMoni
             {
                 await db.Database.ExecuteSqlAsync($"""
                     UPDATE email_listeners AS l SET
-                        "SyncState" = CASE WHEN l."LeaseOwner" = {node} THEN s.state ELSE l."SyncState" END,
+                        "SyncState" = CASE WHEN l."LeaseOwner" = {node} AND l."Version" = s.version THEN s.state ELSE l."SyncState" END,
                         "LastPollAt" = s.ended, "LastSuccessAt" = s.ended,
                         "LastError" = NULL, "LastErrorHint" = NULL, "LastErrorDetails" = NULL,
                         "ConsecutiveFailures" = 0, "FailingSince" = NULL, "PollStartedAt" = NULL, "PollActivity" = NULL,
                         "NextPollAt" = CASE WHEN l."NextPollAt" > s.started THEN l."NextPollAt" ELSE s.next END
-                    FROM jsonb_to_recordset({outcomes}::jsonb) AS s(id uuid, state text, started bigint, ended bigint, next bigint)
+                    FROM jsonb_to_recordset({outcomes}::jsonb) AS s(id uuid, version bigint, state text, started bigint, ended bigint, next bigint)
                     WHERE l."Id" = s.id
                     """);
             }
@@ -99,12 +100,12 @@ internal sealed class PollStatusWriter(IServiceScopeFactory scopes, IOptionsMoni
                 // EF Core keeps a Guid in SQLite as upper-case text.
                 await db.Database.ExecuteSqlAsync($"""
                     UPDATE email_listeners SET
-                        "SyncState" = CASE WHEN "LeaseOwner" = {node} THEN s.state ELSE "SyncState" END,
+                        "SyncState" = CASE WHEN email_listeners."LeaseOwner" = {node} AND email_listeners."Version" = s.version THEN s.state ELSE email_listeners."SyncState" END,
                         "LastPollAt" = s.ended, "LastSuccessAt" = s.ended,
                         "LastError" = NULL, "LastErrorHint" = NULL, "LastErrorDetails" = NULL,
                         "ConsecutiveFailures" = 0, "FailingSince" = NULL, "PollStartedAt" = NULL, "PollActivity" = NULL,
-                        "NextPollAt" = CASE WHEN "NextPollAt" > s.started THEN "NextPollAt" ELSE s.next END
-                    FROM (SELECT upper(value ->> 'id') AS id, value ->> 'state' AS state, value ->> 'started' AS started,
+                        "NextPollAt" = CASE WHEN email_listeners."NextPollAt" > s.started THEN email_listeners."NextPollAt" ELSE s.next END
+                    FROM (SELECT upper(value ->> 'id') AS id, value ->> 'version' AS version, value ->> 'state' AS state, value ->> 'started' AS started,
                                  value ->> 'ended' AS ended, value ->> 'next' AS next
                           FROM json_each({outcomes})) AS s
                     WHERE email_listeners."Id" = s.id
@@ -130,6 +131,7 @@ internal sealed class PollStatusWriter(IServiceScopeFactory scopes, IOptionsMoni
     /// <summary>A successful poll's outcome, as the statement reads it (times in UTC ticks, as the database keeps them).</summary>
     internal sealed record Outcome(
         [property: JsonPropertyName("id")] Guid Id,
+        [property: JsonPropertyName("version")] long Version,
         [property: JsonPropertyName("state")] string? State,
         [property: JsonPropertyName("started")] long Started,
         [property: JsonPropertyName("ended")] long Ended,

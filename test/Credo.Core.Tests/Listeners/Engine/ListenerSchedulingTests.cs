@@ -16,7 +16,8 @@ namespace Credo.Core.Tests.Listeners.Engine;
 
 /// <summary>
 /// The engine on a real SQLite file with fake time and a tick of 10 s: a listener due between two ticks is polled at
-/// its due time, not at the next tick, and one claimed ahead of its due time is polled at once when it is woken.
+/// its due time, not at the next tick; one claimed ahead of its due time is polled at once when it is woken, and not at
+/// all when it was disabled meanwhile.
 /// </summary>
 public sealed class ListenerSchedulingTests : IAsyncLifetime
 {
@@ -27,6 +28,7 @@ public sealed class ListenerSchedulingTests : IAsyncLifetime
     private CoreServices? _core;
     private ListenerEngine? _engine;
     private Guid _listenerId;
+    private Guid _credentialId;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -59,6 +61,7 @@ public sealed class ListenerSchedulingTests : IAsyncLifetime
             Name = "Scheduled", Mailbox = "box@scripted.test", CredentialId = credential.Value!.Id, PollIntervalSeconds = 30,
         }, "tests", Ct);
         _listenerId = listener.Value!.Id;
+        _credentialId = credential.Value!.Id;
 
         // Due 3 s after the engine's first claim, long before its second; the wake-up of its creation is past.
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -108,6 +111,25 @@ public sealed class ListenerSchedulingTests : IAsyncLifetime
         }
 
         await EventuallyAsync(() => Task.FromResult(_source.ChangesCalls.Count == 1), "the poll right after the wake-up, with the clock standing still");
+    }
+
+    [Fact]
+    public async Task A_listener_disabled_while_it_waits_for_its_due_time_is_not_polled_and_given_back()
+    {
+        await using (var scope = _core!.Scope())
+        {
+            var service = _core.Get<ListenerService>(scope);
+            var version = (await service.FindAsync(_listenerId.ToString(), Ct))!.Version;
+            var saved = await service.UpdateAsync(_listenerId, version, new ListenerInput
+            {
+                Name = "Scheduled", Mailbox = "box@scripted.test", CredentialId = _credentialId, PollIntervalSeconds = 30, Enabled = false,
+            }, "tests", Ct);
+            Assert.Equal(ChangeStatus.Done, saved.Status);
+        }
+
+        await EventuallyAsync(async () => await LeaseOwnerAsync() is null, "the claim given back");
+        await AdvanceAsync(TimeSpan.FromSeconds(4));
+        Assert.Empty(_source.ChangesCalls);
     }
 
     // Moves the fake clock in small steps, letting the engine's timers and the work they start run in between.

@@ -11,7 +11,7 @@ namespace Credo.Core.Tests.Listeners.Engine;
 /// <summary>
 /// The status of successful polls, written in groups: outcomes handed over at the same moment by many polls all reach
 /// their own listener's row, clear its error, keep a due time set while the poll ran, and keep the sync state only while
-/// this node holds the lease; on both databases, whose statements differ.
+/// this node holds the lease and the listener is at the version polled; on both databases, whose statements differ.
 /// </summary>
 public abstract class PollStatusWriterTests(Func<Task<TestDatabase>> database) : IAsyncLifetime
 {
@@ -31,7 +31,8 @@ public abstract class PollStatusWriterTests(Func<Task<TestDatabase>> database) :
             _listeners.Add(await _core.AddListenerAsync($"Written {i}"));
         }
 
-        // Every listener failing and held by this node; the first held by another node, the second made due while polled.
+        // Every listener (at version 1) failing and held by this node; the first held by another node, the second made due
+        // while polled; the third is written as polled at version 0, before a save.
         await using var scope = _core.Scope();
         var db = _core.Get<CredoDbContext>(scope);
         await db.EmailListeners.ExecuteUpdateAsync(u => u
@@ -63,13 +64,13 @@ public abstract class PollStatusWriterTests(Func<Task<TestDatabase>> database) :
         var writer = new PollStatusWriter(_core.Get<IServiceScopeFactory>(scope), _core.Get<IOptionsMonitor<ListenerOptions>>(scope));
 
         await Task.WhenAll(_listeners.Select((id, i) => Task.Run(
-            () => writer.WriteAsync(id, $"state {i}", Started, Started.AddSeconds(5 + i), Started.AddSeconds(35 + i)), Ct)));
+            () => writer.WriteAsync(id, i == 2 ? 0 : 1, $"state {i}", Started, Started.AddSeconds(5 + i), Started.AddSeconds(35 + i)), Ct)));
 
         var rows = await _core.Get<CredoDbContext>(scope).EmailListeners.AsNoTracking().ToDictionaryAsync(l => l.Id, Ct);
         for (var i = 0; i < Listeners; i++)
         {
             var row = rows[_listeners[i]];
-            Assert.Equal(i == 0 ? "old" : $"state {i}", row.SyncState);
+            Assert.Equal(i is 0 or 2 ? "old" : $"state {i}", row.SyncState);
             Assert.Equal(Started.AddSeconds(5 + i), row.LastPollAt);
             Assert.Equal(Started.AddSeconds(5 + i), row.LastSuccessAt);
             Assert.Equal(i == 1 ? Started.AddSeconds(2) : Started.AddSeconds(35 + i), row.NextPollAt);
@@ -86,10 +87,10 @@ public abstract class PollStatusWriterTests(Func<Task<TestDatabase>> database) :
         // A statement that cannot run (its table is renamed away for the moment) fails the poll that waits for it, and
         // leaves the writer free for the next group.
         await _core.Get<CredoDbContext>(scope).Database.ExecuteSqlRawAsync("ALTER TABLE email_listeners RENAME TO email_listeners_away", Ct);
-        await Assert.ThrowsAnyAsync<Exception>(() => writer.WriteAsync(_listeners[2], "lost", Started, Started.AddSeconds(1), Started.AddSeconds(31)));
+        await Assert.ThrowsAnyAsync<Exception>(() => writer.WriteAsync(_listeners[2], 1, "lost", Started, Started.AddSeconds(1), Started.AddSeconds(31)));
         await _core.Get<CredoDbContext>(scope).Database.ExecuteSqlRawAsync("ALTER TABLE email_listeners_away RENAME TO email_listeners", Ct);
 
-        await writer.WriteAsync(_listeners[2], "kept", Started, Started.AddSeconds(1), Started.AddSeconds(31));
+        await writer.WriteAsync(_listeners[2], 1, "kept", Started, Started.AddSeconds(1), Started.AddSeconds(31));
 
         var row = await _core.Get<CredoDbContext>(scope).EmailListeners.AsNoTracking().SingleAsync(l => l.Id == _listeners[2], Ct);
         Assert.Equal("kept", row.SyncState);
