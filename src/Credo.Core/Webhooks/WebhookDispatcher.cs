@@ -53,6 +53,11 @@ internal sealed partial class WebhookDispatcher(
 
     private int _lastDrained;
 
+    // Outcomes of calls made, and calls cut short, not yet recorded because a step failed (the database): the next step
+    // records them, so that a delivery answered 2xx is not sent again once its claim expires.
+    private readonly List<DeliveryOutcome> _unrecorded = [];
+    private readonly List<Guid> _unreleased = [];
+
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
         _lastDrained = 0;
@@ -77,10 +82,12 @@ internal sealed partial class WebhookDispatcher(
         {
             while (true)
             {
-                var (outcomes, cutShort) = Ended(sending);
+                TakeEnded(sending);
                 var free = stoppingToken.IsCancellationRequested ? 0 : limit - sending.Count;
-                var claimed = await StepAsync(outcomes, cutShort, free, stoppingToken);
-                recorded += outcomes.Count;
+                var claimed = await StepAsync(_unrecorded, _unreleased, free, stoppingToken);
+                recorded += _unrecorded.Count;
+                _unrecorded.Clear();
+                _unreleased.Clear();
                 foreach (var send in claimed)
                 {
                     sending.Add(SendAsync(send, stoppingToken), send.Delivery.Id);
@@ -119,8 +126,9 @@ internal sealed partial class WebhookDispatcher(
         }
         finally
         {
-            // Only when a step failed (the database): the calls in flight end before the next tick, and their claims expire.
+            // Only when a step failed (the database): the calls in flight end, and their outcomes wait for the next step.
             await Task.WhenAll(sending.Keys.Select(Ignored));
+            TakeEnded(sending);
         }
 
         return recorded;
@@ -128,11 +136,11 @@ internal sealed partial class WebhookDispatcher(
         static Task Ignored(Task task) => task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    // Takes the calls that have ended out of sending: their outcomes, and the deliveries of those the stop cut short.
-    private (List<DeliveryOutcome> Outcomes, List<Guid> CutShort) Ended(Dictionary<Task<DeliveryOutcome?>, Guid> sending)
+    // Takes the calls that have ended out of sending: their outcomes, and the deliveries of those the stop cut short, to record.
+    private void TakeEnded(Dictionary<Task<DeliveryOutcome?>, Guid> sending)
     {
-        var outcomes = new List<DeliveryOutcome>();
-        var cutShort = new List<Guid>();
+        var outcomes = _unrecorded;
+        var cutShort = _unreleased;
         foreach (var task in sending.Keys.Where(t => t.IsCompleted).ToList())
         {
             if (task.IsCompletedSuccessfully && task.Result is { } outcome)
@@ -151,8 +159,6 @@ internal sealed partial class WebhookDispatcher(
 
             sending.Remove(task);
         }
-
-        return (outcomes, cutShort);
     }
 
     // One transaction: the outcomes recorded (the calls were made, so even while the service stops), the claims of calls
