@@ -263,7 +263,8 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
         Deliver(mailbox, 1);
         var listener = await server.GraphListenerAsync(mailbox.Address, i => i.PollIntervalSeconds = FifteenMinutes);
         await ListenerServerFixture.EventuallyAsync(
-            async () => await server.RecordedAsync(listener.Id) == 1 && await SubscriptionAsync(listener.Id) is not null, "the first poll records the mail and subscribes");
+            async () => await server.RecordedAsync(listener.Id) == 1 && await SubscriptionAsync(listener.Id) is not null && await LastPollAsync(listener.Id) is not null,
+            "the first poll records the mail, subscribes and writes its outcome (its next due time)");
         var subscription = (await SubscriptionAsync(listener.Id))!;
         var atGraph = server.Sandbox.Subscriptions.Find(subscription);
         Assert.NotNull(atGraph);
@@ -284,6 +285,9 @@ public sealed class GraphPushTests(PushServerFixture server) : IClassFixture<Pus
 
     private Task<string?> SubscriptionAsync(Guid listenerId) =>
         server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.PushSubscriptionId).SingleAsync(Ct));
+
+    private Task<DateTimeOffset?> LastPollAsync(Guid listenerId) =>
+        server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.LastPollAt).SingleAsync(Ct));
 
     private Task<DateTimeOffset?> NextPollAsync(Guid listenerId) =>
         server.QueryAsync(db => db.EmailListeners.Where(l => l.Id == listenerId).Select(l => l.NextPollAt).SingleAsync(Ct));
