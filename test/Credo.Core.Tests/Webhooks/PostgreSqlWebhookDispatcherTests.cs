@@ -6,25 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Credo.Core.Tests.Webhooks;
 
 /// <summary>The dispatcher on a real PostgreSQL database, where several nodes claim from one outbox.</summary>
-public sealed class PostgreSqlWebhookDispatcherTests : WebhookDispatcherTests
+public sealed class PostgreSqlWebhookDispatcherTests() : WebhookDispatcherTests(TestDatabase.PostgreSqlAsync)
 {
-    private PostgreSqlServer.TemporaryDatabase? _database;
-
-    protected override async Task<DatabaseOptions> CreateDatabaseAsync()
-    {
-        _database = await PostgreSqlServer.CreateDatabaseAsync();
-        return new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = _database.ConnectionString };
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Claims_racing_for_the_same_deliveries_never_give_one_to_two_nodes()
     {

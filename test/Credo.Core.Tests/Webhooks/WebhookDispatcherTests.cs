@@ -19,10 +19,11 @@ namespace Credo.Core.Tests.Webhooks;
 /// deliveries go out several at a time but never beyond the limit and never one twice at once, the outcomes of a batch
 /// are recorded each as its own, and a stop gives back the claims of the calls it cut short.
 /// </summary>
-public abstract class WebhookDispatcherTests : IAsyncLifetime
+public abstract class WebhookDispatcherTests(Func<Task<TestDatabase>> database) : IAsyncLifetime
 {
     private const int Limit = 4;
     private readonly string _keys = Directory.CreateTempSubdirectory("credo-keys-").FullName;
+    private TestDatabase? _database;
     private CoreServices? _core;
     private LoopbackServer? _receiver;
     private Guid _credentialId;
@@ -48,12 +49,11 @@ public abstract class WebhookDispatcherTests : IAsyncLifetime
 
     protected Uri ReceiverUrl => _receiver!.Url("hooks/mail");
 
-    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
-
     public async ValueTask InitializeAsync()
     {
         _receiver = await LoopbackServer.StartAsync(ReceiveAsync);
-        _core = await CoreServices.StartAsync(await CreateDatabaseAsync(), _keys, services =>
+        _database = await database();
+        _core = await CoreServices.StartAsync(_database.Options, _keys, services =>
         {
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
             services.AddCredoListeners(runInBackground: false);
@@ -69,11 +69,16 @@ public abstract class WebhookDispatcherTests : IAsyncLifetime
         _credentialId = credential.Value!.Id;
     }
 
-    public virtual async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_core is not null)
         {
             await _core.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
         }
 
         if (_receiver is not null)
