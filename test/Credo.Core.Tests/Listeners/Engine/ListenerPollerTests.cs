@@ -1,4 +1,3 @@
-using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
@@ -6,8 +5,6 @@ using Credo.Core.Persistence;
 using Credo.Core.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Credo.Core.Tests.Listeners.Engine;
 
@@ -28,33 +25,12 @@ public sealed class ListenerPollerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _core = await CoreServices.StartAsync(
-            new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" },
-            Path.Combine(_folder, "keys"),
-            services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_time));
-                services.AddCredoListeners(runInBackground: false);
-                services.Configure<ListenerOptions>(o =>
-                {
-                    o.NodeName = "test-node";
-                    o.RetriesPerPoll = 5;
-                    o.MaxRetryWait = TimeSpan.FromSeconds(20);
-                });
-                services.RemoveAll<IMailSource>();
-                services.AddSingleton<IMailSource>(_source);
-            });
-
-        await using var scope = _core.Scope();
-        var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
+        (_core, _, _listenerId) = await ScriptedListener.StartAsync(_folder, _time, _source, "Scripted", o =>
         {
-            Name = "Scripted", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
-        }, "tests", Ct);
-        var listener = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
-        {
-            Name = "Scripted", Mailbox = "box@scripted.test", CredentialId = credential.Value!.Id, PollIntervalSeconds = 30,
-        }, "tests", Ct);
-        _listenerId = listener.Value!.Id;
+            o.NodeName = "test-node";
+            o.RetriesPerPoll = 5;
+            o.MaxRetryWait = TimeSpan.FromSeconds(20);
+        });
     }
 
     public async ValueTask DisposeAsync()

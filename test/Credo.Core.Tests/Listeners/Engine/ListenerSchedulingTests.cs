@@ -1,4 +1,3 @@
-using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
@@ -7,7 +6,6 @@ using Credo.Core.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -35,33 +33,12 @@ public sealed class ListenerSchedulingTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _source.Pages[""] = ([], "s1", true);
-        _core = await CoreServices.StartAsync(
-            new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "credo.db")}" },
-            Path.Combine(_folder, "keys"),
-            services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_time));
-                services.AddCredoListeners(runInBackground: false);
-                services.Configure<ListenerOptions>(o =>
-                {
-                    o.NodeName = "test-node";
-                    o.Tick = Tick;
-                });
-                services.RemoveAll<IMailSource>();
-                services.AddSingleton<IMailSource>(_source);
-            });
-
+        (_core, _credentialId, _listenerId) = await ScriptedListener.StartAsync(_folder, _time, _source, "Scheduled", o =>
+        {
+            o.NodeName = "test-node";
+            o.Tick = Tick;
+        });
         await using var scope = _core.Scope();
-        var credential = await _core.Get<CredentialStore>(scope).CreateAsync(new CredentialInput
-        {
-            Name = "Scripted", ClientId = "client", ClientSecret = "secret", TokenEndpoint = "https://login.example.test/token", Scopes = "https://outlook.office365.com/.default",
-        }, "tests", Ct);
-        var listener = await _core.Get<ListenerService>(scope).CreateAsync(new ListenerInput
-        {
-            Name = "Scheduled", Mailbox = "box@scripted.test", CredentialId = credential.Value!.Id, PollIntervalSeconds = 30,
-        }, "tests", Ct);
-        _listenerId = listener.Value!.Id;
-        _credentialId = credential.Value!.Id;
 
         // Due 3 s after the engine's first claim, long before its second; the wake-up of its creation is past.
         _time.Advance(TimeSpan.FromSeconds(1));
