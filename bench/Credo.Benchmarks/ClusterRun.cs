@@ -101,7 +101,7 @@ internal static class ClusterRun
             }
 
             await LoadRun.WaitUntilAsync(async () => await database.ScalarAsync("SELECT count(*) FROM listener_nodes") == nodes);
-            var sampler = new PollSampler(database, LeaseDuration);
+            var sampler = new PollSampler(database);
             await sampler.StartAsync();
             await ListenersRun.SpreadAsync(database, listeners);
             var start = Clock.GetUtcNow();
@@ -144,7 +144,7 @@ internal static class ClusterRun
             await stop.CancelAsync();
             await sampling;
             var counts = await RequestsAsync(control, listeners);
-            Print(new Figures(nodes, listeners, settle, start, killedAt, end, heldAtTwoIntervals, pollsInTwoIntervals, heldAtEnd, orphans, sampler.Polls, sampler.Anomalies, counts, logged, lagBefore, lagAfterKill));
+            Print(new Figures(nodes, listeners, settle, start, killedAt, end, heldAtTwoIntervals, pollsInTwoIntervals, heldAtEnd, orphans, sampler.Polls, counts, logged, lagBefore, lagAfterKill));
             return 0;
         }
         finally
@@ -276,7 +276,7 @@ internal static class ClusterRun
         Console.WriteLine($"| poll lag p50 / p99 after the kill, takeover included ({lagAfterKill.Count:N0} polls) | {lagAfterKill.Text(0.5)} / {lagAfterKill.Text(0.99)} | |");
         Console.WriteLine($"| poll lag p50 / p99 after the takeover ({lagAfter?.Count ?? 0:N0} polls) | {lagAfter?.Text(0.5) ?? "–"} / {lagAfter?.Text(0.99) ?? "–"} | p99 < 1 s |");
         Console.WriteLine();
-        Console.WriteLine($"cluster: {polls.Count:N0} polls seen in {(f.End - f.Start).TotalSeconds:N0} s ({f.Anomalies} left out: lease renewed after the start), {polls.Count(p => p.Failures > 0)} failed; " +
+        Console.WriteLine($"cluster: {polls.Count:N0} polls seen in {(f.End - f.Start).TotalSeconds:N0} s, {polls.Count(p => p.Failures > 0)} failed; " +
             $"SyncFolderItems at the sandbox {f.Requests.Sum(r => r.SyncFolderItems):N0}; mailboxes never polled {f.Requests.Count(r => r.SyncFolderItems == 0)}; " +
             $"shortest time between two polls of one mailbox {f.Requests.Where(r => r.ShortestGapMs is not null).Select(r => r.ShortestGapMs!.Value).DefaultIfEmpty().Min() / 1000:N1} s; " +
             $"{f.Logged.Count(l => l.Contains("warn:", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal))} log entries at Warning or above; load average {LoadRun.LoadAverage()} at the end (2 cores shared with others' builds and tests)");
@@ -295,6 +295,6 @@ internal static class ClusterRun
     private sealed record Figures(
         int Nodes, int Listeners, TimeSpan Settle, DateTimeOffset Start, DateTimeOffset KilledAt, DateTimeOffset End,
         Dictionary<string, int> HeldAtTwoIntervals, Dictionary<string, int> PollsInTwoIntervals, Dictionary<string, int> HeldAtEnd,
-        HashSet<Guid> Orphans, List<PollSampler.Poll> Polls, int Anomalies, List<(int SyncFolderItems, int MaxInFlight, double? ShortestGapMs)> Requests,
+        HashSet<Guid> Orphans, List<PollSampler.Poll> Polls, List<(int SyncFolderItems, int MaxInFlight, double? ShortestGapMs)> Requests,
         ConcurrentQueue<string> Logged, MetricsHistogram LagBefore, List<(DateTimeOffset At, MetricsHistogram Lag)> LagAfterKill);
 }

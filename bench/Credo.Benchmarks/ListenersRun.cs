@@ -42,7 +42,6 @@ internal static class ListenersRun
     private const int IntervalSeconds = 30;
     private const string LagMetric = "credo_listener_poll_lag_seconds";
     private const string DurationMetric = "credo_listener_poll_duration_seconds";
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
     // At least two intervals, then until tiered compilation has settled: with 5,000 listeners its thread was still half
     // of the process's CPU 50 to 80 s after start (perf), which would be counted as the polls' otherwise.
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(60);
@@ -131,7 +130,7 @@ internal static class ListenersRun
                 }
 
                 using var stop = new CancellationTokenSource();
-                var sampler = new PollSampler(database, LeaseDuration);
+                var sampler = new PollSampler(database);
                 var sampling = sampler.RunAsync(stop.Token);
                 var warmUp = await WarmUpAsync(server.Id, ticksPerSecond);
 
@@ -177,7 +176,6 @@ internal static class ListenersRun
                     polls,
                     polls.Count(p => checkedIds.Contains(p.ListenerId)),
                     syncAfter - syncBefore,
-                    sampler.Anomalies,
                     logged.Count,
                     threads,
                     sockets,
@@ -420,6 +418,6 @@ internal static class ListenersRun
 
     private sealed record Result(
         Count Count, double CredoCpuSeconds, double SandboxCpuSeconds, TimeSpan Elapsed, double RssMb, double HwmMb,
-        List<PollSampler.Poll> Polls, int CheckedPolls, int CheckedSyncRequests, int Anomalies, int LogLines, long Threads, int Sockets, int Overdue,
+        List<PollSampler.Poll> Polls, int CheckedPolls, int CheckedSyncRequests, int LogLines, long Threads, int Sockets, int Overdue,
         TimeSpan WarmUp, Dictionary<string, double> CpuByThreads, MetricsHistogram Lag, MetricsHistogram Duration);
 }
