@@ -1,21 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Imap;
-using Credo.Sandbox;
-using Credo.Tests;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MailKit.Security;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -33,95 +27,63 @@ internal static class ImapDrainRun
 {
     private const int Mails = 1000;
     private const string Mailbox = "bench@credo.test";
-    private static readonly SandboxClient Client = new()
-    {
-        ClientId = "imap-bench", ClientSecret = "imap-bench-secret", Roles = ["IMAP.AccessAsApp"], Claims = new Dictionary<string, string> { ["sub"] = Mailbox },
-    };
 
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
-        var folder = Directory.CreateTempSubdirectory("credo-imap-bench-").FullName;
-        var options = new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 };
-        options.Clients.Add(Client);
-        await using var sandbox = await SandboxServer.StartAsync(options);
-        await using var dovecot = await DovecotServer.StartAsync(new UriBuilder(sandbox.IntrospectionEndpoint) { UserName = Client.ClientId, Password = Client.ClientSecret }.Uri, "sub");
+        await using var bench = await ImapBench.StartAsync("imap-bench", Mailbox);
+        var dovecot = bench.Dovecot;
         await using var proxy = new CountingProxy(dovecot.PlainPort);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDataProtection().SetApplicationName("Credo").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddCredoCore(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(folder, "credo.db")}" });
-        services.AddCredoListeners(runInBackground: false);
-        var provider = services.BuildServiceProvider();
-        try
+        var engine = new List<(TimeSpan Elapsed, long Commands)>();
+        var raw = new List<TimeSpan>();
+        for (var round = 0; round <= rounds; round++)
         {
-            Guid credentialId;
-            await using (var scope = provider.CreateAsyncScope())
+            // Round 0 warms up the JIT and is not reported.
+            var name = $"INBOX.r{round}";
+            await dovecot.CreateFolderAsync(Mailbox, name);
+            for (var i = 0; i < Mails; i++)
             {
-                await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
-                credentialId = (await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-                {
-                    Name = "Sandbox", ClientId = Client.ClientId, ClientSecret = Client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
-                }, "bench", CancellationToken.None)).Value!.Id;
+                await dovecot.DeliverAsync(Mailbox, Mail(i), name);
             }
 
-            var engine = new List<(TimeSpan Elapsed, long Commands)>();
-            var raw = new List<TimeSpan>();
-            for (var round = 0; round <= rounds; round++)
+            var token = await bench.TokenAsync();
+            TimeSpan rawElapsed;
+            (TimeSpan, long) drained;
+            if (round % 2 == 0)
             {
-                // Round 0 warms up the JIT and is not reported.
-                var name = $"INBOX.r{round}";
-                await dovecot.CreateFolderAsync(Mailbox, name);
-                for (var i = 0; i < Mails; i++)
-                {
-                    await dovecot.DeliverAsync(Mailbox, Mail(i), name);
-                }
-
-                var token = await TokenAsync(sandbox);
-                TimeSpan rawElapsed;
-                (TimeSpan, long) drained;
-                if (round % 2 == 0)
-                {
-                    rawElapsed = await RawFetchAsync(dovecot.PlainPort, token, name);
-                    drained = await DrainAsync(provider, proxy, credentialId, $"Inbox/r{round}");
-                }
-                else
-                {
-                    drained = await DrainAsync(provider, proxy, credentialId, $"Inbox/r{round}");
-                    rawElapsed = await RawFetchAsync(dovecot.PlainPort, token, name);
-                }
-
-                var seen = (await dovecot.FlagsAsync(Mailbox, name)).Values.Count(f => f.Contains("\\Seen", StringComparison.Ordinal));
-                Console.WriteLine($"round {round}: load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, engine {drained.Item1.TotalMilliseconds:N0} ms ({drained.Item2} commands, {seen} seen), raw UID FETCH {rawElapsed.TotalMilliseconds:N0} ms");
-                if (seen != Mails)
-                {
-                    throw new InvalidOperationException($"Only {seen} of {Mails} mails are seen.");
-                }
-
-                if (round > 0)
-                {
-                    engine.Add(drained);
-                    raw.Add(rawElapsed);
-                }
+                rawElapsed = await RawFetchAsync(dovecot.PlainPort, token, name);
+                drained = await DrainAsync(bench.Services, proxy, bench.CredentialId, $"Inbox/r{round}");
+            }
+            else
+            {
+                drained = await DrainAsync(bench.Services, proxy, bench.CredentialId, $"Inbox/r{round}");
+                rawElapsed = await RawFetchAsync(dovecot.PlainPort, token, name);
             }
 
-            var engineRate = Mails / Median(engine.Select(e => e.Elapsed.TotalSeconds));
-            var rawRate = Mails / Median(raw.Select(r => r.TotalSeconds));
-            Console.WriteLine();
-            Console.WriteLine($"| {Mails:N0} mails of about 20 KB over IMAP (Dovecot, loopback) | mails/s (median) | each round ms | IMAP commands/mail |");
-            Console.WriteLine("| --- | ---: | --- | ---: |");
-            Console.WriteLine($"| engine: search, fetch, record, mark read | {engineRate:N0} | {string.Join(", ", engine.Select(e => e.Elapsed.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture)))} | {Median(engine.Select(e => (double)e.Commands)) / Mails:0.000} |");
-            Console.WriteLine($"| raw MailKit UID FETCH BODY.PEEK[] of all | {rawRate:N0} | {string.Join(", ", raw.Select(r => r.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture)))} | {1.0 / Mails:0.000} |");
-            Console.WriteLine();
-            Console.WriteLine($"engine / raw fetch: {engineRate / rawRate:0.00} of the raw rate");
-            return 0;
+            var seen = (await dovecot.FlagsAsync(Mailbox, name)).Values.Count(f => f.Contains("\\Seen", StringComparison.Ordinal));
+            Console.WriteLine($"round {round}: load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, engine {drained.Item1.TotalMilliseconds:N0} ms ({drained.Item2} commands, {seen} seen), raw UID FETCH {rawElapsed.TotalMilliseconds:N0} ms");
+            if (seen != Mails)
+            {
+                throw new InvalidOperationException($"Only {seen} of {Mails} mails are seen.");
+            }
+
+            if (round > 0)
+            {
+                engine.Add(drained);
+                raw.Add(rawElapsed);
+            }
         }
-        finally
-        {
-            await provider.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+
+        var engineRate = Mails / Median(engine.Select(e => e.Elapsed.TotalSeconds));
+        var rawRate = Mails / Median(raw.Select(r => r.TotalSeconds));
+        Console.WriteLine();
+        Console.WriteLine($"| {Mails:N0} mails of about 20 KB over IMAP (Dovecot, loopback) | mails/s (median) | each round ms | IMAP commands/mail |");
+        Console.WriteLine("| --- | ---: | --- | ---: |");
+        Console.WriteLine($"| engine: search, fetch, record, mark read | {engineRate:N0} | {string.Join(", ", engine.Select(e => e.Elapsed.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture)))} | {Median(engine.Select(e => (double)e.Commands)) / Mails:0.000} |");
+        Console.WriteLine($"| raw MailKit UID FETCH BODY.PEEK[] of all | {rawRate:N0} | {string.Join(", ", raw.Select(r => r.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture)))} | {1.0 / Mails:0.000} |");
+        Console.WriteLine();
+        Console.WriteLine($"engine / raw fetch: {engineRate / rawRate:0.00} of the raw rate");
+        return 0;
     }
 
     private static async Task<(TimeSpan Elapsed, long Commands)> DrainAsync(ServiceProvider provider, CountingProxy proxy, Guid credentialId, string path)
@@ -183,18 +145,6 @@ internal static class ImapDrainRun
         await client.DisconnectAsync(quit: true);
         watch.Stop();
         return uids.Count == Mails && bytes > 0 ? watch.Elapsed : throw new InvalidOperationException($"The raw fetch saw {uids.Count} mails.");
-    }
-
-    private static async Task<string> TokenAsync(SandboxServer sandbox)
-    {
-        using var http = new HttpClient();
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = Client.ClientId, ["client_secret"] = Client.ClientSecret, ["scope"] = SandboxClient.ExchangeOnlineScope,
-        });
-        using var response = await http.PostAsync(sandbox.TokenEndpoint, form);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
     private static byte[] Mail(int i)

@@ -1,20 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
 using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Imap;
-using Credo.Sandbox;
 using Credo.Tests;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,25 +32,20 @@ internal static class ImapIdleRun
 {
     private const string Mailbox = "idle-bench@credo.test";
     private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(200);
-    private static readonly SandboxClient Client = new()
-    {
-        ClientId = "imap-idle-bench", ClientSecret = "imap-idle-bench-secret", Roles = ["IMAP.AccessAsApp"], Claims = new Dictionary<string, string> { ["sub"] = Mailbox },
-    };
 
     public static async Task<int> RunAsync(string[] args)
     {
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
         var mails = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
-        var folder = Directory.CreateTempSubdirectory("credo-imapidle-bench-").FullName;
-        var options = new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 };
-        options.Clients.Add(Client);
-        await using var sandbox = await SandboxServer.StartAsync(options);
 
         // Room for two connections a listener (IDLE beside polling, as before issue 27) and the bench's own.
-        await using var dovecot = await DovecotServer.StartAsync(
-            new UriBuilder(sandbox.IntrospectionEndpoint) { UserName = Client.ClientId, Password = Client.ClientSecret }.Uri, "sub", (count * 2) + 50);
-        var token = await TokenAsync(sandbox);
-        await using (var creating = await ConnectAsync(dovecot, token))
+        await using var bench = await ImapBench.StartAsync("imap-idle-bench", Mailbox, runInBackground: true, maxSessions: (count * 2) + 50, configure: services =>
+        {
+            services.AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+            services.Configure<ListenerOptions>(o => o.NodeName = "imapidle-bench");
+        });
+        var (dovecot, provider) = (bench.Dovecot, bench.Services);
+        await using (var creating = await ConnectAsync(dovecot, await bench.TokenAsync()))
         {
             var inbox = creating.Client.Inbox;
             for (var i = 0; i < count; i++)
@@ -64,29 +54,17 @@ internal static class ImapIdleRun
             }
         }
 
-        var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        services.AddDataProtection().SetApplicationName("Credo").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddCredoCore(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(folder, "credo.db")}" });
-        services.AddCredoListeners(runInBackground: true);
-        services.Configure<ListenerOptions>(o => o.NodeName = "imapidle-bench");
-        var provider = services.BuildServiceProvider();
         IHostedService[] hosted = [];
         try
         {
             await using (var scope = provider.CreateAsyncScope())
             {
-                await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
-                var credentialId = (await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
-                {
-                    Name = "Sandbox", ClientId = Client.ClientId, ClientSecret = Client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
-                }, "bench", CancellationToken.None)).Value!.Id;
                 var listeners = scope.ServiceProvider.GetRequiredService<ListenerService>();
                 for (var i = 0; i < count; i++)
                 {
                     var change = await listeners.CreateAsync(new ListenerInput
                     {
-                        Name = "IDLE " + Name(i), Protocol = ImapProtocol.Id, Mailbox = Mailbox, Folder = "Inbox/" + Name(i), CredentialId = credentialId, PollIntervalSeconds = 900,
+                        Name = "IDLE " + Name(i), Protocol = ImapProtocol.Id, Mailbox = Mailbox, Folder = "Inbox/" + Name(i), CredentialId = bench.CredentialId, PollIntervalSeconds = 900,
                         Settings = new ListenerSettings().Set(ImapProtocol.Id, "host", "127.0.0.1").Set(ImapProtocol.Id, "port", dovecot.PlainPort).Set(ImapProtocol.Id, "security", ImapSecurity.None),
                     }, "bench", CancellationToken.None);
                     _ = change.Value ?? throw new InvalidOperationException("The listener was refused: " + string.Join("; ", change.Errors.Values));
@@ -125,7 +103,7 @@ internal static class ImapIdleRun
             // Mails, each appended to a listener picked at random, one every 200 ms; the bench's own connection not counted.
             var random = new Random(27);
             var sent = new Dictionary<string, DateTimeOffset>();
-            await using (var appending = await ConnectAsync(dovecot, await TokenAsync(sandbox)))
+            await using (var appending = await ConnectAsync(dovecot, await bench.TokenAsync()))
             {
                 for (var k = 0; k < mails; k++)
                 {
@@ -166,10 +144,6 @@ internal static class ImapIdleRun
             {
                 await service.StopAsync(CancellationToken.None);
             }
-
-            await provider.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -199,18 +173,6 @@ internal static class ImapIdleRun
         await client.ConnectAsync("127.0.0.1", dovecot.PlainPort, SecureSocketOptions.None);
         await client.AuthenticateAsync(new SaslMechanismOAuth2(Mailbox, token));
         return new BenchImapClient(client);
-    }
-
-    private static async Task<string> TokenAsync(SandboxServer sandbox)
-    {
-        using var http = new HttpClient();
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = Client.ClientId, ["client_secret"] = Client.ClientSecret, ["scope"] = SandboxClient.ExchangeOnlineScope,
-        });
-        using var response = await http.PostAsync(sandbox.TokenEndpoint, form);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
     private static MimeMessage Mail(string subject)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Credo.Core.Credentials;
 using Credo.Core.Listeners;
 using Credo.Core.Listeners.Engine;
 using Credo.Core.Listeners.Sources;
@@ -9,14 +8,12 @@ using Credo.Core.Listeners.Sources.Imap;
 using Credo.Core.Persistence;
 using Credo.Core.Webhooks;
 using Credo.Imap;
-using Credo.Sandbox;
 using Credo.Tests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -29,8 +26,7 @@ namespace Credo.Benchmarks;
 /// loopback while the webhook dispatcher sends each as a signed webhook to a Kestrel receiver on loopback that verifies
 /// every signature, as the server runs them (the poll as the engine calls it, the dispatcher as its hosted service). Cases,
 /// side by side in alternating order, a fresh folder and listener each: recording only (no webhook), and with a webhook
-/// sent by the dispatcher before issue 27 (<see cref="MainWebhookDispatcher"/>), by today's 1 at a time
-/// (<c>Credo:Webhooks:MaxConcurrentDeliveries=1</c>) and at the default, and at the default started only once every mail
+/// sent 1 at a time (<c>Credo:Webhooks:MaxConcurrentDeliveries=1</c>) and at the default, and at the default started only once every mail
 /// is recorded (what recording the outbox entries costs without sends meanwhile). Reports mails per second of
 /// recording, and end to end from the engine's start to the last mail at the receiver and from the first mail at the
 /// receiver to the last; the duplicates and missing at the receiver (must be 0 and 0) and the connections it saw.
@@ -40,82 +36,48 @@ internal static class OutboxDrainRun
 {
     private const int Mails = 1000;
     private const string Mailbox = "outbox@credo.test";
-    private static readonly SandboxClient Client = new()
-    {
-        ClientId = "outbox-bench", ClientSecret = "outbox-bench-secret", Roles = ["IMAP.AccessAsApp"], Claims = new Dictionary<string, string> { ["sub"] = Mailbox },
-    };
 
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
-        var folder = Directory.CreateTempSubdirectory("credo-outbox-bench-").FullName;
-        var options = new SandboxOptions { Urls = "http://127.0.0.1:0", SeedMessages = 0 };
-        options.Clients.Add(Client);
-        await using var sandbox = await SandboxServer.StartAsync(options);
-        await using var dovecot = await DovecotServer.StartAsync(new UriBuilder(sandbox.IntrospectionEndpoint) { UserName = Client.ClientId, Password = Client.ClientSecret }.Uri, "sub");
+        await using var bench = await ImapBench.StartAsync("outbox-bench", Mailbox, configure: services => services.AddCredoOutboundHttpClient(WebhookDispatcher.HttpClientName));
+        var dovecot = bench.Dovecot;
         await using var receiver = await Receiver.StartAsync();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDataProtection().SetApplicationName("Credo").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddCredoCore(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(folder, "credo.db")}" });
-        services.AddCredoListeners(runInBackground: false);
-        services.AddCredoOutboundHttpClient(WebhookDispatcher.HttpClientName);
-        var provider = services.BuildServiceProvider();
         var defaultLimit = new WebhookOptions().MaxConcurrentDeliveries;
         Case[] cases =
         [
             new("recording only, no webhook", null),
-            new("webhook, main's dispatcher before issue 27 (one at a time, ~6 statements each)", 0),
             new("webhook, 1 at a time (MaxConcurrentDeliveries=1)", 1),
             new($"webhook, default (MaxConcurrentDeliveries={defaultLimit})", defaultLimit),
             new($"webhook, default, dispatcher started once all are recorded", defaultLimit, StartAfterRecording: true),
         ];
-        try
+        var results = cases.ToDictionary(c => c.Name, _ => new List<Drain>());
+        for (var round = 0; round <= rounds; round++)
         {
-            Guid credentialId;
-            await using (var scope = provider.CreateAsyncScope())
+            // Round 0 warms up the JIT and is not reported; the order alternates so that a slow stretch of the shared
+            // machine does not always hit the same case.
+            foreach (var c in round % 2 == 0 ? cases : cases.Reverse())
             {
-                await scope.ServiceProvider.GetRequiredService<CredoDatabase>().MigrateAsync(CancellationToken.None);
-                credentialId = (await scope.ServiceProvider.GetRequiredService<CredentialStore>().CreateAsync(new CredentialInput
+                var name = $"INBOX.r{round}c{Array.IndexOf(cases, c)}";
+                await dovecot.CreateFolderAsync(Mailbox, name);
+                for (var i = 0; i < Mails; i++)
                 {
-                    Name = "Sandbox", ClientId = Client.ClientId, ClientSecret = Client.ClientSecret, TokenEndpoint = sandbox.TokenEndpoint.ToString(), Scopes = SandboxClient.ExchangeOnlineScope, ResourceHosts = "127.0.0.1",
-                }, "bench", CancellationToken.None)).Value!.Id;
-            }
+                    await dovecot.DeliverAsync(Mailbox, Mail(i), name);
+                }
 
-            var results = cases.ToDictionary(c => c.Name, _ => new List<Drain>());
-            for (var round = 0; round <= rounds; round++)
-            {
-                // Round 0 warms up the JIT and is not reported; the order alternates so that a slow stretch of the shared
-                // machine does not always hit the same case.
-                foreach (var c in round % 2 == 0 ? cases : cases.Reverse())
+                var drain = await DrainAsync(bench.Services, receiver, dovecot.PlainPort, bench.CredentialId, c, $"Inbox/{name[6..]}");
+                Console.WriteLine($"round {round}, {c.Name}: load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, recorded in {drain.Recorded.TotalMilliseconds:N0} ms" +
+                    (c.Limit is null ? "" : $", last at the receiver after {drain.LastReceived!.Value.TotalMilliseconds:N0} ms (first {drain.FirstReceived!.Value.TotalMilliseconds:N0} ms), " +
+                        $"{drain.Duplicates} duplicates, {drain.Missing} missing, {drain.Connections} connections"));
+                if (round > 0)
                 {
-                    var name = $"INBOX.r{round}c{Array.IndexOf(cases, c)}";
-                    await dovecot.CreateFolderAsync(Mailbox, name);
-                    for (var i = 0; i < Mails; i++)
-                    {
-                        await dovecot.DeliverAsync(Mailbox, Mail(i), name);
-                    }
-
-                    var drain = await DrainAsync(provider, receiver, dovecot.PlainPort, credentialId, c, $"Inbox/{name[6..]}");
-                    Console.WriteLine($"round {round}, {c.Name}: load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, recorded in {drain.Recorded.TotalMilliseconds:N0} ms" +
-                        (c.Limit is null ? "" : $", last at the receiver after {drain.LastReceived!.Value.TotalMilliseconds:N0} ms (first {drain.FirstReceived!.Value.TotalMilliseconds:N0} ms), " +
-                            $"{drain.Duplicates} duplicates, {drain.Missing} missing, {drain.Connections} connections"));
-                    if (round > 0)
-                    {
-                        results[c.Name].Add(drain);
-                    }
+                    results[c.Name].Add(drain);
                 }
             }
+        }
 
-            Print(cases, results);
-            return results.Values.SelectMany(r => r).Any(d => d.Duplicates != 0 || d.Missing != 0) ? 1 : 0;
-        }
-        finally
-        {
-            await provider.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        Print(cases, results);
+        return results.Values.SelectMany(r => r).Any(d => d.Duplicates != 0 || d.Missing != 0) ? 1 : 0;
     }
 
     private static async Task<Drain> DrainAsync(ServiceProvider provider, Receiver receiver, int port, Guid credentialId, Case c, string path)
@@ -133,12 +95,8 @@ internal static class OutboxDrainRun
         }
 
         receiver.Reset();
-        Microsoft.Extensions.Hosting.BackgroundService? dispatcher = null;
-        if (c.Limit is 0)
-        {
-            dispatcher = ActivatorUtilities.CreateInstance<MainWebhookDispatcher>(provider);
-        }
-        else if (c.Limit is { } limit)
+        WebhookDispatcher? dispatcher = null;
+        if (c.Limit is { } limit)
         {
             // Read by the dispatcher when a drain begins; the monitor hands out this instance.
             provider.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue.MaxConcurrentDeliveries = limit;
@@ -249,7 +207,7 @@ internal static class OutboxDrainRun
     }
 
     /// <summary>
-    /// A case: no webhook (null Limit), main's dispatcher (0), or today's with this MaxConcurrentDeliveries; started with the
+    /// A case: no webhook (null Limit), or the dispatcher with this MaxConcurrentDeliveries; started with the
     /// poll, or once it has recorded every mail (what recording the outbox entries costs, without sending meanwhile).
     /// </summary>
     private sealed record Case(string Name, int? Limit, bool StartAfterRecording = false);
